@@ -1,0 +1,177 @@
+/*
+ * hgclient.h - a small C client for the Apache HugeGraph REST API.
+ *
+ * The library knows HTTP, JSON and HugeGraph; it knows nothing of FUSE.
+ * It serves both URL forms: /graphs/{g}/... for 1.0-1.5 servers and
+ * /graphspaces/{gs}/graphs/{g}/... for 1.7+ servers, chosen from
+ * GET /versions when the client is opened.
+ *
+ * Conventions
+ *  - Every function that can fail returns 0 on success or a negative
+ *    errno-style hg_code (HG_E...) and, when `err` is not NULL, fills it with
+ *    the detail (HTTP status, the server's exception class and message).
+ *  - Out-parameters come first after the client.  What is returned through a
+ *    `T **out` belongs to the caller and is freed with the matching NULL-safe
+ *    _free function.  Returned `const char *` are borrowed from the client.
+ *  - A hg_client is thread-safe: any number of threads may call into the same
+ *    client at once.  It keeps a small pool of curl handles (keep-alive).
+ *  - Element JSON (vertices, edges, schema elements) is never parsed into
+ *    numbers: it is handed over as the exact bytes the server sent, so int64
+ *    ids beyond 2^53 and every string escape survive unchanged.
+ */
+#ifndef HGCLIENT_H
+#define HGCLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One table for every error: name, errno, message. */
+#define HG_ERROR_MAP(X)                                                        \
+	X(EINVAL, EINVAL, "invalid argument or request refused by the server")  \
+	X(ENOTFOUND, ENOENT, "not found")                                       \
+	X(EAUTH, EACCES, "authentication failed (HTTP 401)")                    \
+	X(EFORBIDDEN, EACCES, "permission denied (HTTP 403)")                   \
+	X(EMODE, EPERM, "refused in the graph's current mode")                  \
+	X(ESERVER, EIO, "server error")                                         \
+	X(EBUSY, EAGAIN, "server busy (HTTP 503 or too busy to write)")         \
+	X(ETRANSPORT, EIO, "cannot reach the server or the transfer broke")     \
+	X(EPROTOCOL, EIO, "unexpected response from the server")                \
+	X(ETOOBIG, EFBIG, "response larger than allowed")                       \
+	X(ENOMEM, ENOMEM, "out of memory")                                      \
+	X(ECALLBACK, ECANCELED, "stopped by the caller")
+
+typedef enum {
+	HG_OK = 0,
+#define HG_ENUM_(name, errnum, msg) HG_##name,
+	HG_ERROR_MAP(HG_ENUM_)
+#undef HG_ENUM_
+	HG__ECOUNT
+} hg_code_pos;
+
+/* Functions return 0 or -(hg_code_pos value); i.e. HG_EINVAL is returned as -HG_EINVAL. */
+
+typedef struct hg_error {
+	int code;            /* positive hg_code_pos value, HG_OK when no error */
+	long http_status;    /* 0 when no HTTP answer came back */
+	char exception[160]; /* the server's "exception", e.g. "class java.lang.IllegalArgumentException" */
+	char message[1024];  /* readable text: the server's "message", or transport detail */
+} hg_error;
+
+/* errno for a hg code (positive or negative); 0 for HG_OK. */
+int hg_code_errno(int code);
+/* Short name ("EAUTH") and generic message of a code (positive or negative). */
+const char *hg_code_name(int code);
+const char *hg_code_message(int code);
+/* Formats "message (HTTP 400, class ...)" into buf; returns buf. */
+const char *hg_error_format(const hg_error *err, char *buf, size_t len);
+void hg_error_clear(hg_error *err);
+
+typedef struct hg_options {
+	const char *url;        /* "http://host:port", no path; credentials in it are refused */
+	const char *user;       /* NULL: no authentication */
+	const char *password;   /* with user */
+	const char *graphspace; /* 1.7+ only; NULL means "DEFAULT" */
+	long connect_timeout_ms; /* 0: 10000 */
+	long timeout_ms;         /* whole-request timeout; 0: 300000 */
+	int max_handles;         /* curl handle pool size; 0: 16 */
+} hg_options;
+
+typedef struct hg_client hg_client;
+
+/* Opens a client: GET /versions decides the URL form, then a cheap authenticated
+ * request (the graph list) checks the credentials.  Errors: ETRANSPORT (no
+ * server), EPROTOCOL (not a HugeGraph server), EAUTH/EFORBIDDEN. */
+int hg_client_open(hg_client **out, const hg_options *opt, hg_error *err);
+void hg_client_free(hg_client *c);
+
+const char *hg_client_url(const hg_client *c);            /* without credentials */
+const char *hg_client_core_version(const hg_client *c);   /* e.g. "1.7.0" */
+const char *hg_client_api_version(const hg_client *c);    /* e.g. "0.71.0.0" */
+const char *hg_client_graphspace(const hg_client *c);     /* NULL when graph paths have no graphspace */
+
+/* A NULL-terminated array of strings; free with hg_strv_free. */
+void hg_strv_free(char **v);
+
+/* GET /graphs (or /graphspaces/{gs}/graphs): the graph names. */
+int hg_list_graphs(hg_client *c, char ***names_out, hg_error *err);
+
+/* GET .../graphs/{g}: the backend name ("memory", "rocksdb", ...). */
+int hg_graph_backend(hg_client *c, const char *graph, char *backend, size_t len, hg_error *err);
+
+typedef enum { HG_MODE_NONE, HG_MODE_RESTORING, HG_MODE_MERGING, HG_MODE_LOADING, HG_MODE__COUNT } hg_mode;
+const char *hg_mode_name(hg_mode m);
+/* Case-insensitive, surrounding white space ignored.  -1 when not a mode. */
+int hg_mode_parse(const char *s, size_t len, hg_mode *out);
+
+int hg_get_mode(hg_client *c, const char *graph, hg_mode *out, hg_error *err);
+int hg_set_mode(hg_client *c, const char *graph, hg_mode mode, hg_error *err);
+
+typedef enum {
+	HG_SCHEMA_PROPERTYKEYS,
+	HG_SCHEMA_VERTEXLABELS,
+	HG_SCHEMA_EDGELABELS,
+	HG_SCHEMA_INDEXLABELS,
+	HG_SCHEMA__COUNT
+} hg_schema_type;
+const char *hg_schema_type_name(hg_schema_type t); /* "propertykeys", ... */
+
+/* A list of JSON elements: exact byte slices of one buffer. */
+typedef struct hg_elem {
+	size_t off, len; /* slice of hg_elems.data */
+	int64_t id;      /* schema id ("id" member), 0 when absent */
+} hg_elem;
+typedef struct hg_elems {
+	char *data;
+	size_t data_len;
+	hg_elem *v;
+	size_t n;
+} hg_elems;
+void hg_elems_free(hg_elems *e);
+
+/* GET .../schema/{type}: the elements exactly as the server sent them,
+ * sorted by ascending "id". */
+int hg_schema_list(hg_client *c, const char *graph, hg_schema_type type, hg_elems **out, hg_error *err);
+
+typedef enum { HG_KIND_VERTEX, HG_KIND_EDGE } hg_kind;
+
+typedef struct hg_shard {
+	char *start; /* opaque, passed back as received */
+	char *end;
+	int64_t length;
+} hg_shard;
+typedef struct hg_shards {
+	hg_shard *v;
+	size_t n;
+} hg_shards;
+void hg_shards_free(hg_shards *s);
+
+/* GET .../traversers/{vertices|edges}/shards?split_size=N (N >= 1048576). */
+int hg_get_shards(hg_client *c, const char *graph, hg_kind kind, int64_t split_size, hg_shards **out, hg_error *err);
+
+/* Called once per element with its exact bytes (no trailing newline).  A
+ * non-zero return stops the scan, which then returns -HG_ECALLBACK. */
+typedef int (*hg_elem_cb)(void *ctx, const char *elem, size_t len);
+
+/* Scans one shard: GET .../traversers/{vertices|edges}/scan?start=&end=
+ * With paged=true it starts at page="" and follows "page" until it is null,
+ * asking for page_limit elements a page (0: the server's default); with
+ * paged=false (the memory backend) it asks for the whole shard at once.
+ * The response is parsed as it streams in: memory use does not grow with
+ * the shard.  Elements reach cb in the order the server sent them.  On error,
+ * elements already handed to cb stay handed: the caller discards them. */
+int hg_scan(hg_client *c, const char *graph, hg_kind kind, const hg_shard *shard, bool paged, long page_limit,
+	    hg_elem_cb cb, void *ctx, hg_error *err);
+
+/* Escapes s for a URL path segment or query value (RFC 3986 unreserved
+ * characters stay).  Returns a malloc'd string or NULL. */
+char *hg_url_escape(const char *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

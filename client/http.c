@@ -1,0 +1,106 @@
+/* http.c - requests with bounded bodies; non-2xx answers become errors. */
+#include "http.h"
+
+#include <string.h>
+
+#include "errors.h"
+
+typedef struct http_call {
+	hg_buf *ok_body;  /* 2xx body when buffering */
+	hg_buf err_body;  /* non-2xx body (truncated at HG_MAX_ERROR_BODY) */
+	hg_data_fn fn;    /* 2xx body when streaming */
+	void *fn_ctx;
+	hg_error *err;
+	int fn_rc;
+	const char *url;
+} http_call;
+
+static bool is_success(long status)
+{
+	return status >= 200 && status < 300;
+}
+
+static int on_data(void *ctx, const hg_response *resp, const char *data, size_t len)
+{
+	http_call *hc = ctx;
+	size_t room;
+	int rc;
+
+	if (!is_success(resp->status)) {
+		room = HG_MAX_ERROR_BODY - hc->err_body.len;
+		return hg_buf_append(&hc->err_body, data, len < room ? len : room) == -HG_ENOMEM ? -HG_ENOMEM : 0;
+	}
+	if (hc->fn) {
+		rc = hc->fn(hc->fn_ctx, data, len, hc->err);
+		if (rc)
+			hc->fn_rc = rc;
+		return rc;
+	}
+	if (!hc->ok_body)
+		return 0;
+	rc = hg_buf_append(hc->ok_body, data, len);
+	if (rc == -HG_ETOOBIG)
+		hg_error_set(hc->err, HG_ETOOBIG, resp->status, "response of %s is larger than %zu MiB", hc->url,
+			     HG_MAX_BODY >> 20);
+	else if (rc)
+		hg_error_set(hc->err, rc, 0, "out of memory reading %s", hc->url);
+	if (rc)
+		hc->fn_rc = rc;
+	return rc;
+}
+
+static int http_run(hg_client *c, const char *method, const char *url, bool auth, const char *body,
+		    size_t body_len, http_call *hc, hg_error *err)
+{
+	hg_request req;
+	hg_response resp;
+	int rc;
+
+	memset(&req, 0, sizeof(req));
+	req.method = method;
+	req.url = url;
+	req.auth_header = auth ? c->auth_header : NULL;
+	req.body = body;
+	req.body_len = body_len;
+	req.connect_timeout_ms = c->connect_timeout_ms;
+	req.timeout_ms = c->timeout_ms;
+	hc->err = err;
+	hc->url = url;
+	hg_buf_init(&hc->err_body, 0);
+
+	rc = c->transport->ops->perform(c->transport, &req, &resp, on_data, hc, err);
+	if (rc) {
+		if (!hc->fn_rc && rc != -HG_ETRANSPORT && err && !err->code)
+			hg_error_set(err, rc, 0, "%s %s failed", method, url);
+		goto out;
+	}
+	if (!is_success(resp.status))
+		rc = hg_error_from_http(err, resp.status, hc->err_body.data, hc->err_body.len);
+out:
+	hg_buf_free(&hc->err_body);
+	return rc;
+}
+
+int hg_http_call(hg_client *c, const char *method, const char *url, bool auth, const char *body, size_t body_len,
+		 hg_buf *out, hg_error *err)
+{
+	http_call hc;
+
+	memset(&hc, 0, sizeof(hc));
+	if (out) {
+		hg_buf_reset(out);
+		out->max = HG_MAX_BODY;
+	}
+	hc.ok_body = out;
+	return http_run(c, method, url, auth, body, body_len, &hc, err);
+}
+
+int hg_http_stream(hg_client *c, const char *url, hg_data_fn fn, void *ctx, hg_error *err)
+{
+	http_call hc;
+
+	memset(&hc, 0, sizeof(hc));
+	hc.fn = fn;
+	hc.fn_ctx = ctx;
+	return http_run(c, "GET", url, true, NULL, 0, &hc, err);
+}

@@ -1,0 +1,28 @@
+/*
+ * http.h - one request through the transport, with bounded buffering and
+ * the HTTP error mapping (internal).
+ */
+#ifndef HG_HTTP_H
+#define HG_HTTP_H
+
+#include <stdbool.h>
+
+#include "client_internal.h"
+
+#define HG_MAX_BODY ((size_t)64 << 20)      /* a buffered (non-streamed) response */
+#define HG_MAX_ERROR_BODY ((size_t)64 << 10) /* kept of an error response */
+
+/* Sends method url (with the client's credentials when auth is true, and a
+ * JSON body when body != NULL).  A 2xx response body goes into out (reset
+ * first, at most HG_MAX_BODY: ETOOBIG beyond); any other status is turned
+ * into an error from its body.  out may be NULL to drop the body. */
+int hg_http_call(hg_client *c, const char *method, const char *url, bool auth, const char *body, size_t body_len,
+		 hg_buf *out, hg_error *err);
+
+/* Receives a 2xx body chunk; returns 0, or a negative hg code after filling err. */
+typedef int (*hg_data_fn)(void *ctx, const char *data, size_t len, hg_error *err);
+
+/* GET url with credentials; a 2xx body is handed to fn as it streams in. */
+int hg_http_stream(hg_client *c, const char *url, hg_data_fn fn, void *ctx, hg_error *err);
+
+#endif

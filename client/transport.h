@@ -1,0 +1,57 @@
+/*
+ * transport.h - the seam between the HTTP logic and libcurl (internal).
+ *
+ * The client logic (URL forms, error mapping, paging, streaming parse) only
+ * talks to a hg_transport.  The real one is curl (transport_curl.c); unit
+ * tests plug in one that serves canned responses.
+ *
+ * perform() sends one request and hands the (decoded) response body to
+ * `sink` chunk by chunk, in order.  Before the first chunk, and in any case
+ * before perform() returns 0, it fills *resp with the status.  It returns
+ *   0             a complete HTTP response was received (any status);
+ *   the sink's    when a sink call returned non-zero (a negative hg code),
+ *   return value  which stops the transfer;
+ *   -HG_ETRANSPORT (err filled) when no complete response came back:
+ *                 connection refused, timeout, a transfer cut short.
+ * A transport is used by many threads at once.
+ */
+#ifndef HG_TRANSPORT_H
+#define HG_TRANSPORT_H
+
+#include <stddef.h>
+
+#include "hgclient.h"
+
+typedef struct hg_request {
+	const char *method;      /* "GET", "PUT", ... */
+	const char *url;         /* complete, already escaped */
+	const char *auth_header; /* "Authorization: Basic ..." or NULL */
+	const char *body;        /* NULL: no body; else sent as application/json */
+	size_t body_len;
+	long connect_timeout_ms;
+	long timeout_ms;
+} hg_request;
+
+typedef struct hg_response {
+	long status;
+} hg_response;
+
+/* Returns 0 to go on, or a negative hg code to stop the transfer. */
+typedef int (*hg_sink_fn)(void *ctx, const hg_response *resp, const char *data, size_t len);
+
+typedef struct hg_transport hg_transport;
+
+typedef struct hg_transport_ops {
+	int (*perform)(hg_transport *t, const hg_request *req, hg_response *resp, hg_sink_fn sink, void *ctx,
+		       hg_error *err);
+	void (*destroy)(hg_transport *t);
+} hg_transport_ops;
+
+struct hg_transport {
+	const hg_transport_ops *ops;
+};
+
+/* The libcurl transport: a pool of at most max_handles reused easy handles. */
+int hg_transport_curl_new(hg_transport **out, int max_handles, hg_error *err);
+
+#endif

@@ -1,0 +1,340 @@
+/* export.c - one snapshot of a graph: the whole export into spool files.
+ *
+ * The element JSON goes from the server's response to the spool file as the
+ * exact bytes the server sent (hg_scan slices it), one element a line, so
+ * that ids beyond 2^53, key order and string escapes survive unchanged.
+ * Spool files are created unlinked (O_TMPFILE) in spool_dir: they vanish
+ * with their last descriptor, even when the daemon is killed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "hgfs.h"
+
+#define SPOOL_BUF (1024 * 1024)
+
+typedef struct spool {
+	int fd;
+	char *buf;
+	size_t fill;
+	off_t size;
+	uint64_t lines;
+	int err; /* first write error, as -errno */
+	hgfs_sha256 sha;
+} spool;
+
+static int spool_open(spool *sp, const char *dir)
+{
+	memset(sp, 0, sizeof(*sp));
+	sp->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (sp->fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/hugegraphfs-spool-XXXXXX", dir);
+		sp->fd = mkostemp(path, O_CLOEXEC);
+		if (sp->fd >= 0)
+			unlink(path);
+	}
+	if (sp->fd < 0)
+		return -errno;
+	sp->buf = malloc(SPOOL_BUF);
+	if (sp->buf == NULL) {
+		close(sp->fd);
+		sp->fd = -1;
+		return -ENOMEM;
+	}
+	hgfs_sha256_init(&sp->sha);
+	return 0;
+}
+
+static void spool_flush(spool *sp)
+{
+	size_t done = 0;
+
+	while (sp->err == 0 && done < sp->fill) {
+		ssize_t n = pwrite(sp->fd, sp->buf + done, sp->fill - done, sp->size);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			sp->err = -errno;
+			break;
+		}
+		done += (size_t)n;
+		sp->size += n;
+	}
+	sp->fill = 0;
+}
+
+static void spool_write(spool *sp, const void *data, size_t len)
+{
+	const char *p = data;
+
+	if (sp->err)
+		return;
+	hgfs_sha256_update(&sp->sha, data, len);
+	while (len > 0) {
+		size_t take = SPOOL_BUF - sp->fill < len ? SPOOL_BUF - sp->fill : len;
+		memcpy(sp->buf + sp->fill, p, take);
+		sp->fill += take, p += take, len -= take;
+		if (sp->fill == SPOOL_BUF)
+			spool_flush(sp);
+	}
+}
+
+static void spool_str(spool *sp, const char *s)
+{
+	spool_write(sp, s, strlen(s));
+}
+
+/* Finishes the file; returns 0 or -errno.  The descriptor stays open. */
+static int spool_finish(spool *sp, char hex[65])
+{
+	spool_flush(sp);
+	free(sp->buf);
+	sp->buf = NULL;
+	hgfs_sha256_final(&sp->sha, hex);
+	return sp->err;
+}
+
+static void spool_abandon(spool *sp)
+{
+	free(sp->buf);
+	sp->buf = NULL;
+	if (sp->fd >= 0)
+		close(sp->fd);
+	sp->fd = -1;
+}
+
+static int elem_line(void *ctx, const char *elem, size_t len)
+{
+	spool *sp = ctx;
+
+	spool_write(sp, elem, len);
+	spool_write(sp, "\n", 1);
+	sp->lines++;
+	return sp->err ? 1 : 0;
+}
+
+/* Writes a JSON string literal of s. */
+static void spool_json_str(spool *sp, const char *s)
+{
+	char esc[8];
+
+	spool_write(sp, "\"", 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			esc[0] = '\\', esc[1] = (char)*p;
+			spool_write(sp, esc, 2);
+		} else if (*p < 0x20) {
+			snprintf(esc, sizeof(esc), "\\u%04x", *p);
+			spool_write(sp, esc, 6);
+		} else {
+			spool_write(sp, p, 1);
+		}
+	}
+	spool_write(sp, "\"", 1);
+}
+
+static int log_client_error(const char *graph, const char *what, int rc, const hg_error *err)
+{
+	char buf[1400];
+
+	hgfs_log(LOG_ERR, "export of graph '%s' failed (%s): %s", graph, what, hg_error_format(err, buf, sizeof(buf)));
+	return rc == -HG_ECALLBACK ? -EIO : -hg_code_errno(rc);
+}
+
+typedef struct export_ctx {
+	hgfs *fs;
+	const char *graph;
+	char backend[64];
+	uint64_t schema_count[HG_SCHEMA__COUNT];
+} export_ctx;
+
+static int export_schema(export_ctx *x, spool *sp)
+{
+	hg_error err;
+	int rc = 0;
+
+	spool_str(sp, "{");
+	for (int t = 0; t < HG_SCHEMA__COUNT && rc == 0; t++) {
+		hg_elems *el = NULL;
+
+		hg_error_clear(&err);
+		rc = hg_schema_list(x->fs->client, x->graph, (hg_schema_type)t, &el, &err);
+		if (rc < 0)
+			return log_client_error(x->graph, hg_schema_type_name((hg_schema_type)t), rc, &err);
+		if (t > 0)
+			spool_str(sp, "],");
+		spool_str(sp, "\"");
+		spool_str(sp, hg_schema_type_name((hg_schema_type)t));
+		spool_str(sp, "\":[\n");
+		for (size_t i = 0; i < el->n; i++) {
+			spool_write(sp, el->data + el->v[i].off, el->v[i].len);
+			spool_str(sp, i + 1 < el->n ? ",\n" : "\n");
+		}
+		x->schema_count[t] = el->n;
+		hg_elems_free(el);
+		rc = sp->err;
+	}
+	spool_str(sp, "]}\n");
+	return sp->err ? sp->err : rc;
+}
+
+static int export_elements(export_ctx *x, hg_kind kind, spool *sp)
+{
+	const char *what = kind == HG_KIND_VERTEX ? "vertices" : "edges";
+	bool paged = strcmp(x->backend, "memory") != 0;
+	hg_shards *shards = NULL;
+	hg_error err;
+	int rc;
+
+	hg_error_clear(&err);
+	rc = hg_get_shards(x->fs->client, x->graph, kind, x->fs->cfg.split_size, &shards, &err);
+	if (rc < 0)
+		return log_client_error(x->graph, what, rc, &err);
+	for (size_t i = 0; i < shards->n && rc == 0; i++) {
+		hg_error_clear(&err);
+		rc = hg_scan(x->fs->client, x->graph, kind, &shards->v[i], paged, x->fs->cfg.page_limit, elem_line, sp,
+			     &err);
+		if (rc < 0 && sp->err == 0)
+			rc = log_client_error(x->graph, what, rc, &err);
+		else if (rc < 0)
+			rc = sp->err;
+	}
+	hg_shards_free(shards);
+	return rc;
+}
+
+static int write_manifest(export_ctx *x, spool *sp, const struct timespec *mtime, const off_t size[3],
+			  char hex[3][65], const uint64_t counts[2])
+{
+	char line[512], stamp[64];
+	struct tm tm;
+	const char *gs = hg_client_graphspace(x->fs->client);
+
+	gmtime_r(&mtime->tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+	spool_str(sp, "{\n  \"format\": \"hugegraphfs-backup\",\n  \"format_version\": 1,\n  \"graph\": ");
+	spool_json_str(sp, x->graph);
+	spool_str(sp, ",\n  \"graphspace\": ");
+	if (gs != NULL)
+		spool_json_str(sp, gs);
+	else
+		spool_str(sp, "null");
+	spool_str(sp, ",\n  \"server_url\": ");
+	spool_json_str(sp, hg_client_url(x->fs->client));
+	spool_str(sp, ",\n  \"server_version\": ");
+	spool_json_str(sp, hg_client_core_version(x->fs->client));
+	spool_str(sp, ",\n  \"api_version\": ");
+	spool_json_str(sp, hg_client_api_version(x->fs->client));
+	spool_str(sp, ",\n  \"backend\": ");
+	spool_json_str(sp, x->backend);
+	snprintf(line, sizeof(line), ",\n  \"snapshot_time\": \"%s\",\n  \"counts\": {", stamp);
+	spool_str(sp, line);
+	for (int t = 0; t < HG_SCHEMA__COUNT; t++) {
+		snprintf(line, sizeof(line), "\"%s\": %llu, ", hg_schema_type_name((hg_schema_type)t),
+			 (unsigned long long)x->schema_count[t]);
+		spool_str(sp, line);
+	}
+	snprintf(line, sizeof(line), "\"vertices\": %llu, \"edges\": %llu},\n  \"files\": {\n",
+		 (unsigned long long)counts[0], (unsigned long long)counts[1]);
+	spool_str(sp, line);
+	for (int f = 0; f < 3; f++) {
+		snprintf(line, sizeof(line), "    \"%s\": {\"size\": %lld, \"sha256\": \"%s\"}%s\n", hgfs_snapfile_names[f],
+			 (long long)size[f], hex[f], f < 2 ? "," : "");
+		spool_str(sp, line);
+	}
+	spool_str(sp, "  }\n}\n");
+	return sp->err;
+}
+
+void hgfs_snapshot_close(hgfs_snapshot *s)
+{
+	if (s == NULL)
+		return;
+	for (int i = 0; i < HGFS_F__COUNT; i++) {
+		if (s->fd[i] >= 0)
+			close(s->fd[i]);
+	}
+	free(s);
+}
+
+int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_snapshot **out)
+{
+	export_ctx x = {.fs = fs, .graph = graph};
+	spool sp[HGFS_F__COUNT];
+	char hex[HGFS_F__COUNT][65];
+	hgfs_snapshot *s = NULL;
+	hg_error err;
+	struct timespec t0, t1;
+	int rc, opened = 0;
+
+	*out = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	hg_error_clear(&err);
+	rc = hg_graph_backend(fs->client, graph, x.backend, sizeof(x.backend), &err);
+	if (rc < 0)
+		return log_client_error(graph, "graph info", rc, &err);
+
+	for (; opened < HGFS_F__COUNT; opened++) {
+		rc = spool_open(&sp[opened], fs->cfg.spool_dir);
+		if (rc < 0) {
+			hgfs_log(LOG_ERR, "cannot create a spool file in %s: %s", fs->cfg.spool_dir, strerror(-rc));
+			goto out;
+		}
+	}
+
+	rc = export_schema(&x, &sp[HGFS_F_SCHEMA]);
+	if (rc == 0)
+		rc = export_elements(&x, HG_KIND_VERTEX, &sp[HGFS_F_VERTICES]);
+	if (rc == 0)
+		rc = export_elements(&x, HG_KIND_EDGE, &sp[HGFS_F_EDGES]);
+	for (int f = 0; f < HGFS_F_MANIFEST; f++) {
+		int frc = spool_finish(&sp[f], hex[f]);
+		if (rc == 0)
+			rc = frc;
+	}
+	if (rc == 0) {
+		off_t sizes[3] = {sp[0].size, sp[1].size, sp[2].size};
+		uint64_t counts[2] = {sp[HGFS_F_VERTICES].lines, sp[HGFS_F_EDGES].lines};
+		rc = write_manifest(&x, &sp[HGFS_F_MANIFEST], mtime, sizes, hex, counts);
+		int frc = spool_finish(&sp[HGFS_F_MANIFEST], hex[HGFS_F_MANIFEST]);
+		if (rc == 0)
+			rc = frc;
+	}
+	if (rc < 0) {
+		if (rc == -ENOSPC || rc == -EDQUOT)
+			hgfs_log(LOG_ERR, "export of graph '%s' failed: spool directory %s is full", graph,
+				 fs->cfg.spool_dir);
+		else if (rc != -EIO && rc != -EACCES && rc != -ENOENT)
+			hgfs_log(LOG_ERR, "export of graph '%s' failed: %s", graph, strerror(-rc));
+		goto out;
+	}
+
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (int f = 0; f < HGFS_F__COUNT; f++) {
+		s->fd[f] = sp[f].fd;
+		s->size[f] = sp[f].size;
+		sp[f].fd = -1;
+	}
+	s->taken = *mtime;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	hgfs_log(LOG_INFO, "snapshot of graph '%s': %llu vertices, %llu edges, %.3f s", graph,
+		 (unsigned long long)sp[HGFS_F_VERTICES].lines, (unsigned long long)sp[HGFS_F_EDGES].lines,
+		 (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	*out = s;
+	rc = 0;
+out:
+	for (int f = 0; f < opened; f++)
+		spool_abandon(&sp[f]);
+	return rc;
+}

@@ -1,0 +1,197 @@
+/*
+ * hgfs.h - internals of the hugegraphfs daemon shared between its files.
+ *
+ * Layout of the mount:
+ *   /graphs/                      the server's graphs
+ *   /graphs/<g>/schema.json       } one snapshot of the graph, exported
+ *   /graphs/<g>/vertices.jsonl    } through the REST API into spool files
+ *   /graphs/<g>/edges.jsonl       } on first use and kept while in use
+ *   /graphs/<g>/manifest.json     }
+ *   /graphs/<g>/mode              the graph mode (read: GET, write: PUT)
+ *   /graphs/<g>/restore/          import directory
+ *   /graphs/<g>/<other>           scratch files (editors' temporaries)
+ *
+ * Thread rules: FUSE calls the handlers on many threads.  The graph table
+ * has one mutex, each graph its own mutex; no lock is held across a
+ * network request or a spool write.
+ */
+#ifndef HGFS_H
+#define HGFS_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "hgclient.h"
+
+/* ---- paths (path.c) ---------------------------------------------------- */
+
+typedef enum {
+	HGFS_N_NONE = 0, /* no such path */
+	HGFS_N_ROOT,
+	HGFS_N_GRAPHS,    /* /graphs */
+	HGFS_N_GRAPH,     /* /graphs/<g> */
+	HGFS_N_SNAPFILE,  /* /graphs/<g>/{schema.json,...} */
+	HGFS_N_MODE,      /* /graphs/<g>/mode */
+	HGFS_N_RESTORE,   /* /graphs/<g>/restore */
+	HGFS_N_RESTORE_CHILD, /* /graphs/<g>/restore/... */
+	HGFS_N_SCRATCH,   /* /graphs/<g>/<other name> */
+} hgfs_node_type;
+
+typedef enum {
+	HGFS_F_SCHEMA,
+	HGFS_F_VERTICES,
+	HGFS_F_EDGES,
+	HGFS_F_MANIFEST,
+	HGFS_F__COUNT
+} hgfs_snapfile;
+
+#define HGFS_NAME_MAX 255
+
+typedef struct hgfs_path {
+	hgfs_node_type type;
+	char graph[HGFS_NAME_MAX + 1]; /* for GRAPH and below */
+	char name[HGFS_NAME_MAX + 1];  /* file name inside the graph dir (SCRATCH) */
+	hgfs_snapfile file;            /* for SNAPFILE */
+	const char *rest;              /* for RESTORE_CHILD: the path below restore/ */
+} hgfs_path;
+
+/* File names of the snapshot files, in hgfs_snapfile order. */
+extern const char *const hgfs_snapfile_names[HGFS_F__COUNT];
+
+/* true when s is usable as one directory entry: 1..255 bytes, no '/', no
+ * control characters, not "." or "..". */
+bool hgfs_valid_name(const char *s);
+
+/* Parses an absolute path of the mount.  Returns 0, or -ENOENT when the
+ * path cannot exist, -ENAMETOOLONG for an over-long component.  The graph's
+ * existence on the server is not checked here. */
+int hgfs_parse_path(const char *path, hgfs_path *out);
+
+/* ---- mode file values (modeval.c) --------------------------------------- */
+
+typedef enum {
+	HGFS_MV_EMPTY,      /* only white space so far */
+	HGFS_MV_PARTIAL,    /* a prefix of a mode name, may still become valid */
+	HGFS_MV_COMPLETE,   /* a mode name, not yet followed by white space */
+	HGFS_MV_TERMINATED, /* a mode name followed by white space: final */
+	HGFS_MV_INVALID,
+} hgfs_modeval_state;
+
+/* Judges the bytes written to a mode file so far.  *mode is set for
+ * COMPLETE and TERMINATED.  Accepts NONE, RESTORING, MERGING in any case
+ * with surrounding white space. */
+hgfs_modeval_state hgfs_modeval(const char *buf, size_t len, hg_mode *mode);
+
+/* ---- snapshot bookkeeping (snapshot.c) ---------------------------------- */
+
+typedef struct hgfs_snapshot {
+	int refs;          /* under the graph's lock; the graph holds one ref while current */
+	int open_files;    /* handles open on this snapshot */
+	uint64_t gen;      /* per graph, increasing */
+	struct timespec taken;   /* when the export started; the files' mtime */
+	struct timespec last_use;
+	int fd[HGFS_F__COUNT];
+	off_t size[HGFS_F__COUNT];
+} hgfs_snapshot;
+
+/* true when a snapshot can no longer be handed out: no file of it is open
+ * and its last use is more than ttl seconds before now. */
+bool hgfs_snapshot_expired(const hgfs_snapshot *s, const struct timespec *now, double ttl);
+
+/* The mtime for a new snapshot taken at `now`, given the previous snapshot's
+ * mtime (or {0,0}): whole seconds, strictly later than the previous one so
+ * that rsync's size+mtime check always sees a new snapshot. */
+struct timespec hgfs_snapshot_mtime(const struct timespec *now, const struct timespec *prev);
+
+/* ---- the daemon's state --------------------------------------------------- */
+
+typedef struct hgfs_config {
+	char *url;
+	char *user;
+	char *password;
+	char *password_file;
+	char *graphspace;
+	char *spool_dir;
+	double snapshot_ttl;
+	long split_size;
+	long page_limit;
+	long timeout;
+	int foreground;
+	int debug;
+	int show_help;
+	int show_version;
+} hgfs_config;
+
+typedef struct hgfs_scratch {
+	struct hgfs_scratch *next;
+	char name[HGFS_NAME_MAX + 1];
+	char *data;
+	size_t len;
+	mode_t mode;
+	struct timespec mtime;
+	int open;      /* handles open on it */
+	bool detached; /* unlinked or renamed away while open: freed on last release */
+} hgfs_scratch;
+
+#define HGFS_SCRATCH_MAX (64 * 1024)
+#define HGFS_SCRATCH_FILES 64
+
+typedef struct hgfs_graph {
+	struct hgfs_graph *next;
+	char name[HGFS_NAME_MAX + 1];
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	hgfs_snapshot *current;
+	bool building;
+	uint64_t build_seq; /* builds finished so far */
+	int build_rc;       /* result of the last build */
+	uint64_t next_gen;
+	struct timespec last_mtime;
+	uint64_t cached_gen[HGFS_F__COUNT]; /* snapshot whose pages the kernel may hold */
+	hgfs_scratch *scratch;
+} hgfs_graph;
+
+typedef struct hgfs {
+	hgfs_config cfg;
+	hg_client *client;
+	pthread_mutex_t lock; /* graph table and graph-list cache */
+	hgfs_graph *graphs;
+	char **graph_names;   /* last GET of the list */
+	struct timespec graph_names_at;
+	uid_t uid;
+	gid_t gid;
+} hgfs;
+
+/* logging: stderr in the foreground, syslog otherwise */
+void hgfs_log_init(bool foreground);
+void hgfs_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- export (export.c) ------------------------------------------------- */
+
+/* Builds a new snapshot of graph g: runs the whole export into spool files.
+ * Blocks for as long as the export takes; holds no lock.  On failure the
+ * reason is logged and a negative errno returned. */
+int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_snapshot **out);
+void hgfs_snapshot_close(hgfs_snapshot *s);
+
+/* ---- SHA-256 (sha256.c) -------------------------------------------------- */
+
+typedef struct hgfs_sha256 {
+	uint32_t h[8];
+	uint64_t len;
+	uint8_t buf[64];
+	size_t fill;
+} hgfs_sha256;
+void hgfs_sha256_init(hgfs_sha256 *s);
+void hgfs_sha256_update(hgfs_sha256 *s, const void *data, size_t len);
+void hgfs_sha256_final(hgfs_sha256 *s, char hex[65]);
+
+/* ---- the FUSE operations (ops.c) ----------------------------------------- */
+struct fuse_operations;
+extern const struct fuse_operations hgfs_ops;
+
+#endif

@@ -1,0 +1,241 @@
+/* main.c - hugegraphfs: mount a HugeGraph server as a filesystem. */
+#define FUSE_USE_VERSION 31
+
+#include <errno.h>
+#include <fuse.h>
+#include <fuse_lowlevel.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hgfs.h"
+
+#define HGFS_VERSION "0.1.0"
+
+enum { KEY_HELP, KEY_VERSION, KEY_FOREGROUND, KEY_DEBUG, KEY_PASSWORD };
+
+#define OPT(t, p) {t, offsetof(hgfs_config, p), 1}
+static const struct fuse_opt hgfs_opts[] = {
+	OPT("user=%s", user),
+	OPT("password_file=%s", password_file),
+	OPT("graphspace=%s", graphspace),
+	OPT("spool_dir=%s", spool_dir),
+	OPT("snapshot_ttl=%lf", snapshot_ttl),
+	OPT("split_size=%ld", split_size),
+	OPT("page_limit=%ld", page_limit),
+	OPT("timeout=%ld", timeout),
+	FUSE_OPT_KEY("password=", KEY_PASSWORD),
+	FUSE_OPT_KEY("-h", KEY_HELP),
+	FUSE_OPT_KEY("--help", KEY_HELP),
+	FUSE_OPT_KEY("-V", KEY_VERSION),
+	FUSE_OPT_KEY("--version", KEY_VERSION),
+	FUSE_OPT_KEY("-f", KEY_FOREGROUND),
+	FUSE_OPT_KEY("-d", KEY_DEBUG),
+	FUSE_OPT_KEY("debug", KEY_DEBUG),
+	FUSE_OPT_END,
+};
+
+static void usage(const char *prog)
+{
+	printf("usage: %s [options] URL MOUNTPOINT\n"
+	       "\n"
+	       "Mounts the HugeGraph server at URL (e.g. http://127.0.0.1:8080) on MOUNTPOINT.\n"
+	       "MOUNTPOINT/graphs/<graph>/ holds schema.json, vertices.jsonl, edges.jsonl,\n"
+	       "manifest.json (a snapshot of the graph), mode and restore/.\n"
+	       "\n"
+	       "hugegraphfs options:\n"
+	       "    -o user=NAME           HTTP Basic user; the password comes from the\n"
+	       "                           environment variable HUGEGRAPH_PASSWORD or from\n"
+	       "                           -o password_file (never from the command line)\n"
+	       "    -o password_file=PATH  read the password from the first line of PATH\n"
+	       "    -o graphspace=NAME     graphspace on 1.7+ servers (default DEFAULT)\n"
+	       "    -o snapshot_ttl=SECS   a snapshot is reused while any of its files is open\n"
+	       "                           and for SECS seconds after its last use (default 30)\n"
+	       "    -o spool_dir=DIR       where snapshots are spooled (default $TMPDIR or /var/tmp)\n"
+	       "    -o split_size=BYTES    shard size asked of the server (default 1048576, min 1048576)\n"
+	       "    -o page_limit=N        elements per scan page on paging backends (default 100000)\n"
+	       "    -o timeout=SECS        timeout of one HTTP request (default 300)\n"
+	       "    -f                     stay in the foreground, log to stderr\n"
+	       "    -d, -o debug           FUSE debug output (implies -f)\n"
+	       "    -h, --help             this help, then libfuse's options\n"
+	       "    -V, --version          print the version\n"
+	       "\n",
+	       prog);
+}
+
+static int opt_proc(void *data, const char *arg, int key, struct fuse_args *outargs)
+{
+	hgfs_config *cfg = data;
+
+	switch (key) {
+	case FUSE_OPT_KEY_NONOPT:
+		if (cfg->url == NULL) {
+			cfg->url = strdup(arg);
+			return 0;
+		}
+		return 1; /* the mountpoint: libfuse's */
+	case KEY_HELP:
+		cfg->show_help = 1;
+		return 0;
+	case KEY_VERSION:
+		cfg->show_version = 1;
+		return 1;
+	case KEY_FOREGROUND:
+		cfg->foreground = 1;
+		return 1;
+	case KEY_DEBUG:
+		cfg->foreground = 1;
+		cfg->debug = 1;
+		return 1;
+	case KEY_PASSWORD:
+		(void)outargs;
+		fprintf(stderr, "hugegraphfs: a password on the command line would show in ps; use the "
+				"HUGEGRAPH_PASSWORD environment variable or -o password_file=PATH\n");
+		return -1;
+	default:
+		return 1;
+	}
+}
+
+static int read_password_file(hgfs_config *cfg)
+{
+	char line[1024];
+	FILE *f = fopen(cfg->password_file, "r");
+
+	if (f == NULL) {
+		fprintf(stderr, "hugegraphfs: cannot read password file %s: %s\n", cfg->password_file,
+			strerror(errno));
+		return -1;
+	}
+	if (fgets(line, sizeof(line), f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	free(cfg->password);
+	cfg->password = strdup(line);
+	return 0;
+}
+
+/* Checks the options and the server before anything is mounted. */
+static int validate(hgfs_config *cfg)
+{
+	hg_options opt = {0};
+	hg_client *c = NULL;
+	hg_error err;
+	char buf[1400];
+	int rc;
+
+	if (cfg->url == NULL) {
+		fprintf(stderr, "hugegraphfs: missing URL (try --help)\n");
+		return -1;
+	}
+	if (cfg->password_file != NULL && read_password_file(cfg) < 0)
+		return -1;
+	if (cfg->password == NULL && getenv("HUGEGRAPH_PASSWORD") != NULL)
+		cfg->password = strdup(getenv("HUGEGRAPH_PASSWORD"));
+	if (cfg->password != NULL && cfg->user == NULL) {
+		fprintf(stderr, "hugegraphfs: a password was given but no -o user=NAME\n");
+		return -1;
+	}
+	if (cfg->user != NULL && cfg->password == NULL) {
+		fprintf(stderr, "hugegraphfs: -o user=%s needs a password: set HUGEGRAPH_PASSWORD or -o password_file\n",
+			cfg->user);
+		return -1;
+	}
+	if (cfg->snapshot_ttl < 0) {
+		fprintf(stderr, "hugegraphfs: snapshot_ttl must be >= 0\n");
+		return -1;
+	}
+	if (cfg->split_size < 1048576) {
+		fprintf(stderr, "hugegraphfs: split_size must be >= 1048576 (the server's minimum)\n");
+		return -1;
+	}
+	if (cfg->page_limit < 1 || cfg->page_limit > 800000) {
+		fprintf(stderr, "hugegraphfs: page_limit must be between 1 and 800000\n");
+		return -1;
+	}
+	if (cfg->timeout < 1) {
+		fprintf(stderr, "hugegraphfs: timeout must be >= 1\n");
+		return -1;
+	}
+	if (cfg->spool_dir == NULL) {
+		const char *t = getenv("TMPDIR");
+		cfg->spool_dir = strdup(t != NULL && t[0] != '\0' ? t : "/var/tmp");
+	}
+	if (access(cfg->spool_dir, W_OK | X_OK) != 0) {
+		fprintf(stderr, "hugegraphfs: spool directory %s is not writable: %s\n", cfg->spool_dir,
+			strerror(errno));
+		return -1;
+	}
+
+	opt.url = cfg->url;
+	opt.user = cfg->user;
+	opt.password = cfg->password;
+	opt.graphspace = cfg->graphspace;
+	opt.timeout_ms = 30000;
+	hg_error_clear(&err);
+	rc = hg_client_open(&c, &opt, &err);
+	if (rc < 0) {
+		fprintf(stderr, "hugegraphfs: cannot use %s: %s\n", cfg->url, hg_error_format(&err, buf, sizeof(buf)));
+		return -1;
+	}
+	hg_client_free(c);
+	return 0;
+}
+
+static void config_free(hgfs_config *cfg)
+{
+	free(cfg->url);
+	free(cfg->user);
+	if (cfg->password != NULL)
+		explicit_bzero(cfg->password, strlen(cfg->password));
+	free(cfg->password);
+	free(cfg->password_file);
+	free(cfg->graphspace);
+	free(cfg->spool_dir);
+}
+
+int main(int argc, char *argv[])
+{
+	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	hgfs fs;
+	int rc = 1;
+
+	memset(&fs, 0, sizeof(fs));
+	fs.cfg.snapshot_ttl = 30;
+	fs.cfg.split_size = 1048576;
+	fs.cfg.page_limit = 100000;
+	fs.cfg.timeout = 300;
+	pthread_mutex_init(&fs.lock, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (fuse_opt_parse(&args, &fs.cfg, hgfs_opts, opt_proc) == -1)
+		goto out;
+	if (fs.cfg.show_version) {
+		printf("hugegraphfs %s\n", HGFS_VERSION);
+		rc = 0;
+		goto out;
+	}
+	if (fs.cfg.show_help) {
+		usage(argv[0]);
+		printf("FUSE options:\n");
+		fuse_cmdline_help();
+		fuse_lib_help(&args);
+		rc = 0;
+		goto out;
+	}
+	if (validate(&fs.cfg) < 0)
+		goto out;
+	fs.uid = getuid();
+	fs.gid = getgid();
+	hgfs_log_init(fs.cfg.foreground);
+	rc = fuse_main(args.argc, args.argv, &hgfs_ops, &fs);
+out:
+	fuse_opt_free_args(&args);
+	config_free(&fs.cfg);
+	pthread_mutex_destroy(&fs.lock);
+	return rc;
+}

@@ -1,0 +1,1025 @@
+/* ops.c - the FUSE operations of hugegraphfs (high-level, path-based API). */
+#define FUSE_USE_VERSION 31
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fuse.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "hgfs.h"
+
+#define GRAPH_LIST_TTL 1.0 /* seconds the graph list is reused */
+#define MODE_BUF_MAX 4096
+
+static hgfs *get_fs(void)
+{
+	return fuse_get_context()->private_data;
+}
+
+static struct timespec now_mono(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t;
+}
+
+static double elapsed(const struct timespec *since)
+{
+	struct timespec t = now_mono();
+	return (double)(t.tv_sec - since->tv_sec) + (double)(t.tv_nsec - since->tv_nsec) / 1e9;
+}
+
+static int client_errno(const char *what, const char *graph, int rc, const hg_error *err)
+{
+	char buf[1400];
+
+	hgfs_log(LOG_ERR, "%s%s%s: %s", what, graph ? " of graph " : "", graph ? graph : "",
+		 hg_error_format(err, buf, sizeof(buf)));
+	return -hg_code_errno(rc);
+}
+
+/* ---- graphs --------------------------------------------------------------- */
+
+/* The server's graph list, reused for GRAPH_LIST_TTL seconds.  Returns a
+ * copy the caller frees with hg_strv_free. */
+static int graph_names(hgfs *fs, char ***out)
+{
+	char **names = NULL, **copy;
+	hg_error err;
+	int rc, n = 0;
+
+	if (fs->client == NULL)
+		return -EIO; /* the connection failed at mount time: see the log */
+	pthread_mutex_lock(&fs->lock);
+	if (fs->graph_names != NULL && elapsed(&fs->graph_names_at) < GRAPH_LIST_TTL)
+		names = fs->graph_names;
+	pthread_mutex_unlock(&fs->lock);
+
+	if (names == NULL) {
+		hg_error_clear(&err);
+		rc = hg_list_graphs(fs->client, &names, &err);
+		if (rc < 0)
+			return client_errno("listing graphs", NULL, rc, &err);
+		pthread_mutex_lock(&fs->lock);
+		hg_strv_free(fs->graph_names);
+		fs->graph_names = names;
+		fs->graph_names_at = now_mono();
+	} else {
+		pthread_mutex_lock(&fs->lock);
+		names = fs->graph_names;
+	}
+	while (names[n] != NULL)
+		n++;
+	copy = calloc((size_t)n + 1, sizeof(*copy));
+	for (int i = 0; copy != NULL && i < n; i++) {
+		copy[i] = strdup(names[i]);
+		if (copy[i] == NULL) {
+			hg_strv_free(copy);
+			copy = NULL;
+		}
+	}
+	pthread_mutex_unlock(&fs->lock);
+	if (copy == NULL)
+		return -ENOMEM;
+	*out = copy;
+	return 0;
+}
+
+/* Finds graph `name` if the server has it; creates its state on first use. */
+static int graph_get(hgfs *fs, const char *name, hgfs_graph **out)
+{
+	char **names = NULL;
+	bool found = false;
+	hgfs_graph *g;
+	int rc;
+
+	rc = graph_names(fs, &names);
+	if (rc < 0)
+		return rc;
+	for (int i = 0; names[i] != NULL && !found; i++)
+		found = strcmp(names[i], name) == 0;
+	hg_strv_free(names);
+	if (!found)
+		return -ENOENT;
+
+	pthread_mutex_lock(&fs->lock);
+	for (g = fs->graphs; g != NULL; g = g->next) {
+		if (strcmp(g->name, name) == 0)
+			break;
+	}
+	if (g == NULL) {
+		g = calloc(1, sizeof(*g));
+		if (g == NULL) {
+			pthread_mutex_unlock(&fs->lock);
+			return -ENOMEM;
+		}
+		strcpy(g->name, name);
+		pthread_mutex_init(&g->lock, NULL);
+		pthread_cond_init(&g->cond, NULL);
+		g->next = fs->graphs;
+		fs->graphs = g;
+	}
+	pthread_mutex_unlock(&fs->lock);
+	*out = g;
+	return 0;
+}
+
+/* ---- snapshots -------------------------------------------------------------- */
+
+static void snap_unref_locked(hgfs_snapshot *s, hgfs_snapshot **to_close)
+{
+	if (--s->refs == 0)
+		*to_close = s;
+}
+
+/* Hands out the graph's current snapshot, building a new one when there is
+ * none or it has expired.  One build at a time per graph; other callers
+ * wait for it and share its result. */
+static int snap_acquire(hgfs *fs, hgfs_graph *g, hgfs_snapshot **out)
+{
+	hgfs_snapshot *s = NULL, *old = NULL;
+	struct timespec now, real, mtime;
+	uint64_t seen = 0;
+	bool waited = false;
+	int rc;
+
+	pthread_mutex_lock(&g->lock);
+	for (;;) {
+		now = now_mono();
+		if (g->current != NULL && !hgfs_snapshot_expired(g->current, &now, fs->cfg.snapshot_ttl)) {
+			s = g->current;
+			s->refs++;
+			s->last_use = now;
+			pthread_mutex_unlock(&g->lock);
+			*out = s;
+			return 0;
+		}
+		if (waited && g->build_seq != seen && g->build_rc < 0) {
+			rc = g->build_rc;
+			pthread_mutex_unlock(&g->lock);
+			return rc;
+		}
+		if (!g->building)
+			break;
+		seen = g->build_seq;
+		waited = true;
+		pthread_cond_wait(&g->cond, &g->lock);
+	}
+	g->building = true;
+	clock_gettime(CLOCK_REALTIME, &real);
+	mtime = hgfs_snapshot_mtime(&real, &g->last_mtime);
+	pthread_mutex_unlock(&g->lock);
+
+	rc = hgfs_export(fs, g->name, &mtime, &s);
+
+	pthread_mutex_lock(&g->lock);
+	g->building = false;
+	g->build_seq++;
+	g->build_rc = rc;
+	if (rc == 0) {
+		s->gen = ++g->next_gen;
+		s->refs = 2; /* the graph's and the caller's */
+		s->last_use = now_mono();
+		g->last_mtime = mtime;
+		if (g->current != NULL)
+			snap_unref_locked(g->current, &old);
+		g->current = s;
+		*out = s;
+	}
+	pthread_cond_broadcast(&g->cond);
+	pthread_mutex_unlock(&g->lock);
+	hgfs_snapshot_close(old);
+	return rc;
+}
+
+static void snap_release(hgfs_graph *g, hgfs_snapshot *s, bool was_open)
+{
+	hgfs_snapshot *dead = NULL;
+
+	pthread_mutex_lock(&g->lock);
+	if (was_open)
+		s->open_files--;
+	s->last_use = now_mono();
+	snap_unref_locked(s, &dead);
+	pthread_mutex_unlock(&g->lock);
+	hgfs_snapshot_close(dead);
+}
+
+/* ---- scratch files ---------------------------------------------------------- */
+
+static hgfs_scratch *scratch_find_locked(hgfs_graph *g, const char *name)
+{
+	for (hgfs_scratch *s = g->scratch; s != NULL; s = s->next) {
+		if (strcmp(s->name, name) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+static void scratch_free(hgfs_scratch *s)
+{
+	if (s != NULL) {
+		free(s->data);
+		free(s);
+	}
+}
+
+/* Takes s out of the graph's list; frees it unless it is still open. */
+static void scratch_remove_locked(hgfs_graph *g, hgfs_scratch *s)
+{
+	for (hgfs_scratch **pp = &g->scratch; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == s) {
+			*pp = s->next;
+			break;
+		}
+	}
+	if (s->open > 0)
+		s->detached = true;
+	else
+		scratch_free(s);
+}
+
+/* ---- handles -------------------------------------------------------------------- */
+
+typedef struct handle {
+	hgfs_node_type type;
+	hgfs_graph *g;
+	/* snapshot files */
+	hgfs_snapshot *snap;
+	hgfs_snapfile file;
+	/* mode file: what was read, or what is being written */
+	char *buf;
+	size_t len;
+	bool writing;
+	bool append;
+	bool applied;
+	int failed; /* -errno of a failed write, reported again at close */
+	/* scratch */
+	hgfs_scratch *scr;
+} handle;
+
+static handle *fh(struct fuse_file_info *fi)
+{
+	return (handle *)(uintptr_t)fi->fh;
+}
+
+/* ---- mode ------------------------------------------------------------------------- */
+
+static int mode_fetch(hgfs *fs, const char *graph, char *buf, size_t len)
+{
+	hg_error err;
+	hg_mode m;
+	int rc;
+
+	hg_error_clear(&err);
+	rc = hg_get_mode(fs->client, graph, &m, &err);
+	if (rc < 0)
+		return client_errno("reading the mode", graph, rc, &err);
+	snprintf(buf, len, "%s\n", hg_mode_name(m));
+	return 0;
+}
+
+static int mode_apply(hgfs *fs, const char *graph, hg_mode m)
+{
+	hg_error err;
+	int rc;
+
+	hg_error_clear(&err);
+	rc = hg_set_mode(fs->client, graph, m, &err);
+	if (rc < 0)
+		return client_errno("setting the mode", graph, rc, &err);
+	hgfs_log(LOG_INFO, "graph %s: mode set to %s", graph, hg_mode_name(m));
+	return 0;
+}
+
+/* Judges and, once final, applies the bytes written so far.  `closing`:
+ * nothing more will be written. */
+static int mode_judge(hgfs *fs, const char *graph, const char *buf, size_t len, bool closing, bool *applied)
+{
+	hg_mode m = HG_MODE_NONE;
+	hgfs_modeval_state st = hgfs_modeval(buf, len, &m);
+
+	switch (st) {
+	case HGFS_MV_INVALID:
+		hgfs_log(LOG_ERR, "graph %s: refused mode value '%.*s': write NONE, RESTORING or MERGING", graph,
+			 (int)(len > 64 ? 64 : len), buf);
+		return -EINVAL;
+	case HGFS_MV_EMPTY:
+		return 0;
+	case HGFS_MV_PARTIAL:
+		if (!closing)
+			return 0;
+		hgfs_log(LOG_ERR, "graph %s: refused mode value '%.*s': write NONE, RESTORING or MERGING", graph,
+			 (int)(len > 64 ? 64 : len), buf);
+		return -EINVAL;
+	case HGFS_MV_COMPLETE:
+		if (!closing)
+			return 0;
+		/* fall through */
+	case HGFS_MV_TERMINATED:
+		if (*applied)
+			return 0;
+		*applied = true;
+		return mode_apply(fs, graph, m);
+	}
+	return -EINVAL;
+}
+
+/* ---- operations ------------------------------------------------------------------ */
+
+static void fill_dir(hgfs *fs, struct stat *st, time_t mtime)
+{
+	st->st_mode = S_IFDIR | 0755;
+	st->st_nlink = 2;
+	st->st_uid = fs->uid;
+	st->st_gid = fs->gid;
+	st->st_mtime = st->st_atime = st->st_ctime = mtime;
+}
+
+static void fill_file(hgfs *fs, struct stat *st, mode_t mode, off_t size, const struct timespec *mtime)
+{
+	st->st_mode = S_IFREG | mode;
+	st->st_nlink = 1;
+	st->st_uid = fs->uid;
+	st->st_gid = fs->gid;
+	st->st_size = size;
+	st->st_blksize = 128 * 1024;
+	st->st_blocks = (size + 511) / 512;
+	st->st_mtim = st->st_atim = st->st_ctim = *mtime;
+}
+
+static int hgfs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
+{
+	hgfs *fs = get_fs();
+	hgfs_path p;
+	hgfs_graph *g;
+	struct timespec now;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	clock_gettime(CLOCK_REALTIME, &now);
+
+	if (fi != NULL && fi->fh != 0) {
+		handle *h = fh(fi);
+		if (h->type == HGFS_N_SNAPFILE) {
+			fill_file(fs, st, 0444, h->snap->size[h->file], &h->snap->taken);
+			return 0;
+		}
+	}
+
+	rc = hgfs_parse_path(path, &p);
+	if (rc < 0)
+		return rc;
+	switch (p.type) {
+	case HGFS_N_ROOT:
+	case HGFS_N_GRAPHS:
+		fill_dir(fs, st, now.tv_sec);
+		return 0;
+	case HGFS_N_NONE:
+	case HGFS_N_RESTORE_CHILD:
+		return -ENOENT;
+	default:
+		break;
+	}
+	rc = graph_get(fs, p.graph, &g);
+	if (rc < 0)
+		return rc;
+
+	switch (p.type) {
+	case HGFS_N_GRAPH:
+	case HGFS_N_RESTORE:
+		fill_dir(fs, st, now.tv_sec);
+		return 0;
+	case HGFS_N_SNAPFILE: {
+		hgfs_snapshot *s;
+		rc = snap_acquire(fs, g, &s);
+		if (rc < 0)
+			return rc;
+		fill_file(fs, st, 0444, s->size[p.file], &s->taken);
+		snap_release(g, s, false);
+		return 0;
+	}
+	case HGFS_N_MODE: {
+		char buf[32];
+		rc = mode_fetch(fs, g->name, buf, sizeof(buf));
+		if (rc < 0)
+			return rc;
+		fill_file(fs, st, 0644, (off_t)strlen(buf), &now);
+		return 0;
+	}
+	case HGFS_N_SCRATCH: {
+		hgfs_scratch *s;
+		pthread_mutex_lock(&g->lock);
+		s = scratch_find_locked(g, p.name);
+		if (s != NULL)
+			fill_file(fs, st, s->mode & 07777, (off_t)s->len, &s->mtime);
+		pthread_mutex_unlock(&g->lock);
+		return s != NULL ? 0 : -ENOENT;
+	}
+	default:
+		return -ENOENT;
+	}
+}
+
+static int hgfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off, struct fuse_file_info *fi,
+			enum fuse_readdir_flags flags)
+{
+	hgfs *fs = get_fs();
+	hgfs_path p;
+	hgfs_graph *g;
+	int rc;
+
+	(void)off, (void)fi, (void)flags;
+	rc = hgfs_parse_path(path, &p);
+	if (rc < 0)
+		return rc;
+	switch (p.type) {
+	case HGFS_N_ROOT:
+		filler(buf, ".", NULL, 0, 0);
+		filler(buf, "..", NULL, 0, 0);
+		filler(buf, "graphs", NULL, 0, 0);
+		return 0;
+	case HGFS_N_GRAPHS: {
+		char **names;
+		rc = graph_names(fs, &names);
+		if (rc < 0)
+			return rc;
+		filler(buf, ".", NULL, 0, 0);
+		filler(buf, "..", NULL, 0, 0);
+		for (int i = 0; names[i] != NULL; i++) {
+			if (hgfs_valid_name(names[i]))
+				filler(buf, names[i], NULL, 0, 0);
+			else
+				hgfs_log(LOG_WARNING, "graph name '%s' cannot be a directory name; not shown", names[i]);
+		}
+		hg_strv_free(names);
+		return 0;
+	}
+	case HGFS_N_GRAPH:
+		rc = graph_get(fs, p.graph, &g);
+		if (rc < 0)
+			return rc;
+		filler(buf, ".", NULL, 0, 0);
+		filler(buf, "..", NULL, 0, 0);
+		for (int i = 0; i < HGFS_F__COUNT; i++)
+			filler(buf, hgfs_snapfile_names[i], NULL, 0, 0);
+		filler(buf, "mode", NULL, 0, 0);
+		filler(buf, "restore", NULL, 0, 0);
+		pthread_mutex_lock(&g->lock);
+		for (hgfs_scratch *s = g->scratch; s != NULL; s = s->next)
+			filler(buf, s->name, NULL, 0, 0);
+		pthread_mutex_unlock(&g->lock);
+		return 0;
+	case HGFS_N_RESTORE:
+		rc = graph_get(fs, p.graph, &g);
+		if (rc < 0)
+			return rc;
+		filler(buf, ".", NULL, 0, 0);
+		filler(buf, "..", NULL, 0, 0);
+		return 0;
+	default:
+		return -ENOTDIR;
+	}
+}
+
+static int open_node(const char *path, struct fuse_file_info *fi, bool create, mode_t mode)
+{
+	hgfs *fs = get_fs();
+	int acc = fi->flags & O_ACCMODE;
+	hgfs_path p;
+	hgfs_graph *g;
+	handle *h;
+	int rc;
+
+	rc = hgfs_parse_path(path, &p);
+	if (rc < 0)
+		return rc;
+	if (p.type == HGFS_N_ROOT || p.type == HGFS_N_GRAPHS || p.type == HGFS_N_GRAPH || p.type == HGFS_N_RESTORE)
+		return -EISDIR;
+	if (p.type == HGFS_N_RESTORE_CHILD) {
+		hgfs_log(LOG_ERR, "%s: importing through restore/ is not available in this version", path);
+		return create ? -EPERM : -ENOENT;
+	}
+	rc = graph_get(fs, p.graph, &g);
+	if (rc < 0)
+		return rc;
+
+	h = calloc(1, sizeof(*h));
+	if (h == NULL)
+		return -ENOMEM;
+	h->type = p.type;
+	h->g = g;
+
+	switch (p.type) {
+	case HGFS_N_SNAPFILE:
+		if (acc != O_RDONLY || create) {
+			rc = -EACCES;
+			break;
+		}
+		rc = snap_acquire(fs, g, &h->snap);
+		if (rc < 0)
+			break;
+		h->file = p.file;
+		pthread_mutex_lock(&g->lock);
+		h->snap->open_files++;
+		/* the kernel may keep pages only of the very snapshot it cached */
+		fi->keep_cache = g->cached_gen[p.file] == h->snap->gen;
+		g->cached_gen[p.file] = h->snap->gen;
+		pthread_mutex_unlock(&g->lock);
+		break;
+	case HGFS_N_MODE:
+		fi->direct_io = 1;
+		if (acc == O_RDONLY) {
+			char buf[32];
+			rc = mode_fetch(fs, g->name, buf, sizeof(buf));
+			if (rc == 0) {
+				h->buf = strdup(buf);
+				h->len = strlen(buf);
+				rc = h->buf ? 0 : -ENOMEM;
+			}
+		} else {
+			h->writing = true;
+			h->append = (fi->flags & O_APPEND) != 0;
+			h->buf = malloc(MODE_BUF_MAX);
+			rc = h->buf ? 0 : -ENOMEM;
+		}
+		break;
+	case HGFS_N_SCRATCH: {
+		hgfs_scratch *s;
+		fi->direct_io = 1;
+		pthread_mutex_lock(&g->lock);
+		s = scratch_find_locked(g, p.name);
+		if (s == NULL && !create) {
+			rc = -ENOENT;
+		} else if (s == NULL) {
+			int n = 0;
+			for (hgfs_scratch *t = g->scratch; t != NULL; t = t->next)
+				n++;
+			s = n < HGFS_SCRATCH_FILES ? calloc(1, sizeof(*s)) : NULL;
+			if (s == NULL) {
+				rc = n < HGFS_SCRATCH_FILES ? -ENOMEM : -ENOSPC;
+			} else {
+				strcpy(s->name, p.name);
+				s->mode = mode & 07777;
+				clock_gettime(CLOCK_REALTIME, &s->mtime);
+				s->next = g->scratch;
+				g->scratch = s;
+			}
+		} else if (create && (fi->flags & O_EXCL)) {
+			rc = -EEXIST;
+		}
+		if (rc == 0) {
+			if (fi->flags & O_TRUNC)
+				s->len = 0;
+			s->open++;
+			h->scr = s;
+			h->append = (fi->flags & O_APPEND) != 0;
+		}
+		pthread_mutex_unlock(&g->lock);
+		break;
+	}
+	default:
+		rc = -ENOENT;
+	}
+	if (rc < 0) {
+		free(h->buf);
+		free(h);
+		return rc;
+	}
+	fi->fh = (uint64_t)(uintptr_t)h;
+	return 0;
+}
+
+static int hgfs_open(const char *path, struct fuse_file_info *fi)
+{
+	return open_node(path, fi, false, 0);
+}
+
+static int hgfs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
+{
+	hgfs_path p;
+	int rc = hgfs_parse_path(path, &p);
+
+	if (rc < 0)
+		return rc;
+	if (p.type == HGFS_N_SNAPFILE)
+		return -EACCES;
+	if (p.type != HGFS_N_SCRATCH && p.type != HGFS_N_MODE && p.type != HGFS_N_RESTORE_CHILD)
+		return -EPERM;
+	return open_node(path, fi, p.type != HGFS_N_MODE, mode);
+}
+
+static int hgfs_read(const char *path, char *buf, size_t size, off_t off, struct fuse_file_info *fi)
+{
+	handle *h = fh(fi);
+	ssize_t n;
+
+	(void)path;
+	switch (h->type) {
+	case HGFS_N_SNAPFILE: {
+		size_t done = 0;
+		while (done < size) {
+			n = pread(h->snap->fd[h->file], buf + done, size - done, off + (off_t)done);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return -errno;
+			if (n == 0)
+				break;
+			done += (size_t)n;
+		}
+		return (int)done;
+	}
+	case HGFS_N_MODE:
+		if (h->writing)
+			return -EBADF;
+		if (off >= (off_t)h->len)
+			return 0;
+		n = (ssize_t)(h->len - (size_t)off) < (ssize_t)size ? (ssize_t)(h->len - (size_t)off) : (ssize_t)size;
+		memcpy(buf, h->buf + off, (size_t)n);
+		return (int)n;
+	case HGFS_N_SCRATCH: {
+		int rc = 0;
+		pthread_mutex_lock(&h->g->lock);
+		if (off < (off_t)h->scr->len) {
+			size_t avail = h->scr->len - (size_t)off;
+			rc = (int)(avail < size ? avail : size);
+			memcpy(buf, h->scr->data + off, (size_t)rc);
+		}
+		pthread_mutex_unlock(&h->g->lock);
+		return rc;
+	}
+	default:
+		return -EBADF;
+	}
+}
+
+/* Writes into a bounded in-memory buffer at off (or at its end). */
+static int buf_put(char **data, size_t *len, size_t cap, bool grow, const char *src, size_t size, off_t off,
+		   bool append)
+{
+	size_t at = append ? *len : (size_t)off;
+
+	if (off < 0 || at + size > cap)
+		return -EFBIG;
+	if (grow && at + size > *len) {
+		char *p = realloc(*data, at + size);
+		if (p == NULL)
+			return -ENOMEM;
+		*data = p;
+	}
+	if (at > *len)
+		memset(*data + *len, ' ', at - *len);
+	memcpy(*data + at, src, size);
+	if (at + size > *len)
+		*len = at + size;
+	return (int)size;
+}
+
+static int hgfs_write(const char *path, const char *buf, size_t size, off_t off, struct fuse_file_info *fi)
+{
+	hgfs *fs = get_fs();
+	handle *h = fh(fi);
+	int rc;
+
+	(void)path;
+	switch (h->type) {
+	case HGFS_N_MODE:
+		if (!h->writing)
+			return -EBADF;
+		if (h->failed)
+			return h->failed;
+		rc = buf_put(&h->buf, &h->len, MODE_BUF_MAX, false, buf, size, off, h->append);
+		if (rc == -EFBIG)
+			rc = -EINVAL;
+		if (rc >= 0) {
+			int jrc = mode_judge(fs, h->g->name, h->buf, h->len, false, &h->applied);
+			if (jrc < 0)
+				rc = jrc;
+		}
+		if (rc < 0)
+			h->failed = rc;
+		return rc;
+	case HGFS_N_SCRATCH:
+		pthread_mutex_lock(&h->g->lock);
+		rc = buf_put(&h->scr->data, &h->scr->len, HGFS_SCRATCH_MAX, true, buf, size, off, h->append);
+		clock_gettime(CLOCK_REALTIME, &h->scr->mtime);
+		pthread_mutex_unlock(&h->g->lock);
+		return rc;
+	default:
+		return -EBADF;
+	}
+}
+
+static int hgfs_flush(const char *path, struct fuse_file_info *fi)
+{
+	hgfs *fs = get_fs();
+	handle *h = fh(fi);
+
+	(void)path;
+	if (h->type != HGFS_N_MODE || !h->writing)
+		return 0;
+	if (h->failed)
+		return h->failed;
+	h->failed = mode_judge(fs, h->g->name, h->buf, h->len, true, &h->applied);
+	return h->failed;
+}
+
+static int hgfs_release(const char *path, struct fuse_file_info *fi)
+{
+	handle *h = fh(fi);
+
+	(void)path;
+	if (h->type == HGFS_N_SNAPFILE && h->snap != NULL)
+		snap_release(h->g, h->snap, true);
+	if (h->type == HGFS_N_SCRATCH) {
+		bool dead;
+		pthread_mutex_lock(&h->g->lock);
+		dead = --h->scr->open == 0 && h->scr->detached;
+		pthread_mutex_unlock(&h->g->lock);
+		if (dead)
+			scratch_free(h->scr);
+	}
+	free(h->buf);
+	free(h);
+	return 0;
+}
+
+static int hgfs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
+{
+	hgfs_path p;
+	hgfs_graph *g;
+	int rc;
+
+	if (fi != NULL && fi->fh != 0) {
+		handle *h = fh(fi);
+		if (h->type == HGFS_N_MODE && h->writing && size == 0) {
+			h->len = 0;
+			return 0;
+		}
+	}
+	rc = hgfs_parse_path(path, &p);
+	if (rc < 0)
+		return rc;
+	switch (p.type) {
+	case HGFS_N_MODE:
+		/* open(O_TRUNC) before writing a new value; the value is set by the write */
+		return size == 0 ? 0 : -EINVAL;
+	case HGFS_N_SCRATCH: {
+		hgfs_scratch *s;
+		rc = graph_get(get_fs(), p.graph, &g);
+		if (rc < 0)
+			return rc;
+		if (size > HGFS_SCRATCH_MAX)
+			return -EFBIG;
+		pthread_mutex_lock(&g->lock);
+		s = scratch_find_locked(g, p.name);
+		if (s != NULL && (size_t)size > s->len) {
+			char *d = realloc(s->data, (size_t)size);
+			if (d == NULL) {
+				pthread_mutex_unlock(&g->lock);
+				return -ENOMEM;
+			}
+			memset(d + s->len, 0, (size_t)size - s->len);
+			s->data = d;
+		}
+		if (s != NULL)
+			s->len = (size_t)size;
+		pthread_mutex_unlock(&g->lock);
+		return s != NULL ? 0 : -ENOENT;
+	}
+	case HGFS_N_SNAPFILE:
+		return -EACCES;
+	default:
+		return -EPERM;
+	}
+}
+
+/* chmod, chown, utimens: accepted (and ignored) on the writable files, so that
+ * cp -a, rsync, tar and sed -i can do what they always do. */
+static int settable(const char *path)
+{
+	hgfs_path p;
+	int rc = hgfs_parse_path(path, &p);
+
+	if (rc < 0)
+		return rc;
+	if (p.type == HGFS_N_MODE || p.type == HGFS_N_SCRATCH)
+		return 0;
+	return p.type == HGFS_N_NONE ? -ENOENT : -EPERM;
+}
+
+static int hgfs_chmod(const char *path, mode_t mode, struct fuse_file_info *fi)
+{
+	(void)mode, (void)fi;
+	return settable(path);
+}
+
+static int hgfs_chown(const char *path, uid_t uid, gid_t gid, struct fuse_file_info *fi)
+{
+	(void)uid, (void)gid, (void)fi;
+	return settable(path);
+}
+
+static int hgfs_utimens(const char *path, const struct timespec tv[2], struct fuse_file_info *fi)
+{
+	(void)tv, (void)fi;
+	return settable(path);
+}
+
+static int hgfs_unlink(const char *path)
+{
+	hgfs_path p;
+	hgfs_graph *g;
+	hgfs_scratch *s;
+	int rc = hgfs_parse_path(path, &p);
+
+	if (rc < 0)
+		return rc;
+	if (p.type != HGFS_N_SCRATCH)
+		return p.type == HGFS_N_RESTORE_CHILD ? -ENOENT : -EPERM;
+	rc = graph_get(get_fs(), p.graph, &g);
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&g->lock);
+	s = scratch_find_locked(g, p.name);
+	if (s != NULL)
+		scratch_remove_locked(g, s);
+	pthread_mutex_unlock(&g->lock);
+	return s != NULL ? 0 : -ENOENT;
+}
+
+static int hgfs_rename(const char *from, const char *to, unsigned int flags)
+{
+	hgfs *fs = get_fs();
+	hgfs_path pf, pt;
+	hgfs_graph *g;
+	hgfs_scratch *s;
+	char *data = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (flags & RENAME_EXCHANGE)
+		return -EINVAL;
+	if ((rc = hgfs_parse_path(from, &pf)) < 0 || (rc = hgfs_parse_path(to, &pt)) < 0)
+		return rc;
+	if (pf.type != HGFS_N_SCRATCH || strcmp(pf.graph, pt.graph) != 0 ||
+	    (pt.type != HGFS_N_SCRATCH && pt.type != HGFS_N_MODE))
+		return -EPERM;
+	rc = graph_get(fs, pf.graph, &g);
+	if (rc < 0)
+		return rc;
+
+	pthread_mutex_lock(&g->lock);
+	s = scratch_find_locked(g, pf.name);
+	if (s == NULL) {
+		rc = -ENOENT;
+	} else if (pt.type == HGFS_N_SCRATCH) {
+		hgfs_scratch *t = scratch_find_locked(g, pt.name);
+		if (t != NULL && (flags & RENAME_NOREPLACE)) {
+			rc = -EEXIST;
+		} else if (t != s) {
+			if (t != NULL)
+				scratch_remove_locked(g, t);
+			strcpy(s->name, pt.name);
+		}
+	} else if (flags & RENAME_NOREPLACE) {
+		rc = -EEXIST;
+	} else {
+		data = malloc(s->len + 1);
+		if (data == NULL) {
+			rc = -ENOMEM;
+		} else {
+			memcpy(data, s->data, s->len);
+			len = s->len;
+		}
+	}
+	pthread_mutex_unlock(&g->lock);
+	if (rc < 0 || pt.type == HGFS_N_SCRATCH)
+		return rc;
+
+	/* A file renamed over mode is a complete mode value. */
+	{
+		bool applied = false;
+		if (hgfs_modeval(data, len, NULL) == HGFS_MV_EMPTY) {
+			hgfs_log(LOG_ERR, "graph %s: refused an empty mode value", g->name);
+			rc = -EINVAL;
+		} else {
+			rc = mode_judge(fs, g->name, data, len, true, &applied);
+		}
+	}
+	free(data);
+	if (rc == 0) {
+		pthread_mutex_lock(&g->lock);
+		s = scratch_find_locked(g, pf.name);
+		if (s != NULL)
+			scratch_remove_locked(g, s);
+		pthread_mutex_unlock(&g->lock);
+	}
+	return rc;
+}
+
+static int hgfs_mkdir(const char *path, mode_t mode)
+{
+	hgfs_path p;
+	int rc = hgfs_parse_path(path, &p);
+
+	(void)mode;
+	if (rc < 0)
+		return rc;
+	if (p.type == HGFS_N_RESTORE_CHILD) {
+		hgfs_log(LOG_ERR, "%s: importing through restore/ is not available in this version", path);
+		return -EPERM;
+	}
+	return p.type == HGFS_N_NONE ? -ENOENT : (p.type == HGFS_N_SCRATCH ? -EPERM : -EEXIST);
+}
+
+static int hgfs_statfs(const char *path, struct statvfs *st)
+{
+	(void)path;
+	memset(st, 0, sizeof(*st));
+	st->f_bsize = 4096;
+	st->f_frsize = 4096;
+	st->f_namemax = HGFS_NAME_MAX;
+	return 0;
+}
+
+static void *hgfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
+{
+	hgfs *fs = fuse_get_context()->private_data;
+	hg_options opt = {0};
+	hg_error err;
+	int rc;
+
+	(void)conn;
+	/* sizes and mtimes change with every snapshot: never cache them */
+	cfg->attr_timeout = 0;
+	cfg->entry_timeout = 0;
+	cfg->negative_timeout = 0;
+	cfg->use_ino = 0;
+	cfg->nullpath_ok = 0;
+
+	opt.url = fs->cfg.url;
+	opt.user = fs->cfg.user;
+	opt.password = fs->cfg.password;
+	opt.graphspace = fs->cfg.graphspace;
+	opt.timeout_ms = fs->cfg.timeout * 1000;
+	hg_error_clear(&err);
+	rc = hg_client_open(&fs->client, &opt, &err);
+	if (rc < 0) {
+		char buf[1400];
+		hgfs_log(LOG_ERR, "cannot connect to %s: %s", fs->cfg.url, hg_error_format(&err, buf, sizeof(buf)));
+	}
+	return fs;
+}
+
+static void hgfs_destroy(void *data)
+{
+	hgfs *fs = data;
+	hgfs_graph *g, *next;
+
+	for (g = fs->graphs; g != NULL; g = next) {
+		next = g->next;
+		if (g->current != NULL && --g->current->refs == 0)
+			hgfs_snapshot_close(g->current);
+		while (g->scratch != NULL) {
+			hgfs_scratch *s = g->scratch;
+			g->scratch = s->next;
+			scratch_free(s);
+		}
+		pthread_mutex_destroy(&g->lock);
+		pthread_cond_destroy(&g->cond);
+		free(g);
+	}
+	fs->graphs = NULL;
+	hg_strv_free(fs->graph_names);
+	fs->graph_names = NULL;
+	hg_client_free(fs->client);
+	fs->client = NULL;
+}
+
+const struct fuse_operations hgfs_ops = {
+	.init = hgfs_init,
+	.destroy = hgfs_destroy,
+	.getattr = hgfs_getattr,
+	.readdir = hgfs_readdir,
+	.open = hgfs_open,
+	.create = hgfs_create,
+	.read = hgfs_read,
+	.write = hgfs_write,
+	.flush = hgfs_flush,
+	.release = hgfs_release,
+	.truncate = hgfs_truncate,
+	.chmod = hgfs_chmod,
+	.chown = hgfs_chown,
+	.utimens = hgfs_utimens,
+	.unlink = hgfs_unlink,
+	.rename = hgfs_rename,
+	.mkdir = hgfs_mkdir,
+	.statfs = hgfs_statfs,
+};

@@ -1,0 +1,122 @@
+/* path.c - what a path of the mount names.  Pure: no I/O, no locks. */
+#include <errno.h>
+#include <string.h>
+
+#include "hgfs.h"
+
+const char *const hgfs_snapfile_names[HGFS_F__COUNT] = {
+	[HGFS_F_SCHEMA] = "schema.json",
+	[HGFS_F_VERTICES] = "vertices.jsonl",
+	[HGFS_F_EDGES] = "edges.jsonl",
+	[HGFS_F_MANIFEST] = "manifest.json",
+};
+
+bool hgfs_valid_name(const char *s)
+{
+	size_t n = 0;
+
+	if (s == NULL || s[0] == '\0')
+		return false;
+	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++) {
+		if (*p == '/' || *p < 0x20 || *p == 0x7f)
+			return false;
+	}
+	return n <= HGFS_NAME_MAX;
+}
+
+/* Copies the next component of *p into buf; returns its length, 0 at the
+ * end, -ENAMETOOLONG when it does not fit. */
+static int next_component(const char **p, char *buf, size_t size)
+{
+	const char *s = *p;
+	size_t n;
+
+	while (*s == '/')
+		s++;
+	n = strcspn(s, "/");
+	if (n >= size)
+		return -ENAMETOOLONG;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	*p = s + n;
+	return (int)n;
+}
+
+int hgfs_parse_path(const char *path, hgfs_path *out)
+{
+	char comp[HGFS_NAME_MAX + 1];
+	const char *p = path;
+	int n;
+
+	memset(out, 0, sizeof(*out));
+	if (path == NULL || path[0] != '/')
+		return -ENOENT;
+
+	n = next_component(&p, comp, sizeof(comp));
+	if (n < 0)
+		return n;
+	if (n == 0) {
+		out->type = HGFS_N_ROOT;
+		return 0;
+	}
+	if (strcmp(comp, "graphs") != 0)
+		return -ENOENT;
+
+	n = next_component(&p, out->graph, sizeof(out->graph));
+	if (n < 0)
+		return n;
+	if (n == 0) {
+		out->type = HGFS_N_GRAPHS;
+		return 0;
+	}
+	if (!hgfs_valid_name(out->graph))
+		return -ENOENT;
+
+	n = next_component(&p, comp, sizeof(comp));
+	if (n < 0)
+		return n;
+	if (n == 0) {
+		out->type = HGFS_N_GRAPH;
+		return 0;
+	}
+	if (!hgfs_valid_name(comp))
+		return -ENOENT;
+
+	if (strcmp(comp, "restore") == 0) {
+		while (*p == '/')
+			p++;
+		if (*p == '\0') {
+			out->type = HGFS_N_RESTORE;
+		} else {
+			out->type = HGFS_N_RESTORE_CHILD;
+			out->rest = p;
+		}
+		return 0;
+	}
+
+	/* Nothing lies below a file of the graph directory. */
+	{
+		const char *q = p;
+		while (*q == '/')
+			q++;
+		if (*q != '\0')
+			return -ENOENT;
+	}
+
+	if (strcmp(comp, "mode") == 0) {
+		out->type = HGFS_N_MODE;
+		return 0;
+	}
+	for (int i = 0; i < HGFS_F__COUNT; i++) {
+		if (strcmp(comp, hgfs_snapfile_names[i]) == 0) {
+			out->type = HGFS_N_SNAPFILE;
+			out->file = (hgfs_snapfile)i;
+			return 0;
+		}
+	}
+	out->type = HGFS_N_SCRATCH;
+	strcpy(out->name, comp);
+	return 0;
+}

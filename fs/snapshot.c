@@ -1,0 +1,23 @@
+/* snapshot.c - bookkeeping rules of snapshots.  Pure: no I/O, no locks. */
+#include "hgfs.h"
+
+static double ts_diff(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(a->tv_sec - b->tv_sec) + (double)(a->tv_nsec - b->tv_nsec) / 1e9;
+}
+
+bool hgfs_snapshot_expired(const hgfs_snapshot *s, const struct timespec *now, double ttl)
+{
+	if (s->open_files > 0)
+		return false;
+	return ts_diff(now, &s->last_use) > ttl;
+}
+
+struct timespec hgfs_snapshot_mtime(const struct timespec *now, const struct timespec *prev)
+{
+	struct timespec t = {.tv_sec = now->tv_sec, .tv_nsec = 0};
+
+	if (t.tv_sec <= prev->tv_sec)
+		t.tv_sec = prev->tv_sec + 1;
+	return t;
+}

@@ -1,0 +1,25 @@
+#!/bin/bash
+# Installs what hugegraphfs needs to build, test and demo on Debian 12.
+# Does nothing when everything is there already.  Needs root (or sudo).
+set -euo pipefail
+
+PACKAGES=(
+	build-essential meson ninja-build pkg-config
+	libfuse3-dev fuse3 libcurl4-openssl-dev libcjson-dev
+	check libmicrohttpd-dev zlib1g-dev
+	curl rsync tar python3
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
+echo "installing: ${missing[*]}"
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

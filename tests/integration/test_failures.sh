@@ -1,0 +1,66 @@
+#!/bin/bash
+# Failures: a server that dies mid-export, flaky servers, wrong credentials,
+# wrong URLs.  A truncated file is never presented as complete.
+. "$(dirname "$0")/lib.sh"
+require_fuse
+
+# wrong URL: nothing is mounted, a clear message, non-zero exit
+mkdir -p "$T/m0"
+out=$("$HUGEGRAPHFS" -f http://127.0.0.1:1 "$T/m0" 2>&1); rc=$?
+check "an unreachable server: non-zero exit" test "$rc" -ne 0
+check "an unreachable server: the message says so" grep -qi "cannot use http://127.0.0.1:1" <<<"$out"
+check "an unreachable server: nothing is mounted" bash -c "! grep -qs ' $T/m0 fuse' /proc/mounts"
+
+start_server SERVER --auth admin:secret --load "g=$SRCDIR/examples/modern" || exit 1
+out=$(HUGEGRAPH_PASSWORD=wrong "$HUGEGRAPHFS" -f -o user=admin "$SERVER" "$T/m0" 2>&1); rc=$?
+check "a wrong password: non-zero exit" test "$rc" -ne 0
+check "a wrong password: the message says so" grep -qi "401\|auth" <<<"$out"
+check "a wrong password: nothing is mounted" bash -c "! grep -qs ' $T/m0 fuse' /proc/mounts"
+out=$("$HUGEGRAPHFS" -f "$SERVER" "$T/m0" 2>&1); rc=$?
+check "no credentials for a server that needs them: refused" test "$rc" -ne 0
+out=$("$HUGEGRAPHFS" -f -o password=secret,user=admin "$SERVER" "$T/m0" 2>&1); rc=$?
+check "a password on the command line is refused" test "$rc" -ne 0
+check "...with a message pointing to HUGEGRAPH_PASSWORD" grep -q HUGEGRAPH_PASSWORD <<<"$out"
+echo secret >"$T/pw"
+check "password_file works" mount_fs "$SERVER" "$T/m1" -o user=admin,password_file="$T/pw"
+check "and the graph is readable" test -s "$T/m1/graphs/g/vertices.jsonl"
+check "unmount" unmount_fs "$T/m1"
+out=$(http_proxy= "$HUGEGRAPHFS" -f "http://127.0.0.1:1/some/path" "$T/m0" 2>&1); rc=$?
+check "a URL with a path is refused" test "$rc" -ne 0
+stop_server "$LAST_SERVER_PID"
+
+# the server dies in the middle of an export
+start_server SERVER --latency-ms 100 --generate "g=20000,20000,3" || exit 1
+SPID=$LAST_SERVER_PID
+M=$T/mnt
+mount_fs "$SERVER" "$M" -o spool_dir="$T" || exit 1
+( stat -c %s "$M/graphs/g/vertices.jsonl" >"$T/stat.out" 2>"$T/stat.err"; echo $? >"$T/stat.rc" ) &
+sleep 1.0
+stop_server "$SPID"
+wait
+check "stat fails when the server dies mid-export" test "$(cat "$T/stat.rc")" -ne 0
+check "...with an I/O error" grep -q "Input/output error" "$T/stat.err"
+check "the reason is in the log" grep -q "export of graph 'g' failed" "$M.log"
+check_fails "a later read fails too (no partial file)" cat "$M/graphs/g/vertices.jsonl"
+check "unmount is clean" unmount_fs "$M"
+check "no spool file is left behind" bash -c "[ -z \"\$(find '$T' -maxdepth 1 -name 'hugegraphfs-spool*')\" ]"
+
+# a flaky server: every attempt either fails or yields the complete content
+start_server SERVER --fail-rate 0.05,11 --generate "g=5000,10000,5" || exit 1
+start_server CLEAN --generate "g=5000,10000,5" || exit 1
+$EXPECTED "$CLEAN" g "$T/exp"
+mount_fs "$SERVER" "$M" -o spool_dir="$T",snapshot_ttl=0 || exit 1
+good=0; bad=0; short=0
+for i in $(seq 1 12); do
+	if cat "$M/graphs/g/edges.jsonl" >"$T/try" 2>/dev/null; then
+		if cmp -s "$T/try" "$T/exp/edges.jsonl"; then good=$((good + 1)); else short=$((short + 1)); fi
+	else
+		bad=$((bad + 1))
+	fi
+	sleep 0.05
+done
+log "flaky server: $good complete, $bad failed loudly, $short wrong"
+check_eq "a flaky server never yields a short or wrong file" 0 "$short"
+check "some reads of a flaky server failed loudly" test "$bad" -gt 0
+check "unmount" unmount_fs "$M"
+finish

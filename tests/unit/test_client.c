@@ -1,0 +1,1639 @@
+/*
+ * test_client.c - unit tests of the HugeGraph client library (client/).
+ *
+ * Most tests talk to a canned transport (the seam in client/transport.h)
+ * that records the requests and serves prepared responses, split into
+ * chunks of a chosen size.  The last suite runs the real curl transport
+ * against a tiny HTTP responder on 127.0.0.1 (gzip, truncation).
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "buf.h"
+#include "client_internal.h"
+#include "errors.h"
+#include "hgclient.h"
+#include "http.h"
+#include "jscan.h"
+#include "transport.h"
+#include "url.h"
+
+/* ------------------------------------------------------------------ */
+/* canned transport                                                    */
+
+#define MAX_REQ 32
+#define CHUNK_RANDOM ((size_t)-1)
+
+typedef struct canned_resp {
+	long status;
+	const char *body;
+	int truncate; /* deliver the body, then fail like curl error 18 */
+} canned_resp;
+
+typedef struct canned {
+	hg_transport base;
+	canned_resp resp[MAX_REQ];
+	size_t n_resp, next;
+	size_t chunk; /* 0: whole body; CHUNK_RANDOM: random sizes */
+	unsigned seed;
+	char *method[MAX_REQ];
+	char *url[MAX_REQ];
+	char *auth[MAX_REQ];
+	char *body[MAX_REQ];
+	size_t n_req;
+} canned;
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static int canned_perform(hg_transport *t, const hg_request *req, hg_response *resp, hg_sink_fn sink, void *ctx,
+			  hg_error *err)
+{
+	canned *c = (canned *)t;
+	const canned_resp *r;
+	size_t len, off = 0, n;
+	int rc;
+
+	ck_assert_uint_lt(c->n_req, MAX_REQ);
+	c->method[c->n_req] = strdup(req->method);
+	c->url[c->n_req] = strdup(req->url);
+	c->auth[c->n_req] = dup_or_null(req->auth_header);
+	c->body[c->n_req] = req->body ? strndup(req->body, req->body_len) : NULL;
+	c->n_req++;
+	if (c->next >= c->n_resp)
+		return hg_error_set(err, HG_ETRANSPORT, 0, "canned: no response left for %s", req->url);
+	r = &c->resp[c->next++];
+	resp->status = r->status;
+	len = strlen(r->body);
+	while (off < len) {
+		if (c->chunk == 0)
+			n = len - off;
+		else if (c->chunk == CHUNK_RANDOM)
+			n = 1 + (size_t)rand_r(&c->seed) % 7;
+		else
+			n = c->chunk;
+		if (n > len - off)
+			n = len - off;
+		rc = sink(ctx, resp, r->body + off, n);
+		if (rc)
+			return rc;
+		off += n;
+	}
+	if (r->truncate)
+		return hg_error_set(err, HG_ETRANSPORT, 0,
+				    "transfer closed with outstanding read data remaining (curl error 18)");
+	return 0;
+}
+
+static void canned_destroy(hg_transport *t)
+{
+	canned *c = (canned *)t;
+	size_t i;
+
+	for (i = 0; i < c->n_req; i++) {
+		free(c->method[i]);
+		free(c->url[i]);
+		free(c->auth[i]);
+		free(c->body[i]);
+	}
+	free(c);
+}
+
+static const hg_transport_ops canned_ops = { canned_perform, canned_destroy };
+
+static canned *canned_new(size_t chunk)
+{
+	canned *c = calloc(1, sizeof(*c));
+
+	ck_assert_ptr_nonnull(c);
+	c->base.ops = &canned_ops;
+	c->chunk = chunk;
+	c->seed = 12345;
+	return c;
+}
+
+static void canned_add(canned *c, long status, const char *body)
+{
+	ck_assert_uint_lt(c->n_resp, MAX_REQ);
+	c->resp[c->n_resp].status = status;
+	c->resp[c->n_resp].body = body;
+	c->n_resp++;
+}
+
+#define VERSIONS(core) "{\"versions\":{\"version\":\"v1\",\"core\":\"" core "\",\"gremlin\":\"3.5.1\",\"api\":\"0.71.0.0\"}}"
+#define GRAPHS "{\"graphs\":[\"hugegraph\",\"other\"]}"
+
+/* A client on a canned transport that has answered /versions (core) and
+ * the graph list; further responses are added with canned_add. */
+static hg_client *open_canned(const char *versions_body, size_t chunk, canned **tp)
+{
+	hg_options opt = { .url = "http://127.0.0.1:8080", .user = "admin", .password = "pa" };
+	hg_client *cl = NULL;
+	hg_error err;
+	canned *t = canned_new(chunk);
+
+	canned_add(t, 200, versions_body);
+	canned_add(t, 200, GRAPHS);
+	ck_assert_int_eq(hg_client_open_transport(&cl, &opt, &t->base, &err), 0);
+	*tp = t;
+	return cl;
+}
+
+/* ------------------------------------------------------------------ */
+/* errors                                                              */
+
+START_TEST(test_code_table)
+{
+	ck_assert_int_eq(hg_code_errno(-HG_EAUTH), EACCES);
+	ck_assert_int_eq(hg_code_errno(HG_ENOTFOUND), ENOENT);
+	ck_assert_int_eq(hg_code_errno(-HG_EBUSY), EAGAIN);
+	ck_assert_int_eq(hg_code_errno(-HG_ETOOBIG), EFBIG);
+	ck_assert_int_eq(hg_code_errno(HG_OK), 0);
+	ck_assert_str_eq(hg_code_name(-HG_EPROTOCOL), "EPROTOCOL");
+	ck_assert_str_eq(hg_code_name(HG_EMODE), "EMODE");
+	ck_assert_str_eq(hg_code_message(-HG_ENOTFOUND), "not found");
+	ck_assert_str_eq(hg_code_name(1000), "EUNKNOWN");
+}
+END_TEST
+
+static const struct {
+	long status;
+	const char *message;
+	int code;
+} classify_cases[] = {
+	{ 400, "Undefined vertex label: 'x'", HG_EINVAL },
+	{ 400, "The rest server is too busy to write", HG_EBUSY },
+	{ 400, "Must provide schema id if in RESTORING mode", HG_EMODE },
+	{ 400, "Only accept vertex label id when graph in RESTORING mode, but 'g' is in mode 'NONE'", HG_EMODE },
+	{ 400, "Must customize vertex number id when id strategy is 'AUTOMATIC' for vertex label 'x' in restoring mode",
+	  HG_EMODE },
+	{ 400, "Graph mode can't be null", HG_EINVAL },
+	{ 401, "HTTP 401 Unauthorized", HG_EAUTH },
+	{ 403, "Permission denied", HG_EFORBIDDEN },
+	{ 404, "Graph 'x' does not exist", HG_ENOTFOUND },
+	{ 405, "", HG_EINVAL },
+	{ 415, "HTTP 415 Unsupported Media Type", HG_EINVAL },
+	{ 500, "boom", HG_ESERVER },
+	{ 502, "", HG_ESERVER },
+	{ 503, "The server is too busy to process the request", HG_EBUSY },
+	{ 302, "", HG_EPROTOCOL },
+};
+
+START_TEST(test_classify)
+{
+	ck_assert_int_eq(hg_error_classify(classify_cases[_i].status, classify_cases[_i].message),
+			 classify_cases[_i].code);
+}
+END_TEST
+
+START_TEST(test_error_json_body)
+{
+	const char *body = "{\"exception\":\"class java.lang.IllegalArgumentException\","
+			   "\"message\":\"Undefined property key: 'x'\",\"cause\":\"\"}";
+	hg_error err;
+	char line[512];
+
+	ck_assert_int_eq(hg_error_from_http(&err, 400, body, strlen(body)), -HG_EINVAL);
+	ck_assert_int_eq(err.code, HG_EINVAL);
+	ck_assert_int_eq(err.http_status, 400);
+	ck_assert_str_eq(err.exception, "class java.lang.IllegalArgumentException");
+	ck_assert_str_eq(err.message, "Undefined property key: 'x'");
+	ck_assert_str_eq(hg_error_format(&err, line, sizeof(line)),
+			 "Undefined property key: 'x' (HTTP 400, class java.lang.IllegalArgumentException)");
+}
+END_TEST
+
+START_TEST(test_error_text_body)
+{
+	char body[3000];
+	hg_error err;
+
+	memset(body, 'x', sizeof(body));
+	memcpy(body, "Unrecognized field \"edgelabel_type\"\n (class", 44);
+	ck_assert_int_eq(hg_error_from_http(&err, 400, body, sizeof(body)), -HG_EINVAL);
+	ck_assert_str_eq(err.exception, "");
+	ck_assert(strncmp(err.message, "Unrecognized field \"edgelabel_type\"  (class", 43) == 0);
+	ck_assert_uint_eq(strlen(err.message), sizeof(err.message) - 1);
+	ck_assert_str_eq(err.message + sizeof(err.message) - 4, "...");
+}
+END_TEST
+
+START_TEST(test_error_empty_body)
+{
+	hg_error err;
+	char line[256];
+
+	ck_assert_int_eq(hg_error_from_http(&err, 503, "", 0), -HG_EBUSY);
+	ck_assert_str_eq(err.message, hg_code_message(HG_EBUSY));
+	hg_error_set(&err, HG_ETRANSPORT, 0, "connection refused");
+	ck_assert_str_eq(hg_error_format(&err, line, sizeof(line)), "connection refused");
+	hg_error_clear(&err);
+	ck_assert_int_eq(err.code, HG_OK);
+}
+END_TEST
+
+/* Status codes through a whole call: graph backend on a canned answer. */
+static const struct {
+	long status;
+	const char *body;
+	int rc;
+	const char *message;
+} status_cases[] = {
+	{ 400, "{\"exception\":\"class org.apache.hugegraph.HugeException\",\"message\":\"bad\",\"cause\":\"\"}",
+	  -HG_EINVAL, "bad" },
+	{ 401, "{\"exception\":\"class jakarta.ws.rs.NotAuthorizedException\",\"message\":\"HTTP 401 Unauthorized\"}",
+	  -HG_EAUTH, "HTTP 401 Unauthorized" },
+	{ 403, "{\"exception\":\"class jakarta.ws.rs.ForbiddenException\",\"message\":\"Permission denied: x\"}",
+	  -HG_EFORBIDDEN, "Permission denied: x" },
+	{ 404, "{\"exception\":\"class org.apache.hugegraph.exception.NotFoundException\","
+	       "\"message\":\"Graph 'nope' does not exist\",\"cause\":\"\"}",
+	  -HG_ENOTFOUND, "Graph 'nope' does not exist" },
+	{ 415, "", -HG_EINVAL, "invalid argument or request refused by the server" },
+	{ 500, "{\"exception\":\"class java.lang.IllegalStateException\",\"message\":\"oops\"}", -HG_ESERVER, "oops" },
+	{ 503, "{\"message\":\"The server is too busy to process the request\"}", -HG_EBUSY,
+	  "The server is too busy to process the request" },
+	{ 200, "not json", -HG_EPROTOCOL, NULL },
+	{ 200, "{\"name\":\"g\"}", -HG_EPROTOCOL, NULL },
+};
+
+START_TEST(test_status_mapping)
+{
+	canned *t;
+	hg_client *cl = open_canned(VERSIONS("1.5.0"), 0, &t);
+	char backend[32];
+	hg_error err;
+
+	canned_add(t, status_cases[_i].status, status_cases[_i].body);
+	ck_assert_int_eq(hg_graph_backend(cl, "hugegraph", backend, sizeof(backend), &err), status_cases[_i].rc);
+	ck_assert_int_eq(err.code, -status_cases[_i].rc);
+	if (status_cases[_i].message)
+		ck_assert_str_eq(err.message, status_cases[_i].message);
+	if (status_cases[_i].status != 200)
+		ck_assert_int_eq(err.http_status, status_cases[_i].status);
+	hg_client_free(cl);
+}
+END_TEST
+
+START_TEST(test_transport_failure)
+{
+	canned *t;
+	hg_client *cl = open_canned(VERSIONS("1.5.0"), 0, &t);
+	char backend[32];
+	hg_error err;
+
+	/* no canned response left: the transport fails */
+	ck_assert_int_eq(hg_graph_backend(cl, "hugegraph", backend, sizeof(backend), &err), -HG_ETRANSPORT);
+	ck_assert_int_eq(err.code, HG_ETRANSPORT);
+	ck_assert_int_eq(err.http_status, 0);
+	/* a buffered body cut short */
+	t->resp[t->n_resp].status = 200;
+	t->resp[t->n_resp].body = "{\"name\":\"hugegraph\",\"backend\":\"mem";
+	t->resp[t->n_resp++].truncate = 1;
+	ck_assert_int_eq(hg_graph_backend(cl, "hugegraph", backend, sizeof(backend), &err), -HG_ETRANSPORT);
+	ck_assert_ptr_nonnull(strstr(err.message, "curl error 18"));
+	hg_client_free(cl);
+}
+END_TEST
+
+START_TEST(test_backend_ok)
+{
+	canned *t;
+	hg_client *cl = open_canned(VERSIONS("1.7.0"), 1, &t);
+	char backend[32], small[4];
+	hg_error err;
+
+	canned_add(t, 200, "{\"name\":\"hugegraph\",\"backend\":\"rocksdb\"}");
+	ck_assert_int_eq(hg_graph_backend(cl, "hugegraph", backend, sizeof(backend), &err), 0);
+	ck_assert_str_eq(backend, "rocksdb");
+	ck_assert_str_eq(t->url[2], "http://127.0.0.1:8080/graphspaces/DEFAULT/graphs/hugegraph");
+	canned_add(t, 200, "{\"name\":\"hugegraph\",\"backend\":\"rocksdb\"}");
+	ck_assert_int_eq(hg_graph_backend(cl, "hugegraph", small, sizeof(small), &err), -HG_ETOOBIG);
+	hg_client_free(cl);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* URLs                                                                */
+
+static const struct {
+	const char *in, *out;
+} escape_cases[] = {
+	{ "hugegraph", "hugegraph" },
+	{ "my graph", "my%20graph" },
+	{ "a/b", "a%2Fb" },
+	{ "gr\xc3\xa4ph", "gr%C3%A4ph" },
+	{ "AbC+/9=", "AbC%2B%2F9%3D" },
+	{ "a?b#c&d=e%", "a%3Fb%23c%26d%3De%25" },
+	{ "-._~", "-._~" },
+	{ "", "" },
+};
+
+START_TEST(test_escape)
+{
+	char *s = hg_url_escape(escape_cases[_i].in);
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s, escape_cases[_i].out);
+	free(s);
+}
+END_TEST
+
+static const struct {
+	const char *gs, *graph, *url;
+} graph_url_cases[] = {
+	{ NULL, NULL, "http://h:1/graphs" },
+	{ NULL, "hugegraph", "http://h:1/graphs/hugegraph" },
+	{ NULL, "my graph/x", "http://h:1/graphs/my%20graph%2Fx" },
+	{ "DEFAULT", NULL, "http://h:1/graphspaces/DEFAULT/graphs" },
+	{ "DEFAULT", "hugegraph", "http://h:1/graphspaces/DEFAULT/graphs/hugegraph" },
+	{ "sp ace", "\xe5\x9b\xbe", "http://h:1/graphspaces/sp%20ace/graphs/%E5%9B%BE" },
+};
+
+START_TEST(test_graph_url)
+{
+	hg_buf b;
+
+	hg_buf_init(&b, 0);
+	ck_assert_int_eq(hg_url_graph(&b, "http://h:1", graph_url_cases[_i].gs, graph_url_cases[_i].graph), 0);
+	ck_assert_str_eq(b.data, graph_url_cases[_i].url);
+	/* reset on reuse */
+	ck_assert_int_eq(hg_url_graph(&b, "http://h:1", graph_url_cases[_i].gs, graph_url_cases[_i].graph), 0);
+	ck_assert_str_eq(b.data, graph_url_cases[_i].url);
+	hg_buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_query)
+{
+	hg_buf b;
+
+	hg_buf_init(&b, 0);
+	ck_assert_int_eq(hg_url_graph(&b, "http://h:1", NULL, "g"), 0);
+	ck_assert_int_eq(hg_url_query(&b, "start", ""), 0);
+	ck_assert_int_eq(hg_url_query(&b, "end", "10"), 0);
+	ck_assert_int_eq(hg_url_query(&b, "page", "AAk+/x=="), 0);
+	ck_assert_str_eq(b.data, "http://h:1/graphs/g?start=&end=10&page=AAk%2B%2Fx%3D%3D");
+	hg_buf_free(&b);
+}
+END_TEST
+
+static const struct {
+	const char *url, *ok;
+} base_cases[] = {
+	{ "http://127.0.0.1:8080", "http://127.0.0.1:8080" },
+	{ "http://127.0.0.1:8080/", "http://127.0.0.1:8080" },
+	{ "https://hg.example.com", "https://hg.example.com" },
+	{ "http://admin:pa@127.0.0.1:8080", NULL },
+	{ "http://admin@host", NULL },
+	{ "http://host:8080/api", NULL },
+	{ "http://host:8080/graphs/", NULL },
+	{ "http://host:8080?x=1", NULL },
+	{ "ftp://host", NULL },
+	{ "host:8080", NULL },
+	{ "http://", NULL },
+	{ "", NULL },
+};
+
+START_TEST(test_check_base)
+{
+	const char *why = NULL;
+	char *got = hg_url_check_base(base_cases[_i].url, &why);
+
+	if (base_cases[_i].ok) {
+		ck_assert_ptr_nonnull(got);
+		ck_assert_str_eq(got, base_cases[_i].ok);
+	} else {
+		ck_assert_ptr_null(got);
+		ck_assert_ptr_nonnull(why);
+	}
+	free(got);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* authentication                                                      */
+
+static const struct {
+	const char *in, *out;
+} b64_cases[] = {
+	{ "", "" },         { "f", "Zg==" },         { "fo", "Zm8=" },           { "foo", "Zm9v" },
+	{ "foob", "Zm9vYg==" }, { "fooba", "Zm9vYmE=" }, { "foobar", "Zm9vYmFy" }, { "admin:pa", "YWRtaW46cGE=" },
+};
+
+START_TEST(test_base64)
+{
+	char *s = hg_base64_encode(b64_cases[_i].in, strlen(b64_cases[_i].in));
+
+	ck_assert_str_eq(s, b64_cases[_i].out);
+	free(s);
+}
+END_TEST
+
+START_TEST(test_auth_header)
+{
+	char *h = NULL;
+	hg_error err;
+
+	ck_assert_int_eq(hg_basic_auth_header("admin", "pa", &h, &err), 0);
+	ck_assert_str_eq(h, "Authorization: Basic YWRtaW46cGE=");
+	free(h);
+	ck_assert_int_eq(hg_basic_auth_header(NULL, "pa", &h, &err), 0);
+	ck_assert_ptr_null(h);
+	ck_assert_int_eq(hg_basic_auth_header("", NULL, &h, &err), 0);
+	ck_assert_ptr_null(h);
+	ck_assert_int_eq(hg_basic_auth_header("ad:min", "pa", &h, &err), -HG_EINVAL);
+	ck_assert_ptr_null(h);
+	ck_assert_int_eq(err.code, HG_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.message, "':'"));
+}
+END_TEST
+
+START_TEST(test_auth_sent)
+{
+	canned *t;
+	hg_client *cl = open_canned(VERSIONS("1.5.0"), 0, &t);
+
+	ck_assert_uint_eq(t->n_req, 2);
+	ck_assert_ptr_null(t->auth[0]); /* /versions needs none */
+	ck_assert_str_eq(t->auth[1], "Authorization: Basic YWRtaW46cGE=");
+	hg_client_free(cl);
+}
+END_TEST
+
+START_TEST(test_no_auth_when_no_user)
+{
+	hg_options opt = { .url = "http://h:1" };
+	canned *t = canned_new(0);
+	hg_client *cl = NULL;
+	hg_error err;
+
+	canned_add(t, 200, VERSIONS("1.5.0"));
+	canned_add(t, 200, GRAPHS);
+	ck_assert_int_eq(hg_client_open_transport(&cl, &opt, &t->base, &err), 0);
+	ck_assert_ptr_null(t->auth[0]);
+	ck_assert_ptr_null(t->auth[1]);
+	hg_client_free(cl);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* versions and URL form                                               */
+
+static const struct {
+	const char *v;
+	int maj, min, pat, want;
+} version_cases[] = {
+	{ "1.7.0", 1, 7, 0, 1 }, { "1.5.0", 1, 7, 0, 0 },   { "1.3.0", 1, 7, 0, 0 }, { "1.10.0", 1, 7, 0, 1 },
+	{ "2.0", 1, 7, 0, 1 },   { "1.7", 1, 7, 0, 1 },      { "1.6.9", 1, 7, 0, 0 }, { "1.7.1-SNAPSHOT", 1, 7, 0, 1 },
+	{ "0.12.0", 1, 7, 0, 0 }, { "abc", 1, 7, 0, -1 },    { "", 1, 7, 0, -1 },
+};
+
+START_TEST(test_version_cmp)
+{
+	ck_assert_int_eq(hg_version_at_least(version_cases[_i].v, version_cases[_i].maj, version_cases[_i].min,
+					     version_cases[_i].pat),
+			 version_cases[_i].want);
+}
+END_TEST
+
+static const struct {
+	const char *core, *gs;
+	int rc;
+	const char *list_url, *graphspace;
+} form_cases[] = {
+	{ "1.3.0", NULL, 0, "http://h:1/graphs", NULL },
+	{ "1.5.0", NULL, 0, "http://h:1/graphs", NULL },
+	{ "1.5.0", "DEFAULT", 0, "http://h:1/graphs", NULL },
+	{ "1.7.0", NULL, 0, "http://h:1/graphspaces/DEFAULT/graphs", "DEFAULT" },
+	{ "1.7.0", "space 1", 0, "http://h:1/graphspaces/space%201/graphs", "space 1" },
+	{ "1.8.2", NULL, 0, "http://h:1/graphspaces/DEFAULT/graphs", "DEFAULT" },
+	{ "1.5.0", "other", -HG_EINVAL, NULL, NULL },
+};
+
+START_TEST(test_url_form)
+{
+	hg_options opt = { .url = "http://h:1/", .user = "admin", .password = "pa", .graphspace = form_cases[_i].gs };
+	char versions[256];
+	canned *t = canned_new(0);
+	hg_client *cl = NULL;
+	hg_error err;
+
+	snprintf(versions, sizeof(versions), "{\"versions\":{\"core\":\"%s\",\"api\":\"0.71.0.0\"}}",
+		 form_cases[_i].core);
+	canned_add(t, 200, versions);
+	canned_add(t, 200, GRAPHS);
+	ck_assert_int_eq(hg_client_open_transport(&cl, &opt, &t->base, &err), form_cases[_i].rc);
+	if (form_cases[_i].rc) {
+		ck_assert_ptr_null(cl);
+		ck_assert_ptr_nonnull(strstr(err.message, "1.7"));
+		return;
+	}
+	ck_assert_str_eq(t->url[0], "http://h:1/versions");
+	ck_assert_str_eq(t->url[1], form_cases[_i].list_url);
+	ck_assert_str_eq(hg_client_core_version(cl), form_cases[_i].core);
+	ck_assert_str_eq(hg_client_api_version(cl), "0.71.0.0");
+	ck_assert_str_eq(hg_client_url(cl), "http://h:1");
+	if (form_cases[_i].graphspace)
+		ck_assert_str_eq(hg_client_graphspace(cl), form_cases[_i].graphspace);
+	else
+		ck_assert_ptr_null(hg_client_graphspace(cl));
+	hg_client_free(cl);
+}
+END_TEST
+
+static const struct {
+	long status;
+	const char *versions;
+	int rc;
+} not_hg_cases[] = {
+	{ 200, "{\"foo\":1}", -HG_EPROTOCOL },
+	{ 200, "<html>hello</html>", -HG_EPROTOCOL },
+	{ 200, "{\"versions\":{\"api\":\"0.71.0.0\"}}", -HG_EPROTOCOL },
+	{ 404, "<html>Not Found</html>", -HG_EPROTOCOL },
+	{ 500, "{\"message\":\"boom\"}", -HG_ESERVER },
+};
+
+START_TEST(test_not_hugegraph)
+{
+	hg_options opt = { .url = "http://h:1" };
+	canned *t = canned_new(0);
+	hg_client *cl = NULL;
+	hg_error err;
+
+	canned_add(t, not_hg_cases[_i].status, not_hg_cases[_i].versions);
+	ck_assert_int_eq(hg_client_open_transport(&cl, &opt, &t->base, &err), not_hg_cases[_i].rc);
+	ck_assert_ptr_null(cl);
+	ck_assert_int_eq(err.code, -not_hg_cases[_i].rc);
+}
+END_TEST
+
+START_TEST(test_open_auth_fails)
+{
+	hg_options opt = { .url = "http://h:1", .user = "admin", .password = "wrong" };
+	canned *t = canned_new(0);
+	hg_client *cl = NULL;
+	hg_error err;
+
+	canned_add(t, 200, VERSIONS("1.7.0"));
+	canned_add(t, 401, "{\"exception\":\"class jakarta.ws.rs.NotAuthorizedException\","
+			   "\"message\":\"HTTP 401 Unauthorized\",\"cause\":\"\"}");
+	ck_assert_int_eq(hg_client_open_transport(&cl, &opt, &t->base, &err), -HG_EAUTH);
+	ck_assert_ptr_null(cl);
+	ck_assert_int_eq(err.http_status, 401);
+	ck_assert_ptr_nonnull(strstr(err.message, "authentication failed for user 'admin'"));
+	ck_assert_str_eq(err.exception, "class jakarta.ws.rs.NotAuthorizedException");
+}
+END_TEST
+
+static const struct {
+	const char *url, *user, *password;
+} bad_open_cases[] = {
+	{ "http://admin:pa@h:1", NULL, NULL },
+	{ "http://h:1/hugegraph", NULL, NULL },
+	{ "h:1", NULL, NULL },
+	{ "http://h:1", "a:b", "pa" },
+	{ NULL, NULL, NULL },
+};
+
+START_TEST(test_open_bad_options)
+{
+	hg_options opt = { .url = bad_open_cases[_i].url,
+			   .user = bad_open_cases[_i].user,
+			   .password = bad_open_cases[_i].password };
+	canned *t = canned_new(0);
+	hg_client *cl = NULL;
+	hg_error err;
+
+	ck_assert_int_eq(hg_client_open_transport(&cl, &opt, &t->base, &err), -HG_EINVAL);
+	ck_assert_ptr_null(cl);
+	ck_assert_str_ne(err.message, "");
+	/* nothing was sent: the options are refused before any request */
+}
+END_TEST
+
+START_TEST(test_list_graphs)
+{
+	canned *t;
+	hg_client *cl = open_canned(VERSIONS("1.7.0"), 3, &t);
+	char **names = NULL;
+	hg_error err;
+
+	canned_add(t, 200, "{\"graphs\":[\"a\",\"b c\",\"\xe5\x9b\xbe\"]}");
+	ck_assert_int_eq(hg_list_graphs(cl, &names, &err), 0);
+	ck_assert_str_eq(names[0], "a");
+	ck_assert_str_eq(names[1], "b c");
+	ck_assert_str_eq(names[2], "\xe5\x9b\xbe");
+	ck_assert_ptr_null(names[3]);
+	hg_strv_free(names);
+	canned_add(t, 200, "{\"graphs\":[1]}");
+	ck_assert_int_eq(hg_list_graphs(cl, &names, &err), -HG_EPROTOCOL);
+	ck_assert_ptr_null(names);
+	hg_client_free(cl);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* mode                                                                */
+
+static const struct {
+	const char *in;
+	int rc;
+	hg_mode m;
+} mode_cases[] = {
+	{ "NONE", 0, HG_MODE_NONE },
+	{ "restoring", 0, HG_MODE_RESTORING },
+	{ "  Merging\n", 0, HG_MODE_MERGING },
+	{ "\tLOADING \r\n", 0, HG_MODE_LOADING },
+	{ "RESTORE", -1, 0 },
+	{ "RESTORINGX", -1, 0 },
+	{ "", -1, 0 },
+	{ "   ", -1, 0 },
+	{ "NO NE", -1, 0 },
+	{ "\"NONE\"", -1, 0 },
+};
+
+START_TEST(test_mode_parse)
+{
+	hg_mode m = HG_MODE__COUNT;
+
+	ck_assert_int_eq(hg_mode_parse(mode_cases[_i].in, strlen(mode_cases[_i].in), &m), mode_cases[_i].rc);
+	if (mode_cases[_i].rc == 0)
+		ck_assert_int_eq(m, mode_cases[_i].m);
+	else
+		ck_assert_int_eq(m, HG_MODE__COUNT);
+}
+END_TEST
+
+START_TEST(test_mode_names)
+{
+	ck_assert_str_eq(hg_mode_name(HG_MODE_NONE), "NONE");
+	ck_assert_str_eq(hg_mode_name(HG_MODE_RESTORING), "RESTORING");
+	ck_assert_str_eq(hg_mode_name(HG_MODE_MERGING), "MERGING");
+	ck_assert_str_eq(hg_mode_name(HG_MODE_LOADING), "LOADING");
+	ck_assert_ptr_null(hg_mode_name(HG_MODE__COUNT));
+	/* length-limited: the rest of the buffer is not looked at */
+	hg_mode m;
+	ck_assert_int_eq(hg_mode_parse("NONEXYZ", 4, &m), 0);
+	ck_assert_int_eq(m, HG_MODE_NONE);
+}
+END_TEST
+
+START_TEST(test_get_set_mode)
+{
+	canned *t;
+	hg_client *cl = open_canned(VERSIONS("1.5.0"), 1, &t);
+	hg_mode m = HG_MODE_NONE;
+	hg_error err;
+
+	canned_add(t, 200, "{\"mode\":\"MERGING\"}");
+	ck_assert_int_eq(hg_get_mode(cl, "my graph", &m, &err), 0);
+	ck_assert_int_eq(m, HG_MODE_MERGING);
+	ck_assert_str_eq(t->method[2], "GET");
+	ck_assert_str_eq(t->url[2], "http://127.0.0.1:8080/graphs/my%20graph/mode");
+
+	canned_add(t, 200, "{\"mode\":\"RESTORING\"}");
+	ck_assert_int_eq(hg_set_mode(cl, "hugegraph", HG_MODE_RESTORING, &err), 0);
+	ck_assert_str_eq(t->method[3], "PUT");
+	ck_assert_str_eq(t->url[3], "http://127.0.0.1:8080/graphs/hugegraph/mode");
+	ck_assert_str_eq(t->body[3], "\"RESTORING\"");
+	ck_assert_str_eq(t->auth[3], "Authorization: Basic YWRtaW46cGE=");
+
+	/* the server answered another mode */
+	canned_add(t, 200, "{\"mode\":\"NONE\"}");
+	ck_assert_int_eq(hg_set_mode(cl, "hugegraph", HG_MODE_LOADING, &err), -HG_EPROTOCOL);
+	/* unknown mode in a GET */
+	canned_add(t, 200, "{\"mode\":\"FLYING\"}");
+	ck_assert_int_eq(hg_get_mode(cl, "hugegraph", &m, &err), -HG_EPROTOCOL);
+	/* a refusal */
+	canned_add(t, 403, "{\"exception\":\"class jakarta.ws.rs.ForbiddenException\",\"message\":\"Permission denied\"}");
+	ck_assert_int_eq(hg_set_mode(cl, "hugegraph", HG_MODE_NONE, &err), -HG_EFORBIDDEN);
+	ck_assert_str_eq(err.message, "Permission denied");
+	ck_assert_int_eq(hg_set_mode(cl, "hugegraph", (hg_mode)42, &err), -HG_EINVAL);
+	hg_client_free(cl);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* streaming scanner                                                   */
+
+typedef struct slices {
+	hg_buf all; /* elements joined with '\n' */
+	size_t n;
+	int stop_after; /* 0: never */
+} slices;
+
+static int slice_cb(void *ctx, const char *elem, size_t len)
+{
+	slices *s = ctx;
+
+	ck_assert_int_eq(hg_buf_append(&s->all, elem, len), 0);
+	ck_assert_int_eq(hg_buf_append(&s->all, "\n", 1), 0);
+	s->n++;
+	return s->stop_after && s->n >= (size_t)s->stop_after;
+}
+
+/* Feeds doc in pieces (sizes from `sizes`, cycled; NULL: whole); returns
+ * the feed/finish result and fills out. */
+static int scan_doc(const char *key, const char *doc, size_t len, const size_t *sizes, size_t n_sizes, slices *out,
+		    jscan *js)
+{
+	size_t off = 0, k = 0, n;
+	int rc = 0;
+
+	hg_buf_init(&out->all, 0);
+	out->n = 0;
+	jscan_init(js, key, 0, slice_cb, out);
+	while (off < len && !rc) {
+		n = sizes ? sizes[k++ % n_sizes] : len;
+		if (n > len - off)
+			n = len - off;
+		rc = jscan_feed(js, doc + off, n);
+		off += n;
+	}
+	if (!rc)
+		rc = jscan_finish(js);
+	return rc;
+}
+
+static const char scan_doc1[] =
+	" {\"vertices\" : [ {\"id\":435226329513631744,\"label\":\"person\",\"type\":\"vertex\","
+	"\"properties\":{\"name\":\"a]b}c\\\"d\",\"u\":\"\\u00e4\xe5\x9b\xbe\\ud83d\\ude00\",\"n\":-1.5e+3}} ,\n"
+	"\t{\"id\":\"1:marko\",\"label\":\"person\",\"type\":\"vertex\",\"properties\":{\"l\":[1,[2,{}],true,null]}},"
+	"\"str\\\\\" , 12 , -0.5E-2 , true , false , null , [ ] , { } ],"
+	"\"other\":{\"vertices\":[99]},\"page\":\"AAk+/x==\"}\r\n";
+
+static const char *const scan_doc1_elems =
+	"{\"id\":435226329513631744,\"label\":\"person\",\"type\":\"vertex\","
+	"\"properties\":{\"name\":\"a]b}c\\\"d\",\"u\":\"\\u00e4\xe5\x9b\xbe\\ud83d\\ude00\",\"n\":-1.5e+3}}\n"
+	"{\"id\":\"1:marko\",\"label\":\"person\",\"type\":\"vertex\",\"properties\":{\"l\":[1,[2,{}],true,null]}}\n"
+	"\"str\\\\\"\n12\n-0.5E-2\ntrue\nfalse\nnull\n[ ]\n{ }\n";
+
+START_TEST(test_jscan_whole)
+{
+	slices s;
+	jscan js;
+
+	ck_assert_int_eq(scan_doc("vertices", scan_doc1, strlen(scan_doc1), NULL, 0, &s, &js), 0);
+	ck_assert_str_eq(s.all.data, scan_doc1_elems);
+	ck_assert_uint_eq(s.n, 10);
+	ck_assert_uint_eq(js.n_elems, 10);
+	ck_assert(js.found_array);
+	ck_assert_int_eq(js.page, JSCAN_PAGE_STRING);
+	ck_assert_str_eq(js.page_value, "AAk+/x==");
+	jscan_free(&js);
+	hg_buf_free(&s.all);
+}
+END_TEST
+
+/* Every chunk size from 1 to 40 (1 = byte by byte) gives the same slices. */
+START_TEST(test_jscan_chunk_sizes)
+{
+	size_t size = (size_t)_i + 1;
+	slices s;
+	jscan js;
+
+	ck_assert_int_eq(scan_doc("vertices", scan_doc1, strlen(scan_doc1), &size, 1, &s, &js), 0);
+	ck_assert_str_eq(s.all.data, scan_doc1_elems);
+	ck_assert_str_eq(js.page_value, "AAk+/x==");
+	jscan_free(&js);
+	hg_buf_free(&s.all);
+}
+END_TEST
+
+/* Two chunks split at every possible byte boundary. */
+START_TEST(test_jscan_every_split)
+{
+	size_t len = strlen(scan_doc1), cut;
+
+	for (cut = 0; cut <= len; cut++) {
+		size_t sizes[2] = { cut ? cut : len, len - cut ? len - cut : len };
+		slices s;
+		jscan js;
+
+		ck_assert_int_eq(scan_doc("vertices", scan_doc1, len, sizes, 2, &s, &js), 0);
+		ck_assert_str_eq(s.all.data, scan_doc1_elems);
+		ck_assert_str_eq(js.page_value, "AAk+/x==");
+		jscan_free(&js);
+		hg_buf_free(&s.all);
+	}
+}
+END_TEST
+
+START_TEST(test_jscan_random_chunks)
+{
+	unsigned seed = (unsigned)_i * 7919u + 1u;
+	size_t sizes[64], k;
+	slices s;
+	jscan js;
+
+	for (k = 0; k < 64; k++)
+		sizes[k] = 1 + (size_t)rand_r(&seed) % 23;
+	ck_assert_int_eq(scan_doc("vertices", scan_doc1, strlen(scan_doc1), sizes, 64, &s, &js), 0);
+	ck_assert_str_eq(s.all.data, scan_doc1_elems);
+	jscan_free(&js);
+	hg_buf_free(&s.all);
+}
+END_TEST
+
+static const struct {
+	const char *doc;
+	int page; /* jscan_page */
+	const char *page_value;
+	size_t n;
+} page_cases[] = {
+	{ "{\"page\":\"tok\\/en\",\"edges\":[{\"id\":\"x\"}]}", JSCAN_PAGE_STRING, "tok/en", 1 },
+	{ "{\"edges\":[{\"id\":\"x\"},{\"id\":\"y\"}],\"page\":null}", JSCAN_PAGE_NULL, NULL, 2 },
+	{ "{\"page\" : null , \"edges\" : [ ] }", JSCAN_PAGE_NULL, NULL, 0 },
+	{ "{\"edges\":[1]}", JSCAN_PAGE_ABSENT, NULL, 1 },
+	{ "{\"x\":{\"page\":\"inner\"},\"edges\":[],\"page\":\"\"}", JSCAN_PAGE_STRING, "", 0 },
+};
+
+START_TEST(test_jscan_page)
+{
+	const char *doc = page_cases[_i].doc;
+	size_t one = 1;
+	slices s;
+	jscan js;
+
+	ck_assert_int_eq(scan_doc("edges", doc, strlen(doc), &one, 1, &s, &js), 0);
+	ck_assert_int_eq(js.page, page_cases[_i].page);
+	if (page_cases[_i].page_value)
+		ck_assert_str_eq(js.page_value, page_cases[_i].page_value);
+	else
+		ck_assert_ptr_null(js.page_value);
+	ck_assert_uint_eq(s.n, page_cases[_i].n);
+	jscan_free(&js);
+	hg_buf_free(&s.all);
+}
+END_TEST
+
+static const char *const bad_docs[] = {
+	"",
+	"[]",
+	"\"x\"",
+	"{\"vertices\":{}}",
+	"{\"vertices\":[1,]}",
+	"{\"vertices\":[01]}",
+	"{\"vertices\":[1.]}",
+	"{\"vertices\":[-]}",
+	"{\"vertices\":[1e]}",
+	"{\"vertices\":[tru]}",
+	"{\"vertices\":[nul1]}",
+	"{\"vertices\":[\"a\\x\"]}",
+	"{\"vertices\":[\"\\u12G4\"]}",
+	"{\"vertices\":[\"a\nb\"]}",
+	"{\"vertices\":[1}",
+	"{\"vertices\":[{\"a\" 1}]}",
+	"{\"vertices\":[{1:2}]}",
+	"{\"vertices\":[]}}",
+	"{\"vertices\":[]} x",
+	"{\"vertices\":[],\"page\":5}",
+	"{\"vertices\":[],\"page\":true}",
+	"{\"vertices\":[] \"page\":null}",
+	"{,}",
+};
+
+START_TEST(test_jscan_malformed)
+{
+	slices s;
+	jscan js;
+	int rc = scan_doc("vertices", bad_docs[_i], strlen(bad_docs[_i]), NULL, 0, &s, &js);
+
+	ck_assert_int_eq(rc, -HG_EPROTOCOL);
+	ck_assert_str_ne(js.errmsg, "");
+	/* the error sticks */
+	ck_assert_int_eq(jscan_feed(&js, "{}", 2), -HG_EPROTOCOL);
+	jscan_free(&js);
+	hg_buf_free(&s.all);
+}
+END_TEST
+
+/* Every proper prefix of a valid document is an error, never a short result. */
+START_TEST(test_jscan_truncated)
+{
+	size_t len = strlen(scan_doc1) - 2; /* without the trailing white space */
+	size_t cut;
+
+	for (cut = 0; cut < len; cut++) {
+		slices s;
+		jscan js;
+
+		ck_assert_msg(scan_doc("vertices", scan_doc1, cut, NULL, 0, &s, &js) == -HG_EPROTOCOL,
+			      "prefix of %zu bytes accepted", cut);
+		jscan_free(&js);
+		hg_buf_free(&s.all);
+	}
+}
+END_TEST
+
+START_TEST(test_jscan_limits)
+{
+	slices s = { .stop_after = 1 };
+	jscan js;
+	const char *doc = "{\"vertices\":[\"0123456789\",2,3]}";
+
+	/* element larger than the bound */
+	hg_buf_init(&s.all, 0);
+	jscan_init(&js, "vertices", 8, slice_cb, &s);
+	ck_assert_int_eq(jscan_feed(&js, doc, 24), -HG_ETOOBIG);
+	jscan_free(&js);
+	jscan_init(&js, "vertices", 8, slice_cb, &s);
+	ck_assert_int_eq(jscan_feed(&js, doc, strlen(doc)), -HG_ETOOBIG);
+	jscan_free(&js);
+	/* the callback stops the scan */
+	hg_buf_reset(&s.all);
+	s.n = 0;
+	jscan_init(&js, "vertices", 0, slice_cb, &s);
+	ck_assert_int_eq(jscan_feed(&js, doc, strlen(doc)), -HG_ECALLBACK);
+	ck_assert_uint_eq(s.n, 1);
+	jscan_free(&js);
+	hg_buf_free(&s.all);
+	/* nesting too deep */
+	{
+		char deep[2 * JSCAN_MAX_DEPTH + 32];
+		size_t k, n = 0;
+
+		n += (size_t)sprintf(deep, "{\"vertices\":");
+		for (k = 0; k < JSCAN_MAX_DEPTH; k++)
+			deep[n++] = '[';
+		jscan_init(&js, "vertices", 0, NULL, NULL);
+		ck_assert_int_eq(jscan_feed(&js, deep, n), -HG_EPROTOCOL);
+		jscan_free(&js);
+	}
+}
+END_TEST
+
+static const struct {
+	const char *obj;
+	int rc;
+	int64_t id;
+} id_cases[] = {
+	{ "{\"id\":435226329513631744,\"name\":\"x\"}", 0, 435226329513631744LL },
+	{ "{\"name\":\"id\",\"user_data\":{\"id\":5},\"id\":9223372036854775807}", 0, INT64_MAX },
+	{ "{ \"id\" : -9223372036854775808 }", 0, INT64_MIN },
+	{ "{\"x\":[\"}\",{\"id\":1}],\"id\":7}", 0, 7 },
+	{ "{\"id\":\"1:marko\"}", 1, 0 },
+	{ "{\"id\":1.5}", 1, 0 },
+	{ "{\"name\":\"a\"}", 1, 0 },
+	{ "{}", 1, 0 },
+	{ "{\"id\":9223372036854775808}", -1, 0 },
+	{ "[1]", -1, 0 },
+};
+
+START_TEST(test_top_int64)
+{
+	int64_t id = 0;
+
+	ck_assert_int_eq(jscan_top_int64(id_cases[_i].obj, strlen(id_cases[_i].obj), "id", &id), id_cases[_i].rc);
+	if (id_cases[_i].rc == 0)
+		ck_assert(id == id_cases[_i].id);
+}
+END_TEST
+
+START_TEST(test_unescape)
+{
+	const char *raw = "a\\\"b\\\\c\\/d\\n\\u00e4\\u56fe\\ud83d\\ude00";
+	hg_buf b;
+
+	hg_buf_init(&b, 0);
+	ck_assert_int_eq(jscan_unescape(&b, raw, strlen(raw)), 0);
+	ck_assert_str_eq(b.data, "a\"b\\c/d\n\xc3\xa4\xe5\x9b\xbe\xf0\x9f\x98\x80");
+	hg_buf_reset(&b);
+	ck_assert_int_eq(jscan_unescape(&b, "\\q", 2), -1);
+	hg_buf_free(&b);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* schema lists                                                        */
+
+static const char schema_body[] =
+	"{\"propertykeys\": [\n"
+	"  {\"id\":435226329513631744,\"name\":\"big\",\"data_type\":\"LONG\"},\n"
+	"  {\"id\":3,\"name\":\"a]b}\\\"c\",\"user_data\":{\"id\":1,\"~create_time\":\"2023\"}},\n"
+	"  {\"name\":\"noid\",\"id\":1,\"x\":\"\xe5\x9b\xbe\\u00e4\"},\n"
+	"  {\"id\":2,\"name\":\"first2\"},\n"
+	"  {\"id\":2,\"name\":\"second2\"}\n"
+	"]}";
+
+static const char *const schema_sorted[] = {
+	"{\"name\":\"noid\",\"id\":1,\"x\":\"\xe5\x9b\xbe\\u00e4\"}",
+	"{\"id\":2,\"name\":\"first2\"}",
+	"{\"id\":2,\"name\":\"second2\"}",
+	"{\"id\":3,\"name\":\"a]b}\\\"c\",\"user_data\":{\"id\":1,\"~create_time\":\"2023\"}}",
+	"{\"id\":435226329513631744,\"name\":\"big\",\"data_type\":\"LONG\"}",
+};
+static const int64_t schema_ids[] = { 1, 2, 2, 3, 435226329513631744LL };
+
+static const size_t schema_chunks[] = { 0, 1, 2, 5, CHUNK_RANDOM };
+
+START_TEST(test_schema_list)
+{
+	canned *t;
+	hg_client *cl = open_canned(VERSIONS("1.7.0"), schema_chunks[_i], &t);
+	hg_elems *e = NULL;
+	hg_error err;
+	size_t k;
+
+	canned_add(t, 200, schema_body);
+	ck_assert_int_eq(hg_schema_list(cl, "hugegraph", HG_SCHEMA_PROPERTYKEYS, &e, &err), 0);
+	ck_assert_str_eq(t->url[2], "http://127.0.0.1:8080/graphspaces/DEFAULT/graphs/hugegraph/schema/propertykeys");
+	ck_assert_uint_eq(e->n, 5);
+	for (k = 0; k < e->n; k++) {
+		ck_assert_uint_le(e->v[k].off + e->v[k].len, e->data_len);
+		ck_assert_uint_eq(e->v[k].len, strlen(schema_sorted[k]));
+		ck_assert(memcmp(e->data + e->v[k].off, schema_sorted[k], e->v[k].len) == 0);
+		ck_assert(e->v[k].id == schema_ids[k]);
+	}
+	hg_elems_free(e);
+	hg_client_free(cl);
+}
+END_TEST
+
+START_TEST(test_schema_errors)
+{
+	canned *t;
+	hg_client *cl = open_canned(VERSIONS("1.3.0"), 0, &t);
+	hg_elems *e = NULL;
+	hg_error err;
+
+	canned_add(t, 200, "{\"vertexlabels\":[]}");
+	ck_assert_int_eq(hg_schema_list(cl, "g", HG_SCHEMA_VERTEXLABELS, &e, &err), 0);
+	ck_assert_str_eq(t->url[2], "http://127.0.0.1:8080/graphs/g/schema/vertexlabels");
+	ck_assert_uint_eq(e->n, 0);
+	hg_elems_free(e);
+	e = NULL;
+	canned_add(t, 200, "{\"edgelabels\":[{\"id\":1}]}"); /* asked for index labels */
+	ck_assert_int_eq(hg_schema_list(cl, "g", HG_SCHEMA_INDEXLABELS, &e, &err), -HG_EPROTOCOL);
+	ck_assert_ptr_null(e);
+	canned_add(t, 200, "{\"edgelabels\":[{\"id\":1}");
+	ck_assert_int_eq(hg_schema_list(cl, "g", HG_SCHEMA_EDGELABELS, &e, &err), -HG_EPROTOCOL);
+	ck_assert_ptr_null(e);
+	canned_add(t, 404, "{\"exception\":\"class org.apache.hugegraph.exception.NotFoundException\","
+			   "\"message\":\"Graph 'g' does not exist\"}");
+	ck_assert_int_eq(hg_schema_list(cl, "g", HG_SCHEMA_EDGELABELS, &e, &err), -HG_ENOTFOUND);
+	ck_assert_int_eq(hg_schema_list(cl, "g", HG_SCHEMA__COUNT, &e, &err), -HG_EINVAL);
+	ck_assert_str_eq(hg_schema_type_name(HG_SCHEMA_INDEXLABELS), "indexlabels");
+	hg_client_free(cl);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* shards and scan                                                     */
+
+START_TEST(test_shards)
+{
+	canned *t;
+	hg_client *cl = open_canned(VERSIONS("1.5.0"), 4, &t);
+	hg_shards *s = NULL;
+	hg_error err;
+
+	canned_add(t, 200, "{\"shards\":[{\"start\":\"\",\"end\":\"AAk+/x==\",\"length\":0},"
+			   "{\"start\":\"AAk+/x==\",\"end\":\"\",\"length\":1234}]}");
+	ck_assert_int_eq(hg_get_shards(cl, "g", HG_KIND_EDGE, 1048576, &s, &err), 0);
+	ck_assert_str_eq(t->url[2], "http://127.0.0.1:8080/graphs/g/traversers/edges/shards?split_size=1048576");
+	ck_assert_uint_eq(s->n, 2);
+	ck_assert_str_eq(s->v[0].start, "");
+	ck_assert_str_eq(s->v[0].end, "AAk+/x==");
+	ck_assert_str_eq(s->v[1].start, "AAk+/x==");
+	ck_assert_int_eq(s->v[1].length, 1234);
+	hg_shards_free(s);
+	s = NULL;
+	ck_assert_int_eq(hg_get_shards(cl, "g", HG_KIND_VERTEX, 1000, &s, &err), -HG_EINVAL);
+	canned_add(t, 200, "{\"shards\":[]}");
+	ck_assert_int_eq(hg_get_shards(cl, "g", HG_KIND_VERTEX, 1 << 24, &s, &err), 0);
+	ck_assert_str_eq(t->url[3], "http://127.0.0.1:8080/graphs/g/traversers/vertices/shards?split_size=16777216");
+	ck_assert_uint_eq(s->n, 0);
+	hg_shards_free(s);
+	hg_client_free(cl);
+}
+END_TEST
+
+static const size_t scan_chunks[] = { 0, 1, 3, CHUNK_RANDOM };
+
+START_TEST(test_scan_paged)
+{
+	canned *t;
+	hg_client *cl = open_canned(VERSIONS("1.7.0"), scan_chunks[_i], &t);
+	hg_shard shard = { "", "AAk+/x==", 0 };
+	slices s = { 0 };
+	hg_error err;
+
+	hg_buf_init(&s.all, 0);
+	canned_add(t, 200, "{\"vertices\":[{\"id\":1},{\"id\":435226329513631744}],\"page\":\"p+1/=\"}");
+	canned_add(t, 200, "{\"page\":\"p2\",\"vertices\":[ \"s]}\\\"\" ]}");
+	canned_add(t, 200, "{\"vertices\":[{\"id\":3}],\"page\":null}");
+	ck_assert_int_eq(hg_scan(cl, "my g", HG_KIND_VERTEX, &shard, true, 500, slice_cb, &s, &err), 0);
+	ck_assert_str_eq(s.all.data, "{\"id\":1}\n{\"id\":435226329513631744}\n\"s]}\\\"\"\n{\"id\":3}\n");
+	ck_assert_uint_eq(t->n_req, 5);
+	ck_assert_str_eq(t->url[2], "http://127.0.0.1:8080/graphspaces/DEFAULT/graphs/my%20g/traversers/vertices/scan"
+				    "?start=&end=AAk%2B%2Fx%3D%3D&page=&page_limit=500");
+	ck_assert_str_eq(t->url[3], "http://127.0.0.1:8080/graphspaces/DEFAULT/graphs/my%20g/traversers/vertices/scan"
+				    "?start=&end=AAk%2B%2Fx%3D%3D&page=p%2B1%2F%3D&page_limit=500");
+	ck_assert_str_eq(t->url[4], "http://127.0.0.1:8080/graphspaces/DEFAULT/graphs/my%20g/traversers/vertices/scan"
+				    "?start=&end=AAk%2B%2Fx%3D%3D&page=p2&page_limit=500");
+	ck_assert_str_eq(t->auth[4], "Authorization: Basic YWRtaW46cGE=");
+	hg_buf_free(&s.all);
+	hg_client_free(cl);
+}
+END_TEST
+
+START_TEST(test_scan_unpaged)
+{
+	canned *t;
+	hg_client *cl = open_canned(VERSIONS("1.5.0"), 2, &t);
+	hg_shard shard = { "0", "5", 0 };
+	slices s = { 0 };
+	hg_error err;
+
+	hg_buf_init(&s.all, 0);
+	canned_add(t, 200, "{\"edges\":[{\"id\":\"S1:a>1>1>>S1:b\"}]}");
+	ck_assert_int_eq(hg_scan(cl, "g", HG_KIND_EDGE, &shard, false, 500, slice_cb, &s, &err), 0);
+	ck_assert_str_eq(t->url[2], "http://127.0.0.1:8080/graphs/g/traversers/edges/scan?start=0&end=5");
+	ck_assert_str_eq(s.all.data, "{\"id\":\"S1:a>1>1>>S1:b\"}\n");
+	ck_assert_uint_eq(t->n_req, 3);
+	hg_buf_free(&s.all);
+	hg_client_free(cl);
+}
+END_TEST
+
+START_TEST(test_scan_empty_page_stops)
+{
+	canned *t;
+	hg_client *cl = open_canned(VERSIONS("1.5.0"), 0, &t);
+	hg_shard shard = { "", "", 0 };
+	slices s = { 0 };
+	hg_error err;
+
+	hg_buf_init(&s.all, 0);
+	canned_add(t, 200, "{\"vertices\":[1],\"page\":\"a\"}");
+	canned_add(t, 200, "{\"vertices\":[],\"page\":\"b\"}"); /* Cassandra-style extra page */
+	ck_assert_int_eq(hg_scan(cl, "g", HG_KIND_VERTEX, &shard, true, 0, slice_cb, &s, &err), 0);
+	ck_assert_uint_eq(t->n_req, 4);
+	ck_assert_str_eq(t->url[3], "http://127.0.0.1:8080/graphs/g/traversers/vertices/scan?start=&end=&page=a");
+	ck_assert_uint_eq(s.n, 1);
+	hg_buf_free(&s.all);
+	hg_client_free(cl);
+}
+END_TEST
+
+static const struct {
+	const char *pages[3];
+	int truncate_last;
+	int rc;
+} scan_err_cases[] = {
+	/* the same token twice */
+	{ { "{\"vertices\":[1],\"page\":\"a\"}", "{\"vertices\":[2],\"page\":\"a\"}", NULL }, 0, -HG_EPROTOCOL },
+	{ { "{\"vertices\":[1],\"page\":\"a\"}", "{\"vertices\":[2],\"page\":\"b\"}",
+	    "{\"vertices\":[3],\"page\":\"a\"}" },
+	  0, -HG_EPROTOCOL },
+	/* truncated JSON with a clean end of transfer */
+	{ { "{\"vertices\":[{\"id\":1},{\"id\":2}", NULL, NULL }, 0, -HG_EPROTOCOL },
+	{ { "{\"vertices\":[1],\"page\":\"a\"}", "{\"vertices\":[2],\"pa", NULL }, 0, -HG_EPROTOCOL },
+	/* a transfer cut short */
+	{ { "{\"vertices\":[{\"id\":1},{\"id\":2}", NULL, NULL }, 1, -HG_ETRANSPORT },
+	/* no array */
+	{ { "{\"page\":null}", NULL, NULL }, 0, -HG_EPROTOCOL },
+	{ { "{\"edges\":[],\"page\":null}", NULL, NULL }, 0, -HG_EPROTOCOL },
+	/* garbage */
+	{ { "<html></html>", NULL, NULL }, 0, -HG_EPROTOCOL },
+};
+
+START_TEST(test_scan_errors)
+{
+	canned *t;
+	hg_client *cl = open_canned(VERSIONS("1.5.0"), 1, &t);
+	hg_shard shard = { "", "", 0 };
+	slices s = { 0 };
+	hg_error err;
+	size_t k;
+
+	hg_buf_init(&s.all, 0);
+	for (k = 0; k < 3 && scan_err_cases[_i].pages[k]; k++)
+		canned_add(t, 200, scan_err_cases[_i].pages[k]);
+	t->resp[t->n_resp - 1].truncate = scan_err_cases[_i].truncate_last;
+	ck_assert_int_eq(hg_scan(cl, "g", HG_KIND_VERTEX, &shard, true, 0, slice_cb, &s, &err), scan_err_cases[_i].rc);
+	ck_assert_int_eq(err.code, -scan_err_cases[_i].rc);
+	ck_assert_str_ne(err.message, "");
+	hg_buf_free(&s.all);
+	hg_client_free(cl);
+}
+END_TEST
+
+START_TEST(test_scan_http_error)
+{
+	canned *t;
+	hg_client *cl = open_canned(VERSIONS("1.5.0"), 1, &t);
+	hg_shard shard = { "", "", 0 };
+	slices s = { .stop_after = 1 };
+	hg_error err;
+
+	hg_buf_init(&s.all, 0);
+	canned_add(t, 400, "{\"exception\":\"class org.apache.hugegraph.exception.LimitExceedException\","
+			   "\"message\":\"Too many records(must <= 800000)\",\"cause\":\"\"}");
+	ck_assert_int_eq(hg_scan(cl, "g", HG_KIND_VERTEX, &shard, false, 0, slice_cb, &s, &err), -HG_EINVAL);
+	ck_assert_str_eq(err.message, "Too many records(must <= 800000)");
+	ck_assert_str_eq(err.exception, "class org.apache.hugegraph.exception.LimitExceedException");
+	ck_assert_uint_eq(s.n, 0);
+	/* the callback stops the scan */
+	canned_add(t, 200, "{\"vertices\":[1,2,3],\"page\":\"x\"}");
+	ck_assert_int_eq(hg_scan(cl, "g", HG_KIND_VERTEX, &shard, true, 0, slice_cb, &s, &err), -HG_ECALLBACK);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_uint_eq(t->n_req, 4);
+	hg_buf_free(&s.all);
+	hg_client_free(cl);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* the real curl transport against a tiny local HTTP responder         */
+
+typedef struct responder {
+	int fd;
+	int port;
+	pthread_t thread;
+	const char *head; /* status line and headers, without the blank line */
+	const char *body;
+	size_t body_len;
+	size_t declared_len; /* Content-Length sent */
+	int n_conn;
+	char last_request[4096];
+} responder;
+
+static void *responder_main(void *arg)
+{
+	responder *r = arg;
+	int c;
+
+	while ((c = accept(r->fd, NULL, NULL)) >= 0) {
+		char req[4096], hdr[512];
+		size_t got = 0;
+		ssize_t n;
+
+		while (got < sizeof(req) - 1 && (n = read(c, req + got, sizeof(req) - 1 - got)) > 0) {
+			got += (size_t)n;
+			req[got] = '\0';
+			if (strstr(req, "\r\n\r\n"))
+				break;
+		}
+		req[got] = '\0';
+		memcpy(r->last_request, req, got + 1);
+		snprintf(hdr, sizeof(hdr), "%s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n", r->head,
+			 r->declared_len);
+		if (write(c, hdr, strlen(hdr)) < 0 || write(c, r->body, r->body_len) < 0)
+			perror("write");
+		close(c);
+		r->n_conn++;
+	}
+	return NULL;
+}
+
+static void responder_start(responder *r)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t alen = sizeof(a);
+	int one = 1;
+
+	r->fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(r->fd, 0);
+	setsockopt(r->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(r->fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(r->fd, 8), 0);
+	ck_assert_int_eq(getsockname(r->fd, (struct sockaddr *)&a, &alen), 0);
+	r->port = ntohs(a.sin_port);
+	ck_assert_int_eq(pthread_create(&r->thread, NULL, responder_main, r), 0);
+}
+
+static void responder_stop(responder *r)
+{
+	shutdown(r->fd, SHUT_RDWR);
+	close(r->fd);
+	pthread_join(r->thread, NULL);
+}
+
+static size_t gzip_buf(const char *in, size_t len, unsigned char *out, size_t cap)
+{
+	z_stream z;
+
+	memset(&z, 0, sizeof(z));
+	ck_assert_int_eq(deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = (unsigned char *)(uintptr_t)in;
+	z.avail_in = (uInt)len;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	ck_assert_int_eq(deflate(&z, Z_FINISH), Z_STREAM_END);
+	deflateEnd(&z);
+	return z.total_out;
+}
+
+static int curl_collect(void *ctx, const char *data, size_t len, hg_error *err)
+{
+	(void)err;
+	return hg_buf_append(ctx, data, len);
+}
+
+static hg_client *curl_client(int port)
+{
+	hg_client *cl = calloc(1, sizeof(*cl));
+	hg_error err;
+
+	ck_assert_ptr_nonnull(cl);
+	ck_assert_int_eq(hg_transport_curl_new(&cl->transport, 2, &err), 0);
+	ck_assert_int_ge(asprintf(&cl->url, "http://127.0.0.1:%d", port), 0);
+	ck_assert_int_ge(asprintf(&cl->auth_header, "Authorization: Basic YWRtaW46cGE="), 0);
+	cl->connect_timeout_ms = 5000;
+	cl->timeout_ms = 10000;
+	return cl;
+}
+
+START_TEST(test_curl_gzip)
+{
+	const char *json = "{\"vertices\":[{\"id\":435226329513631744,\"label\":\"p\"}],\"page\":null}";
+	unsigned char gz[512];
+	responder r = { .head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip" };
+	hg_shard shard = { "", "", 0 };
+	slices s = { 0 };
+	hg_client *cl;
+	hg_error err;
+
+	r.body = (const char *)gz;
+	r.body_len = r.declared_len = gzip_buf(json, strlen(json), gz, sizeof(gz));
+	responder_start(&r);
+	cl = curl_client(r.port);
+	hg_buf_init(&s.all, 0);
+	ck_assert_int_eq(hg_scan(cl, "g", HG_KIND_VERTEX, &shard, false, 0, slice_cb, &s, &err), 0);
+	ck_assert_str_eq(s.all.data, "{\"id\":435226329513631744,\"label\":\"p\"}\n");
+	ck_assert_ptr_nonnull(strstr(r.last_request, "GET /graphs/g/traversers/vertices/scan?start=&end= HTTP/1.1"));
+	ck_assert_ptr_nonnull(strstr(r.last_request, "Accept-Encoding: "));
+	ck_assert_ptr_nonnull(strstr(r.last_request, "gzip"));
+	ck_assert_ptr_nonnull(strstr(r.last_request, "Authorization: Basic YWRtaW46cGE="));
+	hg_buf_free(&s.all);
+	hg_client_free(cl);
+	responder_stop(&r);
+}
+END_TEST
+
+START_TEST(test_curl_truncated)
+{
+	const char *body = "{\"vertices\":[{\"id\":1},";
+	responder r = { .head = "HTTP/1.1 200 OK\r\nContent-Type: application/json" };
+	hg_buf got;
+	hg_client *cl;
+	hg_error err;
+	char url[128];
+
+	r.body = body;
+	r.body_len = strlen(body);
+	r.declared_len = r.body_len + 100; /* the connection closes early */
+	responder_start(&r);
+	cl = curl_client(r.port);
+	hg_buf_init(&got, 0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/x", r.port);
+	ck_assert_int_eq(hg_http_stream(cl, url, curl_collect, &got, &err), -HG_ETRANSPORT);
+	ck_assert_int_eq(err.code, HG_ETRANSPORT);
+	ck_assert_ptr_nonnull(strstr(err.message, "curl error 18"));
+	hg_buf_free(&got);
+	hg_client_free(cl);
+	responder_stop(&r);
+}
+END_TEST
+
+START_TEST(test_curl_error_status_and_put)
+{
+	const char *body = "{\"exception\":\"class java.lang.IllegalArgumentException\","
+			   "\"message\":\"Graph mode can't be null\",\"cause\":\"\"}";
+	responder r = { .head = "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json" };
+	hg_client *cl;
+	hg_error err;
+
+	r.body = body;
+	r.body_len = r.declared_len = strlen(body);
+	responder_start(&r);
+	cl = curl_client(r.port);
+	ck_assert_int_eq(hg_set_mode(cl, "g", HG_MODE_RESTORING, &err), -HG_EINVAL);
+	ck_assert_str_eq(err.message, "Graph mode can't be null");
+	ck_assert_int_eq(err.http_status, 400);
+	ck_assert_ptr_nonnull(strstr(r.last_request, "PUT /graphs/g/mode HTTP/1.1"));
+	ck_assert_ptr_nonnull(strstr(r.last_request, "Content-Type: application/json"));
+	hg_client_free(cl);
+	responder_stop(&r);
+}
+END_TEST
+
+/* Many threads share one client and its pool of 2 curl handles. */
+static void *backend_worker(void *arg)
+{
+	hg_client *cl = arg;
+	char backend[32];
+	hg_error err;
+	int k;
+
+	for (k = 0; k < 25; k++)
+		if (hg_graph_backend(cl, "g", backend, sizeof(backend), &err) || strcmp(backend, "memory") != 0)
+			return (void *)1;
+	return NULL;
+}
+
+START_TEST(test_curl_threads)
+{
+	const char *body = "{\"name\":\"g\",\"backend\":\"memory\"}";
+	responder r = { .head = "HTTP/1.1 200 OK\r\nContent-Type: application/json" };
+	pthread_t th[8];
+	hg_client *cl;
+	void *res;
+	int k;
+
+	r.body = body;
+	r.body_len = r.declared_len = strlen(body);
+	responder_start(&r);
+	cl = curl_client(r.port);
+	for (k = 0; k < 8; k++)
+		ck_assert_int_eq(pthread_create(&th[k], NULL, backend_worker, cl), 0);
+	for (k = 0; k < 8; k++) {
+		ck_assert_int_eq(pthread_join(th[k], &res), 0);
+		ck_assert_ptr_null(res);
+	}
+	hg_client_free(cl);
+	responder_stop(&r);
+	ck_assert_int_eq(r.n_conn, 200);
+}
+END_TEST
+
+START_TEST(test_curl_refused)
+{
+	hg_options opt = { .url = "http://127.0.0.1:1", .connect_timeout_ms = 2000 };
+	hg_client *cl = NULL;
+	hg_error err;
+
+	ck_assert_int_eq(hg_client_open(&cl, &opt, &err), -HG_ETRANSPORT);
+	ck_assert_ptr_null(cl);
+	ck_assert_int_eq(err.code, HG_ETRANSPORT);
+	ck_assert_ptr_nonnull(strstr(err.message, "curl error"));
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static Suite *errors_suite(void)
+{
+	Suite *s = suite_create("errors");
+	TCase *tc = tcase_create("errors");
+
+	tcase_add_test(tc, test_code_table);
+	tcase_add_loop_test(tc, test_classify, 0, N(classify_cases));
+	tcase_add_test(tc, test_error_json_body);
+	tcase_add_test(tc, test_error_text_body);
+	tcase_add_test(tc, test_error_empty_body);
+	tcase_add_loop_test(tc, test_status_mapping, 0, N(status_cases));
+	tcase_add_test(tc, test_transport_failure);
+	tcase_add_test(tc, test_backend_ok);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+static Suite *url_suite(void)
+{
+	Suite *s = suite_create("url");
+	TCase *tc = tcase_create("url");
+
+	tcase_add_loop_test(tc, test_escape, 0, N(escape_cases));
+	tcase_add_loop_test(tc, test_graph_url, 0, N(graph_url_cases));
+	tcase_add_test(tc, test_query);
+	tcase_add_loop_test(tc, test_check_base, 0, N(base_cases));
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+static Suite *auth_suite(void)
+{
+	Suite *s = suite_create("auth");
+	TCase *tc = tcase_create("auth");
+
+	tcase_add_loop_test(tc, test_base64, 0, N(b64_cases));
+	tcase_add_test(tc, test_auth_header);
+	tcase_add_test(tc, test_auth_sent);
+	tcase_add_test(tc, test_no_auth_when_no_user);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+static Suite *open_suite(void)
+{
+	Suite *s = suite_create("open");
+	TCase *tc = tcase_create("open");
+
+	tcase_add_loop_test(tc, test_version_cmp, 0, N(version_cases));
+	tcase_add_loop_test(tc, test_url_form, 0, N(form_cases));
+	tcase_add_loop_test(tc, test_not_hugegraph, 0, N(not_hg_cases));
+	tcase_add_test(tc, test_open_auth_fails);
+	tcase_add_loop_test(tc, test_open_bad_options, 0, N(bad_open_cases));
+	tcase_add_test(tc, test_list_graphs);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+static Suite *mode_suite(void)
+{
+	Suite *s = suite_create("mode");
+	TCase *tc = tcase_create("mode");
+
+	tcase_add_loop_test(tc, test_mode_parse, 0, N(mode_cases));
+	tcase_add_test(tc, test_mode_names);
+	tcase_add_test(tc, test_get_set_mode);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+static Suite *jscan_suite(void)
+{
+	Suite *s = suite_create("jscan");
+	TCase *tc = tcase_create("jscan");
+
+	tcase_add_test(tc, test_jscan_whole);
+	tcase_add_loop_test(tc, test_jscan_chunk_sizes, 0, 40);
+	tcase_add_test(tc, test_jscan_every_split);
+	tcase_add_loop_test(tc, test_jscan_random_chunks, 0, 20);
+	tcase_add_loop_test(tc, test_jscan_page, 0, N(page_cases));
+	tcase_add_loop_test(tc, test_jscan_malformed, 0, N(bad_docs));
+	tcase_add_test(tc, test_jscan_truncated);
+	tcase_add_test(tc, test_jscan_limits);
+	tcase_add_loop_test(tc, test_top_int64, 0, N(id_cases));
+	tcase_add_test(tc, test_unescape);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+static Suite *schema_suite(void)
+{
+	Suite *s = suite_create("schema");
+	TCase *tc = tcase_create("schema");
+
+	tcase_add_loop_test(tc, test_schema_list, 0, N(schema_chunks));
+	tcase_add_test(tc, test_schema_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+static Suite *scan_suite(void)
+{
+	Suite *s = suite_create("scan");
+	TCase *tc = tcase_create("scan");
+
+	tcase_add_test(tc, test_shards);
+	tcase_add_loop_test(tc, test_scan_paged, 0, N(scan_chunks));
+	tcase_add_test(tc, test_scan_unpaged);
+	tcase_add_test(tc, test_scan_empty_page_stops);
+	tcase_add_loop_test(tc, test_scan_errors, 0, N(scan_err_cases));
+	tcase_add_test(tc, test_scan_http_error);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+static Suite *curl_suite(void)
+{
+	Suite *s = suite_create("curl");
+	TCase *tc = tcase_create("curl");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_curl_gzip);
+	tcase_add_test(tc, test_curl_truncated);
+	tcase_add_test(tc, test_curl_error_status_and_put);
+	tcase_add_test(tc, test_curl_threads);
+	tcase_add_test(tc, test_curl_refused);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(errors_suite());
+	int failed;
+
+	srunner_add_suite(sr, url_suite());
+	srunner_add_suite(sr, auth_suite());
+	srunner_add_suite(sr, open_suite());
+	srunner_add_suite(sr, mode_suite());
+	srunner_add_suite(sr, jscan_suite());
+	srunner_add_suite(sr, schema_suite());
+	srunner_add_suite(sr, scan_suite());
+	srunner_add_suite(sr, curl_suite());
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
