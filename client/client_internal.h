@@ -18,6 +18,7 @@ struct hg_client {
 	char api_version[64];
 	long connect_timeout_ms;
 	long timeout_ms;
+	int max_tries;
 	hg_transport *transport; /* owned */
 };
 

@@ -79,6 +79,8 @@ typedef struct hg_options {
 	long connect_timeout_ms; /* 0: 10000 */
 	long timeout_ms;         /* whole-request timeout; 0: 300000 */
 	int max_handles;         /* curl handle pool size; 0: 16 */
+	int max_tries;           /* attempts of an idempotent request (GET, PUT) that failed
+				    transiently (transport, 5xx, busy); 0: 3 */
 } hg_options;
 
 typedef struct hg_client hg_client;

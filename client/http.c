@@ -2,6 +2,7 @@
 #include "http.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "errors.h"
 
@@ -81,18 +82,33 @@ out:
 	return rc;
 }
 
+static bool transient(int rc)
+{
+	return rc == -HG_ETRANSPORT || rc == -HG_ESERVER || rc == -HG_EBUSY;
+}
+
 int hg_http_call(hg_client *c, const char *method, const char *url, bool auth, const char *body, size_t body_len,
 		 hg_buf *out, hg_error *err)
 {
+	/* GET and PUT are idempotent: a transient failure is tried again */
+	int tries = strcmp(method, "GET") == 0 || strcmp(method, "PUT") == 0 ? c->max_tries : 1;
 	http_call hc;
+	int rc;
 
-	memset(&hc, 0, sizeof(hc));
-	if (out) {
-		hg_buf_reset(out);
-		out->max = HG_MAX_BODY;
+	for (int attempt = 1;; attempt++) {
+		memset(&hc, 0, sizeof(hc));
+		if (out) {
+			hg_buf_reset(out);
+			out->max = HG_MAX_BODY;
+		}
+		hc.ok_body = out;
+		if (attempt > 1)
+			hg_error_clear(err);
+		rc = http_run(c, method, url, auth, body, body_len, &hc, err);
+		if (!transient(rc) || attempt >= tries)
+			return rc;
+		usleep((useconds_t)(HG_HTTP_RETRY_MS * 1000 * attempt * attempt));
 	}
-	hc.ok_body = out;
-	return http_run(c, method, url, auth, body, body_len, &hc, err);
 }
 
 int hg_http_stream(hg_client *c, const char *url, hg_data_fn fn, void *ctx, hg_error *err)

@@ -11,11 +11,15 @@
 
 #define HG_MAX_BODY ((size_t)64 << 20)      /* a buffered (non-streamed) response */
 #define HG_MAX_ERROR_BODY ((size_t)64 << 10) /* kept of an error response */
+#define HG_HTTP_TRIES 3                      /* default attempts of an idempotent buffered call */
+#define HG_HTTP_RETRY_MS 100                 /* backoff: 100 ms, 400 ms, ... */
 
 /* Sends method url (with the client's credentials when auth is true, and a
  * JSON body when body != NULL).  A 2xx response body goes into out (reset
  * first, at most HG_MAX_BODY: ETOOBIG beyond); any other status is turned
- * into an error from its body.  out may be NULL to drop the body. */
+ * into an error from its body.  out may be NULL to drop the body.
+ * GET and PUT are tried up to max_tries times when the failure is
+ * transient (transport, 5xx, busy). */
 int hg_http_call(hg_client *c, const char *method, const char *url, bool auth, const char *body, size_t body_len,
 		 hg_buf *out, hg_error *err);
 

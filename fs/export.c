@@ -7,6 +7,7 @@
  * with their last descriptor, even when the daemon is killed.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,16 +110,6 @@ static void spool_abandon(spool *sp)
 	sp->fd = -1;
 }
 
-static int elem_line(void *ctx, const char *elem, size_t len)
-{
-	spool *sp = ctx;
-
-	spool_write(sp, elem, len);
-	spool_write(sp, "\n", 1);
-	sp->lines++;
-	return sp->err ? 1 : 0;
-}
-
 /* Writes a JSON string literal of s. */
 static void spool_json_str(spool *sp, const char *s)
 {
@@ -184,28 +175,303 @@ static int export_schema(export_ctx *x, spool *sp)
 	return sp->err ? sp->err : rc;
 }
 
+/* ---- the parallel scan ------------------------------------------------------
+ *
+ * Shards are scanned by up to cfg.parallel threads at once.  Each shard's
+ * elements go to a chunk: memory up to CHUNK_MEM, then an unlinked file.
+ * The calling thread appends the chunks to the spool strictly in shard
+ * order, so the file is the same as a sequential scan would write.  At
+ * most `window` shards are in flight, which bounds memory.  A shard that
+ * fails with a transient error (transport, 5xx, busy) is scanned again
+ * from its start, its partial chunk discarded: never dropped, never
+ * duplicated.  A backup that cannot finish fails loudly.
+ */
+
+#define CHUNK_MEM (2 * 1024 * 1024)
+#define SHARD_TRIES 4
+
+typedef struct chunk {
+	char *mem;
+	size_t len;
+	int fd; /* overflow file, -1 when none */
+	off_t file_len;
+	uint64_t lines;
+	int rc;   /* result of the scan */
+	bool done;
+} chunk;
+
+typedef struct par_scan {
+	export_ctx *x;
+	hg_kind kind;
+	bool paged;
+	hg_shards *shards;
+	chunk *chunks;
+	size_t next;    /* next shard to hand out */
+	size_t written; /* shards appended to the spool */
+	size_t window;
+	int failed;     /* first error: stop handing out shards */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+} par_scan;
+
+static int chunk_spill(chunk *c, const char *dir)
+{
+	spool sp;
+	int rc;
+
+	rc = spool_open(&sp, dir);
+	if (rc < 0)
+		return rc;
+	free(sp.buf);
+	c->fd = sp.fd;
+	return 0;
+}
+
+static int chunk_put(chunk *c, const char *dir, const char *data, size_t len)
+{
+	if (c->fd < 0 && c->len + len > CHUNK_MEM) {
+		int rc = chunk_spill(c, dir);
+		if (rc < 0)
+			return rc;
+	}
+	if (c->fd >= 0) {
+		/* the memory part first, then everything else goes to the file */
+		while (c->len > 0) {
+			ssize_t n = pwrite(c->fd, c->mem, c->len, c->file_len);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return -errno;
+			memmove(c->mem, c->mem + n, c->len - (size_t)n);
+			c->len -= (size_t)n;
+			c->file_len += n;
+		}
+		while (len > 0) {
+			ssize_t n = pwrite(c->fd, data, len, c->file_len);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return -errno;
+			data += n, len -= (size_t)n;
+			c->file_len += n;
+		}
+		return 0;
+	}
+	if (c->mem == NULL) {
+		c->mem = malloc(CHUNK_MEM);
+		if (c->mem == NULL)
+			return -ENOMEM;
+	}
+	memcpy(c->mem + c->len, data, len);
+	c->len += len;
+	return 0;
+}
+
+static void chunk_reset(chunk *c)
+{
+	free(c->mem);
+	if (c->fd >= 0)
+		close(c->fd);
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+}
+
+typedef struct chunk_writer {
+	chunk *c;
+	const char *dir;
+	int rc;
+} chunk_writer;
+
+static int chunk_elem(void *ctx, const char *elem, size_t len)
+{
+	chunk_writer *w = ctx;
+	char line[4096];
+
+	/* element and newline in one put when small: fewer copies */
+	if (len < sizeof(line)) {
+		memcpy(line, elem, len);
+		line[len] = '\n';
+		w->rc = chunk_put(w->c, w->dir, line, len + 1);
+	} else {
+		w->rc = chunk_put(w->c, w->dir, elem, len);
+		if (w->rc == 0)
+			w->rc = chunk_put(w->c, w->dir, "\n", 1);
+	}
+	if (w->rc == 0)
+		w->c->lines++;
+	return w->rc != 0;
+}
+
+static bool transient(int rc)
+{
+	return rc == -HG_ETRANSPORT || rc == -HG_ESERVER || rc == -HG_EBUSY;
+}
+
+/* Scans shard i into its chunk, retrying transient failures. */
+static int scan_shard(par_scan *ps, size_t i)
+{
+	hgfs *fs = ps->x->fs;
+	const char *what = ps->kind == HG_KIND_VERTEX ? "vertices" : "edges";
+	chunk *c = &ps->chunks[i];
+	hg_error err;
+	int rc = 0;
+
+	for (int attempt = 1; attempt <= SHARD_TRIES; attempt++) {
+		chunk_writer w = {.c = c, .dir = fs->cfg.spool_dir};
+
+		chunk_reset(c);
+		hg_error_clear(&err);
+		rc = hg_scan(fs->client, ps->x->graph, ps->kind, &ps->shards->v[i], ps->paged, fs->cfg.page_limit,
+			     chunk_elem, &w, &err);
+		if (rc == 0)
+			return 0;
+		if (w.rc != 0) {
+			hgfs_log(LOG_ERR, "export of graph '%s' failed (%s): spool: %s", ps->x->graph, what,
+				 strerror(-w.rc));
+			return w.rc;
+		}
+		if (!transient(rc) || attempt == SHARD_TRIES) {
+			char buf[1400];
+			hgfs_log(LOG_ERR, "export of graph '%s' failed (%s, shard %zu of %zu, attempt %d): %s",
+				 ps->x->graph, what, i + 1, ps->shards->n, attempt,
+				 hg_error_format(&err, buf, sizeof(buf)));
+			return -hg_code_errno(rc);
+		}
+		{
+			char buf[1400];
+			hgfs_log(LOG_WARNING, "graph '%s': %s shard %zu failed (attempt %d), retrying: %s", ps->x->graph,
+				 what, i + 1, attempt, hg_error_format(&err, buf, sizeof(buf)));
+		}
+		usleep((useconds_t)(100000 * attempt * attempt));
+	}
+	return rc;
+}
+
+static void *scan_worker(void *arg)
+{
+	par_scan *ps = arg;
+
+	pthread_mutex_lock(&ps->lock);
+	for (;;) {
+		size_t i;
+		int rc;
+
+		while (!ps->failed && ps->next < ps->shards->n && ps->next - ps->written >= ps->window)
+			pthread_cond_wait(&ps->cond, &ps->lock);
+		if (ps->failed || ps->next >= ps->shards->n)
+			break;
+		i = ps->next++;
+		pthread_mutex_unlock(&ps->lock);
+		rc = scan_shard(ps, i);
+		pthread_mutex_lock(&ps->lock);
+		ps->chunks[i].rc = rc;
+		ps->chunks[i].done = true;
+		if (rc < 0 && !ps->failed)
+			ps->failed = rc;
+		pthread_cond_broadcast(&ps->cond);
+	}
+	pthread_mutex_unlock(&ps->lock);
+	return NULL;
+}
+
+static int chunk_append(chunk *c, spool *sp)
+{
+	if (c->fd >= 0) {
+		char *buf = malloc(1024 * 1024);
+		off_t off = 0;
+		int rc = chunk_put(c, NULL, "", 0); /* moves any memory part to the file */
+
+		if (buf == NULL)
+			return -ENOMEM;
+		while (rc == 0 && off < c->file_len) {
+			ssize_t n = pread(c->fd, buf, 1024 * 1024, off);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				rc = n < 0 ? -errno : -EIO;
+				break;
+			}
+			spool_write(sp, buf, (size_t)n);
+			off += n;
+		}
+		free(buf);
+		if (rc < 0)
+			return rc;
+	} else if (c->len > 0) {
+		spool_write(sp, c->mem, c->len);
+	}
+	sp->lines += c->lines;
+	return sp->err;
+}
+
 static int export_elements(export_ctx *x, hg_kind kind, spool *sp)
 {
 	const char *what = kind == HG_KIND_VERTEX ? "vertices" : "edges";
-	bool paged = strcmp(x->backend, "memory") != 0;
-	hg_shards *shards = NULL;
+	par_scan ps = {.x = x, .kind = kind, .paged = strcmp(x->backend, "memory") != 0};
+	pthread_t threads[HGFS_MAX_PARALLEL];
+	size_t nthreads, started = 0;
 	hg_error err;
-	int rc;
+	int rc = 0;
 
 	hg_error_clear(&err);
-	rc = hg_get_shards(x->fs->client, x->graph, kind, x->fs->cfg.split_size, &shards, &err);
+	rc = hg_get_shards(x->fs->client, x->graph, kind, x->fs->cfg.split_size, &ps.shards, &err);
 	if (rc < 0)
 		return log_client_error(x->graph, what, rc, &err);
-	for (size_t i = 0; i < shards->n && rc == 0; i++) {
-		hg_error_clear(&err);
-		rc = hg_scan(x->fs->client, x->graph, kind, &shards->v[i], paged, x->fs->cfg.page_limit, elem_line, sp,
-			     &err);
-		if (rc < 0 && sp->err == 0)
-			rc = log_client_error(x->graph, what, rc, &err);
-		else if (rc < 0)
-			rc = sp->err;
+	if (ps.shards->n == 0)
+		goto out;
+	ps.chunks = calloc(ps.shards->n, sizeof(*ps.chunks));
+	if (ps.chunks == NULL) {
+		rc = -ENOMEM;
+		goto out;
 	}
-	hg_shards_free(shards);
+	for (size_t i = 0; i < ps.shards->n; i++)
+		ps.chunks[i].fd = -1;
+	nthreads = (size_t)x->fs->cfg.parallel;
+	if (nthreads > ps.shards->n)
+		nthreads = ps.shards->n;
+	ps.window = 2 * nthreads;
+	pthread_mutex_init(&ps.lock, NULL);
+	pthread_cond_init(&ps.cond, NULL);
+	for (; started < nthreads; started++) {
+		if (pthread_create(&threads[started], NULL, scan_worker, &ps) != 0)
+			break;
+	}
+	if (started == 0) {
+		rc = -EAGAIN;
+	} else {
+		/* append finished shards in order */
+		pthread_mutex_lock(&ps.lock);
+		while (ps.written < ps.shards->n) {
+			chunk *c = &ps.chunks[ps.written];
+			while (!c->done && !ps.failed)
+				pthread_cond_wait(&ps.cond, &ps.lock);
+			if (ps.failed) {
+				rc = ps.failed;
+				break;
+			}
+			pthread_mutex_unlock(&ps.lock);
+			rc = chunk_append(c, sp);
+			chunk_reset(c);
+			pthread_mutex_lock(&ps.lock);
+			if (rc < 0) {
+				ps.failed = rc;
+				pthread_cond_broadcast(&ps.cond);
+				break;
+			}
+			ps.written++;
+			pthread_cond_broadcast(&ps.cond);
+		}
+		pthread_mutex_unlock(&ps.lock);
+	}
+	for (size_t i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	pthread_mutex_destroy(&ps.lock);
+	pthread_cond_destroy(&ps.cond);
+	for (size_t i = 0; i < ps.shards->n; i++)
+		chunk_reset(&ps.chunks[i]);
+out:
+	free(ps.chunks);
+	hg_shards_free(ps.shards);
 	return rc;
 }
 

@@ -50,6 +50,7 @@ typedef enum {
 } hgfs_snapfile;
 
 #define HGFS_NAME_MAX 255
+#define HGFS_MAX_PARALLEL 64
 
 typedef struct hgfs_path {
 	hgfs_node_type type;
@@ -120,6 +121,7 @@ typedef struct hgfs_config {
 	long split_size;
 	long page_limit;
 	long timeout;
+	long parallel;
 	int foreground;
 	int debug;
 	int show_help;
@@ -153,6 +155,8 @@ typedef struct hgfs_graph {
 	struct timespec last_mtime;
 	uint64_t cached_gen[HGFS_F__COUNT]; /* snapshot whose pages the kernel may hold */
 	hgfs_scratch *scratch;
+	char mode_seen[16];         /* the mode last read from the server */
+	struct timespec mode_mtime; /* when it was first seen: the mode file's mtime */
 } hgfs_graph;
 
 typedef struct hgfs {

@@ -27,6 +27,7 @@ static const struct fuse_opt hgfs_opts[] = {
 	OPT("split_size=%ld", split_size),
 	OPT("page_limit=%ld", page_limit),
 	OPT("timeout=%ld", timeout),
+	OPT("parallel=%ld", parallel),
 	FUSE_OPT_KEY("password=", KEY_PASSWORD),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
@@ -58,6 +59,7 @@ static void usage(const char *prog)
 	       "    -o split_size=BYTES    shard size asked of the server (default 1048576, min 1048576)\n"
 	       "    -o page_limit=N        elements per scan page on paging backends (default 100000)\n"
 	       "    -o timeout=SECS        timeout of one HTTP request (default 300)\n"
+	       "    -o parallel=N          shards scanned at once (default 4, max 64)\n"
 	       "    -f                     stay in the foreground, log to stderr\n"
 	       "    -d, -o debug           FUSE debug output (implies -f)\n"
 	       "    -h, --help             this help, then libfuse's options\n"
@@ -157,6 +159,10 @@ static int validate(hgfs_config *cfg)
 		fprintf(stderr, "hugegraphfs: page_limit must be between 1 and 800000\n");
 		return -1;
 	}
+	if (cfg->parallel < 1 || cfg->parallel > HGFS_MAX_PARALLEL) {
+		fprintf(stderr, "hugegraphfs: parallel must be between 1 and %d\n", HGFS_MAX_PARALLEL);
+		return -1;
+	}
 	if (cfg->timeout < 1) {
 		fprintf(stderr, "hugegraphfs: timeout must be >= 1\n");
 		return -1;
@@ -209,6 +215,7 @@ int main(int argc, char *argv[])
 	fs.cfg.split_size = 1048576;
 	fs.cfg.page_limit = 100000;
 	fs.cfg.timeout = 300;
+	fs.cfg.parallel = 4;
 	pthread_mutex_init(&fs.lock, NULL);
 	signal(SIGPIPE, SIG_IGN);
 

@@ -270,17 +270,28 @@ static handle *fh(struct fuse_file_info *fi)
 
 /* ---- mode ------------------------------------------------------------------------- */
 
-static int mode_fetch(hgfs *fs, const char *graph, char *buf, size_t len)
+/* Reads the mode into buf ("NONE\n"); *mtime is when this value was first
+ * seen, so that the file's mtime stays put while the value does (tar checks
+ * that a file did not change while it read it). */
+static int mode_fetch(hgfs *fs, hgfs_graph *g, char *buf, size_t len, struct timespec *mtime)
 {
 	hg_error err;
 	hg_mode m;
 	int rc;
 
 	hg_error_clear(&err);
-	rc = hg_get_mode(fs->client, graph, &m, &err);
+	rc = hg_get_mode(fs->client, g->name, &m, &err);
 	if (rc < 0)
-		return client_errno("reading the mode", graph, rc, &err);
+		return client_errno("reading the mode", g->name, rc, &err);
 	snprintf(buf, len, "%s\n", hg_mode_name(m));
+	pthread_mutex_lock(&g->lock);
+	if (strcmp(g->mode_seen, hg_mode_name(m)) != 0) {
+		snprintf(g->mode_seen, sizeof(g->mode_seen), "%s", hg_mode_name(m));
+		clock_gettime(CLOCK_REALTIME, &g->mode_mtime);
+	}
+	if (mtime != NULL)
+		*mtime = g->mode_mtime;
+	pthread_mutex_unlock(&g->lock);
 	return 0;
 }
 
@@ -406,10 +417,11 @@ static int hgfs_getattr(const char *path, struct stat *st, struct fuse_file_info
 	}
 	case HGFS_N_MODE: {
 		char buf[32];
-		rc = mode_fetch(fs, g->name, buf, sizeof(buf));
+		struct timespec mtime;
+		rc = mode_fetch(fs, g, buf, sizeof(buf), &mtime);
 		if (rc < 0)
 			return rc;
-		fill_file(fs, st, 0644, (off_t)strlen(buf), &now);
+		fill_file(fs, st, 0644, (off_t)strlen(buf), &mtime);
 		return 0;
 	}
 	case HGFS_N_SCRATCH: {
@@ -536,7 +548,7 @@ static int open_node(const char *path, struct fuse_file_info *fi, bool create, m
 		fi->direct_io = 1;
 		if (acc == O_RDONLY) {
 			char buf[32];
-			rc = mode_fetch(fs, g->name, buf, sizeof(buf));
+			rc = mode_fetch(fs, g, buf, sizeof(buf), NULL);
 			if (rc == 0) {
 				h->buf = strdup(buf);
 				h->len = strlen(buf);

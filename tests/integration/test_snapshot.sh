@@ -52,8 +52,10 @@ check "manifest of the new snapshot agrees" bash -c "cp -r '$G' '$T/copy3' && $E
 # two readers share one export
 sleep 2.2
 n0=$(grep -c "snapshot of graph 'g'" "$M.log")
-cat "$G/vertices.jsonl" >/dev/null & cat "$G/edges.jsonl" >/dev/null & cat "$G/vertices.jsonl" >/dev/null &
-wait
+cat "$G/vertices.jsonl" >/dev/null & p1=$!
+cat "$G/edges.jsonl" >/dev/null & p2=$!
+cat "$G/vertices.jsonl" >/dev/null & p3=$!
+wait $p1 $p2 $p3
 n1=$(grep -c "snapshot of graph 'g'" "$M.log")
 check_eq "three concurrent readers caused one export" 1 "$((n1 - n0))"
 check "unmount" unmount_fs "$M"
@@ -62,12 +64,12 @@ check "unmount" unmount_fs "$M"
 start_server SLOW --latency-ms 300 --generate "big=20000,20000,7" --graph small || exit 1
 mount_fs "$SLOW" "$M" -o spool_dir="$T" || exit 1
 start=$(date +%s.%N)
-( cat "$M/graphs/big/vertices.jsonl" >/dev/null; date +%s.%N >"$T/big.done" ) &
+( cat "$M/graphs/big/vertices.jsonl" >/dev/null; date +%s.%N >"$T/big.done" ) & bigpid=$!
 sleep 0.5
 cat "$M/graphs/small/mode" >/dev/null; ls "$M/graphs/small" >/dev/null
 stat "$M/graphs/small/mode" >/dev/null
 small_done=$(date +%s.%N)
-wait
+wait $bigpid
 check "ls, stat and cat mode of another graph finish while the export runs" \
 	python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)" "$small_done" "$(cat "$T/big.done")"
 check "unmount" unmount_fs "$M"

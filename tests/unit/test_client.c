@@ -139,7 +139,7 @@ static void canned_add(canned *c, long status, const char *body)
  * the graph list; further responses are added with canned_add. */
 static hg_client *open_canned(const char *versions_body, size_t chunk, canned **tp)
 {
-	hg_options opt = { .url = "http://127.0.0.1:8080", .user = "admin", .password = "pa" };
+	hg_options opt = { .url = "http://127.0.0.1:8080", .user = "admin", .password = "pa", .max_tries = 1 };
 	hg_client *cl = NULL;
 	hg_error err;
 	canned *t = canned_new(chunk);
@@ -303,6 +303,44 @@ START_TEST(test_transport_failure)
 	t->resp[t->n_resp++].truncate = 1;
 	ck_assert_int_eq(hg_graph_backend(cl, "hugegraph", backend, sizeof(backend), &err), -HG_ETRANSPORT);
 	ck_assert_ptr_nonnull(strstr(err.message, "curl error 18"));
+	hg_client_free(cl);
+}
+END_TEST
+
+/* GET and PUT are retried on transient failures, other failures are not. */
+static const struct {
+	long status[3];
+	const char *body[3];
+	int n;       /* responses queued */
+	int rc;      /* result */
+	int used;    /* responses consumed */
+} retry_cases[] = {
+	{ { 503, 200, 0 }, { "{\"message\":\"busy\"}", "{\"name\":\"g\",\"backend\":\"memory\"}", NULL }, 2, 0, 2 },
+	{ { 500, 500, 200 }, { "{}", "{}", "{\"name\":\"g\",\"backend\":\"memory\"}" }, 3, 0, 3 },
+	{ { 500, 502, 503 }, { "{}", "{}", "{\"message\":\"still busy\"}" }, 3, -HG_EBUSY, 3 },
+	{ { 400, 200, 0 }, { "{\"message\":\"bad\"}", "{\"name\":\"g\",\"backend\":\"memory\"}", NULL }, 2, -HG_EINVAL, 1 },
+	{ { 404, 200, 0 }, { "{\"message\":\"gone\"}", "{\"name\":\"g\",\"backend\":\"memory\"}", NULL }, 2, -HG_ENOTFOUND, 1 },
+};
+
+START_TEST(test_retry_transient)
+{
+	hg_options opt = { .url = "http://127.0.0.1:8080", .max_tries = 3 };
+	canned *t = canned_new(0);
+	hg_client *cl = NULL;
+	char backend[32];
+	hg_error err;
+	size_t before;
+
+	canned_add(t, 200, VERSIONS("1.5.0"));
+	canned_add(t, 200, GRAPHS);
+	ck_assert_int_eq(hg_client_open_transport(&cl, &opt, &t->base, &err), 0);
+	for (int i = 0; i < retry_cases[_i].n; i++)
+		canned_add(t, retry_cases[_i].status[i], retry_cases[_i].body[i]);
+	before = t->next;
+	ck_assert_int_eq(hg_graph_backend(cl, "g", backend, sizeof(backend), &err), retry_cases[_i].rc);
+	ck_assert_int_eq((int)(t->next - before), retry_cases[_i].used);
+	if (retry_cases[_i].rc == 0)
+		ck_assert_str_eq(backend, "memory");
 	hg_client_free(cl);
 }
 END_TEST
@@ -474,7 +512,7 @@ END_TEST
 
 START_TEST(test_no_auth_when_no_user)
 {
-	hg_options opt = { .url = "http://h:1" };
+	hg_options opt = { .url = "http://h:1", .max_tries = 1 };
 	canned *t = canned_new(0);
 	hg_client *cl = NULL;
 	hg_error err;
@@ -524,7 +562,7 @@ static const struct {
 
 START_TEST(test_url_form)
 {
-	hg_options opt = { .url = "http://h:1/", .user = "admin", .password = "pa", .graphspace = form_cases[_i].gs };
+	hg_options opt = { .url = "http://h:1/", .user = "admin", .password = "pa", .graphspace = form_cases[_i].gs, .max_tries = 1 };
 	char versions[256];
 	canned *t = canned_new(0);
 	hg_client *cl = NULL;
@@ -567,7 +605,7 @@ static const struct {
 
 START_TEST(test_not_hugegraph)
 {
-	hg_options opt = { .url = "http://h:1" };
+	hg_options opt = { .url = "http://h:1", .max_tries = 1 };
 	canned *t = canned_new(0);
 	hg_client *cl = NULL;
 	hg_error err;
@@ -581,7 +619,7 @@ END_TEST
 
 START_TEST(test_open_auth_fails)
 {
-	hg_options opt = { .url = "http://h:1", .user = "admin", .password = "wrong" };
+	hg_options opt = { .url = "http://h:1", .user = "admin", .password = "wrong", .max_tries = 1 };
 	canned *t = canned_new(0);
 	hg_client *cl = NULL;
 	hg_error err;
@@ -1501,6 +1539,7 @@ static Suite *errors_suite(void)
 	tcase_add_test(tc, test_error_empty_body);
 	tcase_add_loop_test(tc, test_status_mapping, 0, N(status_cases));
 	tcase_add_test(tc, test_transport_failure);
+	tcase_add_loop_test(tc, test_retry_transient, 0, sizeof(retry_cases) / sizeof(retry_cases[0]));
 	tcase_add_test(tc, test_backend_ok);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,0 +1,357 @@
+#!/bin/bash
+# test_server_api.sh - pins the REST behaviour of the reference server (tests/server/hgserver)
+# against /work/shared/hugegraph-rest-api.md sections 2, 3.4, 4, 5, 6 and 7, for both personas.
+# Prints "ok N - desc" / "not ok N - desc" lines and "N passed, N failed"; exit 0 iff all passed.
+set -u
+
+SRCDIR=${SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+HGSERVER=${HGSERVER:-build/tests/server/hgserver}
+[ -x "$HGSERVER" ] || HGSERVER=$SRCDIR/$HGSERVER
+T=$(mktemp -d "${TMPDIR:-/tmp}/hgsrv-test.XXXXXX")
+PASS=0
+FAIL=0
+NUM=0
+PIDS=()
+
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do
+		kill -TERM "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+ok() { NUM=$((NUM + 1)); PASS=$((PASS + 1)); printf 'ok %d - %s\n' "$NUM" "$1"; }
+not_ok() {
+	NUM=$((NUM + 1)); FAIL=$((FAIL + 1))
+	printf 'not ok %d - %s\n' "$NUM" "$1"
+	shift
+	local l
+	for l in "$@"; do printf '#   %s\n' "${l:0:1500}"; done
+}
+
+# start_server NAME ARGS... : sets BASE_<NAME>
+start_server() {
+	local name=$1; shift
+	"$HGSERVER" --listen 127.0.0.1:0 "$@" >"$T/$name.out" 2>"$T/$name.err" &
+	PIDS+=($!)
+	local i
+	for i in $(seq 100); do
+		if grep -q '^listening on ' "$T/$name.out" 2>/dev/null; then break; fi
+		sleep 0.1
+	done
+	local url
+	url=$(sed -n 's/^listening on //p' "$T/$name.out" | head -1)
+	if [ -z "$url" ]; then
+		echo "Bail out! server $name did not start: $(cat "$T/$name.err")"
+		exit 1
+	fi
+	printf -v "BASE_$name" '%s' "$url"
+}
+
+# req METHOD URL [curl args...] : sets STATUS, BODY, CTYPE, CENC, WWWAUTH
+req() {
+	local method=$1 url=$2; shift 2
+	rm -f "$T/body" "$T/hdr"
+	STATUS=$(curl -s --compressed -X "$method" -o "$T/body" -D "$T/hdr" -w '%{http_code}' "${CURLAUTH[@]}" "$@" "$url")
+	BODY=$(cat "$T/body" 2>/dev/null)
+	CTYPE=$(sed -n 's/^[Cc]ontent-[Tt]ype: *\([^\r]*\)\r\?$/\1/p' "$T/hdr" | tail -1)
+	CENC=$(sed -n 's/^[Cc]ontent-[Ee]ncoding: *\([^\r]*\)\r\?$/\1/p' "$T/hdr" | tail -1)
+	WWWAUTH=$(sed -n 's/^[Ww][Ww][Ww]-[Aa]uthenticate: *\([^\r]*\)\r\?$/\1/p' "$T/hdr" | tail -1)
+}
+J=(-H 'Content-Type: application/json')
+
+# expect DESC STATUS BODY : exact status and body
+expect() {
+	if [ "$STATUS" = "$2" ] && [ "$BODY" = "$3" ]; then ok "$1"; else not_ok "$1" "want $2 $3" "got  $STATUS $BODY"; fi
+}
+# expect_err DESC STATUS CLASS MESSAGE : exact JSON error body and content type
+expect_err() {
+	local want="{\"exception\":\"class $3\",\"message\":\"$4\",\"cause\":\"\"}"
+	if [ "$STATUS" = "$2" ] && [ "$BODY" = "$want" ] && [ "$CTYPE" = "application/json" ] && [ -z "$CENC" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "want $2 application/json $want" "got  $STATUS $CTYPE enc=$CENC $BODY"
+	fi
+}
+# expect_plain DESC PREFIX : 400 text/plain Jackson-style message starting with PREFIX
+expect_plain() {
+	if [ "$STATUS" = 400 ] && [ "$CTYPE" = "text/plain" ] && [ "${BODY#"$2"}" != "$BODY" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "want 400 text/plain $2..." "got  $STATUS $CTYPE $BODY"
+	fi
+}
+# expect_match DESC STATUS REGEX
+expect_match() {
+	if [ "$STATUS" = "$2" ] && [[ "$BODY" =~ $3 ]]; then ok "$1"; else not_ok "$1" "want $2 =~ $3" "got  $STATUS $BODY"; fi
+}
+
+# ---------------------------------------------------------------- self test
+if out=$("$HGSERVER" --self-test 2>&1); then ok "LongEncoding and Java double formatting self-test"; else not_ok "self-test" "$out"; fi
+
+# ---------------------------------------------------------------- persona 1.7
+start_server A --persona 1.7 --backend memory --graph hugegraph --load modern="$SRCDIR/examples/modern" \
+	--auth admin:pa --reader ro:ro --batch-max 3
+A=$BASE_A
+G=$A/graphspaces/DEFAULT/graphs/hugegraph
+L=$A/graphs/hugegraph
+ADMIN=(-u admin:pa)
+READER=(-u ro:ro)
+CURLAUTH=()
+
+req GET "$A/versions"
+expect "1.7 versions without auth" 200 '{"versions":{"version":"v1","core":"1.7.0","gremlin":"3.5.1","api":"0.71.0.0"}}'
+[ "$CTYPE" = "application/json;charset=UTF-8" ] && ok "success content type has charset" || not_ok "success content type" "$CTYPE"
+
+req GET "$A/graphs"
+expect_err "no credentials -> 401" 401 jakarta.ws.rs.NotAuthorizedException "HTTP 401 Unauthorized"
+[ "$WWWAUTH" = "Authentication credentials are required" ] && ok "401 WWW-Authenticate challenge" || not_ok "401 challenge" "$WWWAUTH"
+req GET "$A/graphs" -u admin:wrong
+expect_err "wrong password -> 401" 401 jakarta.ws.rs.NotAuthorizedException "HTTP 401 Unauthorized"
+req GET "$A/graphs" -H "Authorization: Basic $(printf nocolon | base64)"
+expect_err "malformed Basic -> 400" 400 jakarta.ws.rs.BadRequestException "Invalid syntax for username and password"
+req GET "$A/graphs" -H "Authorization: Digest abc"
+expect_err "other scheme -> 400" 400 jakarta.ws.rs.BadRequestException "Only HTTP Basic or Bearer authentication is supported"
+
+CURLAUTH=("${ADMIN[@]}")
+req GET "$A/graphs"
+expect "legacy graph list (sorted)" 200 '{"graphs":["hugegraph","modern"]}'
+req GET "$A/graphspaces/DEFAULT/graphs"
+expect "graphspace graph list" 200 '{"graphs":["hugegraph","modern"]}'
+req GET "$A/graphspaces/NOPE/graphs/hugegraph"
+expect_err "unknown graphspace -> 400" 400 org.apache.hugegraph.HugeException "Graphspace not exist!"
+req GET "$A/graphspaces/DEFAULT/graphs/modern"
+expect "graph info" 200 '{"name":"modern","backend":"memory"}'
+req GET "$A/graphs/nope"
+expect_err "missing graph -> 404" 404 org.apache.hugegraph.exception.NotFoundException "Graph 'nope' does not exist"
+req GET "$A/graphs/hugegraph/nothing/here"
+expect_err "unknown route -> 404" 404 jakarta.ws.rs.NotFoundException "HTTP 404 Not Found"
+
+# ---- mode (section 2)
+req GET "$G/mode"
+expect "GET mode" 200 '{"mode":"NONE"}'
+req PUT "$L/mode" "${J[@]}" -d '"RESTORING"'
+expect "PUT mode RESTORING (legacy path)" 200 '{"mode":"RESTORING"}'
+req GET "$G/mode"
+expect "mode visible on graphspace path" 200 '{"mode":"RESTORING"}'
+req PUT "$G/mode" "${J[@]}" -d 'null'
+expect_err "PUT mode null -> 400" 400 java.lang.IllegalArgumentException "Graph mode can't be null"
+req PUT "$G/mode" "${J[@]}" -d '"restoring"'
+expect_plain "PUT mode lower-case -> Jackson 400" 'Cannot deserialize value of type `org.apache.hugegraph.type.define.GraphMode` from String "restoring"'
+req PUT "$G/mode" "${J[@]}" -d '"FOO"'
+expect_plain "PUT mode unknown -> Jackson 400" 'Cannot deserialize value of type'
+req PUT "$G/mode" -H 'Content-Type: text/plain' -d '"NONE"'
+expect_err "PUT mode text/plain -> 415" 415 jakarta.ws.rs.NotSupportedException "HTTP 415 Unsupported Media Type"
+CURLAUTH=("${READER[@]}")
+req GET "$G/mode"
+expect "reader may GET mode" 200 '{"mode":"RESTORING"}'
+req PUT "$G/mode" "${J[@]}" -d '"NONE"'
+expect_err "reader PUT -> 403" 403 jakarta.ws.rs.ForbiddenException "User not authorized."
+CURLAUTH=("${ADMIN[@]}")
+req PUT "$G/graph_read_mode" "${J[@]}" -d '"OLAP_ONLY"'
+expect_match "1.7 rejects OLAP_ONLY read mode" 400 'only support ALL or OLTP_ONLY'
+req GET "$G/graph_read_mode"
+expect "GET graph_read_mode" 200 '{"graph_read_mode":"OLTP_ONLY"}'
+
+# ---- schema (section 3, RESTORING rules of 2.3)
+req POST "$G/schema/propertykeys" "${J[@]}" -d '{"name":"name","data_type":"TEXT"}'
+expect_err "RESTORING: schema without id -> 400" 400 java.lang.IllegalArgumentException "Must provide schema id if in RESTORING mode"
+req POST "$G/schema/propertykeys" "${J[@]}" -d '{"id":10,"name":"name","data_type":"TEXT","user_data":{"~create_time":"2020-01-01 00:00:00.000"}}'
+expect "RESTORING: PK with id -> 202, ~create_time kept" 202 '{"property_key":{"id":10,"name":"name","data_type":"TEXT","cardinality":"SINGLE","aggregate_type":"NONE","write_type":"OLTP","properties":[],"status":"CREATED","user_data":{"~create_time":"2020-01-01 00:00:00.000"}},"task_id":0}'
+req POST "$G/schema/propertykeys" "${J[@]}" -d '{"id":10,"name":"other"}'
+expect_err "RESTORING: id clash -> ExistedException" 400 org.apache.hugegraph.exception.ExistedException "The property key id '10' has existed"
+req POST "$G/schema/propertykeys" "${J[@]}" -d '{"id":99,"name":"name","data_type":"INT","check_exist":false}'
+expect_err "check_exist:false with a different definition -> 400" 400 org.apache.hugegraph.exception.ExistedException "The property key 'name' has existed"
+req POST "$G/schema/propertykeys" "${J[@]}" -d '{"id":99,"name":"name","data_type":"TEXT","check_exist":false}'
+expect_match "check_exist:false same definition -> 202 existing element" 202 '^\{"property_key":\{"id":10,"name":"name".*"task_id":0\}$'
+req PUT "$G/mode" "${J[@]}" -d '"NONE"'
+req POST "$G/schema/propertykeys" "${J[@]}" -d '{"id":12,"name":"age","data_type":"INT"}'
+expect_err "NONE: schema id -> 400" 400 java.lang.IllegalArgumentException "Only accept property key id when graph in RESTORING mode, but 'standardhugegraph[DEFAULT-hugegraph]' is in mode 'NONE'"
+req POST "$G/schema/propertykeys" "${J[@]}" -d '{"name":"age","data_type":"INT"}'
+expect_match "id counter raised past restored id" 202 '^\{"property_key":\{"id":11,"name":"age","data_type":"INT",.*"user_data":\{"~create_time":"[0-9-]{10} [0-9:]{8}\.[0-9]{3}"\}\},"task_id":0\}$'
+req POST "$G/schema/propertykeys" "${J[@]}" -d '{"name":"age","data_type":"INT"}'
+expect_err "duplicate name -> ExistedException" 400 org.apache.hugegraph.exception.ExistedException "The property key 'age' has existed"
+req POST "$G/schema/propertykeys" "${J[@]}" -d '{"name":"x","foo":1}'
+expect_plain "unknown schema field -> 400 text/plain" 'Unrecognized field "foo" (class org.apache.hugegraph.api.schema.PropertyKeyAPI$JsonPropertyKey)'
+req POST "$G/schema/propertykeys" "${J[@]}" -d '{"name":"x","data_type":"text"}'
+expect_plain "lower-case enum -> 400 text/plain" 'Cannot deserialize value of type `org.apache.hugegraph.type.define.DataType` from String "text"'
+req POST "$G/schema/propertykeys" "${J[@]}" -d '{"name":"a:b"}'
+expect_err "illegal schema name" 400 java.lang.IllegalArgumentException "The name can't contain character ':'."
+req POST "$G/schema/propertykeys" -H 'Content-Type: text/plain' -d '{"name":"x"}'
+expect_err "schema POST text/plain -> 415" 415 jakarta.ws.rs.NotSupportedException "HTTP 415 Unsupported Media Type"
+for pk in '{"name":"n2","data_type":"TEXT"}' '{"name":"k","data_type":"LONG"}' '{"name":"d","data_type":"DOUBLE"}' '{"name":"dt","data_type":"DATE"}' '{"name":"tags","data_type":"TEXT","cardinality":"SET"}'; do
+	req POST "$G/schema/propertykeys" "${J[@]}" -d "$pk"
+done
+req POST "$G/schema/vertexlabels" "${J[@]}" -d '{"name":"person","id_strategy":"PRIMARY_KEY","primary_keys":["name"],"properties":["name","age"],"nullable_keys":["age"]}'
+expect_match "vertex label create -> 201" 201 '^\{"id":1,"name":"person","id_strategy":"PRIMARY_KEY","primary_keys":\["name"\],"nullable_keys":\["age"\],"index_labels":\[\],"properties":\["name","age"\],"status":"CREATED","ttl":0,"enable_label_index":true,"user_data":\{"~create_time":"[^"]*"\}\}$'
+req POST "$G/schema/vertexlabels" "${J[@]}" -d '{"name":"auto","id_strategy":"AUTOMATIC","properties":["k","d","dt","tags"],"nullable_keys":["d","dt","tags"]}'
+req POST "$G/schema/vertexlabels" "${J[@]}" -d '{"name":"two","primary_keys":["name","n2"],"properties":["name","n2"]}'
+expect_match "DEFAULT id strategy resolves to PRIMARY_KEY" 201 '"id_strategy":"PRIMARY_KEY","primary_keys":\["name","n2"\]'
+req POST "$G/schema/vertexlabels" "${J[@]}" -d '{"name":"num","id_strategy":"CUSTOMIZE_NUMBER","properties":["k"]}'
+req POST "$G/schema/vertexlabels" "${J[@]}" -d '{"name":"uu","id_strategy":"CUSTOMIZE_UUID","properties":["k"],"nullable_keys":["k"]}'
+req POST "$G/schema/edgelabels" "${J[@]}" -d '{"name":"knows","edgelabel_type":"NORMAL","source_label":"person","target_label":"person","frequency":"MULTIPLE","sort_keys":["n2"],"properties":["n2","d"],"nullable_keys":["d"]}'
+expect_match "1.7 edge label JSON with edgelabel_type and links" 201 '^\{"id":1,"name":"knows","edgelabel_type":"NORMAL","source_label":"person","target_label":"person","links":\[\{"person":"person"\}\],"frequency":"MULTIPLE","sort_keys":\["n2"\],'
+req POST "$G/schema/edgelabels" "${J[@]}" -d '{"name":"par","edgelabel_type":"PARENT"}'
+req POST "$G/schema/edgelabels" "${J[@]}" -d '{"name":"sub","edgelabel_type":"SUB","parent_label":"par","source_label":"person","target_label":"num","properties":[]}'
+expect_match "sub edge label has parent_label" 201 '"edgelabel_type":"SUB","parent_label":"par","source_label":"person","target_label":"num","links":\[\{"person":"num"\}\]'
+req GET "$G/schema/edgelabels/par"
+expect_match "parent label lists its children's links" 200 '"edgelabel_type":"PARENT","links":\[\{"person":"num"\}\],"frequency"'
+req POST "$G/schema/indexlabels" "${J[@]}" -d '{"name":"byAge","base_type":"VERTEX_LABEL","base_value":"person","index_type":"RANGE","fields":["age"]}'
+expect_match "index label -> 202 with a task, RANGE in output" 202 '^\{"index_label":\{"id":1,"name":"byAge","base_type":"VERTEX_LABEL","base_value":"person","index_type":"RANGE","fields":\["age"\],"status":"CREATED",.*"task_id":[1-9][0-9]*\}$'
+TASK=$(sed -n 's/.*"task_id":\([0-9]*\)}$/\1/p' <<<"$BODY")
+req GET "$G/tasks/$TASK"
+expect_match "index task is success" 200 "^\\{\"id\":$TASK,\"task_type\":\"rebuild_index\",.*\"task_status\":\"success\""
+req GET "$G/tasks/9999"
+expect_err "unknown task -> 404" 404 org.apache.hugegraph.exception.NotFoundException "Can't find task with id '9999'"
+req GET "$G/schema"
+expect_match "/schema keeps RANGE_INT" 200 '"index_type":"RANGE_INT"'
+req GET "$G/schema/vertexlabels/person"
+expect_match "vertex label lists its index labels" 200 '"index_labels":\["byAge"\]'
+req GET "$G/schema/vertexlabels/nope"
+expect_err "unknown schema name -> 404" 404 org.apache.hugegraph.exception.NotFoundException "vertex label with name 'nope' does not exist"
+req GET "$G/schema/propertykeys?names=age&names=name"
+expect_match "names= filter" 200 '^\{"propertykeys":\[\{"id":11,"name":"age".*\{"id":10,"name":"name".*\]\}$'
+req DELETE "$G/schema/propertykeys/age"
+expect_err "delete property key in use -> 400" 400 java.lang.IllegalArgumentException "Not allowed to remove property key: 'age' because the vertex label 'person' is still using it."
+
+# ---- vertices (sections 4, 5)
+req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"person","properties":{"name":"marko","age":29}}'
+expect "single vertex create -> 201" 201 '{"id":"1:marko","label":"person","type":"vertex","properties":{"name":"marko","age":29}}'
+req POST "$G/graph/vertices" "${J[@]}" -d '{"id":"1:x","label":"person","properties":{"name":"x"}}'
+expect_err "PRIMARY_KEY with id -> 400" 400 java.lang.IllegalArgumentException "Can't customize vertex id when id strategy is 'PRIMARY_KEY' for vertex label 'person'"
+req POST "$G/graph/vertices" "${J[@]}" -d '{"id":1,"label":"auto","properties":{"k":1}}'
+expect_err "AUTOMATIC with id in NONE -> 400" 400 java.lang.IllegalArgumentException "Can't customize vertex id when id strategy is 'AUTOMATIC' for vertex label 'auto'"
+req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"auto","properties":{"k":9007199254740993,"d":10000000000,"dt":"2019-03-12","tags":["b","a","b"]}}'
+expect_match "AUTOMATIC generated numeric id, exact LONG, Java doubles, DATE, SET" 201 '^\{"id":[0-9]{15,19},"label":"auto","type":"vertex","properties":\{"k":9007199254740993,"d":1.0E10,"dt":"2019-03-12 00:00:00.000","tags":\["b","a"\]\}\}$'
+req PUT "$G/mode" "${J[@]}" -d '"RESTORING"'
+req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"auto","properties":{"k":1}}'
+expect_err "AUTOMATIC without id in RESTORING -> 400" 400 java.lang.IllegalArgumentException "Must customize vertex number id when id strategy is 'AUTOMATIC' for vertex label 'auto' in restoring mode"
+req POST "$G/graph/vertices" "${J[@]}" -d '{"id":435226329513631744,"label":"auto","properties":{"k":-9223372036854775808}}'
+expect "AUTOMATIC id kept in RESTORING (int64 exact)" 201 '{"id":435226329513631744,"label":"auto","type":"vertex","properties":{"k":-9223372036854775808}}'
+req PUT "$G/mode" "${J[@]}" -d '"NONE"'
+req POST "$G/graph/vertices/batch" "${J[@]}" -d '[{"label":"person","properties":{"name":"a:b"}},{"label":"two","properties":{"name":"x!y","n2":"z"}},{"id":-5,"label":"num","properties":{"k":1}}]'
+expect "batch ids: PK escaping and numbers" 201 '["1:a`:b","3:x`!y!z",-5]'
+req POST "$G/graph/vertices/batch" "${J[@]}" -d '[{"id":"835e1153-9281-4957-8691-cf79258e90eb","label":"uu","properties":{}}]'
+expect "UUID id returned as plain string" 201 '["835e1153-9281-4957-8691-cf79258e90eb"]'
+req GET "$G/graph/vertices/U%22835e1153-9281-4957-8691-cf79258e90eb%22"
+expect "get by U\"uuid\" URL form" 200 '{"id":"835e1153-9281-4957-8691-cf79258e90eb","label":"uu","type":"vertex","properties":{}}'
+req POST "$G/graph/vertices/batch" "${J[@]}" -d '[]'
+expect_err "empty batch -> 400" 400 java.lang.IllegalArgumentException "The number of vertices can't be 0"
+req POST "$G/graph/vertices/batch" "${J[@]}" -d '[{"label":"person","properties":{"name":"1"}},{"label":"person","properties":{"name":"2"}},{"label":"person","properties":{"name":"3"}},{"label":"person","properties":{"name":"4"}}]'
+expect_err "batch over --batch-max -> 400" 400 java.lang.IllegalArgumentException "Too many vertices for one time post, the maximum number is '3'"
+req POST "$G/graph/vertices/batch" "${J[@]}" -d '[null]'
+expect_err "null record -> 400" 400 java.lang.IllegalArgumentException "The batch body can't contain null record"
+req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"two","properties":{"name":"q"}}'
+expect_err "missing non-null key -> 400" 400 java.lang.IllegalArgumentException "All non-null property keys [name, n2] of vertex label 'two' must be set, missed keys [n2]"
+req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"person","properties":{"name":"q","age":"old"}}'
+expect_err "wrong value type -> 400" 400 java.lang.IllegalArgumentException "Invalid property value 'old' for key 'age', expect a value of type Integer, actual type String"
+req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"nolabel","properties":{}}'
+expect_err "undefined vertex label -> 400" 400 java.lang.IllegalArgumentException "Undefined vertex label: 'nolabel'"
+req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"person","properties":{"name":"q"},"extra":1}'
+expect_plain "unknown vertex field -> 400 text/plain" 'Unrecognized field "extra"'
+req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"person","properties":{"name":"marko","age":30}}'
+expect "upsert on duplicate id" 201 '{"id":"1:marko","label":"person","type":"vertex","properties":{"name":"marko","age":30}}'
+printf '[{"label":"person","properties":{"name":"gz"}}]' | gzip -c >"$T/batch.gz"
+req POST "$G/graph/vertices/batch" "${J[@]}" -H 'Content-Encoding: gzip' --data-binary @"$T/batch.gz"
+expect "gzip request body on batch" 201 '["1:gz"]'
+req GET "$G/graph/vertices/%221%3Amarko%22"
+expect "get vertex by quoted id" 200 '{"id":"1:marko","label":"person","type":"vertex","properties":{"name":"marko","age":30}}'
+req GET "$G/graph/vertices/%221%3Anobody%22"
+expect_err "missing vertex -> 404" 404 org.apache.hugegraph.exception.NotFoundException "Vertex '1:nobody' does not exist"
+req GET "$G/graph/vertices?label=person&limit=2"
+if [ "$STATUS" = 200 ] && [ "$CENC" = gzip ] && [[ "$BODY" =~ ^\{\"vertices\":\[.*\]\}$ ]] && [[ "$BODY" != *'"page"'* ]]; then ok "vertex list is gzip, no page key"; else not_ok "vertex list" "$STATUS $CENC $BODY"; fi
+req GET "$G/graph/vertices?label=person&limit=2&page="
+TOKEN=$(sed -n 's/.*"page":"\([^"]*\)"}$/\1/p' <<<"$BODY")
+[ -n "$TOKEN" ] && ok "first page carries a token" || not_ok "first page token" "$BODY"
+req GET "$G/graph/vertices?label=person&limit=100" --data-urlencode "page=$TOKEN" -G
+expect_match "last page has page null" 200 '"page":null\}$'
+req GET "$G/graph/vertices?page=&offset=1"
+expect_err "paging with offset -> 400" 400 java.lang.IllegalArgumentException "Not support querying vertices based on paging and offset together"
+req GET "$G/graph/vertices?limit=800001"
+expect_err "limit over capacity -> 400" 400 java.lang.IllegalArgumentException "Invalid limit 800001, must be <= capacity(800000)"
+
+# ---- edges (section 6)
+req POST "$G/graph/edges/batch" "${J[@]}" -d '[{"label":"knows","outV":"1:marko","inV":"1:a`:b","properties":{"n2":"s>t"}}]'
+expect_err "batch edge without outVLabel -> 400" 400 java.lang.IllegalArgumentException "Expect source vertex label"
+req POST "$G/graph/edges/batch" "${J[@]}" -d '[{"label":"knows","outV":"1:ghost","outVLabel":"person","inV":"1:marko","inVLabel":"person","properties":{"n2":"a"}}]'
+expect_err "check_vertex=true, missing vertex -> 400" 400 java.lang.IllegalArgumentException "Invalid vertex id '1:ghost'"
+req POST "$G/graph/edges/batch" "${J[@]}" -d '[{"label":"knows","outV":"1:marko","outVLabel":"person","inV":"1:a`:b","inVLabel":"person","properties":{"n2":"s>t","d":0.5}}]'
+expect "5-part edge id with sort value and > escaping" 201 '["S1:marko>1>1>s`>t>S1:a`:b"]'
+req POST "$G/graph/edges/batch?check_vertex=false" "${J[@]}" -d '[{"label":"sub","outV":"1:ghost","outVLabel":"person","inV":-5,"inVLabel":"num","properties":{}}]'
+expect "sub label edge id uses parent id, check_vertex=false" 201 '["S1:ghost>2>3>>L-5"]'
+req GET "$G/graph/edges/S1:marko%3E1%3E1%3Es%60%3Et%3ES1:a%60:b"
+expect "get edge by raw id, key order" 200 '{"id":"S1:marko>1>1>s`>t>S1:a`:b","label":"knows","type":"edge","outV":"1:marko","outVLabel":"person","inV":"1:a`:b","inVLabel":"person","properties":{"n2":"s>t","d":0.5}}'
+req GET "$G/graph/edges/a%3Eb"
+expect_err "malformed edge id -> 404" 404 org.apache.hugegraph.exception.NotFoundException "Edge id must be formatted as 5~6 parts, but got 2 parts: 'a>b'"
+req GET "$G/graph/edges/S1:x%3E1%3E1%3E%3ES1:y"
+expect_err "missing edge -> 404" 404 org.apache.hugegraph.exception.NotFoundException "Edge 'S1:x>1>1>>S1:y' does not exist"
+
+# ---- shards and scan (section 4.6), memory backend
+req GET "$G/traversers/vertices/shards?split_size=1000"
+expect_err "split_size too small -> 400" 400 java.lang.IllegalArgumentException "The split-size must be >= 1048576 bytes, but got 1000"
+req GET "$G/traversers/vertices/shards"
+expect_err "split_size missing -> 400" 400 java.lang.IllegalArgumentException "The split-size must be >= 1048576 bytes, but got 0"
+req GET "$A/graphs/modern/traversers/vertices/shards?split_size=1048576"
+if [ "$STATUS" = 200 ] && [ "$CENC" = gzip ] && [ "$BODY" = '{"shards":[{"start":"0","end":"6","length":0}]}' ]; then ok "memory shards: decimal indexes, gzip"; else not_ok "memory shards" "$STATUS $CENC $BODY"; fi
+req GET "$A/graphs/modern/traversers/vertices/scan?start=0&end=6"
+if [ "$STATUS" = 200 ] && [ "$CENC" = gzip ] && [ "$BODY" = "{\"vertices\":[$(paste -sd, "$SRCDIR/examples/modern/vertices.jsonl")]}" ]; then ok "memory scan returns the stored element bytes"; else not_ok "memory scan" "$STATUS $CENC ${BODY:0:300}"; fi
+req GET "$A/graphs/modern/traversers/edges/scan?start=0&end=&page=abc"
+expect_err "memory backend rejects page tokens" 400 org.apache.hugegraph.exception.NotSupportException "Unsupported paging by InMemoryDBStore"
+req GET "$A/graphs/modern/traversers/edges/scan?start=&end="
+if [ "$STATUS" = 200 ] && [ "$BODY" = "{\"edges\":[$(paste -sd, "$SRCDIR/examples/modern/edges.jsonl")]}" ]; then ok "edge scan, open shard"; else not_ok "edge scan" "$STATUS ${BODY:0:300}"; fi
+req GET "$A/graphs/modern/traversers/vertices?ids=%221%3Amarko%22&ids=%222%3Alop%22"
+expect_match "traversers by ids" 200 '^\{"vertices":\[\{"id":"1:marko".*\{"id":"2:lop".*\]\}$'
+
+# ---- clear
+req DELETE "$G/clear?confirm_message=I%27m%20sure%20to%20delete%20all%20data"
+if [ "$STATUS" = 204 ]; then ok "clear -> 204"; else not_ok "clear" "$STATUS $BODY"; fi
+req GET "$G/schema"
+expect "schema empty after clear" 200 '{"propertykeys":[],"vertexlabels":[],"edgelabels":[],"indexlabels":[]}'
+req DELETE "$G/clear?confirm_message=yes"
+expect_match "clear needs the confirm message" 400 'I.m sure to delete all data'
+
+# ---------------------------------------------------------------- persona 1.3
+start_server B --persona 1.3 --backend rocksdb --load modern="$SRCDIR/examples/modern"
+B=$BASE_B
+M=$B/graphs/modern
+CURLAUTH=()
+req GET "$B/versions"
+expect "1.3 versions" 200 '{"versions":{"version":"v1","core":"1.3.0","gremlin":"3.5.1","api":"0.71.0.0"}}'
+req GET "$B/graphspaces/DEFAULT/graphs"
+expect_err "1.3: graphspace paths are not routed" 404 jakarta.ws.rs.NotFoundException "HTTP 404 Not Found"
+req GET "$M"
+expect "1.3 rocksdb graph info" 200 '{"name":"modern","backend":"rocksdb"}'
+req GET "$M/graph/edges/S1:marko%3E1%3E%3ES1:josh"
+expect "1.3: 4-part edge ids" 200 '{"id":"S1:marko>1>>S1:josh","label":"knows","type":"edge","outV":"1:marko","outVLabel":"person","inV":"1:josh","inVLabel":"person","properties":{"date":"20130220","weight":1.0}}'
+req GET "$M/graph/edges/S1:marko%3E1%3E1%3E%3ES1:josh%3Ex%3Ey"
+expect_err "1.3 malformed edge id message" 404 org.apache.hugegraph.exception.NotFoundException "Edge id must be formatted as 4~5 parts, but got 7 parts: 'S1:marko>1>1>>S1:josh>x>y'"
+req GET "$M/schema/edgelabels/knows"
+if [ "$STATUS" = 200 ] && [[ "$BODY" != *edgelabel_type* ]] && [[ "$BODY" != *links* ]]; then ok "1.3 edge label JSON has no edgelabel_type/links"; else not_ok "1.3 EL JSON" "$BODY"; fi
+req POST "$M/schema/edgelabels" "${J[@]}" -d '{"name":"e2","edgelabel_type":"NORMAL","source_label":"person","target_label":"person"}'
+expect_plain "1.3 rejects edgelabel_type" 'Unrecognized field "edgelabel_type" (class org.apache.hugegraph.api.schema.EdgeLabelAPI$JsonEdgeLabel)'
+req POST "$M/schema/propertykeys" "${J[@]}" -d '{"id":50,"name":"zz"}'
+expect_err "1.3 graph name in mode messages" 400 java.lang.IllegalArgumentException "Only accept property key id when graph in RESTORING mode, but 'standardhugegraph[modern]' is in mode 'NONE'"
+req GET "$M/traversers/vertices/shards?split_size=1048576"
+expect "rocksdb shards are opaque (open bounds)" 200 '{"shards":[{"start":"","end":"","length":0}]}'
+req GET "$M/traversers/vertices/scan?start=&end=&page=&page_limit=4"
+P1=$(sed -n 's/.*"page":"\([^"]*\)"}$/\1/p' <<<"$BODY")
+if [ "$STATUS" = 200 ] && [ "$CENC" = gzip ] && [ -n "$P1" ] && [ "$(grep -o '"type":"vertex"' <<<"$BODY" | wc -l)" = 4 ]; then ok "rocksdb paged scan: first page of 4 + token"; else not_ok "rocksdb paged scan" "$STATUS $CENC $BODY"; fi
+req GET "$M/traversers/vertices/scan?start=&end=&page_limit=4" --data-urlencode "page=$P1" -G
+if [ "$STATUS" = 200 ] && [[ "$BODY" == *'"page":null}' ]] && [ "$(grep -o '"type":"vertex"' <<<"$BODY" | wc -l)" = 2 ]; then ok "rocksdb paged scan: last page null"; else not_ok "rocksdb last page" "$STATUS $BODY"; fi
+req POST "$M/graph/vertices/batch" "${J[@]}" -d "[$(printf '{"label":"person","properties":{"name":"p%d"}},' $(seq 501) | sed 's/,$//')]"
+expect_err "default batch max 500" 400 java.lang.IllegalArgumentException "Too many vertices for one time post, the maximum number is '500'"
+
+# ---------------------------------------------------------------- load/dump round trip
+mkdir -p "$T/dump"
+if "$HGSERVER" --load modern="$SRCDIR/examples/modern" --dump modern="$T/dump" 2>"$T/dump.err" &&
+	diff -r "$SRCDIR/examples/modern" "$T/dump" >/dev/null; then
+	ok "examples/modern: load then dump gives identical bytes"
+else
+	not_ok "examples/modern round trip" "$(cat "$T/dump.err")"
+fi
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]

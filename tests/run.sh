@@ -1,0 +1,34 @@
+#!/bin/bash
+# Sets up, builds and runs every test: unit suites (Check), the reference
+# server's API tests and the integration tests that really mount.
+#   tests/run.sh                       build in ./build and run everything
+#   BUILD_DIR=b MESON_ARGS=... tests/run.sh
+#   tests/run.sh --suite unit          arguments go to `meson test`
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh || { echo "tests/run.sh: installing dependencies failed" >&2; exit 1; }
+
+BUILD=${BUILD_DIR:-build}
+if [ -f "$BUILD/build.ninja" ]; then
+	meson configure "$BUILD" ${MESON_ARGS:-} >/dev/null || exit 1
+else
+	meson setup "$BUILD" ${MESON_ARGS:-} || exit 1
+fi
+meson compile -C "$BUILD" || exit 1
+
+log=$(mktemp)
+meson test -C "$BUILD" --print-errorlogs --num-processes 2 "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# One closing line for every runner that reads it.
+count() { sed -n "s/^$1: *\([0-9]*\).*/\1/p" "$log" | tail -n 1; }
+ok=$(count Ok); fail=$(count Fail); skip=$(count Skipped); tmo=$(count Timeout)
+unexp=$(count 'Unexpected Pass'); xfail=$(count 'Expected Fail')
+rm -f "$log"
+# inner counts: every Check test and every integration assertion
+echo
+echo "meson: ${ok:-0} ok, ${fail:-0} failed, ${tmo:-0} timed out, ${skip:-0} skipped"
+failed=$(( ${fail:-0} + ${tmo:-0} + ${unexp:-0} ))
+echo "${ok:-0} passed, ${failed} failed, ${skip:-0} skipped"
+[ "$status" -eq 0 ] && [ "${ok:-0}" -gt 0 ]

@@ -1,0 +1,1842 @@
+/* hgserver: graph model, schema and element creation. */
+#include "hg.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+config g_cfg = {17, false, 500};
+
+const char *const st_plural[ST_N] = {"propertykeys", "vertexlabels", "edgelabels", "indexlabels"};
+const char *const st_readable[ST_N] = {"property key", "vertex label", "edge label", "index label"};
+static const char *const st_single[ST_N] = {"property_key", "vertex_label", "edge_label", "index_label"};
+
+static const char *const DT_NAMES[] = {"OBJECT", "BOOLEAN", "BYTE", "INT", "LONG", "FLOAT", "DOUBLE", "TEXT", "BLOB", "DATE", "UUID", NULL};
+static const char *const DT_JAVA[] = {"Object", "Boolean", "Byte", "Integer", "Long", "Float", "Double", "String", "Blob", "Date", "UUID"};
+static const char *const CARD_NAMES[] = {"SINGLE", "LIST", "SET", NULL};
+static const char *const AGGR_NAMES[] = {"NONE", "MAX", "MIN", "SUM", "OLD", "SET", "LIST", NULL};
+static const char *const WT_NAMES[] = {"OLTP", "OLAP_COMMON", "OLAP_SECONDARY", "OLAP_RANGE", NULL};
+static const char *const IDS_NAMES[] = {"DEFAULT", "AUTOMATIC", "PRIMARY_KEY", "CUSTOMIZE_STRING", "CUSTOMIZE_NUMBER", "CUSTOMIZE_UUID", NULL};
+static const char *const ELT_NAMES[] = {"NORMAL", "PARENT", "SUB", NULL};
+static const char *const FREQ_NAMES[] = {"DEFAULT", "SINGLE", "MULTIPLE", NULL};
+static const char *const IT_NAMES[] = {"SECONDARY", "RANGE", "RANGE_INT", "RANGE_FLOAT", "RANGE_LONG", "RANGE_DOUBLE", "SEARCH", "SHARD", "UNIQUE", NULL};
+static const char *const BT_NAMES[] = {"VERTEX_LABEL", "EDGE_LABEL", NULL};
+static const char *const STATUS_NAMES[] = {"UNKNOWN", "CREATING", "CREATED", "DELETING", "DELETED", "UNDELETED", "INVALID", "CLEARING", NULL};
+static const char *const MODE_NAMES[] = {"NONE", "RESTORING", "MERGING", "LOADING"};
+
+const char *mode_name(int m) { return MODE_NAMES[m]; }
+
+const char *graph_display(const graph *g, sb_t *tmp)
+{
+    tmp->len = 0;
+    if (g_cfg.persona == 17)
+        sb_printf(tmp, "standardhugegraph[DEFAULT-%s]", g->name);
+    else
+        sb_printf(tmp, "standardhugegraph[%s]", g->name);
+    return tmp->p;
+}
+
+graph *graph_new(const char *name)
+{
+    graph *g = calloc(1, sizeof *g);
+    g->name = strdup(name);
+    pthread_rwlock_init(&g->lock, NULL);
+    pthread_mutex_init(&g->sort_lock, NULL);
+    g->read_mode = 1; /* OLTP_ONLY */
+    return g;
+}
+
+static void schema_free(schema *s)
+{
+    if (!s)
+        return;
+    free(s->name);
+    free(s->user_data);
+    free(s->pks.v);
+    free(s->nullables.v);
+    free(s->props.v);
+    free(s->sort_keys.v);
+    free(s->fields.v);
+    free(s);
+}
+
+void graph_clear(graph *g)
+{
+    for (int t = 0; t < ST_N; t++) {
+        for (size_t i = 0; i < g->nsc[t]; i++)
+            schema_free(g->sc[t][i]);
+        free(g->sc[t]);
+        g->sc[t] = NULL;
+        g->nsc[t] = 0;
+        g->next_id[t] = 0;
+    }
+    etable_free(&g->vertices);
+    etable_free(&g->edges);
+}
+
+void graph_free(graph *g)
+{
+    graph_clear(g);
+    for (size_t i = 0; i < g->ntasks; i++) {
+        free(g->tasks[i].type);
+        free(g->tasks[i].name);
+    }
+    free(g->tasks);
+    pthread_rwlock_destroy(&g->lock);
+    pthread_mutex_destroy(&g->sort_lock);
+    free(g->name);
+    free(g);
+}
+
+/* ---------------- element tables ---------------- */
+#define TOMB ((elem *)1)
+static uint64_t hash_bytes(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+    return h ^ (h >> 29);
+}
+static void et_rehash(etable *t, size_t ncap)
+{
+    elem **ns = calloc(ncap, sizeof *ns);
+    for (size_t i = 0; i < t->cap; i++) {
+        elem *e = t->slots[i];
+        if (!e || e == TOMB)
+            continue;
+        size_t h = hash_bytes(ELEM_KEY(e), e->keylen) & (ncap - 1);
+        while (ns[h])
+            h = (h + 1) & (ncap - 1);
+        ns[h] = e;
+    }
+    free(t->slots);
+    t->slots = ns;
+    t->cap = ncap;
+    t->used = t->count;
+}
+static size_t et_find(etable *t, const char *key, size_t klen)
+{
+    if (!t->cap)
+        return SIZE_MAX;
+    size_t h = hash_bytes(key, klen) & (t->cap - 1);
+    for (;;) {
+        elem *e = t->slots[h];
+        if (!e)
+            return SIZE_MAX;
+        if (e != TOMB && e->keylen == klen && !memcmp(ELEM_KEY(e), key, klen))
+            return h;
+        h = (h + 1) & (t->cap - 1);
+    }
+}
+elem *etable_get(etable *t, const char *key, size_t klen)
+{
+    size_t i = et_find(t, key, klen);
+    return i == SIZE_MAX ? NULL : t->slots[i];
+}
+static pthread_mutex_t g_pin_lock = PTHREAD_MUTEX_INITIALIZER;
+static void elem_drop(etable *t, elem *e)
+{
+    pthread_mutex_lock(&g_pin_lock);
+    if (t->pins) {
+        if (t->ngrave == t->capgrave) {
+            t->capgrave = t->capgrave ? t->capgrave * 2 : 64;
+            t->grave = realloc(t->grave, t->capgrave * sizeof *t->grave);
+        }
+        t->grave[t->ngrave++] = e;
+    } else {
+        free(e);
+    }
+    pthread_mutex_unlock(&g_pin_lock);
+}
+void etable_pin(etable *t)
+{
+    pthread_mutex_lock(&g_pin_lock);
+    t->pins++;
+    pthread_mutex_unlock(&g_pin_lock);
+}
+void etable_unpin(etable *t)
+{
+    pthread_mutex_lock(&g_pin_lock);
+    if (--t->pins == 0) {
+        for (size_t i = 0; i < t->ngrave; i++)
+            free(t->grave[i]);
+        free(t->grave);
+        t->grave = NULL;
+        t->ngrave = t->capgrave = 0;
+    }
+    pthread_mutex_unlock(&g_pin_lock);
+}
+void etable_put(etable *t, elem *el)
+{
+    if ((t->used + 1) * 2 > t->cap)
+        et_rehash(t, t->cap ? (t->count * 4 > t->cap ? t->cap * 2 : t->cap) : 1024);
+    size_t i = et_find(t, ELEM_KEY(el), el->keylen);
+    t->dirty = true;
+    if (i != SIZE_MAX) {
+        t->total_bytes -= t->slots[i]->jsonlen;
+        elem_drop(t, t->slots[i]);
+        t->slots[i] = el;
+        t->total_bytes += el->jsonlen;
+        return;
+    }
+    size_t h = hash_bytes(ELEM_KEY(el), el->keylen) & (t->cap - 1);
+    while (t->slots[h] && t->slots[h] != TOMB)
+        h = (h + 1) & (t->cap - 1);
+    if (!t->slots[h])
+        t->used++;
+    t->slots[h] = el;
+    t->count++;
+    t->total_bytes += el->jsonlen;
+}
+bool etable_del(etable *t, const char *key, size_t klen)
+{
+    size_t i = et_find(t, key, klen);
+    if (i == SIZE_MAX)
+        return false;
+    t->total_bytes -= t->slots[i]->jsonlen;
+    elem_drop(t, t->slots[i]);
+    t->slots[i] = TOMB;
+    t->count--;
+    t->dirty = true;
+    return true;
+}
+/* drops every element (respecting pins) and resets the table; pins and graveyard survive */
+void etable_free(etable *t)
+{
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->slots[i] && t->slots[i] != TOMB)
+            elem_drop(t, t->slots[i]);
+    free(t->slots);
+    free(t->sorted);
+    t->slots = t->sorted = NULL;
+    t->cap = t->count = t->used = t->nsorted = t->total_bytes = 0;
+    t->dirty = false;
+    pthread_mutex_lock(&g_pin_lock);
+    if (!t->pins) {
+        free(t->grave);
+        t->grave = NULL;
+        t->ngrave = t->capgrave = 0;
+    }
+    pthread_mutex_unlock(&g_pin_lock);
+}
+static int elem_cmp(const void *a, const void *b)
+{
+    const elem *x = *(elem *const *)a, *y = *(elem *const *)b;
+    size_t n = x->keylen < y->keylen ? x->keylen : y->keylen;
+    int c = memcmp(ELEM_KEY(x), ELEM_KEY(y), n);
+    if (c)
+        return c;
+    return x->keylen < y->keylen ? -1 : x->keylen > y->keylen;
+}
+void etable_sort(graph *g, etable *t)
+{
+    pthread_mutex_lock(&g->sort_lock);
+    if (t->dirty || (!t->sorted && t->count)) {
+        free(t->sorted);
+        t->sorted = malloc((t->count + 1) * sizeof *t->sorted);
+        size_t k = 0;
+        for (size_t i = 0; i < t->cap; i++)
+            if (t->slots[i] && t->slots[i] != TOMB)
+                t->sorted[k++] = t->slots[i];
+        qsort(t->sorted, k, sizeof *t->sorted, elem_cmp);
+        t->nsorted = k;
+        t->dirty = false;
+    }
+    pthread_mutex_unlock(&g->sort_lock);
+}
+static elem *elem_new(const char *key, size_t klen, const char *json, size_t jlen, int64_t label)
+{
+    /* edge JSON starts with {"id":"<id>" : share the id bytes when they need no escaping */
+    bool share = jlen > klen + 7 && !memcmp(json, "{\"id\":\"", 7) && !memcmp(json + 7, key, klen) && json[7 + klen] == '"';
+    size_t extra = share ? 0 : klen;
+    elem *e = malloc(sizeof *e + extra + jlen + 1);
+    e->keylen = (uint32_t)klen;
+    e->jsonlen = (uint32_t)jlen;
+    e->label = label;
+    e->jsonoff = (uint32_t)extra;
+    e->keyoff = share ? 7 : 0;
+    if (!share)
+        memcpy(e->data, key, klen);
+    memcpy(e->data + extra, json, jlen);
+    e->data[extra + jlen] = 0;
+    return e;
+}
+
+/* ---------------- schema lookup ---------------- */
+schema *schema_by_name(graph *g, int type, const char *name)
+{
+    for (size_t i = 0; i < g->nsc[type]; i++)
+        if (!strcmp(g->sc[type][i]->name, name))
+            return g->sc[type][i];
+    return NULL;
+}
+schema *schema_by_id(graph *g, int type, int64_t id)
+{
+    schema **a = g->sc[type];
+    size_t lo = 0, hi = g->nsc[type];
+    while (lo < hi) {
+        size_t m = (lo + hi) / 2;
+        if (a[m]->id == id)
+            return a[m];
+        if (a[m]->id < id)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    return NULL;
+}
+static void schema_insert(graph *g, schema *s)
+{
+    int t = s->type;
+    g->sc[t] = realloc(g->sc[t], (g->nsc[t] + 1) * sizeof *g->sc[t]);
+    size_t i = g->nsc[t];
+    while (i > 0 && g->sc[t][i - 1]->id > s->id) {
+        g->sc[t][i] = g->sc[t][i - 1];
+        i--;
+    }
+    g->sc[t][i] = s;
+    g->nsc[t]++;
+}
+static void schema_remove(graph *g, schema *s)
+{
+    int t = s->type;
+    for (size_t i = 0; i < g->nsc[t]; i++)
+        if (g->sc[t][i] == s) {
+            memmove(&g->sc[t][i], &g->sc[t][i + 1], (g->nsc[t] - i - 1) * sizeof *g->sc[t]);
+            g->nsc[t]--;
+            break;
+        }
+    schema_free(s);
+}
+static int64_t add_task(graph *g, const char *type, const char *name)
+{
+    g->tasks = realloc(g->tasks, (g->ntasks + 1) * sizeof *g->tasks);
+    htask *t = &g->tasks[g->ntasks++];
+    t->id = ++g->next_task;
+    t->created = now_ms();
+    t->type = strdup(type);
+    t->name = strdup(name);
+    return t->id;
+}
+
+/* ---------------- rendering ---------------- */
+static void render_names(sb_t *s, graph *g, int type, const idlist *l)
+{
+    sb_putc(s, '[');
+    for (size_t i = 0; i < l->n; i++) {
+        schema *x = schema_by_id(g, type, l->v[i]);
+        if (i)
+            sb_putc(s, ',');
+        sb_json_str(s, x ? x->name : "", x ? strlen(x->name) : 0);
+    }
+    sb_putc(s, ']');
+}
+static void render_str(sb_t *s, const char *k, const char *v)
+{
+    sb_printf(s, "\"%s\":", k);
+    sb_json_str(s, v, strlen(v));
+}
+static void render_index_labels(sb_t *s, graph *g, int base_type, int64_t base)
+{
+    sb_puts(s, ",\"index_labels\":[");
+    bool first = true;
+    for (size_t i = 0; i < g->nsc[ST_IL]; i++) {
+        schema *il = g->sc[ST_IL][i];
+        if (il->base_type == base_type && il->base_value == base) {
+            if (!first)
+                sb_putc(s, ',');
+            first = false;
+            sb_json_str(s, il->name, strlen(il->name));
+        }
+    }
+    sb_putc(s, ']');
+}
+static const char *schema_name_of(graph *g, int type, int64_t id)
+{
+    schema *x = schema_by_id(g, type, id);
+    return x ? x->name : "";
+}
+static void render_link(sb_t *s, graph *g, const schema *el)
+{
+    sb_putc(s, '{');
+    const char *a = schema_name_of(g, ST_VL, el->src), *b = schema_name_of(g, ST_VL, el->tgt);
+    sb_json_str(s, a, strlen(a));
+    sb_putc(s, ':');
+    sb_json_str(s, b, strlen(b));
+    sb_putc(s, '}');
+}
+void schema_render(sb_t *s, graph *g, const schema *e, bool concrete_range)
+{
+    sb_printf(s, "{\"id\":%lld,", (long long)e->id);
+    render_str(s, "name", e->name);
+    switch (e->type) {
+    case ST_PK:
+        sb_printf(s, ",\"data_type\":\"%s\",\"cardinality\":\"%s\",\"aggregate_type\":\"%s\",\"write_type\":\"%s\",\"properties\":[]",
+                  DT_NAMES[e->data_type], CARD_NAMES[e->card], AGGR_NAMES[e->aggr], WT_NAMES[e->write_type]);
+        break;
+    case ST_VL:
+        sb_printf(s, ",\"id_strategy\":\"%s\",\"primary_keys\":", IDS_NAMES[e->id_strategy]);
+        render_names(s, g, ST_PK, &e->pks);
+        sb_puts(s, ",\"nullable_keys\":");
+        render_names(s, g, ST_PK, &e->nullables);
+        render_index_labels(s, g, 0, e->id);
+        sb_puts(s, ",\"properties\":");
+        render_names(s, g, ST_PK, &e->props);
+        break;
+    case ST_EL:
+        if (g_cfg.persona == 17) {
+            sb_printf(s, ",\"edgelabel_type\":\"%s\"", ELT_NAMES[e->el_type]);
+            if (e->el_type == ELT_SUB) {
+                sb_putc(s, ',');
+                render_str(s, "parent_label", schema_name_of(g, ST_EL, e->parent));
+            }
+        }
+        if (e->el_type != ELT_PARENT) {
+            sb_putc(s, ',');
+            render_str(s, "source_label", schema_name_of(g, ST_VL, e->src));
+            sb_putc(s, ',');
+            render_str(s, "target_label", schema_name_of(g, ST_VL, e->tgt));
+        }
+        if (g_cfg.persona == 17) {
+            if (e->el_type != ELT_PARENT) {
+                sb_puts(s, ",\"links\":[");
+                render_link(s, g, e);
+                sb_putc(s, ']');
+            } else {
+                bool first = true;
+                for (size_t i = 0; i < g->nsc[ST_EL]; i++) {
+                    schema *c = g->sc[ST_EL][i];
+                    if (c->el_type != ELT_SUB || c->parent != e->id)
+                        continue;
+                    sb_puts(s, first ? ",\"links\":[" : ",");
+                    first = false;
+                    render_link(s, g, c);
+                }
+                if (!first)
+                    sb_putc(s, ']');
+            }
+        }
+        sb_printf(s, ",\"frequency\":\"%s\",\"sort_keys\":", FREQ_NAMES[e->freq]);
+        render_names(s, g, ST_PK, &e->sort_keys);
+        sb_puts(s, ",\"nullable_keys\":");
+        render_names(s, g, ST_PK, &e->nullables);
+        render_index_labels(s, g, 1, e->id);
+        sb_puts(s, ",\"properties\":");
+        render_names(s, g, ST_PK, &e->props);
+        break;
+    case ST_IL: {
+        int it = e->index_type;
+        if (!concrete_range && it >= IT_RANGE_INT && it <= IT_RANGE_DOUBLE)
+            it = IT_RANGE;
+        sb_printf(s, ",\"base_type\":\"%s\",", BT_NAMES[e->base_type]);
+        render_str(s, "base_value", schema_name_of(g, e->base_type ? ST_EL : ST_VL, e->base_value));
+        sb_printf(s, ",\"index_type\":\"%s\",\"fields\":", IT_NAMES[it]);
+        render_names(s, g, ST_PK, &e->fields);
+        break;
+    }
+    }
+    sb_puts(s, ",\"status\":\"CREATED\"");
+    if (e->type == ST_VL || e->type == ST_EL) {
+        sb_printf(s, ",\"ttl\":%lld", (long long)e->ttl);
+        if (e->ttl_start) {
+            sb_putc(s, ',');
+            render_str(s, "ttl_start_time", schema_name_of(g, ST_PK, e->ttl_start));
+        }
+        sb_printf(s, ",\"enable_label_index\":%s", e->eli ? "true" : "false");
+    }
+    sb_puts(s, ",\"user_data\":");
+    sb_puts(s, e->user_data);
+    sb_putc(s, '}');
+}
+
+/* ---------------- schema create ---------------- */
+static const char *const PK_FIELDS[] = {"id", "name", "data_type", "cardinality", "aggregate_type", "write_type",
+                                        "properties", "status", "user_data", "check_exist", NULL};
+static const char *const VL_FIELDS[] = {"id", "name", "id_strategy", "primary_keys", "nullable_keys", "index_labels",
+                                        "properties", "status", "ttl", "ttl_start_time", "enable_label_index",
+                                        "user_data", "check_exist", NULL};
+static const char *const EL_FIELDS13[] = {"id", "name", "source_label", "target_label", "frequency", "sort_keys",
+                                          "nullable_keys", "index_labels", "properties", "status", "ttl",
+                                          "ttl_start_time", "enable_label_index", "user_data", "check_exist", NULL};
+static const char *const EL_FIELDS17[] = {"id", "name", "edgelabel_type", "parent_label", "source_label",
+                                          "target_label", "links", "frequency", "sort_keys", "nullable_keys",
+                                          "index_labels", "properties", "status", "ttl", "ttl_start_time",
+                                          "enable_label_index", "user_data", "check_exist", NULL};
+static const char *const IL_FIELDS[] = {"id", "name", "base_type", "base_value", "index_type", "fields", "status",
+                                        "user_data", "check_exist", "rebuild", NULL};
+static const char *const JCLS[ST_N] = {"org.apache.hugegraph.api.schema.PropertyKeyAPI$JsonPropertyKey",
+                                       "org.apache.hugegraph.api.schema.VertexLabelAPI$JsonVertexLabel",
+                                       "org.apache.hugegraph.api.schema.EdgeLabelAPI$JsonEdgeLabel",
+                                       "org.apache.hugegraph.api.schema.IndexLabelAPI$JsonIndexLabel"};
+
+static int check_fields(const jnode *body, const char *const *known, const char *cls, herr *e)
+{
+    for (size_t i = 0; i < body->nkids; i++) {
+        bool ok = false;
+        for (const char *const *k = known; *k; k++)
+            if (!strcmp(*k, body->kids[i]->key)) {
+                ok = true;
+                break;
+            }
+        if (!ok)
+            return err_jackson_unknown(e, body->kids[i]->key, cls, known);
+    }
+    return 0;
+}
+static int get_enum(const jnode *body, const char *key, const char *const *vals, const char *enumcls, int *out, herr *e)
+{
+    const jnode *n = jget(body, key);
+    if (!n || n->type == J_NULL)
+        return 0;
+    if (n->type != J_STR) {
+        sb_t tmp = {0};
+        json_render(&tmp, n);
+        err_set(e, 400, NULL, "Cannot deserialize value of type `%s` from %s value (token `%s`)", enumcls,
+                n->type == J_NUM ? "Integer" : "non-String", tmp.p);
+        sb_free(&tmp);
+        return -1;
+    }
+    for (int i = 0; vals[i]; i++)
+        if (!strcmp(vals[i], n->s)) {
+            *out = i;
+            return 0;
+        }
+    return err_jackson_enum(e, n->s, enumcls, vals);
+}
+static int get_bool(const jnode *body, const char *key, bool *out, herr *e)
+{
+    const jnode *n = jget(body, key);
+    if (!n || n->type == J_NULL)
+        return 0;
+    if (n->type != J_BOOL)
+        return err_set(e, 400, NULL, "Cannot deserialize value of type `boolean` from %s",
+                       n->type == J_STR ? "String value" : "non-boolean value");
+    *out = n->b;
+    return 0;
+}
+static int get_long(const jnode *body, const char *key, int64_t *out, herr *e)
+{
+    const jnode *n = jget(body, key);
+    if (!n || n->type == J_NULL)
+        return 0;
+    if (n->type != J_NUM || !jnum_i64(n, out))
+        return err_set(e, 400, NULL, "Cannot deserialize value of type `long` from %s",
+                       n->type == J_STR ? "String value" : "non-numeric value");
+    return 0;
+}
+static int get_string(const jnode *body, const char *key, const char **out, herr *e)
+{
+    const jnode *n = jget(body, key);
+    if (!n || n->type == J_NULL)
+        return 0;
+    if (n->type != J_STR)
+        return err_set(e, 400, NULL, "Cannot deserialize value of type `java.lang.String` from %s",
+                       n->type == J_ARR ? "Array value (token `JsonToken.START_ARRAY`)" : "Object value");
+    *out = n->s;
+    return 0;
+}
+/* resolve list of property names to ids */
+static int get_pk_list(graph *g, const jnode *body, const char *key, idlist *out, herr *e)
+{
+    const jnode *n = jget(body, key);
+    if (!n || n->type == J_NULL)
+        return 0;
+    if (n->type != J_ARR)
+        return err_set(e, 400, NULL, "Cannot deserialize value of type `java.lang.String[]` from %s",
+                       n->type == J_STR ? "String value" : "non-array value");
+    out->v = calloc(n->nkids + 1, sizeof *out->v);
+    for (size_t i = 0; i < n->nkids; i++) {
+        if (n->kids[i]->type != J_STR)
+            return err_set(e, 400, NULL, "Cannot deserialize value of type `java.lang.String` from non-string value");
+        schema *pk = schema_by_name(g, ST_PK, n->kids[i]->s);
+        if (!pk)
+            return err_set(e, 400, C_IAE, "Undefined property key: '%s'", n->kids[i]->s);
+        bool dup = false;
+        for (size_t j = 0; j < out->n; j++)
+            dup |= out->v[j] == pk->id;
+        if (!dup)
+            out->v[out->n++] = pk->id;
+    }
+    return 0;
+}
+static bool idl_has(const idlist *l, int64_t v)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i] == v)
+            return true;
+    return false;
+}
+static bool idl_set_eq(const idlist *a, const idlist *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (size_t i = 0; i < a->n; i++)
+        if (!idl_has(b, a->v[i]))
+            return false;
+    return true;
+}
+static void java_list(sb_t *s, graph *g, int type, const idlist *l)
+{
+    sb_putc(s, '[');
+    for (size_t i = 0; i < l->n; i++)
+        sb_printf(s, "%s%s", i ? ", " : "", schema_name_of(g, type, l->v[i]));
+    sb_putc(s, ']');
+}
+static int check_name(const char *name, herr *e)
+{
+    size_t n = strlen(name);
+    if (!n)
+        return err_set(e, 400, C_IAE, "The name can't be empty.");
+    if (n >= 256)
+        return err_set(e, 400, C_IAE, "The length of name must less than 256 bytes.");
+    if (name[0] == '~' || name[n - 1] == ' ' || name[n - 1] == '\t' || name[n - 1] == '\n' || name[n - 1] == '\r' ||
+        name[n - 1] == '\f' || name[n - 1] == '\v')
+        return err_set(e, 400, C_IAE, "Illegal schema name '%s'", name);
+    const char filters[] = {'#', '>', ':', '!'};
+    for (size_t i = 0; i < sizeof filters; i++)
+        if (strchr(name, filters[i]))
+            return err_set(e, 400, C_IAE, "The name can't contain character '%c'.", filters[i]);
+    return 0;
+}
+static int build_user_data(graph *g, const jnode *body, char **out, herr *e)
+{
+    const jnode *n = jget(body, "user_data");
+    sb_t s = {0};
+    sb_putc(&s, '{');
+    bool has_ct = false;
+    if (n && n->type != J_NULL) {
+        if (n->type != J_OBJ) {
+            sb_free(&s);
+            return err_set(e, 400, NULL, "Cannot deserialize value of type `org.apache.hugegraph.schema.Userdata` from non-object value");
+        }
+        for (size_t i = 0; i < n->nkids; i++) {
+            const jnode *k = n->kids[i];
+            if (k->type == J_NULL) {
+                sb_free(&s);
+                return err_set(e, 400, C_NAE, "Not allowed to set null value for userdata key '%s'", k->key);
+            }
+            if (!strcmp(k->key, "~create_time"))
+                has_ct = true;
+            if (i)
+                sb_putc(&s, ',');
+            sb_json_str(&s, k->key, k->keylen);
+            sb_putc(&s, ':');
+            json_render(&s, k);
+        }
+    }
+    if (!has_ct) {
+        if (s.len > 1)
+            sb_putc(&s, ',');
+        sb_puts(&s, "\"~create_time\":\"");
+        fmt_date(&s, g->fixed_time ? 1704067200000LL : now_ms());
+        sb_putc(&s, '"');
+    }
+    sb_putc(&s, '}');
+    *out = sb_steal(&s);
+    return 0;
+}
+
+static bool same_def(graph *g, const schema *a, const schema *b)
+{
+    (void)g;
+    switch (a->type) {
+    case ST_PK:
+        return a->data_type == b->data_type && a->card == b->card && a->aggr == b->aggr && a->write_type == b->write_type;
+    case ST_VL:
+        return idl_set_eq(&a->props, &b->props) && idl_set_eq(&a->pks, &b->pks) &&
+               idl_set_eq(&a->nullables, &b->nullables) && a->eli == b->eli;
+    case ST_EL:
+        return (a->el_type == ELT_PARENT || (a->src == b->src && a->tgt == b->tgt)) && a->freq == b->freq &&
+               a->eli == b->eli && idl_set_eq(&a->props, &b->props) && idl_set_eq(&a->sort_keys, &b->sort_keys) &&
+               idl_set_eq(&a->nullables, &b->nullables);
+    case ST_IL: {
+        bool ra = a->index_type >= IT_RANGE && a->index_type <= IT_RANGE_DOUBLE;
+        bool rb = b->index_type >= IT_RANGE && b->index_type <= IT_RANGE_DOUBLE;
+        return a->base_type == b->base_type && a->base_value == b->base_value &&
+               (a->index_type == b->index_type || (ra && rb)) && idl_set_eq(&a->fields, &b->fields);
+    }
+    }
+    return false;
+}
+
+static bool is_prefix(const idlist *p, const idlist *full)
+{
+    if (p->n > full->n)
+        return false;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->v[i] != full->v[i])
+            return false;
+    return true;
+}
+static void remove_label_data(graph *g, int which, int64_t label);
+static void remove_index_labels_of(graph *g, int base_type, int64_t base);
+
+int schema_create(graph *g, int type, const jnode *body, sb_t *out, herr *e)
+{
+    sb_t tmp = {0};
+    schema *s = calloc(1, sizeof *s);
+    s->type = type;
+    s->eli = true;
+    bool check_exist = true, rebuild = true;
+    const char *name = NULL, *ttl_start = NULL, *src = NULL, *tgt = NULL, *parent = NULL, *base_value = NULL;
+    int status_dummy = 0, freq = 0, it = -1, bt = -1, ids = 0;
+    int rc = -1;
+    if (!body || body->type != J_OBJ) {
+        err_set(e, 400, NULL, "Cannot deserialize value of type `%s` from %s", JCLS[type],
+                body && body->type == J_ARR ? "Array value (token `JsonToken.START_ARRAY`)" : "non-object value");
+        goto out;
+    }
+    const char *const *fields = type == ST_PK ? PK_FIELDS : type == ST_VL ? VL_FIELDS : type == ST_IL ? IL_FIELDS
+                                : g_cfg.persona == 17 ? EL_FIELDS17 : EL_FIELDS13;
+    if (check_fields(body, fields, JCLS[type], e))
+        goto out;
+    /* Jackson-level decoding */
+    if (get_long(body, "id", &s->id, e) || get_string(body, "name", &name, e) ||
+        get_bool(body, "check_exist", &check_exist, e) ||
+        get_enum(body, "status", STATUS_NAMES, "org.apache.hugegraph.type.define.SchemaStatus", &status_dummy, e))
+        goto out;
+    if (type == ST_PK) {
+        s->data_type = DT_TEXT;
+        if (get_enum(body, "data_type", DT_NAMES, "org.apache.hugegraph.type.define.DataType", &s->data_type, e) ||
+            get_enum(body, "cardinality", CARD_NAMES, "org.apache.hugegraph.type.define.Cardinality", &s->card, e) ||
+            get_enum(body, "aggregate_type", AGGR_NAMES, "org.apache.hugegraph.type.define.AggregateType", &s->aggr, e) ||
+            get_enum(body, "write_type", WT_NAMES, "org.apache.hugegraph.type.define.WriteType", &s->write_type, e))
+            goto out;
+        const jnode *p = jget(body, "properties");
+        if (p && p->type == J_ARR && p->nkids) {
+            err_set(e, 400, C_IAE, "Not allowed to pass properties when creating property key since it doesn't support meta properties currently");
+            goto out;
+        }
+    } else if (type == ST_VL || type == ST_EL) {
+        if (get_long(body, "ttl", &s->ttl, e) || get_string(body, "ttl_start_time", &ttl_start, e) ||
+            get_bool(body, "enable_label_index", &s->eli, e))
+            goto out;
+        if (type == ST_VL) {
+            if (get_enum(body, "id_strategy", IDS_NAMES, "org.apache.hugegraph.type.define.IdStrategy", &ids, e))
+                goto out;
+        } else {
+            if (get_enum(body, "edgelabel_type", ELT_NAMES, "org.apache.hugegraph.type.define.EdgeLabelType", &s->el_type, e) ||
+                get_string(body, "parent_label", &parent, e) || get_string(body, "source_label", &src, e) ||
+                get_string(body, "target_label", &tgt, e) ||
+                get_enum(body, "frequency", FREQ_NAMES, "org.apache.hugegraph.type.define.Frequency", &freq, e))
+                goto out;
+            const jnode *links = jget(body, "links");
+            if (links && links->type != J_NULL) {
+                if (links->type != J_ARR) {
+                    err_set(e, 400, NULL, "Cannot deserialize value of type `java.util.Set<org.apache.commons.lang3.tuple.Pair<java.lang.String,java.lang.String>>` from non-array value");
+                    goto out;
+                }
+                for (size_t i = 0; i < links->nkids; i++)
+                    if (links->kids[i]->type != J_OBJ || links->kids[i]->nkids != 1 ||
+                        links->kids[i]->kids[0]->type != J_STR) {
+                        err_set(e, 400, C_IAE, "Each link must be an object with exactly one entry");
+                        goto out;
+                    }
+                if (links->nkids && s->el_type == ELT_PARENT) {
+                    /* a PARENT's links are derived from its sub labels; the builder requires them empty */
+                    err_set(e, 400, C_IAE, "The links of parent edge label '%s' must be empty", name ? name : "");
+                    goto out;
+                }
+                if (links->nkids == 1 && !src && !tgt) {
+                    src = links->kids[0]->kids[0]->key;
+                    tgt = links->kids[0]->kids[0]->s;
+                }
+            }
+        }
+    } else {
+        if (get_enum(body, "base_type", BT_NAMES, "org.apache.hugegraph.type.HugeType", &bt, e) ||
+            get_string(body, "base_value", &base_value, e) ||
+            get_enum(body, "index_type", IT_NAMES, "org.apache.hugegraph.type.define.IndexType", &it, e) ||
+            get_bool(body, "rebuild", &rebuild, e))
+            goto out;
+    }
+    if (!name) {
+        err_set(e, 400, C_IAE, "The name of %s can't be null", st_readable[type]);
+        goto out;
+    }
+    if (s->id != 0 && g->mode != MODE_RESTORING) {
+        err_set(e, 400, C_IAE, "Only accept %s id when graph in RESTORING mode, but '%s' is in mode '%s'",
+                st_readable[type], graph_display(g, &tmp), mode_name(g->mode));
+        goto out;
+    }
+    if (check_name(name, e))
+        goto out;
+    s->name = strdup(name);
+    /* resolve references (needed for the same-definition comparison) */
+    if (type == ST_VL || type == ST_EL) {
+        if (get_pk_list(g, body, "properties", &s->props, e) || get_pk_list(g, body, "nullable_keys", &s->nullables, e) ||
+            get_pk_list(g, body, type == ST_VL ? "primary_keys" : "sort_keys", type == ST_VL ? &s->pks : &s->sort_keys, e))
+            goto out;
+    }
+    if (type == ST_EL) {
+        if (s->el_type != ELT_PARENT) {
+            schema *a = src ? schema_by_name(g, ST_VL, src) : NULL, *b = tgt ? schema_by_name(g, ST_VL, tgt) : NULL;
+            if (!src || !tgt) {
+                err_set(e, 400, C_IAE, "Must set source and target label for edge label '%s'", name);
+                goto out;
+            }
+            if (!a || !b) {
+                err_set(e, 400, C_IAE, "Undefined %s vertex label '%s'", !a ? "source" : "target", !a ? src : tgt);
+                goto out;
+            }
+            s->src = a->id;
+            s->tgt = b->id;
+        } else if (src || tgt) {
+            err_set(e, 400, C_IAE, "Not allowed to set source or target label for parent edge label '%s'", name);
+            goto out;
+        }
+        if (s->el_type == ELT_SUB) {
+            schema *p = parent ? schema_by_name(g, ST_EL, parent) : NULL;
+            if (!parent) {
+                err_set(e, 400, C_IAE, "The parent label of sub edge label '%s' can't be null", name);
+                goto out;
+            }
+            if (!p || p->el_type != ELT_PARENT) {
+                err_set(e, 400, C_IAE, "The parent edge label '%s' of sub edge label '%s' must exist and be PARENT type", parent, name);
+                goto out;
+            }
+            s->parent = p->id;
+        } else if (parent) {
+            err_set(e, 400, C_IAE, "Only sub edge label can set parent label, but '%s' is %s", name, ELT_NAMES[s->el_type]);
+            goto out;
+        }
+        s->freq = freq == 2 ? 2 : 1;
+    }
+    if (type == ST_IL) {
+        if (bt < 0 || !base_value || it < 0) {
+            err_set(e, 400, C_IAE, "The %s of index label '%s' can't be null", bt < 0 ? "base type" : !base_value ? "base value" : "index type", name);
+            goto out;
+        }
+        s->base_type = bt;
+        schema *base = schema_by_name(g, bt ? ST_EL : ST_VL, base_value);
+        if (!base) {
+            err_set(e, 400, C_IAE, "Can't find the %s with name '%s'", bt ? "edge label" : "vertex label", base_value);
+            goto out;
+        }
+        s->base_value = base->id;
+        if (get_pk_list(g, body, "fields", &s->fields, e))
+            goto out;
+        if (!s->fields.n) {
+            err_set(e, 400, C_IAE, "The index fields can't be empty");
+            goto out;
+        }
+        for (size_t i = 0; i < s->fields.n; i++)
+            if (!idl_has(&base->props, s->fields.v[i])) {
+                err_set(e, 400, C_IAE, "Schema label '%s' does not contain property '%s'", base->name,
+                        schema_name_of(g, ST_PK, s->fields.v[i]));
+                goto out;
+            }
+        s->index_type = it;
+        if (it == IT_RANGE || (it >= IT_RANGE_INT && it <= IT_RANGE_DOUBLE)) {
+            if (s->fields.n != 1) {
+                err_set(e, 400, C_IAE, "Range index can only build on one field, but got %zu fields: '%s'", s->fields.n, name);
+                goto out;
+            }
+            int dt = schema_by_id(g, ST_PK, s->fields.v[0])->data_type;
+            int want = (dt == DT_BYTE || dt == DT_INT) ? IT_RANGE_INT : dt == DT_FLOAT ? IT_RANGE_FLOAT
+                       : (dt == DT_LONG || dt == DT_DATE) ? IT_RANGE_LONG : dt == DT_DOUBLE ? IT_RANGE_DOUBLE : -1;
+            if (want < 0) {
+                err_set(e, 400, C_IAE, "Range index can only build on numeric or date property, but got %s(%s)",
+                        DT_NAMES[dt], schema_name_of(g, ST_PK, s->fields.v[0]));
+                goto out;
+            }
+            if (it == IT_RANGE)
+                s->index_type = want;
+        }
+        if (it == IT_SEARCH && (s->fields.n != 1 || schema_by_id(g, ST_PK, s->fields.v[0])->data_type != DT_TEXT)) {
+            err_set(e, 400, C_IAE, "Search index can only build on one text field");
+            goto out;
+        }
+    }
+    if (type == ST_VL) {
+        if (ids == IDS_DEFAULT)
+            ids = s->pks.n ? IDS_PRIMARY_KEY : IDS_AUTOMATIC;
+        s->id_strategy = ids;
+    }
+    /* already exists? */
+    schema *old = schema_by_name(g, type, name);
+    if (old) {
+        if (check_exist || !same_def(g, old, s)) {
+            err_set(e, 400, C_EXE, "The %s '%s' has existed", st_readable[type], name);
+            goto out;
+        }
+        if (type == ST_PK || type == ST_IL) {
+            sb_printf(out, "{\"%s\":", st_single[type]);
+            schema_render(out, g, old, false);
+            sb_puts(out, ",\"task_id\":0}");
+            rc = 202;
+        } else {
+            schema_render(out, g, old, false);
+            rc = 201;
+        }
+        goto out;
+    }
+    if (g->mode == MODE_RESTORING) {
+        if (s->id == 0) {
+            err_set(e, 400, C_IAE, "Must provide schema id if in RESTORING mode");
+            goto out;
+        }
+        if (schema_by_id(g, type, s->id)) {
+            err_set(e, 400, C_EXE, "The %s id '%lld' has existed", st_readable[type], (long long)s->id);
+            goto out;
+        }
+    }
+    if (s->id < 0) {
+        err_set(e, 400, C_IAE, "Schema id must be > 0, but got %lld", (long long)s->id);
+        goto out;
+    }
+    /* builder-level validation */
+    if (type == ST_PK) {
+        if (s->write_type != 0 && !g_cfg.rocksdb) {
+            err_set(e, 400, C_NSE, "Not support olap property key '%s' for backend 'memory'", name);
+            goto out;
+        }
+    }
+    if (type == ST_VL) {
+        if (ids == IDS_PRIMARY_KEY && !s->pks.n) {
+            err_set(e, 400, C_IAE, "The primary keys can't be empty when using '%s' id strategy for vertex label", "PRIMARY_KEY");
+            goto out;
+        }
+        if (ids != IDS_PRIMARY_KEY && s->pks.n) {
+            err_set(e, 400, C_IAE, "Not allowed to assign primary keys when using '%s' id strategy", IDS_NAMES[ids]);
+            goto out;
+        }
+        for (size_t i = 0; i < s->pks.n; i++) {
+            if (!idl_has(&s->props, s->pks.v[i])) {
+                err_set(e, 400, C_IAE, "The primary key '%s' of vertex label '%s' must be contained in properties",
+                        schema_name_of(g, ST_PK, s->pks.v[i]), name);
+                goto out;
+            }
+            if (idl_has(&s->nullables, s->pks.v[i])) {
+                sb_t a = {0}, b = {0};
+                java_list(&a, g, ST_PK, &s->nullables);
+                java_list(&b, g, ST_PK, &s->pks);
+                err_set(e, 400, C_IAE, "The nullable keys: %s are not allowed to belong to primary keys: %s of vertex label '%s'",
+                        a.p, b.p, name);
+                sb_free(&a);
+                sb_free(&b);
+                goto out;
+            }
+        }
+    }
+    if (type == ST_EL) {
+        if (s->freq == 1 && s->sort_keys.n) {
+            err_set(e, 400, C_IAE, "EdgeLabel can't contain sortKeys when the cardinality property is single");
+            goto out;
+        }
+        if (s->freq == 2 && !s->sort_keys.n && s->el_type != ELT_PARENT) {
+            err_set(e, 400, C_IAE, "EdgeLabel must contain sortKeys when the cardinality property is multiple");
+            goto out;
+        }
+        for (size_t i = 0; i < s->sort_keys.n; i++) {
+            if (!idl_has(&s->props, s->sort_keys.v[i])) {
+                err_set(e, 400, C_IAE, "The sort key '%s' of edge label '%s' must be contained in properties",
+                        schema_name_of(g, ST_PK, s->sort_keys.v[i]), name);
+                goto out;
+            }
+            if (idl_has(&s->nullables, s->sort_keys.v[i])) {
+                err_set(e, 400, C_IAE, "The nullable keys are not allowed to belong to sort keys of edge label '%s'", name);
+                goto out;
+            }
+        }
+    }
+    if (type == ST_VL || type == ST_EL) {
+        for (size_t i = 0; i < s->nullables.n; i++)
+            if (!idl_has(&s->props, s->nullables.v[i])) {
+                sb_t a = {0}, b = {0};
+                java_list(&a, g, ST_PK, &s->nullables);
+                java_list(&b, g, ST_PK, &s->props);
+                err_set(e, 400, C_IAE, "The nullable keys %s must be a subset of properties %s of %s '%s'",
+                        a.p, b.p, st_readable[type], name);
+                sb_free(&a);
+                sb_free(&b);
+                goto out;
+            }
+        if (s->ttl < 0) {
+            err_set(e, 400, C_IAE, "The ttl must be >= 0, but got: %lld", (long long)s->ttl);
+            goto out;
+        }
+        if (ttl_start) {
+            schema *pk = schema_by_name(g, ST_PK, ttl_start);
+            if (s->ttl <= 0) {
+                err_set(e, 400, C_IAE, "Only set ttlStartTime when ttl is positive, but got ttl: %lld", (long long)s->ttl);
+                goto out;
+            }
+            if (!pk || pk->data_type != DT_DATE || !idl_has(&s->props, pk->id)) {
+                err_set(e, 400, C_IAE, "The ttl_start_time '%s' must be a date property of %s '%s'", ttl_start,
+                        st_readable[type], name);
+                goto out;
+            }
+            s->ttl_start = pk->id;
+        }
+    }
+    if (type == ST_IL) {
+        for (size_t i = 0; i < g->nsc[ST_IL]; i++) {
+            schema *x = g->sc[ST_IL][i];
+            if (x->base_type == s->base_type && x->base_value == s->base_value && x->index_type == s->index_type &&
+                is_prefix(&s->fields, &x->fields)) {
+                sb_t a = {0}, b = {0};
+                java_list(&a, g, ST_PK, &s->fields);
+                java_list(&b, g, ST_PK, &x->fields);
+                err_set(e, 400, C_IAE, "Repeated new index label %s(%s) with fields %s due to existed index label %s(%s) with fields %s",
+                        IT_NAMES[s->index_type], name, a.p, IT_NAMES[x->index_type], x->name, b.p);
+                sb_free(&a);
+                sb_free(&b);
+                goto out;
+            }
+        }
+    }
+    if (build_user_data(g, body, &s->user_data, e))
+        goto out;
+    /* assign id */
+    if (g->mode == MODE_RESTORING) {
+        if (s->id > g->next_id[type])
+            g->next_id[type] = s->id;
+    } else {
+        s->id = ++g->next_id[type];
+    }
+    if (type == ST_IL && s->index_type != IT_UNIQUE) {
+        /* existing index labels whose fields are a prefix of the new one are removed */
+        for (size_t i = 0; i < g->nsc[ST_IL];) {
+            schema *x = g->sc[ST_IL][i];
+            if (x->base_type == s->base_type && x->base_value == s->base_value && x->index_type == s->index_type &&
+                is_prefix(&x->fields, &s->fields)) {
+                add_task(g, "remove_schema", x->name);
+                schema_remove(g, x);
+                continue;
+            }
+            i++;
+        }
+    }
+    schema_insert(g, s);
+    if (type == ST_PK) {
+        int64_t task = s->write_type ? add_task(g, "create_olap", s->name) : 0;
+        sb_puts(out, "{\"property_key\":");
+        schema_render(out, g, s, false);
+        sb_printf(out, ",\"task_id\":%lld}", (long long)task);
+        rc = 202;
+    } else if (type == ST_IL) {
+        int64_t task = rebuild ? add_task(g, "rebuild_index", s->name) : 0;
+        sb_puts(out, "{\"index_label\":");
+        schema_render(out, g, s, false);
+        sb_printf(out, ",\"task_id\":%lld}", (long long)task);
+        rc = 202;
+    } else {
+        schema_render(out, g, s, false);
+        rc = 201;
+    }
+    s = NULL;
+out:
+    schema_free(s);
+    sb_free(&tmp);
+    return rc;
+}
+
+static void remove_index_labels_of(graph *g, int base_type, int64_t base)
+{
+    for (size_t i = 0; i < g->nsc[ST_IL];) {
+        schema *x = g->sc[ST_IL][i];
+        if (x->base_type == base_type && x->base_value == base) {
+            schema_remove(g, x);
+            continue;
+        }
+        i++;
+    }
+}
+/* which: 0 vertices, 1 edges. Removes elements with that label id (for vertices also their edges). */
+static void remove_label_data(graph *g, int which, int64_t label)
+{
+    etable *t = which ? &g->edges : &g->vertices;
+    for (size_t i = 0; i < t->cap; i++) {
+        elem *x = t->slots[i];
+        if (x && x != TOMB && x->label == label) {
+            if (!which) {
+                char *k = malloc(x->keylen ? x->keylen : 1);
+                size_t kl = x->keylen;
+                memcpy(k, ELEM_KEY(x), kl);
+                vertex_delete(g, k, kl);
+                free(k);
+            } else {
+                etable_del(t, ELEM_KEY(x), x->keylen);
+            }
+        }
+    }
+}
+
+int schema_delete(graph *g, int type, const char *name, sb_t *out, herr *e)
+{
+    schema *s = schema_by_name(g, type, name);
+    if (!s)
+        return err_set(e, 404, C_NFE, "%s with name '%s' does not exist", st_readable[type], name);
+    int64_t task = 0;
+    if (type == ST_PK) {
+        for (int t = ST_VL; t <= ST_EL; t++)
+            for (size_t i = 0; i < g->nsc[t]; i++)
+                if (idl_has(&g->sc[t][i]->props, s->id))
+                    return err_set(e, 400, C_IAE, "Not allowed to remove property key: '%s' because the %s '%s' is still using it.",
+                                   name, st_readable[t], g->sc[t][i]->name);
+        if (s->write_type)
+            task = add_task(g, "remove_olap", name);
+        schema_remove(g, s);
+    } else if (type == ST_VL) {
+        for (size_t i = 0; i < g->nsc[ST_EL]; i++) {
+            schema *el = g->sc[ST_EL][i];
+            if (el->el_type != ELT_PARENT && (el->src == s->id || el->tgt == s->id))
+                return err_set(e, 400, C_HUGE, "Not allowed to remove vertex label '%s' because the edge label '%s' still link with it",
+                               name, el->name);
+        }
+        task = add_task(g, "remove_schema", name);
+        remove_index_labels_of(g, 0, s->id);
+        remove_label_data(g, 0, s->id);
+        schema_remove(g, s);
+    } else if (type == ST_EL) {
+        task = add_task(g, "remove_schema", name);
+        if (s->el_type == ELT_PARENT) {
+            for (size_t i = 0; i < g->nsc[ST_EL];) {
+                schema *c = g->sc[ST_EL][i];
+                if (c->el_type == ELT_SUB && c->parent == s->id) {
+                    remove_index_labels_of(g, 1, c->id);
+                    remove_label_data(g, 1, c->id);
+                    schema_remove(g, c);
+                    continue;
+                }
+                i++;
+            }
+        }
+        remove_index_labels_of(g, 1, s->id);
+        remove_label_data(g, 1, s->id);
+        schema_remove(g, s);
+    } else {
+        task = add_task(g, "remove_schema", name);
+        schema_remove(g, s);
+    }
+    sb_printf(out, "{\"task_id\":%lld}", (long long)task);
+    return 202;
+}
+
+/* ---------------- property values ---------------- */
+static const char *jtype_java(const jnode *v)
+{
+    switch (v->type) {
+    case J_STR: return "String";
+    case J_BOOL: return "Boolean";
+    case J_NUM: {
+        int64_t x;
+        if (jnum_is_int(v) && jnum_i64(v, &x))
+            return (x >= INT32_MIN && x <= INT32_MAX) ? "Integer" : "Long";
+        return jnum_is_int(v) ? "BigInteger" : "Double";
+    }
+    case J_ARR: return "ArrayList";
+    case J_OBJ: return "LinkedHashMap";
+    }
+    return "Object";
+}
+static int bad_value(const schema *pk, const jnode *v, herr *e)
+{
+    sb_t t = {0};
+    if (v->type == J_STR)
+        sb_putn(&t, v->s, v->slen);
+    else
+        json_render(&t, v);
+    err_set(e, 400, C_IAE, "Invalid property value '%s' for key '%s', expect a value of type %s, actual type %s", t.p,
+            pk->name, DT_JAVA[pk->data_type], jtype_java(v));
+    sb_free(&t);
+    return -1;
+}
+/* convert one scalar, append JSON fragment; if serial != NULL append the id-serial form */
+static int conv_scalar(const schema *pk, const jnode *v, sb_t *frag, sb_t *serial, herr *e)
+{
+    int64_t x;
+    switch (pk->data_type) {
+    case DT_BOOLEAN:
+        if (v->type != J_BOOL)
+            return bad_value(pk, v, e);
+        sb_puts(frag, v->b ? "true" : "false");
+        if (serial)
+            sb_puts(serial, v->b ? "true" : "false");
+        return 0;
+    case DT_BYTE:
+    case DT_INT:
+    case DT_LONG: {
+        if (v->type != J_NUM || !jnum_i64(v, &x))
+            return bad_value(pk, v, e);
+        if ((pk->data_type == DT_BYTE && (x < -128 || x > 127)) ||
+            (pk->data_type == DT_INT && (x < INT32_MIN || x > INT32_MAX)))
+            return bad_value(pk, v, e);
+        sb_i64(frag, x);
+        if (serial)
+            longenc_sortable(serial, x);
+        return 0;
+    }
+    case DT_FLOAT:
+    case DT_DOUBLE: {
+        if (v->type != J_NUM)
+            return bad_value(pk, v, e);
+        double d = jnum_double(v);
+        if (pk->data_type == DT_FLOAT) {
+            float f = (float)d;
+            if (isinf(f) && !isinf(d))
+                return bad_value(pk, v, e);
+            java_float(frag, f);
+            if (serial)
+                longenc_sortable(serial, sortable_float(f));
+        } else {
+            java_double(frag, d);
+            if (serial)
+                longenc_sortable(serial, sortable_double(d));
+        }
+        return 0;
+    }
+    case DT_TEXT:
+        if (v->type != J_STR)
+            return bad_value(pk, v, e);
+        sb_json_str(frag, v->s, v->slen);
+        if (serial)
+            sb_putn(serial, v->s, v->slen);
+        return 0;
+    case DT_DATE: {
+        if (v->type == J_NUM) {
+            if (!jnum_i64(v, &x))
+                return bad_value(pk, v, e);
+        } else if (v->type == J_STR) {
+            if (!parse_date(v->s, v->slen, &x))
+                return err_set(e, 400, C_IAE, "%s, expect format: yyyy-MM-dd HH:mm:ss.SSS", "Invalid date value");
+        } else {
+            return bad_value(pk, v, e);
+        }
+        sb_putc(frag, '"');
+        fmt_date(frag, x);
+        sb_putc(frag, '"');
+        if (serial)
+            longenc_sortable(serial, x);
+        return 0;
+    }
+    case DT_UUID: {
+        unsigned char u[16];
+        if (v->type != J_STR || !parse_uuid(v->s, v->slen, u))
+            return bad_value(pk, v, e);
+        sb_putc(frag, '"');
+        size_t st = frag->len;
+        fmt_uuid(frag, u);
+        if (serial)
+            sb_putn(serial, frag->p + st, frag->len - st);
+        sb_putc(frag, '"');
+        return 0;
+    }
+    case DT_BLOB: {
+        sb_t bytes = {0};
+        bool ok = true;
+        if (v->type == J_STR) {
+            if (v->slen >= 2 && v->s[0] == '0' && (v->s[1] == 'x' || v->s[1] == 'X')) {
+                if (v->slen % 2)
+                    ok = false;
+                for (size_t i = 2; ok && i + 1 < v->slen; i += 2) {
+                    char h[3] = {v->s[i], v->s[i + 1], 0};
+                    char *end;
+                    long b = strtol(h, &end, 16);
+                    if (*end)
+                        ok = false;
+                    sb_putc(&bytes, (char)b);
+                }
+            } else {
+                ok = b64_decode(&bytes, v->s, v->slen);
+            }
+        } else if (v->type == J_ARR) {
+            for (size_t i = 0; ok && i < v->nkids; i++) {
+                if (!jnum_i64(v->kids[i], &x) || x < -128 || x > 255)
+                    ok = false;
+                else
+                    sb_putc(&bytes, (char)x);
+            }
+        } else {
+            ok = false;
+        }
+        if (!ok) {
+            sb_free(&bytes);
+            return bad_value(pk, v, e);
+        }
+        sb_putc(frag, '"');
+        size_t st = frag->len;
+        b64_encode(frag, (unsigned char *)bytes.p, bytes.len);
+        if (serial)
+            sb_putn(serial, frag->p + st, frag->len - st);
+        sb_putc(frag, '"');
+        sb_free(&bytes);
+        return 0;
+    }
+    default:
+        return bad_value(pk, v, e);
+    }
+}
+static int conv_value(const schema *pk, const jnode *v, sb_t *frag, sb_t *serial, herr *e)
+{
+    if (pk->card == CARD_SINGLE)
+        return conv_scalar(pk, v, frag, serial, e);
+    sb_putc(frag, '[');
+    size_t n = v->type == J_ARR ? v->nkids : 1;
+    size_t *starts = malloc((n + 1) * sizeof *starts), *ends = malloc((n + 1) * sizeof *ends);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const jnode *x = v->type == J_ARR ? v->kids[i] : v;
+        if (x->type == J_NULL || (x->type == J_ARR && pk->data_type != DT_BLOB)) {
+            free(starts);
+            free(ends);
+            return bad_value(pk, x, e);
+        }
+        size_t mark = frag->len;
+        if (k)
+            sb_putc(frag, ',');
+        size_t st = frag->len;
+        if (conv_scalar(pk, x, frag, NULL, e)) {
+            free(starts);
+            free(ends);
+            return -1;
+        }
+        if (pk->card == CARD_SET) {
+            bool dup = false;
+            for (size_t j = 0; j < k && !dup; j++)
+                dup = ends[j] - starts[j] == frag->len - st && !memcmp(frag->p + starts[j], frag->p + st, frag->len - st);
+            if (dup) {
+                frag->len = mark;
+                frag->p[mark] = 0;
+                continue;
+            }
+        }
+        starts[k] = st;
+        ends[k] = frag->len;
+        k++;
+    }
+    free(starts);
+    free(ends);
+    sb_putc(frag, ']');
+    return 0;
+}
+
+typedef struct {
+    schema *pk;
+    size_t off, len; /* in frag buffer */
+    size_t soff, slen; /* serial */
+} propv;
+
+static int pv_cmp(const void *a, const void *b)
+{
+    const propv *x = a, *y = b;
+    return x->pk->id < y->pk->id ? -1 : x->pk->id > y->pk->id;
+}
+
+/* parse, convert and render properties; returns count via *np, array via *pv */
+static int build_props(graph *g, const schema *label, const jnode *props, const char *kind, sb_t *frag, sb_t *ser,
+                       propv **pvout, size_t *np, sb_t *rendered, herr *e)
+{
+    size_t n = props->nkids;
+    propv *pv = calloc(n + 1, sizeof *pv);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const jnode *v = props->kids[i];
+        schema *pk = schema_by_name(g, ST_PK, v->key);
+        if (!pk) {
+            free(pv);
+            return err_set(e, 400, C_IAE, "Undefined property key: '%s'", v->key);
+        }
+        if (!idl_has(&label->props, pk->id)) {
+            free(pv);
+            return err_set(e, 400, C_IAE, "Invalid property '%s' for %s label '%s'", v->key, kind, label->name);
+        }
+        if (v->type == J_NULL) {
+            free(pv);
+            return err_set(e, 400, C_IAE, "Not allowed to set value of property '%s' to null for %s label '%s'", v->key,
+                           kind, label->name);
+        }
+        size_t dupi = k;
+        for (size_t j = 0; j < k; j++)
+            if (pv[j].pk == pk)
+                dupi = j;
+        propv p = {pk, frag->len, 0, ser->len, 0};
+        if (conv_value(pk, v, frag, pk->card == CARD_SINGLE ? ser : NULL, e)) {
+            free(pv);
+            return -1;
+        }
+        p.len = frag->len - p.off;
+        p.slen = ser->len - p.soff;
+        pv[dupi] = p;
+        if (dupi == k)
+            k++;
+    }
+    qsort(pv, k, sizeof *pv, pv_cmp);
+    sb_putc(rendered, '{');
+    for (size_t i = 0; i < k; i++) {
+        if (i)
+            sb_putc(rendered, ',');
+        sb_json_str(rendered, pv[i].pk->name, strlen(pv[i].pk->name));
+        sb_putc(rendered, ':');
+        sb_putn(rendered, frag->p + pv[i].off, pv[i].len);
+    }
+    sb_putc(rendered, '}');
+    *pvout = pv;
+    *np = k;
+    return 0;
+}
+static const propv *find_pv(const propv *pv, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (pv[i].pk->id == id)
+            return &pv[i];
+    return NULL;
+}
+static int check_nonnull(graph *g, const schema *label, const propv *pv, size_t n, const char *kind, herr *e)
+{
+    if (g->mode == MODE_LOADING)
+        return 0;
+    idlist missed = {calloc(label->props.n + 1, sizeof(int64_t)), 0};
+    idlist nonnull = {calloc(label->props.n + 1, sizeof(int64_t)), 0};
+    for (size_t i = 0; i < label->props.n; i++) {
+        int64_t id = label->props.v[i];
+        if (idl_has(&label->nullables, id))
+            continue;
+        nonnull.v[nonnull.n++] = id;
+        if (!find_pv(pv, n, id))
+            missed.v[missed.n++] = id;
+    }
+    int rc = 0;
+    if (missed.n) {
+        sb_t a = {0}, b = {0};
+        java_list(&a, g, ST_PK, &nonnull);
+        java_list(&b, g, ST_PK, &missed);
+        rc = err_set(e, 400, C_IAE, "All non-null property keys %s of %s label '%s' must be set, missed keys %s", a.p,
+                     kind, label->name, b.p);
+        sb_free(&a);
+        sb_free(&b);
+    }
+    free(missed.v);
+    free(nonnull.v);
+    return rc;
+}
+
+/* vertex key: 'L' + 8 bytes BE (sign flipped) | 'S' + bytes | 'U' + 16 bytes */
+static void key_long(sb_t *k, int64_t v)
+{
+    uint64_t u = (uint64_t)v ^ (1ULL << 63);
+    sb_putc(k, 'L');
+    for (int i = 7; i >= 0; i--)
+        sb_putc(k, (char)(u >> (i * 8)));
+}
+static int64_t key_long_val(const char *key)
+{
+    uint64_t u = 0;
+    for (int i = 1; i <= 8; i++)
+        u = u << 8 | (unsigned char)key[i];
+    return (int64_t)(u ^ (1ULL << 63));
+}
+void vertex_id_json(sb_t *s, const char *key, size_t klen)
+{
+    if (key[0] == 'L')
+        sb_i64(s, key_long_val(key));
+    else if (key[0] == 'U') {
+        sb_putc(s, '"');
+        fmt_uuid(s, (const unsigned char *)key + 1);
+        sb_putc(s, '"');
+    } else
+        sb_json_str(s, key + 1, klen - 1);
+}
+/* P(v) text form for edge ids (unescaped) */
+static void vertex_id_edgepart(sb_t *s, const char *key, size_t klen)
+{
+    if (key[0] == 'L') {
+        sb_putc(s, 'L');
+        sb_i64(s, key_long_val(key));
+    } else if (key[0] == 'U') {
+        sb_putc(s, 'U');
+        fmt_uuid(s, (const unsigned char *)key + 1);
+    } else {
+        sb_putn(s, key, klen);
+    }
+}
+void vertex_id_text(sb_t *s, const char *key, size_t klen)
+{
+    if (key[0] == 'L')
+        sb_i64(s, key_long_val(key));
+    else if (key[0] == 'U')
+        fmt_uuid(s, (const unsigned char *)key + 1);
+    else
+        sb_putn(s, key + 1, klen - 1);
+}
+
+static const char *const JV_FIELDS[] = {"id", "label", "properties", "type", NULL};
+static const char *const JE_FIELDS[] = {"id", "label", "outV", "outVLabel", "inV", "inVLabel", "properties", "type", NULL};
+
+static size_t max_id_len(void) { return g_cfg.persona == 17 ? 16384 : 128; }
+
+int vertex_create(graph *g, const jnode *v, elem **out, herr *e)
+{
+    if (v->type != J_OBJ)
+        return err_set(e, 400, NULL, "Cannot deserialize value of type `org.apache.hugegraph.api.graph.VertexAPI$JsonVertex` from %s",
+                       v->type == J_ARR ? "Array value (token `JsonToken.START_ARRAY`)" : "non-object value");
+    if (check_fields(v, JV_FIELDS, "org.apache.hugegraph.api.graph.VertexAPI$JsonVertex", e))
+        return -1;
+    const char *lname = NULL;
+    if (get_string(v, "label", &lname, e))
+        return -1;
+    const jnode *props = jget(v, "properties");
+    const jnode *idn = jget(v, "id");
+    if (idn && idn->type == J_NULL)
+        idn = NULL;
+    if (idn && idn->type != J_NUM && idn->type != J_STR)
+        return err_set(e, 400, C_IAE, "The vertex id must be number, string or uuid, but got '%s'", idn->type == J_BOOL ? (idn->b ? "true" : "false") : "object");
+    if (!props || props->type == J_NULL)
+        return err_set(e, 400, C_IAE, "The properties of vertex can't be null");
+    if (props->type != J_OBJ)
+        return err_set(e, 400, NULL, "Cannot deserialize value of type `java.util.LinkedHashMap<java.lang.String,java.lang.Object>` from non-object value");
+    if (!lname)
+        return err_set(e, 400, C_IAE, "The label of vertex can't be null");
+    schema *vl = schema_by_name(g, ST_VL, lname);
+    if (!vl)
+        return err_set(e, 400, C_IAE, "Undefined vertex label: '%s'", lname);
+    sb_t frag = {0}, ser = {0}, rend = {0}, key = {0}, js = {0};
+    propv *pv = NULL;
+    size_t np = 0;
+    int rc = -1;
+    if (build_props(g, vl, props, "vertex", &frag, &ser, &pv, &np, &rend, e))
+        goto out;
+    bool maint = g->mode == MODE_RESTORING || g->mode == MODE_MERGING;
+    int64_t num;
+    switch (vl->id_strategy) {
+    case IDS_AUTOMATIC:
+        if (maint) {
+            if (!idn || idn->type != J_NUM || !jnum_i64(idn, &num)) {
+                err_set(e, 400, C_IAE, "Must customize vertex number id when id strategy is 'AUTOMATIC' for vertex label '%s' in restoring mode", lname);
+                goto out;
+            }
+        } else {
+            if (idn) {
+                err_set(e, 400, C_IAE, "Can't customize vertex id when id strategy is 'AUTOMATIC' for vertex label '%s'", lname);
+                goto out;
+            }
+            /* snowflake-like: ms since 2022-08-01 << 22 | sequence */
+            num = ((now_ms() - 1659312000000LL) << 22) | (int64_t)(g->snowflake_seq++ & 0x3FFFFF);
+        }
+        key_long(&key, num);
+        break;
+    case IDS_PRIMARY_KEY: {
+        if (idn) {
+            err_set(e, 400, C_IAE, "Can't customize vertex id when id strategy is 'PRIMARY_KEY' for vertex label '%s'", lname);
+            goto out;
+        }
+        if (check_nonnull(g, vl, pv, np, "vertex", e))
+            goto out;
+        sb_t name = {0};
+        for (size_t i = 0; i < vl->pks.n; i++) {
+            const propv *p = find_pv(pv, np, vl->pks.v[i]);
+            if (!p) {
+                sb_t a = {0};
+                java_list(&a, g, ST_PK, &vl->pks);
+                err_set(e, 400, C_IAE, "The primary keys %s of vertex label '%s' must be set", a.p, lname);
+                sb_free(&a);
+                sb_free(&name);
+                goto out;
+            }
+            const char *part = ser.p + p->soff;
+            if (p->slen && (unsigned char)part[0] <= 3) {
+                err_set(e, 400, C_IAE, "Illegal leading char '\\u%d' in index property: '%.*s'", part[0], (int)p->slen, part);
+                sb_free(&name);
+                goto out;
+            }
+            escape_join_add(&name, '!', part, p->slen);
+        }
+        if (!name.len) {
+            err_set(e, 400, C_IAE, "The value of primary key can't be empty");
+            sb_free(&name);
+            goto out;
+        }
+        sb_t id = {0};
+        sb_i64(&id, vl->id);
+        escape_join_add(&id, ':', name.p, name.len);
+        sb_free(&name);
+        sb_putc(&key, 'S');
+        sb_putn(&key, id.p, id.len);
+        sb_free(&id);
+        break;
+    }
+    case IDS_CUSTOMIZE_STRING:
+        if (!idn || idn->type != J_STR) {
+            err_set(e, 400, C_IAE, "Must customize vertex string id when id strategy is 'CUSTOMIZE_STRING' for vertex label '%s'", lname);
+            goto out;
+        }
+        if (!idn->slen) {
+            err_set(e, 400, C_IAE, "The vertex id can't be empty");
+            goto out;
+        }
+        sb_putc(&key, 'S');
+        sb_putn(&key, idn->s, idn->slen);
+        break;
+    case IDS_CUSTOMIZE_NUMBER:
+        if (!idn || idn->type != J_NUM) {
+            err_set(e, 400, C_IAE, "Must customize vertex number id when id strategy is 'CUSTOMIZE_NUMBER' for vertex label '%s'", lname);
+            goto out;
+        }
+        if (!jnum_i64(idn, &num))
+            num = (int64_t)jnum_double(idn); /* Number.longValue() truncation */
+        key_long(&key, num);
+        break;
+    case IDS_CUSTOMIZE_UUID: {
+        unsigned char u[16];
+        if (!idn || idn->type != J_STR) {
+            err_set(e, 400, C_IAE, "Must customize vertex uuid id when id strategy is 'CUSTOMIZE_UUID' for vertex label '%s'", lname);
+            goto out;
+        }
+        if (!parse_uuid(idn->s, idn->slen, u)) {
+            err_set(e, 400, C_IAE, "Invalid UUID string: %s", idn->s);
+            goto out;
+        }
+        sb_putc(&key, 'U');
+        sb_putn(&key, (char *)u, 16);
+        break;
+    }
+    }
+    if (key.p[0] == 'S' && key.len - 1 > max_id_len()) {
+        err_set(e, 400, C_IAE, "The max length of vertex id is %zu, but got %zu {%.40s...}", max_id_len(), key.len - 1, key.p + 1);
+        goto out;
+    }
+    if (check_nonnull(g, vl, pv, np, "vertex", e))
+        goto out;
+    sb_puts(&js, "{\"id\":");
+    vertex_id_json(&js, key.p, key.len);
+    sb_puts(&js, ",\"label\":");
+    sb_json_str(&js, vl->name, strlen(vl->name));
+    sb_puts(&js, ",\"type\":\"vertex\",\"properties\":");
+    sb_putn(&js, rend.p, rend.len);
+    sb_putc(&js, '}');
+    *out = elem_new(key.p, key.len, js.p, js.len, vl->id);
+    rc = 0;
+out:
+    free(pv);
+    sb_free(&frag);
+    sb_free(&ser);
+    sb_free(&rend);
+    sb_free(&key);
+    sb_free(&js);
+    return rc;
+}
+
+/* build the vertex key from an id JSON value and an optional label */
+static int endpoint_key(graph *g, const jnode *idn, const schema *vl, sb_t *key, herr *e)
+{
+    (void)g;
+    int64_t num;
+    if (idn->type == J_NUM) {
+        if (!jnum_i64(idn, &num))
+            num = (int64_t)jnum_double(idn);
+        key_long(key, num);
+        return 0;
+    }
+    if (idn->type == J_STR) {
+        unsigned char u[16];
+        if (vl && vl->id_strategy == IDS_CUSTOMIZE_UUID) {
+            if (!parse_uuid(idn->s, idn->slen, u))
+                return err_set(e, 400, C_IAE, "Invalid UUID string: %s", idn->s);
+            sb_putc(key, 'U');
+            sb_putn(key, (char *)u, 16);
+            return 0;
+        }
+        sb_putc(key, 'S');
+        sb_putn(key, idn->s, idn->slen);
+        return 0;
+    }
+    return err_set(e, 400, C_IAE, "The vertex id must be formatted as Number/String/UUID, but got '%s'", "?");
+}
+
+int edge_create(graph *g, const jnode *v, bool batch, bool check_vertex, elem **out, herr *e)
+{
+    if (v->type != J_OBJ)
+        return err_set(e, 400, NULL, "Cannot deserialize value of type `org.apache.hugegraph.api.graph.EdgeAPI$JsonEdge` from %s",
+                       v->type == J_ARR ? "Array value (token `JsonToken.START_ARRAY`)" : "non-object value");
+    if (check_fields(v, JE_FIELDS, "org.apache.hugegraph.api.graph.EdgeAPI$JsonEdge", e))
+        return -1;
+    const char *lname = NULL, *ol = NULL, *il = NULL;
+    if (get_string(v, "label", &lname, e) || get_string(v, "outVLabel", &ol, e) || get_string(v, "inVLabel", &il, e))
+        return -1;
+    const jnode *outv = jget(v, "outV"), *inv = jget(v, "inV"), *props = jget(v, "properties");
+    if (outv && outv->type == J_NULL)
+        outv = NULL;
+    if (inv && inv->type == J_NULL)
+        inv = NULL;
+    if (!lname)
+        return err_set(e, 400, C_IAE, "Expect the label of edge");
+    if (!outv)
+        return err_set(e, 400, C_IAE, "Expect source vertex id");
+    if (!inv)
+        return err_set(e, 400, C_IAE, "Expect target vertex id");
+    if (batch && !ol)
+        return err_set(e, 400, C_IAE, "Expect source vertex label");
+    if (batch && !il)
+        return err_set(e, 400, C_IAE, "Expect target vertex label");
+    if (!batch && (!ol != !il))
+        return err_set(e, 400, C_IAE, "The both source and target vertex label are either passed in, or not passed in");
+    if (!props || props->type == J_NULL)
+        return err_set(e, 400, C_IAE, "The properties of edge can't be null");
+    if (props->type != J_OBJ)
+        return err_set(e, 400, NULL, "Cannot deserialize value of type `java.util.LinkedHashMap<java.lang.String,java.lang.Object>` from non-object value");
+    if ((outv->type != J_NUM && outv->type != J_STR) || (inv->type != J_NUM && inv->type != J_STR))
+        return err_set(e, 400, C_IAE, "The vertex id must be formatted as Number/String/UUID");
+    schema *el = schema_by_name(g, ST_EL, lname);
+    if (!el)
+        return err_set(e, 400, C_IAE, "Undefined edge label: '%s'", lname);
+    if (el->el_type == ELT_PARENT)
+        return err_set(e, 400, C_IAE, "Not allowed to add edge with parent edge label '%s'", lname);
+    schema *ovl = ol ? schema_by_name(g, ST_VL, ol) : NULL, *ivl = il ? schema_by_name(g, ST_VL, il) : NULL;
+    if (ol && !ovl)
+        return err_set(e, 400, C_IAE, "Undefined vertex label: '%s'", ol);
+    if (il && !ivl)
+        return err_set(e, 400, C_IAE, "Undefined vertex label: '%s'", il);
+    sb_t ok = {0}, ik = {0}, frag = {0}, ser = {0}, rend = {0}, id = {0}, js = {0}, tmp = {0};
+    propv *pv = NULL;
+    size_t np = 0;
+    int rc = -1;
+    if (endpoint_key(g, outv, ovl, &ok, e) || endpoint_key(g, inv, ivl, &ik, e))
+        goto out;
+    if (check_vertex) {
+        for (int side = 0; side < 2; side++) {
+            sb_t *k = side ? &ik : &ok;
+            schema **want = side ? &ivl : &ovl;
+            elem *x = etable_get(&g->vertices, k->p, k->len);
+            if (!x) {
+                tmp.len = 0;
+                vertex_id_text(&tmp, k->p, k->len);
+                err_set(e, 400, C_IAE, "Invalid vertex id '%s'", tmp.p);
+                goto out;
+            }
+            if (*want && (*want)->id != x->label) {
+                tmp.len = 0;
+                vertex_id_text(&tmp, k->p, k->len);
+                err_set(e, 400, C_IAE, "The label of vertex '%s' is unmatched, users expect label '%s', actual label stored is '%s'",
+                        tmp.p, (*want)->name, schema_name_of(g, ST_VL, x->label));
+                goto out;
+            }
+            *want = schema_by_id(g, ST_VL, x->label);
+        }
+    }
+    if (!ovl || !ivl) {
+        err_set(e, 400, C_IAE, "Expect source and target vertex label");
+        goto out;
+    }
+    if (ovl->id != el->src || ivl->id != el->tgt) {
+        err_set(e, 400, C_IAE, "Undefined link of edge label '%s': '%s' -> '%s'", lname, ovl->name, ivl->name);
+        goto out;
+    }
+    if (build_props(g, el, props, "edge", &frag, &ser, &pv, &np, &rend, e) || check_nonnull(g, el, pv, np, "edge", e))
+        goto out;
+    /* edge id */
+    tmp.len = 0;
+    vertex_id_edgepart(&tmp, ok.p, ok.len);
+    escape_join_add(&id, '>', tmp.p, tmp.len);
+    tmp.len = 0;
+    sb_i64(&tmp, el->el_type == ELT_SUB ? el->parent : el->id);
+    escape_join_add(&id, '>', tmp.p, tmp.len);
+    if (g_cfg.persona == 17) {
+        tmp.len = 0;
+        sb_i64(&tmp, el->id);
+        escape_join_add(&id, '>', tmp.p, tmp.len);
+    }
+    tmp.len = 0;
+    {
+        sb_t sv = {0};
+        for (size_t i = 0; i < el->sort_keys.n; i++) {
+            const propv *p = find_pv(pv, np, el->sort_keys.v[i]);
+            if (p)
+                escape_join_add(&sv, '!', ser.p + p->soff, p->slen);
+        }
+        escape_join_add(&id, '>', sv.p ? sv.p : "", sv.len);
+        sb_free(&sv);
+    }
+    vertex_id_edgepart(&tmp, ik.p, ik.len);
+    escape_join_add(&id, '>', tmp.p, tmp.len);
+    sb_puts(&js, "{\"id\":");
+    sb_json_str(&js, id.p, id.len);
+    sb_puts(&js, ",\"label\":");
+    sb_json_str(&js, el->name, strlen(el->name));
+    sb_puts(&js, ",\"type\":\"edge\",\"outV\":");
+    vertex_id_json(&js, ok.p, ok.len);
+    sb_puts(&js, ",\"outVLabel\":");
+    sb_json_str(&js, ovl->name, strlen(ovl->name));
+    sb_puts(&js, ",\"inV\":");
+    vertex_id_json(&js, ik.p, ik.len);
+    sb_puts(&js, ",\"inVLabel\":");
+    sb_json_str(&js, ivl->name, strlen(ivl->name));
+    sb_puts(&js, ",\"properties\":");
+    sb_putn(&js, rend.p, rend.len);
+    sb_putc(&js, '}');
+    *out = elem_new(id.p, id.len, js.p, js.len, el->id);
+    rc = 0;
+out:
+    free(pv);
+    sb_free(&ok);
+    sb_free(&ik);
+    sb_free(&frag);
+    sb_free(&ser);
+    sb_free(&rend);
+    sb_free(&id);
+    sb_free(&js);
+    sb_free(&tmp);
+    return rc;
+}
+
+/* URL forms: U"uuid" | JSON number | JSON string */
+int vertex_key_from_url(graph *g, const char *txt, sb_t *key, herr *e)
+{
+    (void)g;
+    arena_t a = {0};
+    bool uuid = txt[0] == 'U' && txt[1] == '"';
+    jnode *n = json_parse(&a, uuid ? txt + 1 : txt, strlen(uuid ? txt + 1 : txt), NULL, 0);
+    int rc = 0;
+    if (!n || (n->type != J_NUM && n->type != J_STR) || (uuid && n->type != J_STR)) {
+        rc = err_set(e, 400, C_IAE, "The vertex id must be formatted as Number/String/UUID, but got '%s'", txt);
+    } else if (uuid) {
+        unsigned char u[16];
+        if (!parse_uuid(n->s, n->slen, u))
+            rc = err_set(e, 400, C_IAE, "Invalid UUID string: %s", n->s);
+        else {
+            sb_putc(key, 'U');
+            sb_putn(key, (char *)u, 16);
+        }
+    } else if (n->type == J_NUM) {
+        int64_t v;
+        if (!jnum_i64(n, &v))
+            v = (int64_t)jnum_double(n);
+        key_long(key, v);
+    } else {
+        sb_putc(key, 'S');
+        sb_putn(key, n->s, n->slen);
+    }
+    ar_free(&a);
+    return rc;
+}
+
+/* split an edge id on unescaped '>' and compare first/last part with the escaped vertex part */
+static bool edge_touches(const elem *x, const char *part, size_t plen)
+{
+    const char *id = ELEM_KEY(x);
+    size_t n = x->keylen;
+    if (n > plen && !memcmp(id, part, plen) && id[plen] == '>')
+        return true;
+    if (n > plen && !memcmp(id + n - plen, part, plen) && id[n - plen - 1] == '>' && (n - plen < 2 || id[n - plen - 2] != '`'))
+        return true;
+    return false;
+}
+bool vertex_delete(graph *g, const char *key, size_t klen)
+{
+    if (!etable_get(&g->vertices, key, klen))
+        return false;
+    sb_t p = {0}, esc = {0};
+    vertex_id_edgepart(&p, key, klen);
+    escape_join_add(&esc, '>', p.p, p.len);
+    etable *t = &g->edges;
+    for (size_t i = 0; i < t->cap; i++) {
+        elem *x = t->slots[i];
+        if (x && x != TOMB && edge_touches(x, esc.p, esc.len))
+            etable_del(t, ELEM_KEY(x), x->keylen);
+    }
+    sb_free(&p);
+    sb_free(&esc);
+    etable_del(&g->vertices, key, klen);
+    return true;
+}

@@ -1,0 +1,1651 @@
+/* hgserver: HTTP layer (libmicrohttpd), routing, auth, command line. */
+#include "hg.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define CT_JSON "application/json;charset=UTF-8"
+#define CAPACITY 800000
+
+static graph **g_graphs;
+static size_t g_ngraphs;
+static char *g_auth_user, *g_auth_pass, *g_reader_user, *g_reader_pass;
+static long g_latency_ms;
+static double g_fail_rate;
+static uint64_t g_fail_rng = 88172645463325252ULL;
+static pthread_mutex_t g_fail_lock = PTHREAD_MUTEX_INITIALIZER;
+
+typedef struct {
+    sb_t body;
+    bool started;
+} reqctx;
+
+typedef struct stream stream;
+typedef struct {
+    int status;
+    const char *ctype;
+    sb_t body;
+    bool gzip;
+    const char *www_auth;
+    stream *st; /* streamed (chunked, gzip) element list instead of body */
+} resp;
+
+static void resp_err(resp *r, int status, const char *cls, const char *msg)
+{
+    r->status = status;
+    r->body.len = 0;
+    r->gzip = false;
+    if (!cls) {
+        r->ctype = "text/plain";
+        sb_puts(&r->body, msg ? msg : "");
+        return;
+    }
+    r->ctype = "application/json";
+    sb_puts(&r->body, "{\"exception\":");
+    sb_t c = {0};
+    sb_printf(&c, "class %s", cls);
+    sb_json_str(&r->body, c.p, c.len);
+    sb_free(&c);
+    sb_puts(&r->body, ",\"message\":");
+    sb_json_str(&r->body, msg ? msg : "", msg ? strlen(msg) : 0);
+    sb_puts(&r->body, ",\"cause\":\"\"}");
+}
+static void resp_herr(resp *r, herr *e)
+{
+    resp_err(r, e->status, e->cls, e->msg);
+    err_clear(e);
+}
+static void resp_errf(resp *r, int status, const char *cls, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void resp_errf(resp *r, int status, const char *cls, const char *fmt, ...)
+{
+    char *m = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&m, fmt, ap) < 0)
+        m = NULL;
+    va_end(ap);
+    resp_err(r, status, cls, m);
+    free(m);
+}
+static void resp_ok(resp *r, int status)
+{
+    r->status = status;
+    r->ctype = CT_JSON;
+}
+static void no_route(resp *r) { resp_err(r, 404, "jakarta.ws.rs.NotFoundException", "HTTP 404 Not Found"); }
+static void not_allowed(resp *r) { resp_err(r, 405, "jakarta.ws.rs.NotAllowedException", "HTTP 405 Method Not Allowed"); }
+
+/* ---------------- helpers ---------------- */
+static void url_decode(sb_t *out, const char *s, size_t n, bool plus)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%' && i + 2 < n + 0 && i + 2 <= n - 1 + 0) {
+            char h[3] = {s[i + 1], s[i + 2], 0};
+            char *end;
+            long v = strtol(h, &end, 16);
+            if (!*end && h[0] && h[1]) {
+                sb_putc(out, (char)v);
+                i += 2;
+                continue;
+            }
+        }
+        sb_putc(out, plus && s[i] == '+' ? ' ' : s[i]);
+    }
+    if (!out->p)
+        sb_grow(out, 1), out->p[0] = 0;
+}
+
+typedef struct {
+    char *k, *v;
+} qparam;
+typedef struct {
+    qparam *p;
+    size_t n;
+} qlist;
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    qlist *q = cls;
+    q->p = realloc(q->p, (q->n + 1) * sizeof *q->p);
+    sb_t k = {0}, v = {0};
+    url_decode(&k, key, strlen(key), true);
+    url_decode(&v, value ? value : "", value ? strlen(value) : 0, true);
+    q->p[q->n].k = sb_steal(&k);
+    q->p[q->n].v = value ? sb_steal(&v) : NULL;
+    if (!value)
+        sb_free(&v);
+    q->n++;
+    return MHD_YES;
+}
+static const char *qget(const qlist *q, const char *k)
+{
+    for (size_t i = 0; i < q->n; i++)
+        if (!strcmp(q->p[i].k, k))
+            return q->p[i].v ? q->p[i].v : "";
+    return NULL;
+}
+static void qfree(qlist *q)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        free(q->p[i].k);
+        free(q->p[i].v);
+    }
+    free(q->p);
+}
+static graph *find_graph(const char *name)
+{
+    for (size_t i = 0; i < g_ngraphs; i++)
+        if (!strcmp(g_graphs[i]->name, name))
+            return g_graphs[i];
+    return NULL;
+}
+static bool json_ctype(struct MHD_Connection *c)
+{
+    const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    if (!ct)
+        return false;
+    return !strncasecmp(ct, "application/json", 16) && (ct[16] == 0 || ct[16] == ';' || ct[16] == ' ');
+}
+/* parse a long query param; returns false on error (response set) */
+static bool qlong(resp *r, const qlist *q, const char *k, long long def, long long *out)
+{
+    const char *v = qget(q, k);
+    *out = def;
+    if (!v)
+        return true;
+    char *end;
+    errno = 0;
+    long long x = strtoll(v, &end, 10);
+    if (!*v || *end || errno) {
+        resp_errf(r, 404, "jakarta.ws.rs.NotFoundException", "HTTP 404 Not Found");
+        return false;
+    }
+    *out = x;
+    return true;
+}
+
+/* ---------------- gzip ---------------- */
+typedef struct {
+    z_stream z;
+    sb_t out;
+} gz;
+static void gz_init(gz *g)
+{
+    memset(g, 0, sizeof *g);
+    deflateInit2(&g->z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+}
+static void gz_write(gz *g, const char *d, size_t n, int flush)
+{
+    g->z.next_in = (Bytef *)(uintptr_t)d;
+    g->z.avail_in = (uInt)n;
+    do {
+        sb_grow(&g->out, 65536);
+        g->z.next_out = (Bytef *)g->out.p + g->out.len;
+        g->z.avail_out = (uInt)(g->out.cap - g->out.len - 1);
+        size_t before = g->z.avail_out;
+        deflate(&g->z, flush);
+        g->out.len += before - g->z.avail_out;
+    } while (g->z.avail_out == 0 || g->z.avail_in);
+}
+/* streaming writer: either plain sb or gzip */
+typedef struct {
+    sb_t buf;
+    gz z;
+    bool gzip;
+} writer;
+static void w_init(writer *w, bool gzip)
+{
+    memset(w, 0, sizeof *w);
+    w->gzip = gzip;
+    if (gzip)
+        gz_init(&w->z);
+}
+static void w_put(writer *w, const char *d, size_t n)
+{
+    sb_putn(&w->buf, d, n);
+    if (w->gzip && w->buf.len >= 262144) {
+        gz_write(&w->z, w->buf.p, w->buf.len, Z_NO_FLUSH);
+        w->buf.len = 0;
+    }
+}
+static void w_puts(writer *w, const char *s) { w_put(w, s, strlen(s)); }
+static void w_finish(writer *w, resp *r)
+{
+    resp_ok(r, 200);
+    sb_free(&r->body);
+    if (w->gzip) {
+        gz_write(&w->z, w->buf.p ? w->buf.p : "", w->buf.len, Z_FINISH);
+        deflateEnd(&w->z.z);
+        sb_free(&w->buf);
+        r->body = w->z.out;
+        r->gzip = true;
+    } else {
+        r->body = w->buf;
+    }
+}
+
+/* ---------------- streamed element lists ----------------
+ * The element pointers are collected under the graph's read lock; the table is pinned so that
+ * elements replaced or deleted meanwhile stay alive; the JSON is concatenated and gzipped chunk by
+ * chunk from the MHD reader callback, without holding the lock. */
+struct stream {
+    etable *t;
+    elem **items;
+    size_t n, cap, i, cut_at;
+    sb_t head, tail, raw;
+    gz z;
+    size_t outpos;
+    int phase;
+};
+static stream *stream_new(etable *t, const char *head)
+{
+    stream *s = calloc(1, sizeof *s);
+    s->t = t;
+    s->cut_at = SIZE_MAX;
+    sb_puts(&s->head, head);
+    gz_init(&s->z);
+    etable_pin(t);
+    return s;
+}
+static void stream_add(stream *s, elem *const *e, size_t n)
+{
+    if (!n)
+        return;
+    if (s->n + n > s->cap) {
+        s->cap = (s->n + n) * 2 + 16;
+        s->items = realloc(s->items, s->cap * sizeof *s->items);
+    }
+    memcpy(s->items + s->n, e, n * sizeof *e);
+    s->n += n;
+}
+static void stream_free(void *cls)
+{
+    stream *s = cls;
+    deflateEnd(&s->z.z);
+    sb_free(&s->z.out);
+    sb_free(&s->head);
+    sb_free(&s->tail);
+    sb_free(&s->raw);
+    free(s->items);
+    etable_unpin(s->t);
+    free(s);
+}
+static ssize_t stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    stream *s = cls;
+    (void)pos;
+    while (s->outpos == s->z.out.len) {
+        if (s->phase == 3)
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        if (s->phase == 1 && s->i >= s->cut_at)
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+        s->z.out.len = s->outpos = 0;
+        s->raw.len = 0;
+        if (s->phase == 0) {
+            sb_putn(&s->raw, s->head.p, s->head.len);
+            s->phase = 1;
+        }
+        while (s->phase == 1 && s->raw.len < 262144 && s->i < s->n && s->i < s->cut_at) {
+            elem *x = s->items[s->i];
+            if (s->i++)
+                sb_putc(&s->raw, ',');
+            sb_putn(&s->raw, ELEM_JSON(x), x->jsonlen);
+        }
+        if (s->phase == 1 && s->i >= s->n) {
+            sb_putn(&s->raw, s->tail.p ? s->tail.p : "", s->tail.len);
+            s->phase = 2;
+        }
+        int flush = s->phase == 2 ? Z_FINISH : s->cut_at != SIZE_MAX ? Z_SYNC_FLUSH : Z_NO_FLUSH;
+        gz_write(&s->z, s->raw.p ? s->raw.p : "", s->raw.len, flush);
+        if (s->phase == 2)
+            s->phase = 3;
+    }
+    size_t n = s->z.out.len - s->outpos;
+    if (n > max)
+        n = max;
+    memcpy(buf, s->z.out.p + s->outpos, n);
+    s->outpos += n;
+    return (ssize_t)n;
+}
+static void resp_stream(resp *r, stream *s)
+{
+    resp_ok(r, 200);
+    r->gzip = true;
+    r->st = s;
+}
+
+/* ---------------- page tokens ---------------- */
+static void page_token(sb_t *s, const char *tag, size_t pos)
+{
+    sb_t raw = {0};
+    sb_printf(&raw, "hg:%s:%zu", tag, pos);
+    b64_encode(s, (unsigned char *)raw.p, raw.len);
+    sb_free(&raw);
+}
+static bool page_parse(const char *tok, const char *tag, size_t *pos)
+{
+    sb_t t = {0}, raw = {0};
+    for (const char *p = tok; *p; p++)
+        sb_putc(&t, *p == ' ' ? '+' : *p);
+    bool ok = b64_decode(&raw, t.p ? t.p : "", t.len);
+    sb_free(&t);
+    if (!ok || !raw.p) {
+        sb_free(&raw);
+        return false;
+    }
+    char pre[64];
+    snprintf(pre, sizeof pre, "hg:%s:", tag);
+    size_t pl = strlen(pre);
+    ok = raw.len > pl && !strncmp(raw.p, pre, pl);
+    if (ok) {
+        char *end;
+        unsigned long long v = strtoull(raw.p + pl, &end, 10);
+        ok = !*end;
+        *pos = (size_t)v;
+    }
+    sb_free(&raw);
+    return ok;
+}
+
+/* ---------------- handlers ---------------- */
+static void h_mode(resp *r, graph *g, const char *method, struct MHD_Connection *c, sb_t *body, bool read_mode)
+{
+    static const char *const MODES[] = {"NONE", "RESTORING", "MERGING", "LOADING", NULL};
+    static const char *const RMODES[] = {"ALL", "OLTP_ONLY", "OLAP_ONLY", NULL};
+    const char *const *vals = read_mode ? RMODES : MODES;
+    const char *key = read_mode ? "graph_read_mode" : "mode";
+    if (!strcmp(method, "GET")) {
+        pthread_rwlock_rdlock(&g->lock);
+        int m = read_mode ? g->read_mode : g->mode;
+        pthread_rwlock_unlock(&g->lock);
+        resp_ok(r, 200);
+        sb_printf(&r->body, "{\"%s\":\"%s\"}", key, vals[m]);
+        return;
+    }
+    if (strcmp(method, "PUT")) {
+        not_allowed(r);
+        return;
+    }
+    if (!json_ctype(c)) {
+        resp_err(r, 415, "jakarta.ws.rs.NotSupportedException", "HTTP 415 Unsupported Media Type");
+        return;
+    }
+    arena_t a = {0};
+    char eb[128];
+    jnode *n = body->len ? json_parse(&a, body->p, body->len, eb, sizeof eb) : NULL;
+    const char *ecls = read_mode ? "org.apache.hugegraph.type.define.GraphReadMode" : "org.apache.hugegraph.type.define.GraphMode";
+    if (body->len && !n) {
+        resp_errf(r, 400, NULL, "Unexpected character: %s", eb);
+    } else if (!n || n->type == J_NULL) {
+        resp_errf(r, 400, C_IAE, "Graph %s can't be null", read_mode ? "read mode" : "mode");
+    } else if (n->type != J_STR) {
+        sb_t t = {0};
+        json_render(&t, n);
+        resp_errf(r, 400, NULL, "Cannot deserialize value of type `%s` from %s value (token `%s`)", ecls,
+                  n->type == J_NUM ? "Integer" : "non-String", t.p);
+        sb_free(&t);
+    } else {
+        int m = -1;
+        for (int i = 0; vals[i]; i++)
+            if (!strcmp(vals[i], n->s))
+                m = i;
+        if (m < 0) {
+            herr e = {0};
+            err_jackson_enum(&e, n->s, ecls, vals);
+            resp_herr(r, &e);
+        } else if (read_mode && m == 2 && g_cfg.persona == 17) {
+            resp_err(r, 400, C_IAE, "Graph read mode only support ALL or OLTP_ONLY, but got OLAP_ONLY");
+        } else {
+            pthread_rwlock_wrlock(&g->lock);
+            if (read_mode)
+                g->read_mode = m;
+            else
+                g->mode = m;
+            pthread_rwlock_unlock(&g->lock);
+            resp_ok(r, 200);
+            sb_printf(&r->body, "{\"%s\":\"%s\"}", key, vals[m]);
+        }
+    }
+    ar_free(&a);
+}
+
+static int schema_type_of(const char *seg)
+{
+    for (int t = 0; t < ST_N; t++)
+        if (!strcmp(seg, st_plural[t]))
+            return t;
+    return -1;
+}
+
+static jnode *parse_body(resp *r, arena_t *a, sb_t *body)
+{
+    char eb[160];
+    jnode *n = json_parse(a, body->p ? body->p : "", body->len, eb, sizeof eb);
+    if (!n)
+        resp_errf(r, 400, NULL, "Unexpected end-of-input or malformed JSON: %s", eb);
+    return n;
+}
+
+static void h_schema(resp *r, graph *g, const char *method, struct MHD_Connection *c, sb_t *body, char **seg, int nseg,
+                     const qlist *q)
+{
+    /* seg[0] == "schema" */
+    if (nseg == 1) {
+        if (strcmp(method, "GET")) {
+            not_allowed(r);
+            return;
+        }
+        pthread_rwlock_rdlock(&g->lock);
+        resp_ok(r, 200);
+        sb_putc(&r->body, '{');
+        for (int t = 0; t < ST_N; t++) {
+            sb_printf(&r->body, "%s\"%s\":[", t ? "," : "", st_plural[t]);
+            for (size_t i = 0; i < g->nsc[t]; i++) {
+                if (i)
+                    sb_putc(&r->body, ',');
+                schema_render(&r->body, g, g->sc[t][i], true);
+            }
+            sb_putc(&r->body, ']');
+        }
+        sb_putc(&r->body, '}');
+        pthread_rwlock_unlock(&g->lock);
+        return;
+    }
+    int t = schema_type_of(seg[1]);
+    if (t < 0 || nseg > 3) {
+        no_route(r);
+        return;
+    }
+    herr e = {0};
+    if (nseg == 2) {
+        if (!strcmp(method, "GET")) {
+            pthread_rwlock_rdlock(&g->lock);
+            resp_ok(r, 200);
+            sb_printf(&r->body, "{\"%s\":[", st_plural[t]);
+            bool names = false, first = true;
+            for (size_t i = 0; i < q->n; i++) {
+                if (strcmp(q->p[i].k, "names"))
+                    continue;
+                names = true;
+                schema *s = schema_by_name(g, t, q->p[i].v ? q->p[i].v : "");
+                if (!s) {
+                    resp_errf(r, 404, C_NFE, "%s with name '%s' does not exist", st_readable[t], q->p[i].v ? q->p[i].v : "");
+                    pthread_rwlock_unlock(&g->lock);
+                    return;
+                }
+                if (!first)
+                    sb_putc(&r->body, ',');
+                first = false;
+                schema_render(&r->body, g, s, false);
+            }
+            if (!names)
+                for (size_t i = 0; i < g->nsc[t]; i++) {
+                    if (i)
+                        sb_putc(&r->body, ',');
+                    schema_render(&r->body, g, g->sc[t][i], false);
+                }
+            sb_puts(&r->body, "]}");
+            pthread_rwlock_unlock(&g->lock);
+            return;
+        }
+        if (!strcmp(method, "POST")) {
+            if (!json_ctype(c)) {
+                resp_err(r, 415, "jakarta.ws.rs.NotSupportedException", "HTTP 415 Unsupported Media Type");
+                return;
+            }
+            arena_t a = {0};
+            jnode *n = parse_body(r, &a, body);
+            if (n) {
+                pthread_rwlock_wrlock(&g->lock);
+                sb_t out = {0};
+                int st = schema_create(g, t, n, &out, &e);
+                pthread_rwlock_unlock(&g->lock);
+                if (st < 0)
+                    resp_herr(r, &e);
+                else {
+                    resp_ok(r, st);
+                    sb_free(&r->body);
+                    r->body = out;
+                }
+            }
+            ar_free(&a);
+            return;
+        }
+        not_allowed(r);
+        return;
+    }
+    const char *name = seg[2];
+    if (!strcmp(method, "GET")) {
+        pthread_rwlock_rdlock(&g->lock);
+        schema *s = schema_by_name(g, t, name);
+        if (!s)
+            resp_errf(r, 404, C_NFE, "%s with name '%s' does not exist", st_readable[t], name);
+        else {
+            resp_ok(r, 200);
+            schema_render(&r->body, g, s, false);
+        }
+        pthread_rwlock_unlock(&g->lock);
+        return;
+    }
+    if (!strcmp(method, "DELETE")) {
+        pthread_rwlock_wrlock(&g->lock);
+        sb_t out = {0};
+        int st = schema_delete(g, t, name, &out, &e);
+        pthread_rwlock_unlock(&g->lock);
+        if (st < 0) {
+            resp_herr(r, &e);
+            sb_free(&out);
+        } else {
+            resp_ok(r, st);
+            sb_free(&r->body);
+            r->body = out;
+        }
+        return;
+    }
+    if (!strcmp(method, "PUT")) {
+        const char *action = qget(q, "action");
+        if (!action)
+            resp_err(r, 400, C_IAE, "The action parameter can't be null");
+        else
+            resp_err(r, 415, "jakarta.ws.rs.NotSupportedException",
+                     strcmp(action, "append") && strcmp(action, "eliminate") ? "HTTP 415 Unsupported Media Type"
+                                                                            : "Schema update is not implemented by hgserver");
+        return;
+    }
+    not_allowed(r);
+}
+
+static void h_tasks(resp *r, graph *g, const char *method, char **seg, int nseg)
+{
+    if (strcmp(method, "GET")) {
+        not_allowed(r);
+        return;
+    }
+    pthread_rwlock_rdlock(&g->lock);
+    if (nseg == 1) {
+        resp_ok(r, 200);
+        sb_puts(&r->body, "{\"tasks\":[");
+    }
+    bool found = false;
+    for (size_t i = 0; i < g->ntasks; i++) {
+        htask *t = &g->tasks[i];
+        if (nseg == 2 && strtoll(seg[1], NULL, 10) != t->id)
+            continue;
+        if (nseg == 1 && i)
+            sb_putc(&r->body, ',');
+        found = true;
+        if (nseg == 2)
+            resp_ok(r, 200);
+        sb_printf(&r->body, "{\"id\":%lld,\"task_type\":\"%s\",\"task_name\":", (long long)t->id, t->type);
+        sb_t nm = {0};
+        sb_printf(&nm, "%s:%s", t->type, t->name);
+        sb_json_str(&r->body, nm.p, nm.len);
+        sb_free(&nm);
+        sb_printf(&r->body, ",\"task_status\":\"success\",\"task_progress\":100,\"task_create\":%lld,\"task_update\":%lld,\"task_retries\":0}",
+                  (long long)t->created, (long long)t->created);
+    }
+    if (nseg == 1)
+        sb_puts(&r->body, "]}");
+    else if (!found || nseg > 2)
+        resp_errf(r, 404, C_NFE, "Can't find task with id '%s'", seg[1]);
+    pthread_rwlock_unlock(&g->lock);
+}
+
+/* batch / single create for vertices (edges == false) or edges */
+static void h_create(resp *r, graph *g, struct MHD_Connection *c, sb_t *body, bool edges, bool batch, const qlist *q)
+{
+    if (!json_ctype(c)) {
+        resp_err(r, 415, "jakarta.ws.rs.NotSupportedException", "HTTP 415 Unsupported Media Type");
+        return;
+    }
+    sb_t plain = {0};
+    sb_t *src = body;
+    const char *enc = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Encoding");
+    if (batch && enc && !strcasecmp(enc, "gzip")) {
+        if (!gunzip_buf(body->p ? body->p : "", body->len, &plain)) {
+            sb_free(&plain);
+            resp_err(r, 400, C_IAE, "Failed to decompress the gzip request body");
+            return;
+        }
+        src = &plain;
+    }
+    arena_t a = {0};
+    jnode *n = parse_body(r, &a, src);
+    herr e = {0};
+    if (!n)
+        goto out;
+    if (!batch) {
+        elem *el = NULL;
+        pthread_rwlock_wrlock(&g->lock);
+        int rc = edges ? edge_create(g, n, false, true, &el, &e) : vertex_create(g, n, &el, &e);
+        if (!rc) {
+            resp_ok(r, 201);
+            sb_putn(&r->body, ELEM_JSON(el), el->jsonlen);
+            etable_put(edges ? &g->edges : &g->vertices, el);
+        }
+        pthread_rwlock_unlock(&g->lock);
+        if (rc)
+            resp_herr(r, &e);
+        goto out;
+    }
+    if (n->type != J_ARR) {
+        resp_errf(r, 400, NULL, "Cannot deserialize value of type `java.util.ArrayList<%s>` from Object value (token `JsonToken.START_OBJECT`)",
+                  edges ? "org.apache.hugegraph.api.graph.EdgeAPI$JsonEdge" : "org.apache.hugegraph.api.graph.VertexAPI$JsonVertex");
+        goto out;
+    }
+    if (n->nkids == 0) {
+        resp_errf(r, 400, C_IAE, "The number of %s can't be 0", edges ? "edges" : "vertices");
+        goto out;
+    }
+    if ((int)n->nkids > g_cfg.batch_max) {
+        resp_errf(r, 400, C_IAE, "Too many %s for one time post, the maximum number is '%d'", edges ? "edges" : "vertices",
+                  g_cfg.batch_max);
+        goto out;
+    }
+    for (size_t i = 0; i < n->nkids; i++)
+        if (n->kids[i]->type == J_NULL) {
+            resp_err(r, 400, C_IAE, "The batch body can't contain null record");
+            goto out;
+        }
+    bool check_vertex = true;
+    const char *cv = qget(q, "check_vertex");
+    if (cv && !strcmp(cv, "false"))
+        check_vertex = false;
+    elem **els = calloc(n->nkids, sizeof *els);
+    pthread_rwlock_wrlock(&g->lock);
+    size_t i;
+    int rc = 0;
+    for (i = 0; i < n->nkids && !rc; i++)
+        rc = edges ? edge_create(g, n->kids[i], true, check_vertex, &els[i], &e) : vertex_create(g, n->kids[i], &els[i], &e);
+    if (!rc) {
+        resp_ok(r, 201);
+        sb_putc(&r->body, '[');
+        for (i = 0; i < n->nkids; i++) {
+            if (i)
+                sb_putc(&r->body, ',');
+            if (edges)
+                sb_json_str(&r->body, ELEM_KEY(els[i]), els[i]->keylen);
+            else
+                vertex_id_json(&r->body, ELEM_KEY(els[i]), els[i]->keylen);
+            etable_put(edges ? &g->edges : &g->vertices, els[i]);
+        }
+        sb_putc(&r->body, ']');
+    } else {
+        for (i = 0; i < n->nkids; i++)
+            free(els[i]);
+    }
+    pthread_rwlock_unlock(&g->lock);
+    free(els);
+    if (rc)
+        resp_herr(r, &e);
+out:
+    ar_free(&a);
+    sb_free(&plain);
+}
+
+/* list vertices/edges with label/offset/limit/page (+ vertex_id/direction for edges) */
+static void h_list(resp *r, graph *g, bool edges, const qlist *q)
+{
+    const char *what = edges ? "edges" : "vertices";
+    long long offset, limit;
+    if (!qlong(r, q, "offset", 0, &offset) || !qlong(r, q, "limit", 100, &limit))
+        return;
+    const char *page = qget(q, "page");
+    const char *label = qget(q, "label");
+    if (limit > CAPACITY) {
+        resp_errf(r, 400, C_IAE, "Invalid limit %lld, must be <= capacity(%d)", limit, CAPACITY);
+        return;
+    }
+    if (limit < 0 || offset < 0) {
+        resp_errf(r, 400, C_IAE, "Invalid %s %lld", limit < 0 ? "limit" : "offset", limit < 0 ? limit : offset);
+        return;
+    }
+    if (page && offset) {
+        resp_errf(r, 400, C_IAE, "Not support querying %s based on paging and offset together", what);
+        return;
+    }
+    if (page && limit == 0) {
+        resp_err(r, 500, C_ISE, "Invalid limit 0 for paging query");
+        return;
+    }
+    if (qget(q, "properties")) {
+        resp_err(r, 400, C_NSE, "Querying by properties is not implemented by hgserver");
+        return;
+    }
+    pthread_rwlock_rdlock(&g->lock);
+    int64_t labid = -1;
+    if (label) {
+        schema *s = schema_by_name(g, edges ? ST_EL : ST_VL, label);
+        if (!s) {
+            pthread_rwlock_unlock(&g->lock);
+            resp_errf(r, 400, C_IAE, "Undefined %s label: '%s'", edges ? "edge" : "vertex", label);
+            return;
+        }
+        labid = s->id;
+    }
+    /* edges: vertex_id + direction */
+    sb_t vpart = {0};
+    int dir = 2;
+    const char *vid = edges ? qget(q, "vertex_id") : NULL;
+    const char *d = edges ? qget(q, "direction") : NULL;
+    if (d) {
+        if (!strcmp(d, "OUT")) dir = 0;
+        else if (!strcmp(d, "IN")) dir = 1;
+        else if (!strcmp(d, "BOTH")) dir = 2;
+        else {
+            pthread_rwlock_unlock(&g->lock);
+            resp_errf(r, 404, "jakarta.ws.rs.NotFoundException", "HTTP 404 Not Found");
+            return;
+        }
+    }
+    if (vid) {
+        sb_t key = {0}, p = {0};
+        herr e = {0};
+        if (vertex_key_from_url(g, vid, &key, &e)) {
+            pthread_rwlock_unlock(&g->lock);
+            resp_herr(r, &e);
+            sb_free(&key);
+            return;
+        }
+        if (key.p[0] == 'L') {
+            sb_putc(&p, 'L');
+            sb_t tmp = {0};
+            vertex_id_json(&tmp, key.p, key.len);
+            sb_putn(&p, tmp.p, tmp.len);
+            sb_free(&tmp);
+        } else if (key.p[0] == 'U') {
+            sb_putc(&p, 'U');
+            sb_t tmp = {0};
+            vertex_id_json(&tmp, key.p, key.len);
+            sb_putn(&p, tmp.p + 1, tmp.len - 2);
+            sb_free(&tmp);
+        } else {
+            sb_putn(&p, key.p, key.len);
+        }
+        escape_join_add(&vpart, '>', p.p, p.len);
+        sb_free(&p);
+        sb_free(&key);
+    }
+    etable *t = edges ? &g->edges : &g->vertices;
+    etable_sort(g, t);
+    size_t start = 0;
+    if (page && *page && !page_parse(page, what, &start)) {
+        pthread_rwlock_unlock(&g->lock);
+        sb_free(&vpart);
+        resp_errf(r, 400, C_IAE, "Invalid page '%s'", page);
+        return;
+    }
+    stream *st = stream_new(t, edges ? "{\"edges\":[" : "{\"vertices\":[");
+    long long skipped = 0, n = 0;
+    size_t i;
+    for (i = start; i < t->nsorted && n < limit; i++) {
+        elem *x = t->sorted[i];
+        if (labid >= 0 && x->label != labid)
+            continue;
+        if (vpart.len) {
+            const char *id = ELEM_KEY(x);
+            size_t kl = x->keylen, pl = vpart.len;
+            bool out = kl > pl && !memcmp(id, vpart.p, pl) && id[pl] == '>';
+            bool in = kl > pl && !memcmp(id + kl - pl, vpart.p, pl) && id[kl - pl - 1] == '>' &&
+                      (kl - pl < 2 || id[kl - pl - 2] != '`');
+            if (!((dir != 1 && out) || (dir != 0 && in)))
+                continue;
+        }
+        if (skipped < offset) {
+            skipped++;
+            continue;
+        }
+        stream_add(st, &x, 1);
+        n++;
+    }
+    sb_putc(&st->tail, ']');
+    if (page) {
+        /* look ahead for more matches */
+        bool more = false;
+        for (size_t j = i; j < t->nsorted && !more; j++)
+            more = labid < 0 || t->sorted[j]->label == labid;
+        if (more && !vpart.len) {
+            sb_puts(&st->tail, ",\"page\":\"");
+            page_token(&st->tail, what, i);
+            sb_puts(&st->tail, "\"");
+        } else {
+            sb_puts(&st->tail, ",\"page\":null");
+        }
+    }
+    sb_putc(&st->tail, '}');
+    pthread_rwlock_unlock(&g->lock);
+    sb_free(&vpart);
+    resp_stream(r, st);
+}
+
+static void h_element(resp *r, graph *g, const char *method, bool edges, const char *idtxt)
+{
+    herr e = {0};
+    sb_t key = {0};
+    if (!edges) {
+        if (vertex_key_from_url(g, idtxt, &key, &e)) {
+            resp_herr(r, &e);
+            return;
+        }
+    } else {
+        /* count parts split by unescaped '>' */
+        int parts = 1;
+        for (const char *p = idtxt; *p; p++)
+            if (*p == '>' && (p == idtxt || p[-1] != '`'))
+                parts++;
+        int lo = g_cfg.persona == 17 ? 5 : 4;
+        if (parts < lo || parts > lo + 1) {
+            resp_errf(r, 404, C_NFE, "Edge id must be formatted as %d~%d parts, but got %d parts: '%s'", lo, lo + 1, parts, idtxt);
+            return;
+        }
+        sb_puts(&key, idtxt);
+    }
+    if (!strcmp(method, "GET")) {
+        pthread_rwlock_rdlock(&g->lock);
+        elem *x = etable_get(edges ? &g->edges : &g->vertices, key.p, key.len);
+        if (x) {
+            resp_ok(r, 200);
+            sb_putn(&r->body, ELEM_JSON(x), x->jsonlen);
+        } else {
+        {
+            sb_t t = {0};
+            if (edges)
+                sb_puts(&t, idtxt);
+            else
+                vertex_id_text(&t, key.p, key.len);
+            resp_errf(r, 404, C_NFE, "%s '%s' does not exist", edges ? "Edge" : "Vertex", t.p);
+            sb_free(&t);
+        }
+        }
+        pthread_rwlock_unlock(&g->lock);
+    } else if (!strcmp(method, "DELETE")) {
+        pthread_rwlock_wrlock(&g->lock);
+        bool ok = edges ? etable_del(&g->edges, key.p, key.len) : vertex_delete(g, key.p, key.len);
+        pthread_rwlock_unlock(&g->lock);
+        if (ok)
+            resp_ok(r, 204);
+        else if (edges)
+            resp_errf(r, 404, C_NFE, "Edge '%s' does not exist", idtxt);
+        else
+        {
+            sb_t t = {0};
+            vertex_id_text(&t, key.p, key.len);
+            resp_errf(r, 400, C_IAE, "No such vertex with id: '%s'", t.p);
+            sb_free(&t);
+        }
+    } else {
+        not_allowed(r);
+    }
+    sb_free(&key);
+}
+
+/* ---------------- shards & scan ---------------- */
+static size_t lower_bound_key(etable *t, const char *k, size_t kl)
+{
+    size_t lo = 0, hi = t->nsorted;
+    while (lo < hi) {
+        size_t m = (lo + hi) / 2;
+        elem *x = t->sorted[m];
+        size_t n = x->keylen < kl ? x->keylen : kl;
+        int c = memcmp(ELEM_KEY(x), k, n);
+        if (!c)
+            c = x->keylen < kl ? -1 : x->keylen > kl;
+        if (c < 0)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    return lo;
+}
+static void h_shards(resp *r, graph *g, bool edges, const qlist *q)
+{
+    long long split = 0;
+    const char *sv = qget(q, "split_size");
+    if (sv)
+        split = strtoll(sv, NULL, 10);
+    if (split < 1048576) {
+        resp_errf(r, 400, C_IAE, "The split-size must be >= %d bytes, but got %lld", 1048576, split);
+        return;
+    }
+    pthread_rwlock_rdlock(&g->lock);
+    etable *t = edges ? &g->edges : &g->vertices;
+    etable_sort(g, t);
+    writer w;
+    w_init(&w, true);
+    w_puts(&w, "{\"shards\":[");
+    size_t n = t->nsorted;
+    if (n) {
+        size_t nsh = (t->total_bytes + (size_t)split - 1) / (size_t)split;
+        if (nsh < 1)
+            nsh = 1;
+        if (nsh > n)
+            nsh = n;
+        size_t prev = 0;
+        sb_t s = {0};
+        for (size_t k = 0; k < nsh; k++) {
+            size_t end = k + 1 == nsh ? n : (n * (k + 1)) / nsh;
+            s.len = 0;
+            if (g_cfg.rocksdb) {
+                sb_puts(&s, k ? "," : "");
+                sb_puts(&s, "{\"start\":\"");
+                if (prev)
+                    b64_encode(&s, (unsigned char *)ELEM_KEY(t->sorted[prev]), t->sorted[prev]->keylen);
+                sb_puts(&s, "\",\"end\":\"");
+                if (end < n)
+                    b64_encode(&s, (unsigned char *)ELEM_KEY(t->sorted[end]), t->sorted[end]->keylen);
+                sb_puts(&s, "\",\"length\":0}");
+            } else {
+                sb_printf(&s, "%s{\"start\":\"%zu\",\"end\":\"%zu\",\"length\":0}", k ? "," : "", prev, end);
+            }
+            w_put(&w, s.p, s.len);
+            prev = end;
+        }
+        sb_free(&s);
+    }
+    w_puts(&w, "]}");
+    pthread_rwlock_unlock(&g->lock);
+    w_finish(&w, r);
+}
+static bool parse_index(const char *s, size_t def, size_t *out)
+{
+    if (!s || !*s) {
+        *out = def;
+        return true;
+    }
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (*end || errno || v < 0)
+        return false;
+    *out = (size_t)v;
+    return true;
+}
+static void h_scan(resp *r, graph *g, bool edges, const qlist *q)
+{
+    const char *what = edges ? "edges" : "vertices";
+    const char *start = qget(q, "start"), *end = qget(q, "end"), *page = qget(q, "page");
+    long long plimit;
+    if (!qlong(r, q, "page_limit", 100000, &plimit))
+        return;
+    if (page && (plimit <= 0 || plimit > CAPACITY)) {
+        resp_errf(r, 400, C_IAE, "Invalid page limit %lld, must be > 0 and <= capacity(%d)", plimit, CAPACITY);
+        return;
+    }
+    if (!g_cfg.rocksdb && page && *page) {
+        resp_err(r, 400, C_NSE, "Unsupported paging by InMemoryDBStore");
+        return;
+    }
+    pthread_rwlock_rdlock(&g->lock);
+    etable *t = edges ? &g->edges : &g->vertices;
+    etable_sort(g, t);
+    size_t lo, hi;
+    if (!g_cfg.rocksdb) {
+        if (!parse_index(start, 0, &lo) || !parse_index(end, t->nsorted, &hi)) {
+            pthread_rwlock_unlock(&g->lock);
+            resp_errf(r, 400, C_IAE, "Invalid shard start '%s' or end '%s'", start ? start : "", end ? end : "");
+            return;
+        }
+    } else {
+        sb_t k = {0};
+        bool ok = true;
+        lo = 0;
+        hi = t->nsorted;
+        if (start && *start) {
+            ok = b64_decode(&k, start, strlen(start));
+            if (ok)
+                lo = lower_bound_key(t, k.p, k.len);
+        }
+        k.len = 0;
+        if (ok && end && *end) {
+            ok = b64_decode(&k, end, strlen(end));
+            if (ok)
+                hi = lower_bound_key(t, k.p, k.len);
+        }
+        sb_free(&k);
+        if (!ok) {
+            pthread_rwlock_unlock(&g->lock);
+            resp_errf(r, 400, C_IAE, "Invalid shard start '%s' or end '%s'", start ? start : "", end ? end : "");
+            return;
+        }
+    }
+    if (hi > t->nsorted)
+        hi = t->nsorted;
+    if (lo > hi)
+        lo = hi;
+    size_t from = lo, to = hi;
+    bool paged = page && g_cfg.rocksdb;
+    if (paged && *page) {
+        size_t pos;
+        if (!page_parse(page, what, &pos)) {
+            pthread_rwlock_unlock(&g->lock);
+            resp_errf(r, 400, C_IAE, "Invalid page '%s'", page);
+            return;
+        }
+        from = pos < lo ? lo : pos;
+    }
+    if (paged && to - from > (size_t)plimit)
+        to = from + (size_t)plimit;
+    if (!paged && to - from > CAPACITY) {
+        pthread_rwlock_unlock(&g->lock);
+        resp_errf(r, 400, C_LEE, "Too many records(must <= %d) for a query", CAPACITY);
+        return;
+    }
+    stream *st = stream_new(t, edges ? "{\"edges\":[" : "{\"vertices\":[");
+    stream_add(st, t->sorted + from, to - from);
+    sb_putc(&st->tail, ']');
+    if (page) {
+        if (paged && to < hi) {
+            sb_puts(&st->tail, ",\"page\":\"");
+            page_token(&st->tail, what, to);
+            sb_puts(&st->tail, "\"");
+        } else {
+            sb_puts(&st->tail, ",\"page\":null");
+        }
+    }
+    sb_putc(&st->tail, '}');
+    pthread_rwlock_unlock(&g->lock);
+    resp_stream(r, st);
+}
+static void h_by_ids(resp *r, graph *g, bool edges, const qlist *q)
+{
+    pthread_rwlock_rdlock(&g->lock);
+    etable *t = edges ? &g->edges : &g->vertices;
+    stream *st = stream_new(t, edges ? "{\"edges\":[" : "{\"vertices\":[");
+    for (size_t i = 0; i < q->n; i++) {
+        if (strcmp(q->p[i].k, "ids"))
+            continue;
+        sb_t key = {0};
+        herr e = {0};
+        const char *v = q->p[i].v ? q->p[i].v : "";
+        if (edges)
+            sb_puts(&key, v);
+        else if (vertex_key_from_url(g, v, &key, &e)) {
+            pthread_rwlock_unlock(&g->lock);
+            sb_free(&key);
+            stream_free(st);
+            resp_herr(r, &e);
+            return;
+        }
+        elem *x = etable_get(t, key.p ? key.p : "", key.len);
+        sb_free(&key);
+        if (x)
+            stream_add(st, &x, 1);
+    }
+    sb_puts(&st->tail, "]}");
+    pthread_rwlock_unlock(&g->lock);
+    resp_stream(r, st);
+}
+
+/* ---------------- router ---------------- */
+static void route_graph(resp *r, graph *g, const char *method, struct MHD_Connection *c, sb_t *body, char **seg,
+                        int nseg, const qlist *q)
+{
+    if (nseg == 0) {
+        if (!strcmp(method, "GET")) {
+            resp_ok(r, 200);
+            sb_puts(&r->body, "{\"name\":");
+            sb_json_str(&r->body, g->name, strlen(g->name));
+            sb_printf(&r->body, ",\"backend\":\"%s\"}", g_cfg.rocksdb ? "rocksdb" : "memory");
+        } else {
+            not_allowed(r);
+        }
+        return;
+    }
+    const char *s0 = seg[0];
+    if (!strcmp(s0, "clear") && nseg == 1) {
+        if (strcmp(method, "DELETE")) {
+            not_allowed(r);
+            return;
+        }
+        const char *cm = qget(q, "confirm_message");
+        if (!cm || strcmp(cm, "I'm sure to delete all data")) {
+            resp_errf(r, 400, C_IAE, "Please take the message: %s", "I'm sure to delete all data");
+            return;
+        }
+        pthread_rwlock_wrlock(&g->lock);
+        graph_clear(g);
+        pthread_rwlock_unlock(&g->lock);
+        resp_ok(r, 204);
+        return;
+    }
+    if ((!strcmp(s0, "mode") || !strcmp(s0, "graph_read_mode")) && nseg == 1) {
+        h_mode(r, g, method, c, body, s0[0] == 'g');
+        return;
+    }
+    if (!strcmp(s0, "schema")) {
+        h_schema(r, g, method, c, body, seg, nseg, q);
+        return;
+    }
+    if (!strcmp(s0, "tasks") && nseg <= 2) {
+        h_tasks(r, g, method, seg, nseg);
+        return;
+    }
+    if (!strcmp(s0, "graph") && nseg >= 2 && (!strcmp(seg[1], "vertices") || !strcmp(seg[1], "edges"))) {
+        bool edges = seg[1][0] == 'e';
+        if (nseg == 2) {
+            if (!strcmp(method, "GET"))
+                h_list(r, g, edges, q);
+            else if (!strcmp(method, "POST"))
+                h_create(r, g, c, body, edges, false, q);
+            else
+                not_allowed(r);
+            return;
+        }
+        if (nseg == 3 && !strcmp(seg[2], "batch") && strcmp(method, "GET") && strcmp(method, "DELETE")) {
+            if (!strcmp(method, "POST"))
+                h_create(r, g, c, body, edges, true, q);
+            else
+                resp_err(r, 400, C_NSE, "Batch update is not implemented by hgserver");
+            return;
+        }
+        if (nseg == 3) {
+            h_element(r, g, method, edges, seg[2]);
+            return;
+        }
+        no_route(r);
+        return;
+    }
+    if (!strcmp(s0, "traversers") && nseg >= 2 && (!strcmp(seg[1], "vertices") || !strcmp(seg[1], "edges"))) {
+        bool edges = seg[1][0] == 'e';
+        if (strcmp(method, "GET")) {
+            not_allowed(r);
+            return;
+        }
+        if (nseg == 2)
+            h_by_ids(r, g, edges, q);
+        else if (nseg == 3 && !strcmp(seg[2], "shards"))
+            h_shards(r, g, edges, q);
+        else if (nseg == 3 && !strcmp(seg[2], "scan"))
+            h_scan(r, g, edges, q);
+        else
+            no_route(r);
+        return;
+    }
+    no_route(r);
+}
+
+static void list_graphs(resp *r)
+{
+    /* sorted names */
+    char **names = malloc((g_ngraphs + 1) * sizeof *names);
+    for (size_t i = 0; i < g_ngraphs; i++)
+        names[i] = g_graphs[i]->name;
+    for (size_t i = 1; i < g_ngraphs; i++)
+        for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+            char *t = names[j];
+            names[j] = names[j - 1];
+            names[j - 1] = t;
+        }
+    resp_ok(r, 200);
+    sb_puts(&r->body, "{\"graphs\":[");
+    for (size_t i = 0; i < g_ngraphs; i++) {
+        if (i)
+            sb_putc(&r->body, ',');
+        sb_json_str(&r->body, names[i], strlen(names[i]));
+    }
+    sb_puts(&r->body, "]}");
+    free(names);
+}
+
+static bool check_auth(resp *r, struct MHD_Connection *c, const char *method)
+{
+    if (!g_auth_user)
+        return true;
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    if (!h) {
+        resp_err(r, 401, "jakarta.ws.rs.NotAuthorizedException", "HTTP 401 Unauthorized");
+        r->www_auth = "Authentication credentials are required";
+        return false;
+    }
+    if (!strncasecmp(h, "Bearer ", 7)) {
+        resp_err(r, 401, "jakarta.ws.rs.NotAuthorizedException", "HTTP 401 Unauthorized");
+        r->www_auth = "Authentication failed";
+        return false;
+    }
+    if (strncasecmp(h, "Basic ", 6)) {
+        resp_err(r, 400, "jakarta.ws.rs.BadRequestException", "Only HTTP Basic or Bearer authentication is supported");
+        return false;
+    }
+    const char *b = h + 6;
+    while (*b == ' ')
+        b++;
+    sb_t dec = {0};
+    bool ok = b64_decode(&dec, b, strlen(b));
+    char *colon = ok && dec.p ? memchr(dec.p, ':', dec.len) : NULL;
+    if (!ok || !colon || colon == dec.p || colon + 1 == dec.p + dec.len || memchr(colon + 1, ':', (size_t)(dec.p + dec.len - colon - 1))) {
+        sb_free(&dec);
+        resp_err(r, 400, "jakarta.ws.rs.BadRequestException", "Invalid syntax for username and password");
+        return false;
+    }
+    *colon = 0;
+    const char *u = dec.p, *p = colon + 1;
+    int who = 0;
+    if (!strcmp(u, g_auth_user) && !strcmp(p, g_auth_pass))
+        who = 1;
+    else if (g_reader_user && !strcmp(u, g_reader_user) && !strcmp(p, g_reader_pass))
+        who = 2;
+    sb_free(&dec);
+    if (!who) {
+        resp_err(r, 401, "jakarta.ws.rs.NotAuthorizedException", "HTTP 401 Unauthorized");
+        r->www_auth = "Authentication failed";
+        return false;
+    }
+    if (who == 2 && strcmp(method, "GET") && strcmp(method, "HEAD")) {
+        resp_err(r, 403, "jakarta.ws.rs.ForbiddenException", "User not authorized.");
+        return false;
+    }
+    return true;
+}
+
+static void dispatch(resp *r, struct MHD_Connection *c, const char *url, const char *method, sb_t *body, const qlist *q)
+{
+    /* split raw path, decode each segment */
+    char *segs[64];
+    int n = 0;
+    const char *p = url;
+    while (*p && n < 64) {
+        while (*p == '/')
+            p++;
+        if (!*p)
+            break;
+        const char *e = strchr(p, '/');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        sb_t s = {0};
+        url_decode(&s, p, len, false);
+        segs[n++] = sb_steal(&s);
+        p += len;
+    }
+    if (n == 1 && !strcmp(segs[0], "versions")) {
+        if (strcmp(method, "GET"))
+            not_allowed(r);
+        else {
+            resp_ok(r, 200);
+            sb_printf(&r->body, "{\"versions\":{\"version\":\"v1\",\"core\":\"%s\",\"gremlin\":\"3.5.1\",\"api\":\"0.71.0.0\"}}",
+                      g_cfg.persona == 17 ? "1.7.0" : "1.3.0");
+        }
+        goto out;
+    }
+    if (!check_auth(r, c, method))
+        goto out;
+    char **gs = segs;
+    int gn = n;
+    if (n >= 1 && !strcmp(segs[0], "graphspaces")) {
+        if (g_cfg.persona != 17) {
+            no_route(r);
+            goto out;
+        }
+        if (n == 1) {
+            if (!strcmp(method, "GET")) {
+                resp_ok(r, 200);
+                sb_puts(&r->body, "{\"graphSpaces\":[\"DEFAULT\"]}");
+            } else
+                not_allowed(r);
+            goto out;
+        }
+        if (n == 2 || strcmp(segs[2], "graphs")) {
+            if (n == 2 && !strcmp(method, "GET") && !strcmp(segs[1], "DEFAULT")) {
+                resp_ok(r, 200);
+                sb_puts(&r->body, "{\"name\":\"DEFAULT\",\"nickname\":\"DEFAULT\",\"description\":\"\"}");
+            } else if (n == 2 && !strcmp(method, "GET")) {
+                resp_err(r, 400, C_HUGE, "Graphspace not exist!");
+            } else
+                no_route(r);
+            goto out;
+        }
+        if (strcmp(segs[1], "DEFAULT")) {
+            resp_err(r, 400, C_HUGE, "Graphspace not exist!");
+            goto out;
+        }
+        gs = segs + 2;
+        gn = n - 2;
+    }
+    if (gn >= 1 && !strcmp(gs[0], "graphs")) {
+        if (gn == 1) {
+            if (!strcmp(method, "GET"))
+                list_graphs(r);
+            else
+                not_allowed(r);
+            goto out;
+        }
+        graph *g = find_graph(gs[1]);
+        if (!g) {
+            resp_errf(r, 404, C_NFE, "Graph '%s' does not exist", gs[1]);
+            goto out;
+        }
+        route_graph(r, g, method, c, body, gs + 2, gn - 2, q);
+        goto out;
+    }
+    no_route(r);
+out:
+    for (int i = 0; i < n; i++)
+        free(segs[i]);
+}
+
+/* ---------------- MHD glue ---------------- */
+typedef struct {
+    char *data;
+    size_t len, cut;
+} cutctx;
+static ssize_t cut_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    cutctx *c = cls;
+    if (pos >= c->cut)
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    size_t n = c->cut - (size_t)pos;
+    if (n > max)
+        n = max;
+    memcpy(buf, c->data + pos, n);
+    return (ssize_t)n;
+}
+static void cut_free(void *cls)
+{
+    cutctx *c = cls;
+    free(c->data);
+    free(c);
+}
+static double fail_rand(void)
+{
+    pthread_mutex_lock(&g_fail_lock);
+    g_fail_rng ^= g_fail_rng << 13;
+    g_fail_rng ^= g_fail_rng >> 7;
+    g_fail_rng ^= g_fail_rng << 17;
+    uint64_t v = g_fail_rng;
+    pthread_mutex_unlock(&g_fail_lock);
+    return (double)(v >> 11) / 9007199254740992.0;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
+{
+    (void)cls;
+    (void)version;
+    reqctx *ctx = *con_cls;
+    if (!ctx) {
+        ctx = calloc(1, sizeof *ctx);
+        *con_cls = ctx;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        sb_putn(&ctx->body, upload_data, *upload_size);
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (g_latency_ms > 0)
+        usleep((useconds_t)g_latency_ms * 1000);
+    qlist q = {0};
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &q);
+    if (!strcmp(method, "HEAD"))
+        method = "GET"; /* Jersey answers HEAD like GET; MHD drops the body */
+    resp r = {0};
+    int fail = 0;
+    if (g_fail_rate > 0 && strcmp(url, "/versions")) {
+        double x = fail_rand();
+        if (x < g_fail_rate)
+            fail = 1 + (int)(fail_rand() * 3);
+    }
+    if (fail == 1)
+        resp_err(&r, 500, C_ISE, "Injected failure (hgserver --fail-rate)");
+    else if (fail == 2)
+        resp_err(&r, 503, "jakarta.ws.rs.ServiceUnavailableException",
+                 "The server is too busy to process the request, you can config restserver.max_worker_threads or restserver.min_free_memory to adjust it or try again later");
+    else
+        dispatch(&r, c, url, method, &ctx->body, &q);
+    qfree(&q);
+    struct MHD_Response *mr;
+    if (r.st) {
+        if (fail == 3)
+            r.st->cut_at = r.st->n / 2;
+        sb_free(&r.body);
+        mr = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 65536, stream_reader, r.st, stream_free);
+    } else if (fail == 3 && r.body.len >= 2) {
+        cutctx *cc = malloc(sizeof *cc);
+        cc->len = r.body.len;
+        cc->cut = r.body.len / 2;
+        cc->data = sb_steal(&r.body);
+        mr = MHD_create_response_from_callback(cc->len, 65536, cut_reader, cc, cut_free);
+    } else {
+        size_t len = r.body.len;
+        char *data = sb_steal(&r.body);
+        if (r.status == 204) {
+            free(data);
+            mr = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        } else
+            mr = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    }
+    if (r.status != 204)
+        MHD_add_response_header(mr, "Content-Type", r.ctype ? r.ctype : CT_JSON);
+    if (r.gzip)
+        MHD_add_response_header(mr, "Content-Encoding", "gzip");
+    if (r.www_auth)
+        MHD_add_response_header(mr, "WWW-Authenticate", r.www_auth);
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned)r.status, mr);
+    MHD_destroy_response(mr);
+    return ret;
+}
+static void on_complete(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)c;
+    (void)toe;
+    reqctx *ctx = *con_cls;
+    if (ctx) {
+        sb_free(&ctx->body);
+        free(ctx);
+        *con_cls = NULL;
+    }
+}
+static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    return strlen(s);
+}
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: hgserver --listen HOST:PORT [--graph NAME]... [--load NAME=DIR]... [--generate NAME=V,E[,SEED]]...\n"
+            "                [--auth USER:PASSWORD] [--reader USER:PASSWORD] [--persona 1.3|1.7] [--backend memory|rocksdb]\n"
+            "                [--latency-ms N] [--fail-rate P[,SEED]] [--batch-max N] [--threads N] [--self-test]\n");
+}
+static bool split_cred(const char *arg, char **u, char **p)
+{
+    const char *c = strchr(arg, ':');
+    if (!c)
+        return false;
+    *u = strndup(arg, (size_t)(c - arg));
+    *p = strdup(c + 1);
+    return true;
+}
+static graph *add_graph(const char *name)
+{
+    if (find_graph(name)) {
+        fprintf(stderr, "hgserver: duplicate graph '%s'\n", name);
+        exit(2);
+    }
+    graph *g = graph_new(name);
+    g_graphs = realloc(g_graphs, (g_ngraphs + 1) * sizeof *g_graphs);
+    g_graphs[g_ngraphs++] = g;
+    return g;
+}
+
+int main(int argc, char **argv)
+{
+    const char *listen = "127.0.0.1:8080";
+    int threads = 4;
+    bool dumped = false;
+    /* first pass: options that change how graphs are built */
+    for (int i = 1; i + 1 < argc; i++) {
+        if (!strcmp(argv[i], "--persona"))
+            g_cfg.persona = !strcmp(argv[i + 1], "1.3") ? 13 : 17;
+        else if (!strcmp(argv[i], "--backend"))
+            g_cfg.rocksdb = !strcmp(argv[i + 1], "rocksdb");
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--self-test"))
+            return selftest();
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage();
+            return 0;
+        }
+        if (!v) {
+            usage();
+            return 2;
+        }
+        i++;
+        if (!strcmp(a, "--listen"))
+            listen = v;
+        else if (!strcmp(a, "--graph"))
+            add_graph(v);
+        else if (!strcmp(a, "--load") || !strcmp(a, "--generate")) {
+            const char *eq = strchr(v, '=');
+            if (!eq) {
+                usage();
+                return 2;
+            }
+            char *name = strndup(v, (size_t)(eq - v));
+            graph *g = add_graph(name);
+            free(name);
+            char err[512] = "";
+            int rc;
+            if (a[2] == 'l') {
+                rc = load_graph(g, eq + 1, err, sizeof err);
+            } else {
+                long nv = 0, ne = 0;
+                unsigned long long seed = 1;
+                if (sscanf(eq + 1, "%ld,%ld,%llu", &nv, &ne, &seed) < 2 || nv < 0 || ne < 0) {
+                    usage();
+                    return 2;
+                }
+                rc = generate_graph(g, nv, ne, seed, err, sizeof err);
+            }
+            if (rc) {
+                fprintf(stderr, "hgserver: %s %s: %s\n", a, v, err);
+                return 1;
+            }
+        } else if (!strcmp(a, "--auth")) {
+            if (!split_cred(v, &g_auth_user, &g_auth_pass)) {
+                usage();
+                return 2;
+            }
+        } else if (!strcmp(a, "--reader")) {
+            if (!split_cred(v, &g_reader_user, &g_reader_pass)) {
+                usage();
+                return 2;
+            }
+        } else if (!strcmp(a, "--persona")) {
+            if (!strcmp(v, "1.3"))
+                g_cfg.persona = 13;
+            else if (!strcmp(v, "1.7"))
+                g_cfg.persona = 17;
+            else {
+                usage();
+                return 2;
+            }
+        } else if (!strcmp(a, "--backend")) {
+            if (!strcmp(v, "rocksdb"))
+                g_cfg.rocksdb = true;
+            else if (!strcmp(v, "memory"))
+                g_cfg.rocksdb = false;
+            else {
+                usage();
+                return 2;
+            }
+        } else if (!strcmp(a, "--latency-ms"))
+            g_latency_ms = atol(v);
+        else if (!strcmp(a, "--fail-rate")) {
+            unsigned long long seed = 0;
+            if (sscanf(v, "%lf,%llu", &g_fail_rate, &seed) == 2 && seed)
+                g_fail_rng = seed * 2654435761ULL + 1;
+        } else if (!strcmp(a, "--dump")) {
+            /* --dump NAME=DIR: write graph NAME in the backup layout and exit (must follow its definition) */
+            const char *eq = strchr(v, '=');
+            char *name = eq ? strndup(v, (size_t)(eq - v)) : NULL;
+            graph *g = name ? find_graph(name) : NULL;
+            free(name);
+            char err[512] = "";
+            if (!g || dump_graph(g, eq + 1, err, sizeof err)) {
+                fprintf(stderr, "hgserver: --dump %s: %s\n", v, g ? err : "no such graph");
+                return 1;
+            }
+            dumped = true;
+        } else if (!strcmp(a, "--batch-max"))
+            g_cfg.batch_max = atoi(v);
+        else if (!strcmp(a, "--threads"))
+            threads = atoi(v);
+        else {
+            usage();
+            return 2;
+        }
+    }
+    if (dumped) {
+        for (size_t i = 0; i < g_ngraphs; i++)
+            graph_free(g_graphs[i]);
+        free(g_graphs);
+        free(g_auth_user);
+        free(g_auth_pass);
+        free(g_reader_user);
+        free(g_reader_pass);
+        return 0;
+    }
+    const char *colon = strrchr(listen, ':');
+    if (!colon) {
+        usage();
+        return 2;
+    }
+    char host[128];
+    snprintf(host, sizeof host, "%.*s", (int)(colon - listen), listen);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)atoi(colon + 1));
+    if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
+        fprintf(stderr, "hgserver: bad listen address '%s'\n", listen);
+        return 2;
+    }
+    sigset_t set;
+    signal(SIGINT, SIG_DFL); /* background shells start us with SIGINT ignored */
+    signal(SIGTERM, SIG_DFL);
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    if (threads < 1)
+        threads = 1;
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, 0, NULL, NULL, on_request, NULL,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+        MHD_OPTION_NOTIFY_COMPLETED, on_complete, NULL, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "hgserver: cannot listen on %s\n", listen);
+        return 1;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    printf("listening on http://%s:%u\n", host, info ? (unsigned)info->port : 0);
+    fflush(stdout);
+    int sig;
+    sigwait(&set, &sig);
+    MHD_stop_daemon(d);
+    for (size_t i = 0; i < g_ngraphs; i++)
+        graph_free(g_graphs[i]);
+    free(g_graphs);
+    free(g_auth_user);
+    free(g_auth_pass);
+    free(g_reader_user);
+    free(g_reader_pass);
+    return 0;
+}
