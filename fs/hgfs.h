@@ -168,6 +168,7 @@ typedef struct hgfs {
 	struct timespec graph_names_at;
 	uid_t uid;
 	gid_t gid;
+	time_t started; /* directories' mtime: stable, so tar sees no change */
 } hgfs;
 
 /* logging: stderr in the foreground, syslog otherwise */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hgfs.h"
@@ -236,6 +237,7 @@ int main(int argc, char *argv[])
 	}
 	if (validate(&fs.cfg) < 0)
 		goto out;
+	fs.started = time(NULL);
 	fs.uid = getuid();
 	fs.gid = getgid();
 	hgfs_log_init(fs.cfg.foreground);

@@ -389,7 +389,7 @@ static int hgfs_getattr(const char *path, struct stat *st, struct fuse_file_info
 	switch (p.type) {
 	case HGFS_N_ROOT:
 	case HGFS_N_GRAPHS:
-		fill_dir(fs, st, now.tv_sec);
+		fill_dir(fs, st, fs->started);
 		return 0;
 	case HGFS_N_NONE:
 	case HGFS_N_RESTORE_CHILD:
@@ -404,7 +404,7 @@ static int hgfs_getattr(const char *path, struct stat *st, struct fuse_file_info
 	switch (p.type) {
 	case HGFS_N_GRAPH:
 	case HGFS_N_RESTORE:
-		fill_dir(fs, st, now.tv_sec);
+		fill_dir(fs, st, fs->started);
 		return 0;
 	case HGFS_N_SNAPFILE: {
 		hgfs_snapshot *s;

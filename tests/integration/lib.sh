@@ -159,8 +159,37 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# teardown: unmounts what is still mounted and stops the servers, waiting
+# for every process to exit (sanitizers report at exit).
+teardown() {
+	local m p
+	for m in "${MOUNTS[@]}"; do
+		grep -qs " $m fuse" /proc/mounts && { fusermount3 -u "$m" 2>/dev/null || fusermount3 -uz "$m" 2>/dev/null; }
+	done
+	for p in "${DAEMON_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	for p in "${SERVER_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	return 0
+}
+
+# no_sanitizer_reports: fails when a daemon or server log holds an
+# AddressSanitizer, LeakSanitizer or UndefinedBehaviorSanitizer report.
+no_sanitizer_reports() {
+	local f bad=0
+	for f in "$T"/*.log "$T"/*.err; do
+		[ -f "$f" ] || continue
+		if grep -qE "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$f"; then
+			echo "sanitizer report in $(basename "$f"):"
+			head -n 40 "$f"
+			bad=1
+		fi
+	done
+	return $bad
+}
+
 # finish: prints the summary line and exits with the result.
 finish() {
+	teardown
+	check "no sanitizer report from the daemons and servers" no_sanitizer_reports
 	echo "1..$NUM"
 	echo "$PASS passed, $FAIL failed"
 	[ "$FAIL" -eq 0 ] && [ "$NUM" -gt 0 ]
