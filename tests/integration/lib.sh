@@ -148,13 +148,7 @@ unmount_fs() {
 }
 
 cleanup() {
-	local m p
-	for m in "${MOUNTS[@]}"; do
-		grep -qs " $m fuse" /proc/mounts && { fusermount3 -u "$m" 2>/dev/null || fusermount3 -uz "$m" 2>/dev/null; }
-	done
-	for p in "${DAEMON_PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${SERVER_PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
+	teardown
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -166,7 +160,11 @@ teardown() {
 	for m in "${MOUNTS[@]}"; do
 		grep -qs " $m fuse" /proc/mounts && { fusermount3 -u "$m" 2>/dev/null || fusermount3 -uz "$m" 2>/dev/null; }
 	done
-	for p in "${DAEMON_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	for p in "${DAEMON_PIDS[@]}"; do
+		for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
+		kill -9 "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
 	for p in "${SERVER_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 	return 0
 }

@@ -347,7 +347,9 @@ expect_err "default batch max 500" 400 java.lang.IllegalArgumentException "Too m
 # ---------------------------------------------------------------- load/dump round trip
 mkdir -p "$T/dump"
 if "$HGSERVER" --load modern="$SRCDIR/examples/modern" --dump modern="$T/dump" 2>"$T/dump.err" &&
-	diff -r "$SRCDIR/examples/modern" "$T/dump" >/dev/null; then
+	cmp -s "$SRCDIR/examples/modern/schema.json" "$T/dump/schema.json" &&
+	cmp -s "$SRCDIR/examples/modern/vertices.jsonl" "$T/dump/vertices.jsonl" &&
+	cmp -s "$SRCDIR/examples/modern/edges.jsonl" "$T/dump/edges.jsonl"; then
 	ok "examples/modern: load then dump gives identical bytes"
 else
 	not_ok "examples/modern round trip" "$(cat "$T/dump.err")"

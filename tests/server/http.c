@@ -332,6 +332,19 @@ static void page_token(sb_t *s, const char *tag, size_t pos)
     b64_encode(s, (unsigned char *)raw.p, raw.len);
     sb_free(&raw);
 }
+
+/* The ",\"page\":..." member closing a paged list: a token for position
+ * pos when there is more, null at the end. */
+static void page_member(sb_t *tail, const char *what, bool more, size_t pos)
+{
+    if (more) {
+        sb_puts(tail, ",\"page\":\"");
+        page_token(tail, what, pos);
+        sb_puts(tail, "\"");
+    } else {
+        sb_puts(tail, ",\"page\":null");
+    }
+}
 static bool page_parse(const char *tok, const char *tag, size_t *pos)
 {
     sb_t t = {0}, raw = {0};
@@ -814,13 +827,7 @@ static void h_list(resp *r, graph *g, bool edges, const qlist *q)
         bool more = false;
         for (size_t j = i; j < t->nsorted && !more; j++)
             more = labid < 0 || t->sorted[j]->label == labid;
-        if (more && !vpart.len) {
-            sb_puts(&st->tail, ",\"page\":\"");
-            page_token(&st->tail, what, i);
-            sb_puts(&st->tail, "\"");
-        } else {
-            sb_puts(&st->tail, ",\"page\":null");
-        }
+        page_member(&st->tail, what, more && !vpart.len, i);
     }
     sb_putc(&st->tail, '}');
     pthread_rwlock_unlock(&g->lock);
@@ -1044,13 +1051,7 @@ static void h_scan(resp *r, graph *g, bool edges, const qlist *q)
     stream_add(st, t->sorted + from, to - from);
     sb_putc(&st->tail, ']');
     if (page) {
-        if (paged && to < hi) {
-            sb_puts(&st->tail, ",\"page\":\"");
-            page_token(&st->tail, what, to);
-            sb_puts(&st->tail, "\"");
-        } else {
-            sb_puts(&st->tail, ",\"page\":null");
-        }
+        page_member(&st->tail, what, paged && to < hi, to);
     }
     sb_putc(&st->tail, '}');
     pthread_rwlock_unlock(&g->lock);
