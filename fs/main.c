@@ -1,7 +1,8 @@
 /* main.c - hugegraphfs: mount a HugeGraph server as a filesystem. */
-#define FUSE_USE_VERSION 31
+#define FUSE_USE_VERSION 312
 
 #include <errno.h>
+#include <limits.h>
 #include <fuse.h>
 #include <fuse_lowlevel.h>
 #include <signal.h>
@@ -205,6 +206,58 @@ static void config_free(hgfs_config *cfg)
 	free(cfg->spool_dir);
 }
 
+/* Mounts and serves until unmounted or signalled (what fuse_main does,
+ * with the loop configured explicitly). */
+static int run(struct fuse_args *args, hgfs *fs)
+{
+	struct fuse_cmdline_opts opts;
+	struct fuse_loop_config *loop = NULL;
+	struct fuse_session *se;
+	struct fuse *f = NULL;
+	int rc = 1;
+
+	memset(&opts, 0, sizeof(opts));
+	if (fuse_parse_cmdline(args, &opts) != 0)
+		return 1;
+	if (opts.mountpoint == NULL) {
+		fprintf(stderr, "hugegraphfs: missing MOUNTPOINT (try --help)\n");
+		goto out;
+	}
+	f = fuse_new(args, &hgfs_ops, sizeof(hgfs_ops), fs);
+	if (f == NULL)
+		goto out;
+	if (fuse_mount(f, opts.mountpoint) != 0)
+		goto out_destroy;
+	if (fuse_daemonize(opts.foreground) != 0)
+		goto out_unmount;
+	hgfs_log_init(opts.foreground);
+	se = fuse_get_session(f);
+	if (fuse_set_signal_handlers(se) != 0)
+		goto out_unmount;
+	if (opts.singlethread) {
+		rc = fuse_loop(f) != 0;
+	} else {
+		loop = fuse_loop_cfg_create();
+		if (loop == NULL)
+			goto out_signals;
+		fuse_loop_cfg_set_clone_fd(loop, opts.clone_fd);
+		fuse_loop_cfg_set_max_threads(loop, opts.max_threads);
+		if (opts.max_idle_threads != UINT_MAX)
+			fuse_loop_cfg_set_idle_threads(loop, opts.max_idle_threads);
+		rc = fuse_loop_mt(f, loop) != 0;
+		fuse_loop_cfg_destroy(loop);
+	}
+out_signals:
+	fuse_remove_signal_handlers(se);
+out_unmount:
+	fuse_unmount(f);
+out_destroy:
+	fuse_destroy(f);
+out:
+	free(opts.mountpoint);
+	return rc;
+}
+
 int main(int argc, char *argv[])
 {
 	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
@@ -240,8 +293,7 @@ int main(int argc, char *argv[])
 	fs.started = time(NULL);
 	fs.uid = getuid();
 	fs.gid = getgid();
-	hgfs_log_init(fs.cfg.foreground);
-	rc = fuse_main(args.argc, args.argv, &hgfs_ops, &fs);
+	rc = run(&args, &fs);
 out:
 	fuse_opt_free_args(&args);
 	config_free(&fs.cfg);

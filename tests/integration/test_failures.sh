@@ -45,6 +45,20 @@ check_fails "a later read fails too (no partial file)" cat "$M/graphs/g/vertices
 check "unmount is clean" unmount_fs "$M"
 check "no spool file is left behind" bash -c "[ -z \"\$(find '$T' -maxdepth 1 -name 'hugegraphfs-spool*')\" ]"
 
+# SIGTERM to the daemon: it unmounts and exits, leaving nothing behind
+start_server SERVER --load "g=$SRCDIR/examples/modern" || exit 1
+mount_fs "$SERVER" "$M" -o spool_dir="$T" || exit 1
+exec 4<"$M/graphs/g/edges.jsonl"
+check "a snapshot file is open" test -s "$M/graphs/g/edges.jsonl"
+kill -TERM "$LAST_DAEMON_PID"
+for _ in $(seq 1 100); do kill -0 "$LAST_DAEMON_PID" 2>/dev/null || break; sleep 0.05; done
+check "SIGTERM: the daemon exits" bash -c "! kill -0 $LAST_DAEMON_PID 2>/dev/null"
+exec 4<&-
+fusermount3 -u "$M" 2>/dev/null
+check "SIGTERM: nothing stays mounted" bash -c "! grep -qs ' $M fuse' /proc/mounts"
+check "SIGTERM: no spool file is left behind" bash -c "[ -z \"\$(find '$T' -maxdepth 1 -name 'hugegraphfs-spool*')\" ]"
+stop_server "$LAST_SERVER_PID"
+
 # a flaky server: every attempt either fails or yields the complete content
 start_server SERVER --fail-rate 0.1,11 --generate "g=5000,10000,5" || exit 1
 start_server CLEAN --generate "g=5000,10000,5" || exit 1
