@@ -169,6 +169,11 @@ typedef struct hgfs {
 	uid_t uid;
 	gid_t gid;
 	time_t started; /* directories' mtime: stable, so tar sees no change */
+	/* the janitor drops expired snapshots, freeing their spool space */
+	pthread_t janitor;
+	bool janitor_running;
+	bool stopping;
+	pthread_cond_t janitor_cond;
 } hgfs;
 
 /* logging: stderr in the foreground, syslog otherwise */

@@ -961,6 +961,48 @@ static int hgfs_statfs(const char *path, struct statvfs *st)
 	return 0;
 }
 
+/* Drops every snapshot that has expired, so that its spool files go away
+ * without waiting for the next access. */
+static void drop_expired(hgfs *fs)
+{
+	struct timespec now = now_mono();
+
+	pthread_mutex_lock(&fs->lock);
+	for (hgfs_graph *g = fs->graphs; g != NULL; g = g->next) {
+		hgfs_snapshot *dead = NULL;
+
+		pthread_mutex_lock(&g->lock);
+		if (g->current != NULL && !g->building && hgfs_snapshot_expired(g->current, &now, fs->cfg.snapshot_ttl)) {
+			snap_unref_locked(g->current, &dead);
+			g->current = NULL;
+		}
+		pthread_mutex_unlock(&g->lock);
+		hgfs_snapshot_close(dead);
+	}
+	pthread_mutex_unlock(&fs->lock);
+}
+
+static void *janitor_main(void *arg)
+{
+	hgfs *fs = arg;
+
+	pthread_mutex_lock(&fs->lock);
+	while (!fs->stopping) {
+		struct timespec until;
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		pthread_cond_timedwait(&fs->janitor_cond, &fs->lock, &until);
+		if (fs->stopping)
+			break;
+		pthread_mutex_unlock(&fs->lock);
+		drop_expired(fs);
+		pthread_mutex_lock(&fs->lock);
+	}
+	pthread_mutex_unlock(&fs->lock);
+	return NULL;
+}
+
 static void *hgfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 {
 	hgfs *fs = fuse_get_context()->private_data;
@@ -987,6 +1029,8 @@ static void *hgfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 		char buf[1400];
 		hgfs_log(LOG_ERR, "cannot connect to %s: %s", fs->cfg.url, hg_error_format(&err, buf, sizeof(buf)));
 	}
+	pthread_cond_init(&fs->janitor_cond, NULL);
+	fs->janitor_running = pthread_create(&fs->janitor, NULL, janitor_main, fs) == 0;
 	return fs;
 }
 
@@ -994,6 +1038,16 @@ static void hgfs_destroy(void *data)
 {
 	hgfs *fs = data;
 	hgfs_graph *g, *next;
+
+	if (fs->janitor_running) {
+		pthread_mutex_lock(&fs->lock);
+		fs->stopping = true;
+		pthread_cond_signal(&fs->janitor_cond);
+		pthread_mutex_unlock(&fs->lock);
+		pthread_join(fs->janitor, NULL);
+		fs->janitor_running = false;
+	}
+	pthread_cond_destroy(&fs->janitor_cond);
 
 	for (g = fs->graphs; g != NULL; g = next) {
 		next = g->next;

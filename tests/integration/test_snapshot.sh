@@ -58,6 +58,12 @@ cat "$G/vertices.jsonl" >/dev/null & p3=$!
 wait $p1 $p2 $p3
 n1=$(grep -c "snapshot of graph 'g'" "$M.log")
 check_eq "three concurrent readers caused one export" 1 "$((n1 - n0))"
+
+# an unused snapshot's spool files go away after the ttl, not only at unmount
+spool_fds() { find /proc/"$LAST_DAEMON_PID"/fd -lname "$T/#*" 2>/dev/null | wc -l; }
+check "a snapshot holds spool files" test "$(spool_fds)" -gt 0
+sleep 3
+check_eq "an expired snapshot's spool files are released" 0 "$(spool_fds)"
 check "unmount" unmount_fs "$M"
 
 # a slow export of one graph does not stall another graph
