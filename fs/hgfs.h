@@ -161,7 +161,8 @@ typedef struct hgfs_graph {
 
 typedef struct hgfs {
 	hgfs_config cfg;
-	hg_client *client;
+	hg_client *client;          /* set once (atomically), see client_ready() */
+	pthread_mutex_t client_lock;
 	pthread_mutex_t lock; /* graph table and graph-list cache */
 	hgfs_graph *graphs;
 	char **graph_names;   /* last GET of the list */

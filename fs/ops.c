@@ -45,6 +45,46 @@ static int client_errno(const char *what, const char *graph, int rc, const hg_er
 
 /* ---- graphs --------------------------------------------------------------- */
 
+/* The client is opened in init (after daemonizing: curl does not survive
+ * fork); if the server could not be reached then, every operation tries
+ * again here, at most once a second. */
+static int client_ready(hgfs *fs)
+{
+	static struct timespec last_try;
+	hg_options opt = {0};
+	hg_client *c = NULL;
+	hg_error err;
+	int rc = 0;
+
+	if (__atomic_load_n(&fs->client, __ATOMIC_ACQUIRE) != NULL)
+		return 0;
+	pthread_mutex_lock(&fs->client_lock);
+	if (fs->client != NULL)
+		goto out;
+	if (last_try.tv_sec != 0 && elapsed(&last_try) < 1.0) {
+		rc = -EIO;
+		goto out;
+	}
+	last_try = now_mono();
+	opt.url = fs->cfg.url;
+	opt.user = fs->cfg.user;
+	opt.password = fs->cfg.password;
+	opt.graphspace = fs->cfg.graphspace;
+	opt.timeout_ms = fs->cfg.timeout * 1000;
+	hg_error_clear(&err);
+	rc = hg_client_open(&c, &opt, &err);
+	if (rc < 0) {
+		char buf[1400];
+		hgfs_log(LOG_ERR, "cannot connect to %s: %s", fs->cfg.url, hg_error_format(&err, buf, sizeof(buf)));
+		rc = -hg_code_errno(rc);
+		goto out;
+	}
+	__atomic_store_n(&fs->client, c, __ATOMIC_RELEASE);
+out:
+	pthread_mutex_unlock(&fs->client_lock);
+	return rc;
+}
+
 /* The server's graph list, reused for GRAPH_LIST_TTL seconds.  Returns a
  * copy the caller frees with hg_strv_free. */
 static int graph_names(hgfs *fs, char ***out)
@@ -53,8 +93,9 @@ static int graph_names(hgfs *fs, char ***out)
 	hg_error err;
 	int rc, n = 0;
 
-	if (fs->client == NULL)
-		return -EIO; /* the connection failed at mount time: see the log */
+	rc = client_ready(fs);
+	if (rc < 0)
+		return rc;
 	pthread_mutex_lock(&fs->lock);
 	if (fs->graph_names != NULL && elapsed(&fs->graph_names_at) < GRAPH_LIST_TTL)
 		names = fs->graph_names;
@@ -1006,9 +1047,6 @@ static void *janitor_main(void *arg)
 static void *hgfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 {
 	hgfs *fs = fuse_get_context()->private_data;
-	hg_options opt = {0};
-	hg_error err;
-	int rc;
 
 	(void)conn;
 	/* sizes and mtimes change with every snapshot: never cache them */
@@ -1018,17 +1056,8 @@ static void *hgfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	cfg->use_ino = 0;
 	cfg->nullpath_ok = 0;
 
-	opt.url = fs->cfg.url;
-	opt.user = fs->cfg.user;
-	opt.password = fs->cfg.password;
-	opt.graphspace = fs->cfg.graphspace;
-	opt.timeout_ms = fs->cfg.timeout * 1000;
-	hg_error_clear(&err);
-	rc = hg_client_open(&fs->client, &opt, &err);
-	if (rc < 0) {
-		char buf[1400];
-		hgfs_log(LOG_ERR, "cannot connect to %s: %s", fs->cfg.url, hg_error_format(&err, buf, sizeof(buf)));
-	}
+	pthread_mutex_init(&fs->client_lock, NULL);
+	client_ready(fs);
 	pthread_cond_init(&fs->janitor_cond, NULL);
 	fs->janitor_running = pthread_create(&fs->janitor, NULL, janitor_main, fs) == 0;
 	return fs;
@@ -1067,6 +1096,7 @@ static void hgfs_destroy(void *data)
 	fs->graph_names = NULL;
 	hg_client_free(fs->client);
 	fs->client = NULL;
+	pthread_mutex_destroy(&fs->client_lock);
 }
 
 const struct fuse_operations hgfs_ops = {

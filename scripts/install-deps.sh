@@ -7,7 +7,7 @@ PACKAGES=(
 	build-essential meson ninja-build pkg-config
 	libfuse3-dev fuse3 libcurl4-openssl-dev libcjson-dev
 	check libmicrohttpd-dev zlib1g-dev
-	curl rsync tar python3
+	curl rsync tar python3 ed vim-tiny
 )
 
 missing=()
