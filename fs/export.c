@@ -404,6 +404,39 @@ static int chunk_append(chunk *c, spool *sp)
 	return sp->err;
 }
 
+static bool decimal(const char *s, long long *out)
+{
+	char *end;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return errno == 0 && *end == '\0' && *out >= 0;
+}
+
+int hgfs_fix_memory_shards(hg_shards *shards)
+{
+	for (size_t i = 1; i < shards->n; i++) {
+		hg_shard *sh = &shards->v[i], *prev = &shards->v[i - 1];
+		long long start, pstart = 0, pend;
+		char buf[32], *end;
+
+		if (sh->end == NULL || sh->end[0] != '\0' || !decimal(sh->start, &start))
+			continue;
+		if ((prev->start[0] != '\0' && !decimal(prev->start, &pstart)) || !decimal(prev->end, &pend) ||
+		    pend <= pstart)
+			continue;
+		snprintf(buf, sizeof(buf), "%lld", start + (pend - pstart));
+		end = strdup(buf);
+		if (end == NULL)
+			return -ENOMEM;
+		free(sh->end);
+		sh->end = end;
+	}
+	return 0;
+}
+
 static int export_elements(export_ctx *x, hg_kind kind, spool *sp)
 {
 	const char *what = kind == HG_KIND_VERTEX ? "vertices" : "edges";
@@ -419,6 +452,11 @@ static int export_elements(export_ctx *x, hg_kind kind, spool *sp)
 		return log_client_error(x->graph, what, rc, &err);
 	if (ps.shards->n == 0)
 		goto out;
+	if (!ps.paged) {
+		rc = hgfs_fix_memory_shards(ps.shards);
+		if (rc < 0)
+			goto out;
+	}
 	ps.chunks = calloc(ps.shards->n, sizeof(*ps.chunks));
 	if (ps.chunks == NULL) {
 		rc = -ENOMEM;

@@ -637,29 +637,6 @@ static int build_user_data(graph *g, const jnode *body, char **out, herr *e)
     return 0;
 }
 
-static bool same_def(graph *g, const schema *a, const schema *b)
-{
-    (void)g;
-    switch (a->type) {
-    case ST_PK:
-        return a->data_type == b->data_type && a->card == b->card && a->aggr == b->aggr && a->write_type == b->write_type;
-    case ST_VL:
-        return idl_set_eq(&a->props, &b->props) && idl_set_eq(&a->pks, &b->pks) &&
-               idl_set_eq(&a->nullables, &b->nullables) && a->eli == b->eli;
-    case ST_EL:
-        return (a->el_type == ELT_PARENT || (a->src == b->src && a->tgt == b->tgt)) && a->freq == b->freq &&
-               a->eli == b->eli && idl_set_eq(&a->props, &b->props) && idl_set_eq(&a->sort_keys, &b->sort_keys) &&
-               idl_set_eq(&a->nullables, &b->nullables);
-    case ST_IL: {
-        bool ra = a->index_type >= IT_RANGE && a->index_type <= IT_RANGE_DOUBLE;
-        bool rb = b->index_type >= IT_RANGE && b->index_type <= IT_RANGE_DOUBLE;
-        return a->base_type == b->base_type && a->base_value == b->base_value &&
-               (a->index_type == b->index_type || (ra && rb)) && idl_set_eq(&a->fields, &b->fields);
-    }
-    }
-    return false;
-}
-
 static bool is_prefix(const idlist *p, const idlist *full)
 {
     if (p->n > full->n)
@@ -681,6 +658,7 @@ int schema_create(graph *g, int type, const jnode *body, sb_t *out, herr *e)
     bool check_exist = true, rebuild = true;
     const char *name = NULL, *ttl_start = NULL, *src = NULL, *tgt = NULL, *parent = NULL, *base_value = NULL;
     int status_dummy = 0, freq = 0, it = -1, bt = -1, ids = 0;
+    const jnode *req_links = NULL;
     int rc = -1;
     if (!body || body->type != J_OBJ) {
         err_set(e, 400, NULL, "Cannot deserialize value of type `%s` from %s", JCLS[type],
@@ -733,11 +711,7 @@ int schema_create(graph *g, int type, const jnode *body, sb_t *out, herr *e)
                         err_set(e, 400, C_IAE, "Each link must be an object with exactly one entry");
                         goto out;
                     }
-                if (links->nkids && s->el_type == ELT_PARENT) {
-                    /* a PARENT's links are derived from its sub labels; the builder requires them empty */
-                    err_set(e, 400, C_IAE, "The links of parent edge label '%s' must be empty", name ? name : "");
-                    goto out;
-                }
+                req_links = links;
                 if (links->nkids == 1 && !src && !tgt) {
                     src = links->kids[0]->kids[0]->key;
                     tgt = links->kids[0]->kids[0]->s;
@@ -755,6 +729,11 @@ int schema_create(graph *g, int type, const jnode *body, sb_t *out, herr *e)
         err_set(e, 400, C_IAE, "The name of %s can't be null", st_readable[type]);
         goto out;
     }
+    if (s->id < 0) {
+        /* Json*.convert2Builder: checked before the mode */
+        err_set(e, 400, C_IAE, "Only positive number can be assign as %s id", st_readable[type]);
+        goto out;
+    }
     if (s->id != 0 && g->mode != MODE_RESTORING) {
         err_set(e, 400, C_IAE, "Only accept %s id when graph in RESTORING mode, but '%s' is in mode '%s'",
                 st_readable[type], graph_display(g, &tmp), mode_name(g->mode));
@@ -763,11 +742,75 @@ int schema_create(graph *g, int type, const jnode *body, sb_t *out, herr *e)
     if (check_name(name, e))
         goto out;
     s->name = strdup(name);
+    /* The builders look the name up first: an existing name with check_exist (the default) is an
+     * ExistedException before any other validation. */
+    schema *old = schema_by_name(g, type, name);
+    if (old && check_exist) {
+        err_set(e, 400, C_EXE, "The %s '%s' has existed", st_readable[type], name);
+        goto out;
+    }
     /* resolve references (needed for the same-definition comparison) */
     if (type == ST_VL || type == ST_EL) {
         if (get_pk_list(g, body, "properties", &s->props, e) || get_pk_list(g, body, "nullable_keys", &s->nullables, e) ||
             get_pk_list(g, body, type == ST_VL ? "primary_keys" : "sort_keys", type == ST_VL ? &s->pks : &s->sort_keys, e))
             goto out;
+    }
+    if (old) {
+        /* check_exist:false -- hasSameProperties of the builders */
+        bool same = false;
+        if (type == ST_PK)
+            same = old->data_type == s->data_type && old->card == s->card && old->aggr == s->aggr &&
+                   old->write_type == s->write_type;
+        else if (type == ST_VL)
+            same = idl_set_eq(&old->props, &s->props) && idl_set_eq(&old->pks, &s->pks) &&
+                   idl_set_eq(&old->nullables, &s->nullables) && old->eli == s->eli;
+        else if (type == ST_EL) {
+            /* every existing link (a PARENT's are its SUB labels' links) must be among the sent ones:
+             * source_label + target_label, plus the "links" entries */
+            same = true;
+            for (size_t i = 0; same && i < g->nsc[ST_EL]; i++) {
+                schema *x = g->sc[ST_EL][i];
+                if (old->el_type == ELT_PARENT ? !(x->el_type == ELT_SUB && x->parent == old->id) : x != old)
+                    continue;
+                const char *xs = schema_name_of(g, ST_VL, x->src), *xt = schema_name_of(g, ST_VL, x->tgt);
+                bool found = src && tgt && !strcmp(src, xs) && !strcmp(tgt, xt);
+                for (size_t j = 0; !found && req_links && j < req_links->nkids; j++) {
+                    const jnode *l = req_links->kids[j]->kids[0];
+                    found = !strcmp(l->key, xs) && !strcmp(l->s, xt);
+                }
+                same = found;
+            }
+            same = same && (freq == 0 ? old->freq == 1 : old->freq == freq) && old->eli == s->eli &&
+                   idl_set_eq(&old->props, &s->props) && idl_set_eq(&old->sort_keys, &s->sort_keys) &&
+                   idl_set_eq(&old->nullables, &s->nullables);
+        } else {
+            schema *base = base_value ? schema_by_name(g, bt ? ST_EL : ST_VL, base_value) : NULL;
+            if (!base) {
+                err_set(e, 404, C_NFE, "%s with name '%s' does not exist", bt ? "edge label" : "vertex label",
+                        base_value ? base_value : "");
+                goto out;
+            }
+            if (get_pk_list(g, body, "fields", &s->fields, e))
+                goto out;
+            bool old_range = old->index_type >= IT_RANGE_INT && old->index_type <= IT_RANGE_DOUBLE;
+            /* the sent type: RANGE matches any RANGE_*, anything else must be equal */
+            same = old->base_type == bt && old->base_value == base->id &&
+                   (it == IT_RANGE ? old_range : old->index_type == it) && idl_set_eq(&old->fields, &s->fields);
+        }
+        if (!same) {
+            err_set(e, 400, C_EXE, "The %s '%s' has existed", st_readable[type], name);
+            goto out;
+        }
+        if (type == ST_PK || type == ST_IL) {
+            sb_printf(out, "{\"%s\":", st_single[type]);
+            schema_render(out, g, old, false);
+            sb_puts(out, ",\"task_id\":0}");
+            rc = 202;
+        } else {
+            schema_render(out, g, old, false);
+            rc = 201;
+        }
+        goto out;
     }
     if (type == ST_EL) {
         if (s->el_type != ELT_PARENT) {
@@ -784,6 +827,10 @@ int schema_create(graph *g, int type, const jnode *body, sb_t *out, herr *e)
             s->tgt = b->id;
         } else if (src || tgt) {
             err_set(e, 400, C_IAE, "Not allowed to set source or target label for parent edge label '%s'", name);
+            goto out;
+        } else if (req_links && req_links->nkids) {
+            /* a PARENT's links are derived from its sub labels; the builder requires them empty */
+            err_set(e, 400, C_IAE, "The links of parent edge label '%s' must be empty", name);
             goto out;
         }
         if (s->el_type == ELT_SUB) {
@@ -854,24 +901,6 @@ int schema_create(graph *g, int type, const jnode *body, sb_t *out, herr *e)
             ids = s->pks.n ? IDS_PRIMARY_KEY : IDS_AUTOMATIC;
         s->id_strategy = ids;
     }
-    /* already exists? */
-    schema *old = schema_by_name(g, type, name);
-    if (old) {
-        if (check_exist || !same_def(g, old, s)) {
-            err_set(e, 400, C_EXE, "The %s '%s' has existed", st_readable[type], name);
-            goto out;
-        }
-        if (type == ST_PK || type == ST_IL) {
-            sb_printf(out, "{\"%s\":", st_single[type]);
-            schema_render(out, g, old, false);
-            sb_puts(out, ",\"task_id\":0}");
-            rc = 202;
-        } else {
-            schema_render(out, g, old, false);
-            rc = 201;
-        }
-        goto out;
-    }
     if (g->mode == MODE_RESTORING) {
         if (s->id == 0) {
             err_set(e, 400, C_IAE, "Must provide schema id if in RESTORING mode");
@@ -881,10 +910,6 @@ int schema_create(graph *g, int type, const jnode *body, sb_t *out, herr *e)
             err_set(e, 400, C_EXE, "The %s id '%lld' has existed", st_readable[type], (long long)s->id);
             goto out;
         }
-    }
-    if (s->id < 0) {
-        err_set(e, 400, C_IAE, "Schema id must be > 0, but got %lld", (long long)s->id);
-        goto out;
     }
     /* builder-level validation */
     if (type == ST_PK) {
@@ -960,7 +985,7 @@ int schema_create(graph *g, int type, const jnode *body, sb_t *out, herr *e)
         if (ttl_start) {
             schema *pk = schema_by_name(g, ST_PK, ttl_start);
             if (s->ttl <= 0) {
-                err_set(e, 400, C_IAE, "Only set ttlStartTime when ttl is positive, but got ttl: %lld", (long long)s->ttl);
+                err_set(e, 400, C_IAE, "Only set ttlStartTime when ttl is positive,  but got ttl: %lld", (long long)s->ttl);
                 goto out;
             }
             if (!pk || pk->data_type != DT_DATE || !idl_has(&s->props, pk->id)) {

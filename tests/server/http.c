@@ -333,16 +333,17 @@ static void page_token(sb_t *s, const char *tag, size_t pos)
     sb_free(&raw);
 }
 
-/* The ",\"page\":..." member closing a paged list: a token for position
- * pos when there is more, null at the end. */
+/* The ",\"page\": ..." member closing a paged list: a token for position
+ * pos when there is more, null at the end. JsonSerializer.writeIterator writes it by hand with
+ * String.format(",\"page\": \"%s\"") / ",\"page\": null", so there is a space after the colon. */
 static void page_member(sb_t *tail, const char *what, bool more, size_t pos)
 {
     if (more) {
-        sb_puts(tail, ",\"page\":\"");
+        sb_puts(tail, ",\"page\": \"");
         page_token(tail, what, pos);
         sb_puts(tail, "\"");
     } else {
-        sb_puts(tail, ",\"page\":null");
+        sb_puts(tail, ",\"page\": null");
     }
 }
 static bool page_parse(const char *tok, const char *tag, size_t *pos)
@@ -931,7 +932,39 @@ static void h_shards(resp *r, graph *g, bool edges, const qlist *q)
     w_init(&w, true);
     w_puts(&w, "{\"shards\":[");
     size_t n = t->nsorted;
-    if (n) {
+    if (n && !g_cfg.rocksdb) {
+        /* InMemoryDBTable's splitter (BackendTable.ShardSplitter.getSplits): no data size, so the
+         * size is estimated as 100 bytes per entry; count = ceil(size / split_size),
+         * each = (long)(entries / count); the first start is "", and when the steps do not land
+         * exactly on the entry count the rest becomes an open shard (last, "") -- which the memory
+         * scan reads as end 0, i.e. nothing (see h_scan). */
+        uint64_t count = ((uint64_t)n * 100 + (uint64_t)split - 1) / (uint64_t)split;
+        if (count == 0)
+            count = 1;
+        int64_t each = (int64_t)((uint64_t)n / count), off = 0, maxk = (int64_t)n;
+        sb_t s = {0}, last = {0};
+        sb_grow(&last, 1);
+        last.p[0] = 0;
+        bool first = true;
+        while (off < maxk && each > 0) {
+            off += each;
+            s.len = 0;
+            sb_puts(&s, first ? "{\"start\":\"" : ",{\"start\":\"");
+            sb_puts(&s, last.p);
+            first = false;
+            if (off > maxk) {
+                sb_puts(&s, "\",\"end\":\"\",\"length\":0}");
+                w_put(&w, s.p, s.len);
+                break;
+            }
+            last.len = 0;
+            sb_printf(&last, "%lld", (long long)off);
+            sb_printf(&s, "\",\"end\":\"%s\",\"length\":0}", last.p);
+            w_put(&w, s.p, s.len);
+        }
+        sb_free(&s);
+        sb_free(&last);
+    } else if (n) {
         size_t nsh = (t->total_bytes + (size_t)split - 1) / (size_t)split;
         if (nsh < 1)
             nsh = 1;
@@ -942,7 +975,7 @@ static void h_shards(resp *r, graph *g, bool edges, const qlist *q)
         for (size_t k = 0; k < nsh; k++) {
             size_t end = k + 1 == nsh ? n : (n * (k + 1)) / nsh;
             s.len = 0;
-            if (g_cfg.rocksdb) {
+            {
                 sb_puts(&s, k ? "," : "");
                 sb_puts(&s, "{\"start\":\"");
                 if (prev)
@@ -951,8 +984,6 @@ static void h_shards(resp *r, graph *g, bool edges, const qlist *q)
                 if (end < n)
                     b64_encode(&s, (unsigned char *)ELEM_KEY(t->sorted[end]), t->sorted[end]->keylen);
                 sb_puts(&s, "\",\"length\":0}");
-            } else {
-                sb_printf(&s, "%s{\"start\":\"%zu\",\"end\":\"%zu\",\"length\":0}", k ? "," : "", prev, end);
             }
             w_put(&w, s.p, s.len);
             prev = end;
@@ -963,18 +994,27 @@ static void h_shards(resp *r, graph *g, bool edges, const qlist *q)
     pthread_rwlock_unlock(&g->lock);
     w_finish(&w, r);
 }
-static bool parse_index(const char *s, size_t def, size_t *out)
+/* InMemoryDBTable.queryByRange: a shard bound is 0 when null or empty, otherwise
+ * Long.valueOf(s).intValue() (NumberFormatException -> 400, then truncated to 32 bits). */
+static bool mem_bound(resp *r, const char *s, int32_t *out)
 {
-    if (!s || !*s) {
-        *out = def;
+    *out = 0;
+    if (!s || !*s)
         return true;
-    }
-    char *end;
+    const char *p = s;
+    if (*p == '+' || *p == '-')
+        p++;
+    bool ok = *p != 0;
+    for (const char *d = p; *d; d++)
+        if (*d < '0' || *d > '9')
+            ok = false;
     errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (*end || errno || v < 0)
+    long long v = ok ? strtoll(s, NULL, 10) : 0;
+    if (!ok || errno) {
+        resp_errf(r, 400, "java.lang.NumberFormatException", "For input string: \"%s\"", s);
         return false;
-    *out = (size_t)v;
+    }
+    *out = (int32_t)(uint32_t)(unsigned long long)v;
     return true;
 }
 static void h_scan(resp *r, graph *g, bool edges, const qlist *q)
@@ -997,9 +1037,26 @@ static void h_scan(resp *r, graph *g, bool edges, const qlist *q)
     etable_sort(g, t);
     size_t lo, hi;
     if (!g_cfg.rocksdb) {
-        if (!parse_index(start, 0, &lo) || !parse_index(end, t->nsorted, &hi)) {
+        /* entries with 0-based index in [start, end); an empty end is 0, so an open-ended shard
+         * is empty; new ArrayList<>(end - start) rejects a negative capacity */
+        int32_t s32, e32;
+        if (!mem_bound(r, start, &s32) || !mem_bound(r, end, &e32)) {
             pthread_rwlock_unlock(&g->lock);
-            resp_errf(r, 400, C_IAE, "Invalid shard start '%s' or end '%s'", start ? start : "", end ? end : "");
+            return;
+        }
+        int32_t cap = (int32_t)((uint32_t)e32 - (uint32_t)s32);
+        if (cap < 0) {
+            pthread_rwlock_unlock(&g->lock);
+            resp_errf(r, 400, C_IAE, "Illegal Capacity: %d", cap);
+            return;
+        }
+        lo = s32 < 0 ? 0 : (size_t)s32;
+        hi = e32 < 0 ? 0 : (size_t)e32;
+        if (page) {
+            /* page "" passes InMemoryDBTable's check, but the paging layer (QueryList.OptimizedQuery)
+             * then asks the plain list iterator for its page state: E.checkState -> 500 */
+            pthread_rwlock_unlock(&g->lock);
+            resp_err(r, 500, C_ISE, "Invalid paging iterator: class java.util.ArrayList$Itr");
             return;
         }
     } else {
