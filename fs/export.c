@@ -43,12 +43,13 @@ static int spool_open(spool *sp, const char *dir)
 	if (sp->fd < 0)
 		return -errno;
 	sp->buf = malloc(SPOOL_BUF);
-	if (sp->buf == NULL) {
+	if (sp->buf == NULL || hgfs_sha256_init(&sp->sha) < 0) {
+		free(sp->buf);
+		sp->buf = NULL;
 		close(sp->fd);
 		sp->fd = -1;
 		return -ENOMEM;
 	}
-	hgfs_sha256_init(&sp->sha);
 	return 0;
 }
 
@@ -103,6 +104,7 @@ static int spool_finish(spool *sp, char hex[65])
 
 static void spool_abandon(spool *sp)
 {
+	hgfs_sha256_free(&sp->sha);
 	free(sp->buf);
 	sp->buf = NULL;
 	if (sp->fd >= 0)
@@ -130,20 +132,23 @@ static void spool_json_str(spool *sp, const char *s)
 	spool_write(sp, "\"", 1);
 }
 
-static int log_client_error(const char *graph, const char *what, int rc, const hg_error *err)
-{
-	char buf[1400];
-
-	hgfs_log(LOG_ERR, "export of graph '%s' failed (%s): %s", graph, what, hg_error_format(err, buf, sizeof(buf)));
-	return rc == -HG_ECALLBACK ? -EIO : -hg_code_errno(rc);
-}
-
 typedef struct export_ctx {
 	hgfs *fs;
 	const char *graph;
 	char backend[64];
 	uint64_t schema_count[HG_SCHEMA__COUNT];
+	bool logged; /* the failure's reason is in the log already */
 } export_ctx;
+
+static int log_client_error(export_ctx *x, const char *what, int rc, const hg_error *err)
+{
+	char buf[1400];
+
+	x->logged = true;
+	hgfs_log(LOG_ERR, "export of graph '%s' failed (%s): %s", x->graph, what,
+		 hg_error_format(err, buf, sizeof(buf)));
+	return rc == -HG_ECALLBACK ? -EIO : -hg_code_errno(rc);
+}
 
 static int export_schema(export_ctx *x, spool *sp)
 {
@@ -157,7 +162,7 @@ static int export_schema(export_ctx *x, spool *sp)
 		hg_error_clear(&err);
 		rc = hg_schema_list(x->fs->client, x->graph, (hg_schema_type)t, &el, &err);
 		if (rc < 0)
-			return log_client_error(x->graph, hg_schema_type_name((hg_schema_type)t), rc, &err);
+			return log_client_error(x, hg_schema_type_name((hg_schema_type)t), rc, &err);
 		if (t > 0)
 			spool_str(sp, "],");
 		spool_str(sp, "\"");
@@ -223,6 +228,7 @@ static int chunk_spill(chunk *c, const char *dir)
 	if (rc < 0)
 		return rc;
 	free(sp.buf);
+	hgfs_sha256_free(&sp.sha);
 	c->fd = sp.fd;
 	return 0;
 }
@@ -326,12 +332,14 @@ static int scan_shard(par_scan *ps, size_t i)
 		if (rc == 0)
 			return 0;
 		if (w.rc != 0) {
+			__atomic_store_n(&ps->x->logged, true, __ATOMIC_RELAXED);
 			hgfs_log(LOG_ERR, "export of graph '%s' failed (%s): spool: %s", ps->x->graph, what,
 				 strerror(-w.rc));
 			return w.rc;
 		}
 		if (!transient(rc) || attempt == SHARD_TRIES) {
 			char buf[1400];
+			__atomic_store_n(&ps->x->logged, true, __ATOMIC_RELAXED);
 			hgfs_log(LOG_ERR, "export of graph '%s' failed (%s, shard %zu of %zu, attempt %d): %s",
 				 ps->x->graph, what, i + 1, ps->shards->n, attempt,
 				 hg_error_format(&err, buf, sizeof(buf)));
@@ -449,7 +457,7 @@ static int export_elements(export_ctx *x, hg_kind kind, spool *sp)
 	hg_error_clear(&err);
 	rc = hg_get_shards(x->fs->client, x->graph, kind, x->fs->cfg.split_size, &ps.shards, &err);
 	if (rc < 0)
-		return log_client_error(x->graph, what, rc, &err);
+		return log_client_error(x, what, rc, &err);
 	if (ps.shards->n == 0)
 		goto out;
 	if (!ps.paged) {
@@ -583,12 +591,13 @@ int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_
 	hg_error_clear(&err);
 	rc = hg_graph_backend(fs->client, graph, x.backend, sizeof(x.backend), &err);
 	if (rc < 0)
-		return log_client_error(graph, "graph info", rc, &err);
+		return log_client_error(&x, "graph info", rc, &err);
 
 	for (; opened < HGFS_F__COUNT; opened++) {
 		rc = spool_open(&sp[opened], fs->cfg.spool_dir);
 		if (rc < 0) {
 			hgfs_log(LOG_ERR, "cannot create a spool file in %s: %s", fs->cfg.spool_dir, strerror(-rc));
+			x.logged = true;
 			goto out;
 		}
 	}
@@ -615,7 +624,7 @@ int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_
 		if (rc == -ENOSPC || rc == -EDQUOT)
 			hgfs_log(LOG_ERR, "export of graph '%s' failed: spool directory %s is full", graph,
 				 fs->cfg.spool_dir);
-		else if (rc != -EIO && rc != -EACCES && rc != -ENOENT)
+		else if (!x.logged)
 			hgfs_log(LOG_ERR, "export of graph '%s' failed: %s", graph, strerror(-rc));
 		goto out;
 	}

@@ -201,14 +201,15 @@ int hgfs_fix_memory_shards(hg_shards *shards);
 /* ---- SHA-256 (sha256.c) -------------------------------------------------- */
 
 typedef struct hgfs_sha256 {
-	uint32_t h[8];
-	uint64_t len;
-	uint8_t buf[64];
-	size_t fill;
+	struct evp_md_ctx_st *ctx; /* OpenSSL's EVP_MD_CTX */
 } hgfs_sha256;
-void hgfs_sha256_init(hgfs_sha256 *s);
+/* 0, or -ENOMEM/-EIO; a failed init leaves nothing to free. */
+int hgfs_sha256_init(hgfs_sha256 *s);
 void hgfs_sha256_update(hgfs_sha256 *s, const void *data, size_t len);
+/* Writes the hex digest and frees the context. */
 void hgfs_sha256_final(hgfs_sha256 *s, char hex[65]);
+/* Frees a context that will not be finished (NULL-safe). */
+void hgfs_sha256_free(hgfs_sha256 *s);
 
 /* ---- the FUSE operations (ops.c) ----------------------------------------- */
 struct fuse_operations;

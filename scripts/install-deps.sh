@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
 	build-essential meson ninja-build pkg-config
-	libfuse3-dev fuse3 libcurl4-openssl-dev libcjson-dev
+	libfuse3-dev fuse3 libcurl4-openssl-dev libcjson-dev libssl-dev
 	check libmicrohttpd-dev zlib1g-dev
 	curl rsync tar python3 ed vim-tiny
 )
