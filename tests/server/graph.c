@@ -1,6 +1,7 @@
 /* hgserver: graph model, schema and element creation. */
 #include "hg.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1141,94 +1142,367 @@ int schema_delete(graph *g, int type, const char *name, sb_t *out, herr *e)
 }
 
 /* ---------------- property values ---------------- */
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+/* Jackson's untyped mapping of a JSON number: 0 Integer, 1 Long, 2 BigInteger, 3 Double */
+static int jnum_kind(const jnode *v)
+{
+    int64_t x;
+    if (!jnum_is_int(v))
+        return 3;
+    errno = 0;
+    x = strtoll(v->s, NULL, 10);
+    if (errno)
+        return 2;
+    return (x >= INT32_MIN && x <= INT32_MAX) ? 0 : 1;
+}
 static const char *jtype_java(const jnode *v)
 {
+    static const char *const K[] = {"Integer", "Long", "BigInteger", "Double"};
     switch (v->type) {
     case J_STR: return "String";
     case J_BOOL: return "Boolean";
-    case J_NUM: {
-        int64_t x;
-        if (jnum_is_int(v) && jnum_i64(v, &x))
-            return (x >= INT32_MIN && x <= INT32_MAX) ? "Integer" : "Long";
-        return jnum_is_int(v) ? "BigInteger" : "Double";
-    }
+    case J_NUM: return K[jnum_kind(v)];
     case J_ARR: return "ArrayList";
     case J_OBJ: return "LinkedHashMap";
+    case J_NULL: return "null";
     }
     return "Object";
 }
-static int bad_value(const schema *pk, const jnode *v, herr *e)
+/* Object.toString() of the value Jackson maps the JSON to */
+static void java_str(sb_t *s, const jnode *v)
 {
-    sb_t t = {0};
-    if (v->type == J_STR)
-        sb_putn(&t, v->s, v->slen);
-    else
-        json_render(&t, v);
-    err_set(e, 400, C_IAE, "Invalid property value '%s' for key '%s', expect a value of type %s, actual type %s", t.p,
-            pk->name, DT_JAVA[pk->data_type], jtype_java(v));
-    sb_free(&t);
-    return -1;
+    switch (v->type) {
+    case J_STR: sb_putn(s, v->s, v->slen); return;
+    case J_BOOL: sb_puts(s, v->b ? "true" : "false"); return;
+    case J_NULL: sb_puts(s, "null"); return;
+    case J_NUM:
+        if (jnum_kind(v) == 3)
+            java_double(s, jnum_double(v));
+        else if (!strcmp(v->s, "-0"))
+            sb_putc(s, '0');
+        else
+            sb_puts(s, v->s);
+        return;
+    case J_ARR:
+    case J_OBJ:
+        sb_putc(s, v->type == J_ARR ? '[' : '{');
+        for (size_t i = 0; i < v->nkids; i++) {
+            if (i)
+                sb_puts(s, ", ");
+            if (v->type == J_OBJ) {
+                sb_puts(s, v->kids[i]->key);
+                sb_putc(s, '=');
+            }
+            java_str(s, v->kids[i]);
+        }
+        sb_putc(s, v->type == J_ARR ? ']' : '}');
+        return;
+    }
 }
-/* convert one scalar, append JSON fragment; if serial != NULL append the id-serial form */
-static int conv_scalar(const schema *pk, const jnode *v, sb_t *frag, sb_t *serial, herr *e)
+/* Number.longValue() of a JSON number: BigInteger keeps the low 64 bits, Double saturates */
+int64_t jnum_long_value(const jnode *v)
+{
+    int k = jnum_kind(v);
+    if (k < 2)
+        return strtoll(v->s, NULL, 10);
+    if (k == 2) {
+        uint64_t u = 0;
+        const char *p = v->s + (v->s[0] == '-');
+        for (; *p >= '0' && *p <= '9'; p++)
+            u = u * 10 + (uint64_t)(*p - '0');
+        return (int64_t)(v->s[0] == '-' ? 0 - u : u);
+    }
+    double d = jnum_double(v);
+    if (isnan(d))
+        return 0;
+    if (d >= 9.2233720368547758e18)
+        return INT64_MAX;
+    if (d <= -9.2233720368547758e18)
+        return INT64_MIN;
+    return (int64_t)d;
+}
+
+/* Java UUID parsing as StringEncoding.uuid does it (36 chars with '-': UUID.fromString, 32: two hex longs) */
+static bool java_hexlong(const char *s, size_t n, uint64_t *out)
+{
+    size_t i = 0;
+    bool neg = false;
+    if (n && (s[0] == '+' || s[0] == '-')) {
+        neg = s[0] == '-';
+        i = 1;
+    }
+    if (i >= n || n - i > 16)
+        return false;
+    uint64_t u = 0;
+    for (; i < n; i++) {
+        int c = s[i], d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0)
+            return false;
+        u = u << 4 | (uint64_t)d;
+    }
+    *out = neg ? 0 - u : u;
+    return true;
+}
+bool java_uuid(const char *s, size_t n, unsigned char out[16])
+{
+    uint64_t hi = 0, lo = 0;
+    if (n == 36 && memchr(s, '-', n)) {
+        size_t d[5], k = 0;
+        for (size_t i = 0; i < n && k < 5; i++)
+            if (s[i] == '-')
+                d[k++] = i;
+        if (k != 4)
+            return false;
+        uint64_t c[5];
+        size_t st[5] = {0, d[0] + 1, d[1] + 1, d[2] + 1, d[3] + 1}, en[5] = {d[0], d[1], d[2], d[3], n};
+        for (int i = 0; i < 5; i++)
+            if (!java_hexlong(s + st[i], en[i] - st[i], &c[i]))
+                return false;
+        hi = (c[0] & 0xffffffffULL) << 32 | (c[1] & 0xffff) << 16 | (c[2] & 0xffff);
+        lo = (c[3] & 0xffff) << 48 | (c[4] & 0xffffffffffffULL);
+    } else if (n == 32) {
+        if (s[0] == '-' || s[16] == '-' || !java_hexlong(s, 16, &hi) || !java_hexlong(s + 16, 16, &lo))
+            return false;
+    } else {
+        return false;
+    }
+    for (int i = 0; i < 8; i++) {
+        out[i] = (unsigned char)(hi >> (56 - 8 * i));
+        out[8 + i] = (unsigned char)(lo >> (56 - 8 * i));
+    }
+    return true;
+}
+
+/* java.util.Base64 basic decoder; on error sets msg */
+static bool java_b64(sb_t *out, const char *s, size_t n, sb_t *msg)
+{
+    static const char B[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    if (n == 0)
+        return true;
+    if (n < 2) {
+        sb_puts(msg, "Input byte[] should at least have 2 bytes for base64 bytes");
+        return false;
+    }
+    uint32_t bits = 0;
+    int shiftto = 18;
+    size_t sp = 0;
+    while (sp < n) {
+        unsigned char c = (unsigned char)s[sp++];
+        const char *f = c ? memchr(B, c, 64) : NULL;
+        if (!f) {
+            if (c == '=') {
+                if ((shiftto == 6 && (sp == n || s[sp++] != '=')) || shiftto == 18) {
+                    sb_puts(msg, "Input byte array has wrong 4-byte ending unit");
+                    return false;
+                }
+                break;
+            }
+            sb_printf(msg, "Illegal base64 character %s%x", c >= 0x80 ? "-" : "", c >= 0x80 ? 256 - c : c);
+            return false;
+        }
+        bits |= (uint32_t)(f - B) << shiftto;
+        shiftto -= 6;
+        if (shiftto < 0) {
+            sb_putc(out, (char)(bits >> 16));
+            sb_putc(out, (char)(bits >> 8));
+            sb_putc(out, (char)bits);
+            shiftto = 18;
+            bits = 0;
+        }
+    }
+    if (shiftto == 6) {
+        sb_putc(out, (char)(bits >> 16));
+    } else if (shiftto == 0) {
+        sb_putc(out, (char)(bits >> 16));
+        sb_putc(out, (char)(bits >> 8));
+    } else if (shiftto == 12) {
+        sb_puts(msg, "Last unit does not have enough valid bits");
+        return false;
+    }
+    if (sp < n) {
+        sb_printf(msg, "Input byte array has incorrect ending byte at %zu", sp);
+        return false;
+    }
+    return true;
+}
+
+/* DateUtil.parse: the three regexes (whole string), then Joda's strict field checks (UTC) */
+static bool java_date(const char *s, size_t n, int64_t *ms, sb_t *msg)
+{
+    char buf[64];
+    size_t i = 0;
+    int f[7] = {0}, w[7] = {0};
+    static const char SEP[] = "--\001::.";
+    int nf = 0;
+    bool ok = n < sizeof buf;
+    for (int k = 0; ok && k < 7; k++) {
+        int minw = k == 0 ? 4 : k <= 2 ? 1 : k == 6 ? 1 : 2, maxw = k == 0 ? 4 : k <= 2 ? 2 : k == 6 ? 3 : 2;
+        if (k > 0) {
+            if (i == n && (k == 3 || k == 6))
+                break;
+            char c = i < n ? s[i] : 0;
+            if (SEP[k - 1] == '\001' ? !(c == ' ' || (c >= '\t' && c <= '\r')) : c != SEP[k - 1]) {
+                ok = false;
+                break;
+            }
+            i++;
+        }
+        int d = 0;
+        while (i < n && d < maxw && s[i] >= '0' && s[i] <= '9')
+            f[k] = f[k] * 10 + (s[i++] - '0'), d++;
+        w[k] = d;
+        if (d < minw)
+            ok = false;
+        nf = k + 1;
+    }
+    if (!ok || i != n || (nf != 3 && nf != 6 && nf != 7)) {
+        sb_printf(msg, "Expected date format is: [yyyy-MM-dd, yyyy-MM-dd HH:mm:ss, yyyy-MM-dd HH:mm:ss.SSS], but got '%.*s'", (int)n, s);
+        return false;
+    }
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    if (nf >= 6 && s[10 + (w[1] < 2 ? -1 : 0) + (w[2] < 2 ? -1 : 0)] != ' ') {
+        size_t at = (size_t)(4 + 1 + w[1] + 1 + w[2]);
+        sb_printf(msg, "Invalid format: \"%s\" is malformed at \"%s\"", buf, buf + at);
+        return false;
+    }
+    static const int MDAYS[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int Y = f[0], M = f[1], D = f[2];
+    const char *bad = NULL;
+    int val = 0, lo = 0, hi = 0;
+    if (M < 1 || M > 12)
+        bad = "monthOfYear", val = M, lo = 1, hi = 12;
+    else {
+        int md = MDAYS[M - 1] + (M == 2 && ((Y % 4 == 0 && Y % 100) || Y % 400 == 0));
+        if (D < 1 || D > md)
+            bad = "dayOfMonth", val = D, lo = 1, hi = md;
+        else if (f[3] > 23)
+            bad = "hourOfDay", val = f[3], hi = 23;
+        else if (f[4] > 59)
+            bad = "minuteOfHour", val = f[4], hi = 59;
+        else if (f[5] > 59)
+            bad = "secondOfMinute", val = f[5], hi = 59;
+    }
+    if (bad) {
+        sb_printf(msg, "Cannot parse \"%s\": Value %d for %s must be in the range [%d,%d]", buf, val, bad, lo, hi);
+        return false;
+    }
+    int milli = f[6];
+    for (int k = w[6]; nf == 7 && k < 3; k++)
+        milli *= 10;
+    struct tm tm = {0};
+    tm.tm_year = Y - 1900;
+    tm.tm_mon = M - 1;
+    tm.tm_mday = D;
+    tm.tm_hour = f[3];
+    tm.tm_min = f[4];
+    tm.tm_sec = f[5];
+    *ms = (int64_t)timegm(&tm) * 1000 + milli;
+    return true;
+}
+
+static const char *const DT_LOWER[] = {"object", "boolean", "byte", "int", "long", "float", "double", "text", "blob", "date", "uuid"};
+
+static void java_special(sb_t *frag, double d)
+{
+    sb_putc(frag, '"');
+    java_double(frag, d);
+    sb_putc(frag, '"');
+}
+
+/* PropertyKey.convSingleValue for one value: 0 converted (JSON fragment + id-serial form appended),
+ * 1 no conversion (null), 2 exception with its message in msg */
+static int conv_one(const schema *pk, const jnode *v, sb_t *frag, sb_t *serial, sb_t *msg)
 {
     int64_t x;
-    switch (pk->data_type) {
+    int dt = pk->data_type;
+    switch (dt) {
     case DT_BOOLEAN:
         if (v->type != J_BOOL)
-            return bad_value(pk, v, e);
+            return 1;
         sb_puts(frag, v->b ? "true" : "false");
         if (serial)
             sb_puts(serial, v->b ? "true" : "false");
         return 0;
     case DT_BYTE:
     case DT_INT:
-    case DT_LONG: {
-        if (v->type != J_NUM || !jnum_i64(v, &x))
-            return bad_value(pk, v, e);
-        if ((pk->data_type == DT_BYTE && (x < -128 || x > 127)) ||
-            (pk->data_type == DT_INT && (x < INT32_MIN || x > INT32_MAX)))
-            return bad_value(pk, v, e);
+    case DT_LONG:
+    case DT_FLOAT:
+    case DT_DOUBLE: {
+        bool special = v->type == J_STR && (!strcmp(v->s, "NaN") || !strcmp(v->s, "Infinity") || !strcmp(v->s, "-Infinity"));
+        if (v->type != J_NUM && !special)
+            return 1;
+        sb_t txt = {0};
+        java_str(&txt, v);
+        int kind = special ? -1 : jnum_kind(v);
+        if (dt == DT_FLOAT || dt == DT_DOUBLE) {
+            /* Float/Double.valueOf(value.toString()) unless already a Double */
+            double d = special ? (v->s[0] == 'N' ? NAN : v->s[0] == '-' ? -INFINITY : INFINITY) : strtod(txt.p, NULL);
+            sb_free(&txt);
+            if (dt == DT_FLOAT) {
+                float fl = (float)d;
+                if (!special && kind != 3) {
+                    fl = strtof(v->s, NULL);
+                } else if (!special) {
+                    sb_t t2 = {0};
+                    java_double(&t2, d);
+                    fl = strtof(t2.p, NULL);
+                    sb_free(&t2);
+                }
+                if (isfinite(fl))
+                    java_float(frag, fl);
+                else
+                    java_special(frag, fl);
+                if (serial)
+                    longenc_sortable(serial, sortable_float(fl));
+            } else {
+                if (isfinite(d))
+                    java_double(frag, d);
+                else
+                    java_special(frag, d);
+                if (serial)
+                    longenc_sortable(serial, sortable_double(d));
+            }
+            return 0;
+        }
+        /* Byte/Integer/Long.valueOf(value.toString()) */
+        bool okparse = !special && kind != 3 && kind != 2 && !((dt == DT_INT || dt == DT_BYTE) && kind == 1);
+        if (okparse)
+            x = strtoll(txt.p, NULL, 10);
+        if (!okparse || (dt == DT_BYTE && (x < -128 || x > 127))) {
+            if (okparse)
+                sb_printf(msg, "Can't read '%s' as %s: Value out of range. Value:\"%s\" Radix:10", txt.p, DT_LOWER[dt], txt.p);
+            else
+                sb_printf(msg, "Can't read '%s' as %s: For input string: \"%s\"", txt.p, DT_LOWER[dt], txt.p);
+            sb_free(&txt);
+            return 2;
+        }
+        sb_free(&txt);
         sb_i64(frag, x);
         if (serial)
             longenc_sortable(serial, x);
         return 0;
     }
-    case DT_FLOAT:
-    case DT_DOUBLE: {
-        if (v->type != J_NUM)
-            return bad_value(pk, v, e);
-        double d = jnum_double(v);
-        if (pk->data_type == DT_FLOAT) {
-            float f = (float)d;
-            if (isinf(f) && !isinf(d))
-                return bad_value(pk, v, e);
-            java_float(frag, f);
-            if (serial)
-                longenc_sortable(serial, sortable_float(f));
-        } else {
-            java_double(frag, d);
-            if (serial)
-                longenc_sortable(serial, sortable_double(d));
-        }
-        return 0;
-    }
     case DT_TEXT:
         if (v->type != J_STR)
-            return bad_value(pk, v, e);
+            return 1;
         sb_json_str(frag, v->s, v->slen);
         if (serial)
             sb_putn(serial, v->s, v->slen);
         return 0;
-    case DT_DATE: {
+    case DT_DATE:
         if (v->type == J_NUM) {
-            if (!jnum_i64(v, &x))
-                return bad_value(pk, v, e);
+            if (jnum_kind(v) > 1)
+                return 1;
+            x = strtoll(v->s, NULL, 10);
         } else if (v->type == J_STR) {
-            if (!parse_date(v->s, v->slen, &x))
-                return err_set(e, 400, C_IAE, "%s, expect format: yyyy-MM-dd HH:mm:ss.SSS", "Invalid date value");
+            if (!java_date(v->s, v->slen, &x, msg))
+                return 2;
         } else {
-            return bad_value(pk, v, e);
+            return 1;
         }
         sb_putc(frag, '"');
         fmt_date(frag, x);
@@ -1236,11 +1510,14 @@ static int conv_scalar(const schema *pk, const jnode *v, sb_t *frag, sb_t *seria
         if (serial)
             longenc_sortable(serial, x);
         return 0;
-    }
     case DT_UUID: {
         unsigned char u[16];
-        if (v->type != J_STR || !parse_uuid(v->s, v->slen, u))
-            return bad_value(pk, v, e);
+        if (v->type != J_STR)
+            return 1;
+        if (!java_uuid(v->s, v->slen, u)) {
+            sb_printf(msg, "Invalid UUID string: %s", v->s);
+            return 2;
+        }
         sb_putc(frag, '"');
         size_t st = frag->len;
         fmt_uuid(frag, u);
@@ -1251,35 +1528,40 @@ static int conv_scalar(const schema *pk, const jnode *v, sb_t *frag, sb_t *seria
     }
     case DT_BLOB: {
         sb_t bytes = {0};
-        bool ok = true;
         if (v->type == J_STR) {
-            if (v->slen >= 2 && v->s[0] == '0' && (v->s[1] == 'x' || v->s[1] == 'X')) {
-                if (v->slen % 2)
-                    ok = false;
+            if (v->slen >= 2 && v->s[0] == '0' && v->s[1] == 'x') {
+                bool ok = (v->slen % 2) == 0;
                 for (size_t i = 2; ok && i + 1 < v->slen; i += 2) {
-                    char h[3] = {v->s[i], v->s[i + 1], 0};
-                    char *end;
-                    long b = strtol(h, &end, 16);
-                    if (*end)
+                    int a = hexval(v->s[i]), b = hexval(v->s[i + 1]);
+                    if (a < 0 || b < 0)
                         ok = false;
-                    sb_putc(&bytes, (char)b);
+                    else
+                        sb_putc(&bytes, (char)(a * 16 + b));
                 }
-            } else {
-                ok = b64_decode(&bytes, v->s, v->slen);
+                if (!ok) {
+                    sb_printf(msg, "Failed to decode hex: %s", v->s + 2);
+                    sb_free(&bytes);
+                    return 2;
+                }
+            } else if (!java_b64(&bytes, v->s, v->slen, msg)) {
+                sb_free(&bytes);
+                return 2;
             }
         } else if (v->type == J_ARR) {
-            for (size_t i = 0; ok && i < v->nkids; i++) {
-                if (!jnum_i64(v->kids[i], &x) || x < -128 || x > 255)
-                    ok = false;
-                else
-                    sb_putc(&bytes, (char)x);
+            for (size_t i = 0; i < v->nkids; i++) {
+                const jnode *k = v->kids[i];
+                if (k->type != J_NUM || jnum_kind(k) != 0) {
+                    sb_t t = {0};
+                    java_str(&t, k);
+                    sb_printf(msg, "expect byte or int value, but got '%s'", t.p);
+                    sb_free(&t);
+                    sb_free(&bytes);
+                    return 2;
+                }
+                sb_putc(&bytes, (char)(strtoll(k->s, NULL, 10) & 0xff));
             }
         } else {
-            ok = false;
-        }
-        if (!ok) {
-            sb_free(&bytes);
-            return bad_value(pk, v, e);
+            return 1;
         }
         sb_putc(frag, '"');
         size_t st = frag->len;
@@ -1291,51 +1573,98 @@ static int conv_scalar(const schema *pk, const jnode *v, sb_t *frag, sb_t *seria
         return 0;
     }
     default:
-        return bad_value(pk, v, e);
+        return 1;
     }
 }
+/* PropertyKey.validValueOrThrow for the value as HugeElement.addProperty passes it */
 static int conv_value(const schema *pk, const jnode *v, sb_t *frag, sb_t *serial, herr *e)
 {
-    if (pk->card == CARD_SINGLE)
-        return conv_scalar(pk, v, frag, serial, e);
-    sb_putc(frag, '[');
-    size_t n = v->type == J_ARR ? v->nkids : 1;
-    size_t *starts = malloc((n + 1) * sizeof *starts), *ends = malloc((n + 1) * sizeof *ends);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        const jnode *x = v->type == J_ARR ? v->kids[i] : v;
-        if (x->type == J_NULL || (x->type == J_ARR && pk->data_type != DT_BLOB)) {
-            free(starts);
-            free(ends);
-            return bad_value(pk, x, e);
+    sb_t msg = {0}, shown = {0}, clazz = {0};
+    const char *actual;
+    int r;
+    if (pk->card == CARD_SINGLE) {
+        r = conv_one(pk, v, frag, serial, &msg);
+        if (!r)
+            return 0;
+        java_str(&shown, v);
+        sb_puts(&clazz, DT_JAVA[pk->data_type]);
+        actual = jtype_java(v);
+    } else {
+        /* LIST: the array itself or [scalar]; SET: a LinkedHashSet of the raw values (Java equals) */
+        size_t n = v->type == J_ARR ? v->nkids : 1;
+        const jnode **el = malloc((n + 1) * sizeof *el);
+        char **keys = calloc(n + 1, sizeof *keys);
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            const jnode *x = v->type == J_ARR ? v->kids[i] : v;
+            if (pk->card == CARD_SET) {
+                sb_t t = {0};
+                sb_puts(&t, jtype_java(x));
+                sb_putc(&t, ':');
+                java_str(&t, x);
+                bool dup = false;
+                for (size_t j = 0; j < k && !dup; j++)
+                    dup = !strcmp(keys[j], t.p);
+                if (dup) {
+                    sb_free(&t);
+                    continue;
+                }
+                keys[k] = sb_steal(&t);
+            }
+            el[k++] = x;
         }
-        size_t mark = frag->len;
-        if (k)
-            sb_putc(frag, ',');
-        size_t st = frag->len;
-        if (conv_scalar(pk, x, frag, NULL, e)) {
-            free(starts);
-            free(ends);
-            return -1;
+        sb_putc(&shown, '[');
+        for (size_t i = 0; i < k; i++) {
+            if (i)
+                sb_puts(&shown, ", ");
+            java_str(&shown, el[i]);
         }
-        if (pk->card == CARD_SET) {
+        sb_putc(&shown, ']');
+        sb_putc(frag, '[');
+        size_t *starts = malloc((k + 1) * sizeof *starts), *ends = malloc((k + 1) * sizeof *ends), m = 0;
+        r = 0;
+        for (size_t i = 0; i < k && !r; i++) {
+            size_t mark = frag->len;
+            if (m)
+                sb_putc(frag, ',');
+            size_t st = frag->len;
+            r = conv_one(pk, el[i], frag, NULL, &msg);
+            if (r)
+                break;
             bool dup = false;
-            for (size_t j = 0; j < k && !dup; j++)
+            for (size_t j = 0; pk->card == CARD_SET && j < m && !dup; j++)
                 dup = ends[j] - starts[j] == frag->len - st && !memcmp(frag->p + starts[j], frag->p + st, frag->len - st);
             if (dup) {
                 frag->len = mark;
                 frag->p[mark] = 0;
                 continue;
             }
+            starts[m] = st;
+            ends[m++] = frag->len;
         }
-        starts[k] = st;
-        ends[k] = frag->len;
-        k++;
+        for (size_t i = 0; i < k; i++)
+            free(keys[i]);
+        free(keys);
+        free(el);
+        free(starts);
+        free(ends);
+        sb_putc(frag, ']');
+        if (!r) {
+            sb_free(&shown);
+            return 0;
+        }
+        sb_printf(&clazz, "%s<%s>", pk->card == CARD_SET ? "Set" : "List", DT_JAVA[pk->data_type]);
+        actual = pk->card == CARD_SET ? "LinkedHashSet" : "ArrayList";
     }
-    free(starts);
-    free(ends);
-    sb_putc(frag, ']');
-    return 0;
+    if (r == 2)
+        err_set(e, 400, C_IAE, "Invalid property value '%s' for key '%s': %s", shown.p, pk->name, msg.p);
+    else
+        err_set(e, 400, C_IAE, "Invalid property value '%s' for key '%s', expect a value of type %s, actual type %s", shown.p,
+                pk->name, clazz.p, actual);
+    sb_free(&msg);
+    sb_free(&shown);
+    sb_free(&clazz);
+    return -1;
 }
 
 typedef struct {
@@ -1506,17 +1835,79 @@ int vertex_create(graph *g, const jnode *v, elem **out, herr *e)
     const jnode *idn = jget(v, "id");
     if (idn && idn->type == J_NULL)
         idn = NULL;
-    if (idn && idn->type != J_NUM && idn->type != J_STR)
-        return err_set(e, 400, C_IAE, "The vertex id must be number, string or uuid, but got '%s'", idn->type == J_BOOL ? (idn->b ? "true" : "false") : "object");
+    if (props && props->type != J_NULL && props->type != J_OBJ)
+        return err_set(e, 400, NULL, "Cannot deserialize value of type `java.util.LinkedHashMap<java.lang.String,java.lang.Object>` from %s",
+                       props->type == J_ARR ? "Array value (token `JsonToken.START_ARRAY`)" : "non-object value");
+    /* JsonVertex.checkCreate */
     if (!props || props->type == J_NULL)
         return err_set(e, 400, C_IAE, "The properties of vertex can't be null");
-    if (props->type != J_OBJ)
-        return err_set(e, 400, NULL, "Cannot deserialize value of type `java.util.LinkedHashMap<java.lang.String,java.lang.Object>` from non-object value");
+    for (size_t i = 0; i < props->nkids; i++)
+        if (props->kids[i]->type == J_NULL) {
+            sb_t t = {0};
+            if (idn)
+                java_str(&t, idn);
+            else
+                sb_puts(&t, "null");
+            err_set(e, 400, C_IAE, "Not allowed to set value of property '%s' to null for vertex '%s'", props->kids[i]->key, t.p);
+            sb_free(&t);
+            return -1;
+        }
     if (!lname)
         return err_set(e, 400, C_IAE, "The label of vertex can't be null");
     schema *vl = schema_by_name(g, ST_VL, lname);
     if (!vl)
         return err_set(e, 400, C_IAE, "Undefined vertex label: '%s'", lname);
+    /* HugeElement.getIdValue */
+    if (idn && idn->type != J_NUM && idn->type != J_STR) {
+        sb_t t = {0};
+        java_str(&t, idn);
+        err_set(e, 500, "java.lang.UnsupportedOperationException", "Invalid element id: %s(%s)", t.p, jtype_java(idn));
+        sb_free(&t);
+        return -1;
+    }
+    if (idn && idn->type == J_STR && !idn->slen)
+        return err_set(e, 400, C_IAE, "The id can't be null or empty");
+    /* GraphTransaction.constructVertex: property names, then checkId, then the values */
+    for (size_t i = 0; i < props->nkids; i++)
+        if (!schema_by_name(g, ST_PK, props->kids[i]->key))
+            return err_set(e, 400, C_IAE, "Undefined property key: '%s'", props->kids[i]->key);
+    {
+        bool maint0 = g->mode == MODE_RESTORING || g->mode == MODE_MERGING;
+        const char *sn = IDS_NAMES[vl->id_strategy];
+        switch (vl->id_strategy) {
+        case IDS_PRIMARY_KEY:
+            if (idn)
+                return err_set(e, 400, C_IAE, "Can't customize vertex id when id strategy is '%s' for vertex label '%s'", sn, lname);
+            for (size_t i = 0; i < vl->pks.n; i++) {
+                bool found = false;
+                for (size_t k = 0; k < props->nkids && !found; k++)
+                    found = schema_by_name(g, ST_PK, props->kids[k]->key)->id == vl->pks.v[i];
+                if (!found) {
+                    sb_t a = {0};
+                    java_list(&a, g, ST_PK, &vl->pks);
+                    err_set(e, 400, C_IAE, "The primary keys: %s of vertex label '%s' must be set when using '%s' id strategy", a.p, lname, sn);
+                    sb_free(&a);
+                    return -1;
+                }
+            }
+            break;
+        case IDS_AUTOMATIC:
+            if (maint0 && (!idn || idn->type != J_NUM))
+                return err_set(e, 400, C_IAE, "Must customize vertex number id when id strategy is '%s' for vertex label '%s' in restoring mode", sn, lname);
+            if (!maint0 && idn)
+                return err_set(e, 400, C_IAE, "Can't customize vertex id when id strategy is '%s' for vertex label '%s'", sn, lname);
+            break;
+        case IDS_CUSTOMIZE_STRING:
+        case IDS_CUSTOMIZE_UUID:
+            if (!idn || idn->type != J_STR)
+                return err_set(e, 400, C_IAE, "Must customize vertex string id when id strategy is '%s' for vertex label '%s'", sn, lname);
+            break;
+        case IDS_CUSTOMIZE_NUMBER:
+            if (!idn || idn->type != J_NUM)
+                return err_set(e, 400, C_IAE, "Must customize vertex number id when id strategy is '%s' for vertex label '%s'", sn, lname);
+            break;
+        }
+    }
     sb_t frag = {0}, ser = {0}, rend = {0}, key = {0}, js = {0};
     propv *pv = NULL;
     size_t np = 0;
@@ -1528,10 +1919,7 @@ int vertex_create(graph *g, const jnode *v, elem **out, herr *e)
     switch (vl->id_strategy) {
     case IDS_AUTOMATIC:
         if (maint) {
-            if (!idn || idn->type != J_NUM || !jnum_i64(idn, &num)) {
-                err_set(e, 400, C_IAE, "Must customize vertex number id when id strategy is 'AUTOMATIC' for vertex label '%s' in restoring mode", lname);
-                goto out;
-            }
+            num = jnum_long_value(idn);
         } else {
             if (idn) {
                 err_set(e, 400, C_IAE, "Can't customize vertex id when id strategy is 'AUTOMATIC' for vertex label '%s'", lname);
@@ -1547,8 +1935,6 @@ int vertex_create(graph *g, const jnode *v, elem **out, herr *e)
             err_set(e, 400, C_IAE, "Can't customize vertex id when id strategy is 'PRIMARY_KEY' for vertex label '%s'", lname);
             goto out;
         }
-        if (check_nonnull(g, vl, pv, np, "vertex", e))
-            goto out;
         sb_t name = {0};
         for (size_t i = 0; i < vl->pks.n; i++) {
             const propv *p = find_pv(pv, np, vl->pks.v[i]);
@@ -1587,10 +1973,6 @@ int vertex_create(graph *g, const jnode *v, elem **out, herr *e)
             err_set(e, 400, C_IAE, "Must customize vertex string id when id strategy is 'CUSTOMIZE_STRING' for vertex label '%s'", lname);
             goto out;
         }
-        if (!idn->slen) {
-            err_set(e, 400, C_IAE, "The vertex id can't be empty");
-            goto out;
-        }
         sb_putc(&key, 'S');
         sb_putn(&key, idn->s, idn->slen);
         break;
@@ -1599,8 +1981,7 @@ int vertex_create(graph *g, const jnode *v, elem **out, herr *e)
             err_set(e, 400, C_IAE, "Must customize vertex number id when id strategy is 'CUSTOMIZE_NUMBER' for vertex label '%s'", lname);
             goto out;
         }
-        if (!jnum_i64(idn, &num))
-            num = (int64_t)jnum_double(idn); /* Number.longValue() truncation */
+        num = jnum_long_value(idn);
         key_long(&key, num);
         break;
     case IDS_CUSTOMIZE_UUID: {
@@ -1609,7 +1990,7 @@ int vertex_create(graph *g, const jnode *v, elem **out, herr *e)
             err_set(e, 400, C_IAE, "Must customize vertex uuid id when id strategy is 'CUSTOMIZE_UUID' for vertex label '%s'", lname);
             goto out;
         }
-        if (!parse_uuid(idn->s, idn->slen, u)) {
+        if (!java_uuid(idn->s, idn->slen, u)) {
             err_set(e, 400, C_IAE, "Invalid UUID string: %s", idn->s);
             goto out;
         }
@@ -1649,15 +2030,14 @@ static int endpoint_key(graph *g, const jnode *idn, const schema *vl, sb_t *key,
     (void)g;
     int64_t num;
     if (idn->type == J_NUM) {
-        if (!jnum_i64(idn, &num))
-            num = (int64_t)jnum_double(idn);
+        num = jnum_long_value(idn);
         key_long(key, num);
         return 0;
     }
     if (idn->type == J_STR) {
         unsigned char u[16];
         if (vl && vl->id_strategy == IDS_CUSTOMIZE_UUID) {
-            if (!parse_uuid(idn->s, idn->slen, u))
+            if (!java_uuid(idn->s, idn->slen, u))
                 return err_set(e, 400, C_IAE, "Invalid UUID string: %s", idn->s);
             sb_putc(key, 'U');
             sb_putn(key, (char *)u, 16);
@@ -1701,54 +2081,137 @@ int edge_create(graph *g, const jnode *v, bool batch, bool check_vertex, elem **
         return err_set(e, 400, C_IAE, "The properties of edge can't be null");
     if (props->type != J_OBJ)
         return err_set(e, 400, NULL, "Cannot deserialize value of type `java.util.LinkedHashMap<java.lang.String,java.lang.Object>` from non-object value");
-    if ((outv->type != J_NUM && outv->type != J_STR) || (inv->type != J_NUM && inv->type != J_STR))
-        return err_set(e, 400, C_IAE, "The vertex id must be formatted as Number/String/UUID");
-    schema *el = schema_by_name(g, ST_EL, lname);
-    if (!el)
-        return err_set(e, 400, C_IAE, "Undefined edge label: '%s'", lname);
-    if (el->el_type == ELT_PARENT)
-        return err_set(e, 400, C_IAE, "Not allowed to add edge with parent edge label '%s'", lname);
+    /* JsonEdge.checkUpdate */
+    for (size_t i = 0; i < props->nkids; i++)
+        if (props->kids[i]->type == J_NULL) {
+            sb_t t = {0};
+            const jnode *idj = jget(v, "id");
+            if (idj)
+                java_str(&t, idj);
+            else
+                sb_puts(&t, "null");
+            err_set(e, 400, C_IAE, "Not allowed to set value of property '%s' to null for edge '%s'", props->kids[i]->key, t.p);
+            sb_free(&t);
+            return -1;
+        }
     schema *ovl = ol ? schema_by_name(g, ST_VL, ol) : NULL, *ivl = il ? schema_by_name(g, ST_VL, il) : NULL;
-    if (ol && !ovl)
-        return err_set(e, 400, C_IAE, "Undefined vertex label: '%s'", ol);
-    if (il && !ivl)
-        return err_set(e, 400, C_IAE, "Undefined vertex label: '%s'", il);
+    if (!batch && ol && il) {
+        if (!ovl)
+            return err_set(e, 400, C_IAE, "Invalid source vertex label '%s'", ol);
+        if (!ivl)
+            return err_set(e, 400, C_IAE, "Invalid target vertex label '%s'", il);
+    }
     sb_t ok = {0}, ik = {0}, frag = {0}, ser = {0}, rend = {0}, id = {0}, js = {0}, tmp = {0};
     propv *pv = NULL;
     size_t np = 0;
     int rc = -1;
-    if (endpoint_key(g, outv, ovl, &ok, e) || endpoint_key(g, inv, ivl, &ik, e))
-        goto out;
-    if (check_vertex) {
-        for (int side = 0; side < 2; side++) {
-            sb_t *k = side ? &ik : &ok;
-            schema **want = side ? &ivl : &ovl;
-            elem *x = etable_get(&g->vertices, k->p, k->len);
+    for (int side = 0; side < 2; side++) {
+        sb_t *k = side ? &ik : &ok;
+        const jnode *idv = side ? inv : outv;
+        schema **want = side ? &ivl : &ovl;
+        const char *wname = side ? il : ol;
+        if (idv->type != J_NUM && idv->type != J_STR) {
+            tmp.len = 0;
+            java_str(&tmp, idv);
+            err_set(e, 500, "java.lang.UnsupportedOperationException", "Invalid element id: %s(%s)", tmp.p, jtype_java(idv));
+            goto out;
+        }
+        if (check_vertex) {
+            /* EdgeAPI.getVertex: graph.vertices(rawId) - no UUID conversion */
+            if (idv->type == J_NUM)
+                key_long(k, jnum_long_value(idv));
+            else {
+                sb_putc(k, 'S');
+                sb_putn(k, idv->s, idv->slen);
+            }
+            elem *x = (idv->type == J_STR && !idv->slen) ? NULL : etable_get(&g->vertices, k->p, k->len);
+            tmp.len = 0;
+            java_str(&tmp, idv);
+            if (idv->type == J_STR && !idv->slen) {
+                err_set(e, 400, C_IAE, "The id can't be null or empty");
+                goto out;
+            }
             if (!x) {
-                tmp.len = 0;
-                vertex_id_text(&tmp, k->p, k->len);
                 err_set(e, 400, C_IAE, "Invalid vertex id '%s'", tmp.p);
                 goto out;
             }
-            if (*want && (*want)->id != x->label) {
-                tmp.len = 0;
-                vertex_id_text(&tmp, k->p, k->len);
+            const char *stored = schema_name_of(g, ST_VL, x->label);
+            if (wname && strcmp(wname, stored)) {
                 err_set(e, 400, C_IAE, "The label of vertex '%s' is unmatched, users expect label '%s', actual label stored is '%s'",
-                        tmp.p, (*want)->name, schema_name_of(g, ST_VL, x->label));
+                        tmp.p, wname, stored);
                 goto out;
             }
             *want = schema_by_id(g, ST_VL, x->label);
+        } else {
+            /* EdgeAPI.newVertex: label, then HugeVertex(id, label) */
+            if (!*want) {
+                err_set(e, 400, C_IAE, "Invalid vertex label '%s'", wname ? wname : "null");
+                goto out;
+            }
+            if (idv->type == J_STR && !idv->slen) {
+                err_set(e, 400, C_IAE, "The id can't be null or empty");
+                goto out;
+            }
+            if (endpoint_key(g, idv, *want, k, e))
+                goto out;
+            if (k->p[0] == 'S' && k->len - 1 > max_id_len()) {
+                err_set(e, 400, C_IAE, "The max length of vertex id is %zu, but got %zu {%.40s...}", max_id_len(), k->len - 1, k->p + 1);
+                goto out;
+            }
         }
     }
-    if (!ovl || !ivl) {
-        err_set(e, 400, C_IAE, "Expect source and target vertex label");
+    schema *el = schema_by_name(g, ST_EL, lname);
+    if (!el) {
+        err_set(e, 400, C_IAE, "Undefined edge label: '%s'", lname);
+        goto out;
+    }
+    if (el->el_type == ELT_PARENT) {
+        err_set(e, 400, C_IAE, "Adding an edge of parent type is not allowed");
         goto out;
     }
     if (ovl->id != el->src || ivl->id != el->tgt) {
         err_set(e, 400, C_IAE, "Undefined link of edge label '%s': '%s' -> '%s'", lname, ovl->name, ivl->name);
         goto out;
     }
-    if (build_props(g, el, props, "edge", &frag, &ser, &pv, &np, &rend, e) || check_nonnull(g, el, pv, np, "edge", e))
+    {
+        idlist given = {calloc(props->nkids + 1, sizeof(int64_t)), 0};
+        for (size_t i = 0; i < props->nkids; i++) {
+            schema *pk = schema_by_name(g, ST_PK, props->kids[i]->key);
+            if (!pk) {
+                free(given.v);
+                err_set(e, 400, C_IAE, "Undefined property key: '%s'", props->kids[i]->key);
+                goto out;
+            }
+            given.v[given.n++] = pk->id;
+        }
+        bool sk_ok = true;
+        for (size_t i = 0; i < el->sort_keys.n; i++)
+            sk_ok = sk_ok && idl_has(&given, el->sort_keys.v[i]);
+        idlist nonnull = {calloc(el->props.n + 1, sizeof(int64_t)), 0}, missed = {calloc(el->props.n + 1, sizeof(int64_t)), 0};
+        for (size_t i = 0; i < el->props.n; i++) {
+            if (idl_has(&el->nullables, el->props.v[i]))
+                continue;
+            nonnull.v[nonnull.n++] = el->props.v[i];
+            if (!idl_has(&given, el->props.v[i]))
+                missed.v[missed.n++] = el->props.v[i];
+        }
+        if (!sk_ok)
+            err_set(e, 400, C_IAE, "The sort key(s) must be set for the edge with label: '%s'", el->name);
+        else if (missed.n) {
+            sb_t a = {0}, b = {0};
+            java_list(&a, g, ST_PK, &nonnull);
+            java_list(&b, g, ST_PK, &missed);
+            err_set(e, 400, C_IAE, "All non-null property keys: %s of edge label '%s' must be set, but missed keys: %s", a.p, el->name, b.p);
+            sb_free(&a);
+            sb_free(&b);
+        }
+        free(given.v);
+        free(nonnull.v);
+        free(missed.v);
+        if (!sk_ok || missed.n)
+            goto out;
+    }
+    if (build_props(g, el, props, "edge", &frag, &ser, &pv, &np, &rend, e))
         goto out;
     /* edge id */
     tmp.len = 0;
@@ -1817,7 +2280,7 @@ int vertex_key_from_url(graph *g, const char *txt, sb_t *key, herr *e)
         rc = err_set(e, 400, C_IAE, "The vertex id must be formatted as Number/String/UUID, but got '%s'", txt);
     } else if (uuid) {
         unsigned char u[16];
-        if (!parse_uuid(n->s, n->slen, u))
+        if (!java_uuid(n->s, n->slen, u))
             rc = err_set(e, 400, C_IAE, "Invalid UUID string: %s", n->s);
         else {
             sb_putc(key, 'U');
@@ -1825,8 +2288,7 @@ int vertex_key_from_url(graph *g, const char *txt, sb_t *key, herr *e)
         }
     } else if (n->type == J_NUM) {
         int64_t v;
-        if (!jnum_i64(n, &v))
-            v = (int64_t)jnum_double(n);
+        v = jnum_long_value(n);
         key_long(key, v);
     } else {
         sb_putc(key, 'S');

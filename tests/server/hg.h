@@ -64,6 +64,8 @@ bool b64_decode(sb_t *out, const char *s, size_t n);
 void fmt_date(sb_t *s, int64_t ms);
 bool parse_date(const char *s, size_t n, int64_t *ms);
 bool parse_uuid(const char *s, size_t n, unsigned char out[16]);
+bool java_uuid(const char *s, size_t n, unsigned char out[16]);
+int64_t jnum_long_value(const jnode *v);
 void fmt_uuid(sb_t *s, const unsigned char u[16]);
 void escape_join_add(sb_t *s, char sep, const char *part, size_t n); /* IdUtil.escape quirk */
 int64_t now_ms(void);
