@@ -269,7 +269,31 @@ expect_err "batch over --batch-max -> 400" 400 java.lang.IllegalArgumentExceptio
 req POST "$G/graph/vertices/batch" "${J[@]}" -d '[null]'
 expect_err "null record -> 400" 400 java.lang.IllegalArgumentException "The batch body can't contain null record"
 req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"two","properties":{"name":"q"}}'
-expect_err "missing non-null key -> 400" 400 java.lang.IllegalArgumentException "All non-null property keys [name, n2] of vertex label 'two' must be set, missed keys [n2]"
+expect_err "missing primary key -> checkId message" 400 java.lang.IllegalArgumentException "The primary keys: [name, n2] of vertex label 'two' must be set when using 'PRIMARY_KEY' id strategy"
+req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"num","id":7,"properties":{}}'
+expect_err "missing non-null key -> 400" 400 java.lang.IllegalArgumentException "All non-null property keys [k] of vertex label 'num' must be set, missed keys [k]"
+req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"person","properties":{"name":null}}'
+expect_err "null property value (JsonVertex.checkUpdate wording)" 400 java.lang.IllegalArgumentException "Not allowed to set value of property 'name' to null for vertex 'null'"
+req POST "$G/graph/vertices" "${J[@]}" -d '{"id":"x","label":"person","properties":{"zz":1}}'
+expect_err "undefined property key before the id-strategy check" 400 java.lang.IllegalArgumentException "Undefined property key: 'zz'"
+req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"person","properties":{"name":"q","age":1.0}}'
+expect_err "INT from a Double -> Integer.valueOf fails" 400 java.lang.IllegalArgumentException 'Invalid property value '"'1.0'"' for key '"'age'"': Can'"'"'t read '"'1.0'"' as int: For input string: \"1.0\"'
+req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"person","properties":{"name":"q","age":3000000000}}'
+expect_err "INT from a Long -> NumberFormatException text" 400 java.lang.IllegalArgumentException 'Invalid property value '"'3000000000'"' for key '"'age'"': Can'"'"'t read '"'3000000000'"' as int: For input string: \"3000000000\"'
+req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"auto","properties":{"k":1,"dt":"2019-02-30"}}'
+expect_err "DATE: Joda field range check" 400 java.lang.IllegalArgumentException 'Invalid property value '"'2019-02-30'"' for key '"'dt'"': Cannot parse \"2019-02-30\": Value 30 for dayOfMonth must be in the range [1,28]'
+req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"auto","properties":{"k":1,"dt":"2019/01/01"}}'
+expect_err "DATE: DateUtil format message" 400 java.lang.IllegalArgumentException "Invalid property value '2019/01/01' for key 'dt': Expected date format is: [yyyy-MM-dd, yyyy-MM-dd HH:mm:ss, yyyy-MM-dd HH:mm:ss.SSS], but got '2019/01/01'"
+req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"auto","properties":{"k":1,"dt":"2019-3-5 01:02:03.5","d":"NaN"}}'
+expect_match "DATE: 1-digit month/day and fraction, DOUBLE from \"NaN\"" 201 '"properties":\{"k":1,"d":"NaN","dt":"2019-03-05 01:02:03.500"\}\}$'
+req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"auto","properties":{"k":1,"tags":["a",1,"a"]}}'
+expect_err "SET element of the wrong type: whole LinkedHashSet in the message" 400 java.lang.IllegalArgumentException "Invalid property value '[a, 1]' for key 'tags', expect a value of type Set<String>, actual type LinkedHashSet"
+req POST "$G/graph/vertices" "${J[@]}" -d '{"id":5,"label":"uu","properties":{}}'
+expect_err "CUSTOMIZE_UUID wants a string id (checkId wording)" 400 java.lang.IllegalArgumentException "Must customize vertex string id when id strategy is 'CUSTOMIZE_UUID' for vertex label 'uu'"
+req POST "$G/graph/vertices/batch" "${J[@]}" -d '[{"id":"835E1153928149578691CF79258E90EC","label":"uu","properties":{}},{"id":18446744073709551617,"label":"num","properties":{"k":1}},{"id":2.9,"label":"num","properties":{"k":1}}]'
+expect "UUID from 32 hex digits; number ids by Number.longValue()" 201 '["835e1153-9281-4957-8691-cf79258e90ec",1,2]'
+req POST "$G/graph/vertices" "${J[@]}" -d '{"id":"","label":"num","properties":{"k":1}}'
+expect_err "empty string id" 400 java.lang.IllegalArgumentException "The id can't be null or empty"
 req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"person","properties":{"name":"q","age":"old"}}'
 expect_err "wrong value type -> 400" 400 java.lang.IllegalArgumentException "Invalid property value 'old' for key 'age', expect a value of type Integer, actual type String"
 req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"nolabel","properties":{}}'
@@ -306,6 +330,18 @@ req POST "$G/graph/edges/batch" "${J[@]}" -d '[{"label":"knows","outV":"1:marko"
 expect "5-part edge id with sort value and > escaping" 201 '["S1:marko>1>1>s`>t>S1:a`:b"]'
 req POST "$G/graph/edges/batch?check_vertex=false" "${J[@]}" -d '[{"label":"sub","outV":"1:ghost","outVLabel":"person","inV":-5,"inVLabel":"num","properties":{}}]'
 expect "sub label edge id uses parent id, check_vertex=false" 201 '["S1:ghost>2>3>>L-5"]'
+req POST "$G/graph/edges/batch" "${J[@]}" -d '[{"label":"knows","outV":"1:marko","outVLabel":"person","inV":"1:marko","inVLabel":"person","properties":{"d":1}}]'
+expect_err "edge without its sort key -> 400" 400 java.lang.IllegalArgumentException "The sort key(s) must be set for the edge with label: 'knows'"
+req POST "$G/graph/edges/batch?check_vertex=false" "${J[@]}" -d '[{"label":"par","outV":"1:marko","outVLabel":"person","inV":1,"inVLabel":"num","properties":{}}]'
+expect_err "edge with a PARENT label" 400 java.lang.IllegalArgumentException "Adding an edge of parent type is not allowed"
+req POST "$G/graph/edges/batch?check_vertex=false" "${J[@]}" -d '[{"label":"knows","outV":"1:marko","outVLabel":"nope","inV":1,"inVLabel":"num","properties":{}}]'
+expect_err "check_vertex=false: unknown vertex label" 400 java.lang.IllegalArgumentException "Invalid vertex label 'nope'"
+req POST "$G/graph/edges" "${J[@]}" -d '{"label":"knows","outV":"1:marko","outVLabel":"nope","inV":"1:marko","inVLabel":"person","properties":{}}'
+expect_err "single edge: unknown source label" 400 java.lang.IllegalArgumentException "Invalid source vertex label 'nope'"
+req POST "$G/graph/edges/batch" "${J[@]}" -d '[{"label":"knows","outV":"1:marko","outVLabel":"num","inV":"1:marko","inVLabel":"person","properties":{"n2":"x"}}]'
+expect_err "check_vertex=true: label mismatch" 400 java.lang.IllegalArgumentException "The label of vertex '1:marko' is unmatched, users expect label 'num', actual label stored is 'person'"
+req POST "$G/graph/edges" "${J[@]}" -d '{"label":"knows","outV":"1:marko","inV":"1:marko","properties":{"n2":"x","d":null}}'
+expect_err "edge null property value" 400 java.lang.IllegalArgumentException "Not allowed to set value of property 'd' to null for edge 'null'"
 req GET "$G/graph/edges/S1:marko%3E1%3E1%3Es%60%3Et%3ES1:a%60:b"
 expect "get edge by raw id, key order" 200 '{"id":"S1:marko>1>1>s`>t>S1:a`:b","label":"knows","type":"edge","outV":"1:marko","outVLabel":"person","inV":"1:a`:b","inVLabel":"person","properties":{"n2":"s>t","d":0.5}}'
 req GET "$G/graph/edges/a%3Eb"
