@@ -29,6 +29,21 @@ out=$(http_proxy= "$HUGEGRAPHFS" -f "http://127.0.0.1:1/some/path" "$T/m0" 2>&1)
 check "a URL with a path is refused" test "$rc" -ne 0
 stop_server "$LAST_SERVER_PID"
 
+# graphspaces: an unknown one is refused before mounting, on both generations
+start_server SERVER --graph g || exit 1
+out=$("$HUGEGRAPHFS" -f -o graphspace=OTHER "$SERVER" "$T/m0" 2>&1); rc=$?
+check "1.7: an unknown graphspace is refused" test "$rc" -ne 0
+check "...with the server's message" grep -q "Graphspace not exist" <<<"$out"
+stop_server "$LAST_SERVER_PID"
+start_server SERVER --persona 1.3 --graph g || exit 1
+out=$("$HUGEGRAPHFS" -f -o graphspace=OTHER "$SERVER" "$T/m0" 2>&1); rc=$?
+check "1.3: a graphspace other than DEFAULT is refused" test "$rc" -ne 0
+check "...saying it needs 1.7" grep -q "needs HugeGraph 1.7" <<<"$out"
+if mount_fs "$SERVER" "$T/m2" -o graphspace=DEFAULT; then ok "1.3: graphspace=DEFAULT mounts"; else not_ok "1.3: graphspace=DEFAULT mounts"; fi
+check_eq "...and lists the graphs" g "$(ls "$T/m2/graphs")"
+check "unmount" unmount_fs "$T/m2"
+stop_server "$LAST_SERVER_PID"
+
 # the server dies in the middle of an export
 start_server SERVER --latency-ms 100 --generate "g=20000,20000,3" || exit 1
 SPID=$LAST_SERVER_PID
