@@ -27,7 +27,11 @@ ok=$(count Ok); fail=$(count Fail); skip=$(count Skipped); tmo=$(count Timeout)
 unexp=$(count 'Unexpected Pass'); xfail=$(count 'Expected Fail')
 rm -f "$log"
 # inner counts: every Check test and every integration assertion
+tl="$BUILD/meson-logs/testlog.txt"
+checks=$(sed -n 's/^[0-9]*%: Checks: \([0-9]*\).*/\1/p' "$tl" | awk '{s+=$1} END {print s+0}')
+asserts=$(sed -n 's/^\([0-9]*\) passed, [0-9]* failed$/\1/p' "$tl" | awk '{s+=$1} END {print s+0}')
 echo
+echo "inside the tests: ${checks:-0} Check unit tests, ${asserts:-0} integration assertions passed"
 echo "meson: ${ok:-0} ok, ${fail:-0} failed, ${tmo:-0} timed out, ${skip:-0} skipped"
 failed=$(( ${fail:-0} + ${tmo:-0} + ${unexp:-0} ))
 echo "${ok:-0} passed, ${failed} failed, ${skip:-0} skipped"
