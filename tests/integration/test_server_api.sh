@@ -349,6 +349,74 @@ expect_err "malformed edge id -> 404" 404 org.apache.hugegraph.exception.NotFoun
 req GET "$G/graph/edges/S1:x%3E1%3E1%3E%3ES1:y"
 expect_err "missing edge -> 404" 404 org.apache.hugegraph.exception.NotFoundException "Edge 'S1:x>1>1>>S1:y' does not exist"
 
+# ---- PRIMARY_KEY ids and sort values per data type (5.2, 6.5), Java number rendering (4.5)
+for k in 'xd DOUBLE' 'xf FLOAT' 'xb BOOLEAN' 'xbl BLOB' 'xdt DATE' 'xu UUID' 'xt TEXT' 'xt2 TEXT'; do
+	set -- $k
+	req POST "$G/schema/propertykeys" "${J[@]}" -d "{\"name\":\"$1\",\"data_type\":\"$2\",\"cardinality\":\"SINGLE\"}"
+done
+req POST "$G/schema/vertexlabels" "${J[@]}" -d '{"name":"vd","id_strategy":"PRIMARY_KEY","properties":["xd"],"primary_keys":["xd"]}'
+VD=$(sed -n 's/^{"id":\([0-9]*\),.*/\1/p' <<<"$BODY")
+req POST "$G/schema/vertexlabels" "${J[@]}" -d '{"name":"vf","id_strategy":"PRIMARY_KEY","properties":["xf"],"primary_keys":["xf"]}'
+VF=$(sed -n 's/^{"id":\([0-9]*\),.*/\1/p' <<<"$BODY")
+req POST "$G/schema/vertexlabels" "${J[@]}" -d '{"name":"vm","id_strategy":"PRIMARY_KEY","properties":["xb","xbl","xdt","xu","xt","xt2"],"primary_keys":["xt","xb","xbl","xdt","xu","xt2"]}'
+VM=$(sed -n 's/^{"id":\([0-9]*\),.*/\1/p' <<<"$BODY")
+req POST "$G/schema/edgelabels" "${J[@]}" -d '{"name":"es","source_label":"vm","target_label":"vm","frequency":"MULTIPLE","properties":["xt","xd"],"sort_keys":["xt","xd"]}'
+ES=$(sed -n 's/^{"id":\([0-9]*\),.*/\1/p' <<<"$BODY")
+req POST "$G/graph/vertices/batch" "${J[@]}" -d '[{"label":"vd","properties":{"xd":-0.0}},{"label":"vd","properties":{"xd":0.0}},{"label":"vf","properties":{"xf":-0.0}}]'
+expect "PK DOUBLE/FLOAT ids: -0.0 sorts below 0.0 (sortable bits, LongEncoded)" 201 "[\"$VD:0B7~~~~~~~~~~\",\"$VD:10\",\"$VF:0B7~~~~~~~~~~\"]"
+req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"vd","properties":{"xd":1e23}}'
+expect_match "DOUBLE rendered like JDK 11/17 Double.toString (1e23 -> 9.999999999999999E22)" 201 '"properties":\{"xd":9.999999999999999E22\}\}$'
+req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"vd","properties":{"xd":5958838436080787456}}'
+expect_match "DOUBLE between 2^53 and 2^63 keeps the JDK's extra digits" 201 '"properties":\{"xd":5.9588384360807875E18\}\}$'
+req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"vf","properties":{"xf":0.040435318}}'
+expect_match "FLOAT rendered like Float.toString (last digit rounded up)" 201 '"properties":\{"xf":0.040435318\}\}$'
+req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"vm","properties":{"xt":"","xb":true,"xbl":"AAH/","xdt":"2018-12-17 16:00:00","xu":"835E1153-9281-4957-8691-CF79258E90EB","xt2":"a:b!c`d>e"}}'
+expect_match "PK id: empty first part swallows '!', BOOLEAN, BLOB as Blob{hex}, DATE, UUID lower-case, ':' and '!' escaped" 201 "^\\{\"id\":\"$VM:true!Blob\\{0001ff\\}!7MUxuK00!835e1153-9281-4957-8691-cf79258e90eb!a\`:b\`!c\`d>e\","
+req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"vm","properties":{"xt":"q","xb":false,"xbl":"","xdt":0,"xu":"835e1153-9281-4957-8691-cf79258e90eb","xt2":""}}'
+expect_match "PK id: empty BLOB is Blob{}, an empty last part keeps its '!'" 201 "^\\{\"id\":\"$VM:q!false!Blob\\{\\}!10!835e1153-9281-4957-8691-cf79258e90eb!\","
+req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"vm","properties":{"xt":"\u0001x","xb":true,"xbl":"","xdt":0,"xu":"835e1153-9281-4957-8691-cf79258e90eb","xt2":""}}'
+expect_err "PK TEXT with a leading \\u0001 -> 400" 400 java.lang.IllegalArgumentException "Illegal leading char '\\\\u1' in index property: '\\u0001x'"
+req POST "$G/graph/edges/batch?check_vertex=false" "${J[@]}" -d '[{"label":"es","outV":"3:x","outVLabel":"vm","inV":"3:y","inVLabel":"vm","properties":{"xt":"\u0002s","xd":1}}]'
+expect_err "sort key TEXT with a leading \\u0002 -> 400 (concatValues)" 400 java.lang.IllegalArgumentException "Illegal leading char '\\\\u2' in index property: '\\u0002s'"
+req POST "$G/graph/edges/batch?check_vertex=false" "${J[@]}" -d '[{"label":"es","outV":"3:x","outVLabel":"vm","inV":"3:y","inVLabel":"vm","properties":{"xt":"","xd":1}},{"label":"es","outV":"3:x","outVLabel":"vm","inV":"3:y","inVLabel":"vm","properties":{"xt":"a>b!c","xd":-0.0}}]'
+expect "edge ids: empty first sort value swallows '!', '!' then '>' escaped, numbers LongEncoded" 201 "[\"S3:x>$ES>$ES>B3~l00000000>S3:y\",\"S3:x>$ES>$ES>a\`>b\`!c!0B7~~~~~~~~~~>S3:y\"]"
+E1="S3:x>$ES>$ES>B3~l00000000>S3:y"
+req GET "$G/graph/edges/S3:x%3EO%3E$ES%3E$ES%3EB3~l00000000%3ES3:y"
+expect_match "edge GET: 6-part directed OUT form finds the edge" 200 "^\\{\"id\":\"$E1\","
+req GET "$G/graph/edges/S3:y%3EI%3E0$ES%3E+$ES%3EB3~l00000000%3ES3:x"
+expect_match "edge GET: IN form is turned around, label ids read with Long.parseLong" 200 "^\\{\"id\":\"$E1\","
+req GET "$G/graph/edges/S3:x%3EX%3E$ES%3E$ES%3E%3ES3:y"
+expect_err "edge GET: bad direction part -> 404 Invalid format" 404 org.apache.hugegraph.exception.NotFoundException "Invalid format of edge id 'S3:x>X>$ES>$ES>>S3:y'"
+req GET "$G/graph/edges/Q3:x%3E$ES%3E$ES%3E%3ES3:y"
+expect_err "edge GET: unknown id prefix -> 404 Invalid format" 404 org.apache.hugegraph.exception.NotFoundException "Invalid format of edge id 'Q3:x>$ES>$ES>>S3:y'"
+req GET "$G/traversers/edges?ids=S3:x%3EO%3E$ES%3E$ES%3EB3~l00000000%3ES3:y&ids=junk"
+expect_match "traversers/edges?ids=: directed form found, malformed id skipped" 200 "^\\{\"edges\":\\[\\{\"id\":\"$E1\",[^]]*\\}\\]\\}$"
+req DELETE "$G/graph/edges/a%3Eb"
+expect_err "edge DELETE malformed id -> 400 quoting the NotFoundException" 400 java.lang.IllegalArgumentException "No such edge with id: 'a>b', org.apache.hugegraph.exception.NotFoundException: Edge id must be formatted as 5~6 parts, but got 2 parts: 'a>b'"
+req DELETE "$G/graph/edges/S1:x%3E1%3E1%3E%3ES1:y"
+expect_err "edge DELETE missing -> 400 quoting the NotFoundException" 400 java.lang.IllegalArgumentException "No such edge with id: 'S1:x>1>1>>S1:y', org.apache.hugegraph.exception.NotFoundException: Edge 'S1:x>1>1>>S1:y' does not exist"
+req DELETE "$G/graph/edges/S1:x%3E1%3E1%3E%3ES1:y?label=es"
+expect "edge DELETE missing with a label without index labels -> 204 (removed by id, no lookup)" 204 ""
+req DELETE "$G/graph/edges/S1:x%3E1%3E1%3E%3ES1:y?label=nope"
+expect_err "edge DELETE unknown label -> 400" 400 java.lang.IllegalArgumentException "Undefined edge label: 'nope'"
+req DELETE "$G/graph/edges/S3:y%3EI%3E$ES%3E$ES%3EB3~l00000000%3ES3:x"
+expect "edge DELETE by the IN form -> 204" 204 ""
+req GET "$G/graph/edges/$(sed 's/>/%3E/g' <<<"$E1")"
+expect_err "deleted edge is gone" 404 org.apache.hugegraph.exception.NotFoundException "Edge '$E1' does not exist"
+req DELETE "$G/graph/vertices/%221%3Anobody%22"
+expect_err "vertex DELETE missing -> 400 quoting the NotFoundException" 400 java.lang.IllegalArgumentException "No such vertex with id: '1:nobody', org.apache.hugegraph.exception.NotFoundException: Vertex '1:nobody' does not exist"
+req GET "$G/graph/vertices/1:marko"
+expect_err "vertex URL id: unquoted 1:marko is a Jackson error (root number needs white space after it)" 400 java.lang.IllegalArgumentException "The vertex id must be formatted as Number/String/UUID, but got '1:marko'"
+req GET "$G/graph/vertices/%221%3Amarko%22junk"
+expect_match "vertex URL id: text after a JSON string is ignored" 200 '^\{"id":"1:marko",'
+req GET "$G/graph/vertices/U%22zz%22"
+expect_err "vertex URL id: bad UUID -> formatted message without the U" 400 java.lang.IllegalArgumentException "The vertex id must be formatted as Number/String/UUID, but got '\\\"zz\\\"'"
+req GET "$G/graph/vertices/%22%22"
+expect_err "vertex URL id: empty string" 400 java.lang.IllegalArgumentException "The vertex id must be formatted as Number/String/UUID, but got '\\\"\\\"'"
+printf '{"label":"vd","properties":{"xd":5}}' | gzip -c >"$T/one.gz"
+req POST "$G/graph/vertices" "${J[@]}" -H 'Content-Encoding: gzip' --data-binary @"$T/one.gz"
+expect_plain "gzip body on a single create is not decompressed (no @Decompress)" 'Unexpected end-of-input or malformed JSON: Illegal character ((CTRL-CHAR, code 31))'
+
 # ---- shards and scan (section 4.6), memory backend
 req GET "$G/traversers/vertices/shards?split_size=1000"
 expect_err "split_size too small -> 400" 400 java.lang.IllegalArgumentException "The split-size must be >= 1048576 bytes, but got 1000"

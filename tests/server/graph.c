@@ -1,6 +1,7 @@
 /* hgserver: graph model, schema and element creation. */
 #include "hg.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -1564,11 +1565,15 @@ static int conv_one(const schema *pk, const jnode *v, sb_t *frag, sb_t *serial, 
             return 1;
         }
         sb_putc(frag, '"');
-        size_t st = frag->len;
         b64_encode(frag, (unsigned char *)bytes.p, bytes.len);
-        if (serial)
-            sb_putn(serial, frag->p + st, frag->len - st);
         sb_putc(frag, '"');
+        if (serial) {
+            /* PropertyKey.serialValue keeps the Blob; concatValues uses Blob.toString(): Blob{<lower hex>} */
+            sb_puts(serial, "Blob{");
+            for (size_t i = 0; i < bytes.len; i++)
+                sb_printf(serial, "%02x", (unsigned char)bytes.p[i]);
+            sb_putc(serial, '}');
+        }
         sb_free(&bytes);
         return 0;
     }
@@ -2230,6 +2235,13 @@ int edge_create(graph *g, const jnode *v, bool batch, bool check_vertex, elem **
         sb_t sv = {0};
         for (size_t i = 0; i < el->sort_keys.n; i++) {
             const propv *p = find_pv(pv, np, el->sort_keys.v[i]);
+            if (p && p->slen && (unsigned char)ser.p[p->soff] <= 3) {
+                /* HugeEdge.name -> ConditionQuery.concatValues rejects these like PK values */
+                err_set(e, 400, C_IAE, "Illegal leading char '\\u%d' in index property: '%.*s'", ser.p[p->soff], (int)p->slen,
+                        ser.p + p->soff);
+                sb_free(&sv);
+                goto out;
+            }
             if (p)
                 escape_join_add(&sv, '!', ser.p + p->soff, p->slen);
         }
@@ -2268,34 +2280,200 @@ out:
     return rc;
 }
 
-/* URL forms: U"uuid" | JSON number | JSON string */
+/* URL forms: U"uuid" | JSON number | JSON string, read like VertexAPI.checkAndParseVertexId: Jackson
+ * reads one root value and ignores what follows a string (a root number must be followed by
+ * whitespace or the end); any failure, including a bad UUID, an empty string or a non-scalar, is the
+ * one "formatted as" message, which shows the text after the U of U"..." is dropped. */
 int vertex_key_from_url(graph *g, const char *txt, sb_t *key, herr *e)
 {
     (void)g;
     arena_t a = {0};
     bool uuid = txt[0] == 'U' && txt[1] == '"';
-    jnode *n = json_parse(&a, uuid ? txt + 1 : txt, strlen(uuid ? txt + 1 : txt), NULL, 0);
+    const char *t = uuid ? txt + 1 : txt;
+    size_t n = strlen(t), st = 0, end = n;
+    bool bad = false;
+    while (st < n && (t[st] == ' ' || t[st] == '\t' || t[st] == '\r' || t[st] == '\n'))
+        st++;
+    if (st < n && t[st] == '"') {
+        size_t i = st + 1;
+        while (i < n && t[i] != '"')
+            i += t[i] == '\\' && i + 1 < n ? 2 : 1;
+        end = i < n ? i + 1 : n;
+    } else if (st < n && (t[st] == '-' || isdigit((unsigned char)t[st]))) {
+        size_t i = st + 1;
+        while (i < n && (isdigit((unsigned char)t[i]) || t[i] == '.' || t[i] == 'e' || t[i] == 'E' || t[i] == '+' || t[i] == '-'))
+            i++;
+        if (i < n && t[i] != ' ' && t[i] != '\t' && t[i] != '\r' && t[i] != '\n')
+            bad = true; /* Jackson: a root-level number must be followed by white space or the end */
+        end = i;
+    }
+    jnode *nd = json_parse(&a, t + st, end - st, NULL, 0);
     int rc = 0;
-    if (!n || (n->type != J_NUM && n->type != J_STR) || (uuid && n->type != J_STR)) {
-        rc = err_set(e, 400, C_IAE, "The vertex id must be formatted as Number/String/UUID, but got '%s'", txt);
+    unsigned char u[16];
+    if (bad || !nd || (nd->type != J_NUM && nd->type != J_STR) || (uuid && nd->type != J_STR) ||
+        (nd->type == J_STR && !nd->slen) || (uuid && !java_uuid(nd->s, nd->slen, u))) {
+        rc = err_set(e, 400, C_IAE, "The vertex id must be formatted as Number/String/UUID, but got '%s'", t);
     } else if (uuid) {
-        unsigned char u[16];
-        if (!java_uuid(n->s, n->slen, u))
-            rc = err_set(e, 400, C_IAE, "Invalid UUID string: %s", n->s);
-        else {
-            sb_putc(key, 'U');
-            sb_putn(key, (char *)u, 16);
-        }
-    } else if (n->type == J_NUM) {
-        int64_t v;
-        v = jnum_long_value(n);
-        key_long(key, v);
+        sb_putc(key, 'U');
+        sb_putn(key, (char *)u, 16);
+    } else if (nd->type == J_NUM) {
+        key_long(key, jnum_long_value(nd));
     } else {
         sb_putc(key, 'S');
-        sb_putn(key, n->s, n->slen);
+        sb_putn(key, nd->s, nd->slen);
     }
     ar_free(&a);
     return rc;
+}
+
+/* Long.parseLong */
+static bool java_parse_long(const char *s, size_t n, int64_t *out)
+{
+    size_t i = 0;
+    bool neg = false;
+    if (n && (s[0] == '-' || s[0] == '+')) {
+        neg = s[0] == '-';
+        i = 1;
+    }
+    if (i == n)
+        return false;
+    uint64_t v = 0, lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    for (; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return false;
+        unsigned d = (unsigned)(s[i] - '0');
+        if (v > (lim - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+    return true;
+}
+
+/* IdUtil.readString of one unescaped edge-id part, re-rendered canonically (L<long>, S<str>, U<uuid>);
+ * false where Java throws. An E part (an edge id as vertex id) is checked recursively and can never
+ * match a stored edge: *nomatch is set. */
+static bool edge_vertex_part(const char *p, size_t n, sb_t *out, bool *nomatch)
+{
+    if (!n)
+        return false;
+    if (p[0] == 'L') {
+        int64_t v;
+        if (!java_parse_long(p + 1, n - 1, &v))
+            return false;
+        sb_putc(out, 'L');
+        sb_i64(out, v);
+        return true;
+    }
+    if (p[0] == 'S') {
+        if (n < 2)
+            return false;
+        sb_putn(out, p, n);
+        return true;
+    }
+    if (p[0] == 'U') {
+        unsigned char u[16];
+        if (!java_uuid(p + 1, n - 1, u))
+            return false;
+        sb_putc(out, 'U');
+        fmt_uuid(out, u);
+        return true;
+    }
+    if (p[0] == 'E') {
+        char *sub = strndup(p + 1, n - 1);
+        sb_t k = {0}, m = {0};
+        int r = edge_key_from_url(sub, &k, &m);
+        free(sub);
+        sb_free(&k);
+        sb_free(&m);
+        *nomatch = true;
+        return r == 0;
+    }
+    return false;
+}
+
+/* EdgeId.parse: split on '>' not preceded by a backtick, unescape, read each part, and rebuild the
+ * undirected id the edge is stored under (a 6-part (1.3: 5-part) directed form names the owner first
+ * and O/I; an I form is turned around). 0 ok (key set; empty key = cannot match), 1 wrong number of
+ * parts, 2 a part Java cannot read; msg holds the NotFoundException message. */
+int edge_key_from_url(const char *txt, sb_t *key, sb_t *msg)
+{
+    int lo = g_cfg.persona == 17 ? 5 : 4;
+    size_t n = strlen(txt);
+    sb_t parts[8];
+    int np = 0;
+    size_t st = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i == n || (txt[i] == '>' && (i == 0 || txt[i - 1] != '`'))) {
+            if (np < 8) {
+                memset(&parts[np], 0, sizeof parts[np]);
+                for (size_t j = st; j < i; j++) {
+                    if (txt[j] == '`' && j + 1 < i && txt[j + 1] == '>')
+                        continue;
+                    sb_putc(&parts[np], txt[j]);
+                }
+                if (!parts[np].p)
+                    sb_puts(&parts[np], "");
+            }
+            np++;
+            st = i + 1;
+        }
+    }
+    int rc = 0;
+    if (np != lo && np != lo + 1) {
+        sb_printf(msg, "Edge id must be formatted as %d~%d parts, but got %d parts: '%s'", lo, lo + 1, np, txt);
+        rc = 1;
+        goto out;
+    }
+    bool directed = np == lo + 1, in = false, nomatch = false;
+    int k = 0;
+    sb_t own = {0}, oth = {0}, lab = {0};
+    bool ok = edge_vertex_part(parts[k].p, parts[k].len, &own, &nomatch);
+    k++;
+    if (ok && directed) {
+        ok = !strcmp(parts[k].p, "O") || !strcmp(parts[k].p, "I");
+        in = !strcmp(parts[k].p, "I");
+        k++;
+    }
+    for (int j = 0; ok && j < (lo == 5 ? 2 : 1); j++, k++) {
+        int64_t v;
+        ok = java_parse_long(parts[k].p, parts[k].len, &v);
+        if (ok) {
+            sb_t t = {0};
+            sb_i64(&t, v);
+            escape_join_add(&lab, '>', t.p, t.len);
+            sb_free(&t);
+        }
+    }
+    const sb_t *sortv = &parts[k++];
+    if (ok)
+        ok = edge_vertex_part(parts[k].p, parts[k].len, &oth, &nomatch);
+    if (!ok) {
+        sb_printf(msg, "Invalid format of edge id '%s'", txt);
+        rc = 2;
+    } else if (!nomatch) {
+        const sb_t *src = in ? &oth : &own, *tgt = in ? &own : &oth;
+        escape_join_add(key, '>', src->p, src->len);
+        sb_putc(key, '>');
+        sb_putn(key, lab.p, lab.len);
+        escape_join_add(key, '>', sortv->p, sortv->len);
+        escape_join_add(key, '>', tgt->p, tgt->len);
+    }
+    sb_free(&own);
+    sb_free(&oth);
+    sb_free(&lab);
+out:
+    for (int i = 0; i < np && i < 8; i++)
+        sb_free(&parts[i]);
+    return rc;
+}
+
+bool label_has_index(graph *g, int base_type, int64_t base)
+{
+    for (size_t i = 0; i < g->nsc[ST_IL]; i++)
+        if (g->sc[ST_IL][i]->base_type == base_type && g->sc[ST_IL][i]->base_value == base)
+            return true;
+    return false;
 }
 
 /* split an edge id on unescaped '>' and compare first/last part with the escaped vertex part */

@@ -836,64 +836,70 @@ static void h_list(resp *r, graph *g, bool edges, const qlist *q)
     resp_stream(r, st);
 }
 
-static void h_element(resp *r, graph *g, const char *method, bool edges, const char *idtxt)
+static void h_element(resp *r, graph *g, const char *method, bool edges, const char *idtxt, const qlist *q)
 {
     herr e = {0};
-    sb_t key = {0};
+    sb_t key = {0}, msg = {0};
+    int prc = 0;
+    bool del = !strcmp(method, "DELETE");
+    if (strcmp(method, "GET") && !del) {
+        not_allowed(r);
+        return;
+    }
     if (!edges) {
         if (vertex_key_from_url(g, idtxt, &key, &e)) {
             resp_herr(r, &e);
             return;
         }
     } else {
-        /* count parts split by unescaped '>' */
-        int parts = 1;
-        for (const char *p = idtxt; *p; p++)
-            if (*p == '>' && (p == idtxt || p[-1] != '`'))
-                parts++;
-        int lo = g_cfg.persona == 17 ? 5 : 4;
-        if (parts < lo || parts > lo + 1) {
-            resp_errf(r, 404, C_NFE, "Edge id must be formatted as %d~%d parts, but got %d parts: '%s'", lo, lo + 1, parts, idtxt);
+        prc = edge_key_from_url(idtxt, &key, &msg);
+        if (prc && !del) {
+            /* EdgeAPI.get: EdgeId.parse's NotFoundException */
+            resp_errf(r, 404, C_NFE, "%s", msg.p);
+            sb_free(&msg);
+            sb_free(&key);
             return;
         }
-        sb_puts(&key, idtxt);
     }
-    if (!strcmp(method, "GET")) {
+    sb_t shown = {0};
+    if (edges)
+        sb_puts(&shown, idtxt);
+    else
+        vertex_id_text(&shown, key.p, key.len);
+    if (!del) {
         pthread_rwlock_rdlock(&g->lock);
-        elem *x = etable_get(edges ? &g->edges : &g->vertices, key.p, key.len);
+        elem *x = key.len ? etable_get(edges ? &g->edges : &g->vertices, key.p, key.len) : NULL;
         if (x) {
             resp_ok(r, 200);
             sb_putn(&r->body, ELEM_JSON(x), x->jsonlen);
         } else {
-        {
-            sb_t t = {0};
-            if (edges)
-                sb_puts(&t, idtxt);
-            else
-                vertex_id_text(&t, key.p, key.len);
-            resp_errf(r, 404, C_NFE, "%s '%s' does not exist", edges ? "Edge" : "Vertex", t.p);
-            sb_free(&t);
-        }
+            resp_errf(r, 404, C_NFE, "%s '%s' does not exist", edges ? "Edge" : "Vertex", shown.p);
         }
         pthread_rwlock_unlock(&g->lock);
-    } else if (!strcmp(method, "DELETE")) {
-        pthread_rwlock_wrlock(&g->lock);
-        bool ok = edges ? etable_del(&g->edges, key.p, key.len) : vertex_delete(g, key.p, key.len);
-        pthread_rwlock_unlock(&g->lock);
-        if (ok)
-            resp_ok(r, 204);
-        else if (edges)
-            resp_errf(r, 404, C_NFE, "Edge '%s' does not exist", idtxt);
-        else
-        {
-            sb_t t = {0};
-            vertex_id_text(&t, key.p, key.len);
-            resp_errf(r, 400, C_IAE, "No such vertex with id: '%s'", t.p);
-            sb_free(&t);
-        }
     } else {
-        not_allowed(r);
+        /* VertexAPI/EdgeAPI.delete -> removeVertex/removeEdge(label, id): with a label that has no index
+         * label the element is removed by id without looking it up (a missing one is a 204); otherwise
+         * it is looked up and a NotFoundException becomes a 400 quoting it */
+        const char *label = qget(q, "label");
+        pthread_rwlock_wrlock(&g->lock);
+        schema *ls = label ? schema_by_name(g, edges ? ST_EL : ST_VL, label) : NULL;
+        bool blind = ls && !label_has_index(g, edges ? 1 : 0, ls->id);
+        if (label && !ls) {
+            resp_errf(r, 400, C_IAE, "Undefined %s label: '%s'", edges ? "edge" : "vertex", label);
+        } else if (prc) {
+            resp_errf(r, 400, C_IAE, "No such edge with id: '%s', %s: %s", idtxt, C_NFE, msg.p);
+        } else {
+            bool ok = key.len && (edges ? etable_del(&g->edges, key.p, key.len) : vertex_delete(g, key.p, key.len));
+            if (ok || blind)
+                resp_ok(r, 204);
+            else
+                resp_errf(r, 400, C_IAE, "No such %s with id: '%s', %s: %s '%s' does not exist", edges ? "edge" : "vertex",
+                          shown.p, C_NFE, edges ? "Edge" : "Vertex", shown.p);
+        }
+        pthread_rwlock_unlock(&g->lock);
     }
+    sb_free(&shown);
+    sb_free(&msg);
     sb_free(&key);
 }
 
@@ -1125,16 +1131,20 @@ static void h_by_ids(resp *r, graph *g, bool edges, const qlist *q)
         sb_t key = {0};
         herr e = {0};
         const char *v = q->p[i].v ? q->p[i].v : "";
-        if (edges)
-            sb_puts(&key, v);
-        else if (vertex_key_from_url(g, v, &key, &e)) {
+        if (edges) {
+            /* queryEdgesByIds(verifyId=false): a malformed id is skipped */
+            sb_t m = {0};
+            if (edge_key_from_url(v, &key, &m))
+                key.len = 0;
+            sb_free(&m);
+        } else if (vertex_key_from_url(g, v, &key, &e)) {
             pthread_rwlock_unlock(&g->lock);
             sb_free(&key);
             stream_free(st);
             resp_herr(r, &e);
             return;
         }
-        elem *x = etable_get(t, key.p ? key.p : "", key.len);
+        elem *x = key.len ? etable_get(t, key.p, key.len) : NULL;
         sb_free(&key);
         if (x)
             stream_add(st, &x, 1);
@@ -1207,7 +1217,7 @@ static void route_graph(resp *r, graph *g, const char *method, struct MHD_Connec
             return;
         }
         if (nseg == 3) {
-            h_element(r, g, method, edges, seg[2]);
+            h_element(r, g, method, edges, seg[2], q);
             return;
         }
         no_route(r);
