@@ -117,6 +117,7 @@ typedef struct hgfs_config {
 	char *password_file;
 	char *graphspace;
 	char *spool_dir;
+	char *log_file;
 	double snapshot_ttl;
 	long split_size;
 	long page_limit;
@@ -177,8 +178,10 @@ typedef struct hgfs {
 	pthread_cond_t janitor_cond;
 } hgfs;
 
-/* logging: stderr in the foreground, syslog otherwise */
-void hgfs_log_init(bool foreground);
+/* logging: to path when given, else stderr in the foreground and syslog
+ * otherwise.  Returns 0 or -errno (path cannot be opened). */
+int hgfs_log_init(bool foreground, const char *path);
+void hgfs_log_close(void);
 void hgfs_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- export (export.c) ------------------------------------------------- */

@@ -1,4 +1,5 @@
 /* log.c - the daemon's log: stderr in the foreground, syslog otherwise. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <syslog.h>
@@ -7,12 +8,28 @@
 #include "hgfs.h"
 
 static bool log_foreground = true;
+static FILE *log_file;
 
-void hgfs_log_init(bool foreground)
+int hgfs_log_init(bool foreground, const char *path)
 {
 	log_foreground = foreground;
+	if (path != NULL) {
+		log_file = fopen(path, "a");
+		if (log_file == NULL)
+			return -errno;
+		setvbuf(log_file, NULL, _IOLBF, 0);
+		return 0;
+	}
 	if (!foreground)
 		openlog("hugegraphfs", LOG_PID, LOG_DAEMON);
+	return 0;
+}
+
+void hgfs_log_close(void)
+{
+	if (log_file != NULL)
+		fclose(log_file);
+	log_file = NULL;
 }
 
 void hgfs_log(int priority, const char *fmt, ...)
@@ -20,7 +37,7 @@ void hgfs_log(int priority, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (log_foreground) {
+	if (log_foreground || log_file != NULL) {
 		char line[2048], stamp[32];
 		struct timespec ts;
 		struct tm tm;
@@ -29,7 +46,8 @@ void hgfs_log(int priority, const char *fmt, ...)
 		gmtime_r(&ts.tv_sec, &tm);
 		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
 		vsnprintf(line, sizeof(line), fmt, ap);
-		fprintf(stderr, "%s.%03ldZ hugegraphfs: %s\n", stamp, ts.tv_nsec / 1000000, line);
+		fprintf(log_file != NULL ? log_file : stderr, "%s.%03ldZ hugegraphfs: %s\n", stamp, ts.tv_nsec / 1000000,
+			line);
 	} else {
 		vsyslog(priority, fmt, ap);
 	}

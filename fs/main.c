@@ -25,6 +25,7 @@ static const struct fuse_opt hgfs_opts[] = {
 	OPT("password_file=%s", password_file),
 	OPT("graphspace=%s", graphspace),
 	OPT("spool_dir=%s", spool_dir),
+	OPT("log_file=%s", log_file),
 	OPT("snapshot_ttl=%lf", snapshot_ttl),
 	OPT("split_size=%ld", split_size),
 	OPT("page_limit=%ld", page_limit),
@@ -58,6 +59,7 @@ static void usage(const char *prog)
 	       "    -o snapshot_ttl=SECS   a snapshot is reused while any of its files is open\n"
 	       "                           and for SECS seconds after its last use (default 30)\n"
 	       "    -o spool_dir=DIR       where snapshots are spooled (default $TMPDIR or /var/tmp)\n"
+	       "    -o log_file=PATH       append the log to PATH (default: stderr with -f, else syslog)\n"
 	       "    -o split_size=BYTES    shard size asked of the server (default 1048576, min 1048576)\n"
 	       "    -o page_limit=N        elements per scan page on paging backends (default 100000)\n"
 	       "    -o timeout=SECS        timeout of one HTTP request (default 300)\n"
@@ -178,6 +180,30 @@ static int validate(hgfs_config *cfg)
 			strerror(errno));
 		return -1;
 	}
+	{
+		/* an absolute path: the daemon changes to / when it detaches */
+		char *abs = realpath(cfg->spool_dir, NULL);
+		if (abs != NULL) {
+			free(cfg->spool_dir);
+			cfg->spool_dir = abs;
+		}
+	}
+
+	if (cfg->log_file != NULL) {
+		/* an absolute path: the daemon changes to / when it detaches */
+		char *abs;
+		FILE *f = fopen(cfg->log_file, "a");
+		if (f == NULL) {
+			fprintf(stderr, "hugegraphfs: cannot write the log file %s: %s\n", cfg->log_file, strerror(errno));
+			return -1;
+		}
+		fclose(f);
+		abs = realpath(cfg->log_file, NULL);
+		if (abs != NULL) {
+			free(cfg->log_file);
+			cfg->log_file = abs;
+		}
+	}
 
 	opt.url = cfg->url;
 	opt.user = cfg->user;
@@ -204,6 +230,7 @@ static void config_free(hgfs_config *cfg)
 	free(cfg->password_file);
 	free(cfg->graphspace);
 	free(cfg->spool_dir);
+	free(cfg->log_file);
 }
 
 /* Mounts and serves until unmounted or signalled (what fuse_main does,
@@ -230,7 +257,8 @@ static int run(struct fuse_args *args, hgfs *fs)
 		goto out_destroy;
 	if (fuse_daemonize(opts.foreground) != 0)
 		goto out_unmount;
-	hgfs_log_init(opts.foreground);
+	if (hgfs_log_init(opts.foreground, fs->cfg.log_file) < 0)
+		hgfs_log_init(opts.foreground, NULL); /* checked in validate(); not reachable normally */
 	se = fuse_get_session(f);
 	if (fuse_set_signal_handlers(se) != 0)
 		goto out_unmount;
@@ -294,6 +322,7 @@ int main(int argc, char *argv[])
 	fs.uid = getuid();
 	fs.gid = getgid();
 	rc = run(&args, &fs);
+	hgfs_log_close();
 out:
 	fuse_opt_free_args(&args);
 	config_free(&fs.cfg);

@@ -349,6 +349,20 @@ static int mode_apply(hgfs *fs, const char *graph, hg_mode m)
 	return 0;
 }
 
+/* Logs a refused mode value, trimmed and with control characters shown as '?'. */
+static void log_refused(const char *graph, const char *buf, size_t len)
+{
+	char shown[65];
+	size_t n = 0;
+
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' ' || buf[len - 1] == '\t'))
+		len--;
+	for (size_t i = 0; i < len && n < sizeof(shown) - 1; i++)
+		shown[n++] = (unsigned char)buf[i] < 0x20 ? '?' : buf[i];
+	shown[n] = '\0';
+	hgfs_log(LOG_ERR, "graph %s: refused mode value '%s': write NONE, RESTORING or MERGING", graph, shown);
+}
+
 /* Judges and, once final, applies the bytes written so far.  `closing`:
  * nothing more will be written. */
 static int mode_judge(hgfs *fs, const char *graph, const char *buf, size_t len, bool closing, bool *applied)
@@ -358,16 +372,14 @@ static int mode_judge(hgfs *fs, const char *graph, const char *buf, size_t len, 
 
 	switch (st) {
 	case HGFS_MV_INVALID:
-		hgfs_log(LOG_ERR, "graph %s: refused mode value '%.*s': write NONE, RESTORING or MERGING", graph,
-			 (int)(len > 64 ? 64 : len), buf);
+		log_refused(graph, buf, len);
 		return -EINVAL;
 	case HGFS_MV_EMPTY:
 		return 0;
 	case HGFS_MV_PARTIAL:
 		if (!closing)
 			return 0;
-		hgfs_log(LOG_ERR, "graph %s: refused mode value '%.*s': write NONE, RESTORING or MERGING", graph,
-			 (int)(len > 64 ? 64 : len), buf);
+		log_refused(graph, buf, len);
 		return -EINVAL;
 	case HGFS_MV_COMPLETE:
 		if (!closing)

@@ -29,6 +29,24 @@ out=$(http_proxy= "$HUGEGRAPHFS" -f "http://127.0.0.1:1/some/path" "$T/m0" 2>&1)
 check "a URL with a path is refused" test "$rc" -ne 0
 stop_server "$LAST_SERVER_PID"
 
+# daemon mode (no -f): relative spool_dir and log_file still work after it detaches
+start_server SERVER --load "g=$SRCDIR/examples/modern" || exit 1
+mkdir -p "$T/d/spool" "$T/d/mnt"
+( cd "$T/d" && "$HUGEGRAPHFS" -o spool_dir=spool,log_file=daemon.log "$SERVER" mnt ); rc=$?
+MOUNTS+=("$T/d/mnt")
+check "daemon mode: mounts and returns" test "$rc" -eq 0
+check_eq "daemon mode: the graph reads" 6 "$(wc -l <"$T/d/mnt/graphs/g/vertices.jsonl")"
+bash -c "echo BOGUS > '$T/d/mnt/graphs/g/mode'" 2>/dev/null
+check "daemon mode: the log file has the snapshot" grep -q "snapshot of graph 'g': 6 vertices, 6 edges" "$T/d/daemon.log"
+check "daemon mode: ...and the refused value, on one line" grep -q "refused mode value 'BOGUS': write NONE" "$T/d/daemon.log"
+dpid=$(pgrep -f -- "-o spool_dir=spool,log_file=daemon.log")
+check "daemon mode: the daemon runs detached" test -n "$dpid"
+fusermount3 -u "$T/d/mnt"
+for _ in $(seq 1 100); do kill -0 "$dpid" 2>/dev/null || break; sleep 0.05; done
+check "daemon mode: the daemon exits at unmount" bash -c "! kill -0 ${dpid:-0} 2>/dev/null"
+cp "$T/d/daemon.log" "$T/daemon.log" # checked for sanitizer reports at the end
+stop_server "$LAST_SERVER_PID"
+
 # graphspaces: an unknown one is refused before mounting, on both generations
 start_server SERVER --graph g || exit 1
 out=$("$HUGEGRAPHFS" -f -o graphspace=OTHER "$SERVER" "$T/m0" 2>&1); rc=$?
