@@ -67,8 +67,8 @@ check_eq "an expired snapshot's spool files are released" 0 "$(spool_fds)"
 check "unmount" unmount_fs "$M"
 
 # a slow export of one graph does not stall another graph
-start_server SLOW --latency-ms 300 --generate "big=20000,20000,7" --graph small || exit 1
-mount_fs "$SLOW" "$M" -o spool_dir="$T" || exit 1
+start_server SLOW --latency-ms 300 --generate "big=40000,20000,7" --graph small || exit 1
+mount_fs "$SLOW" "$M" -o spool_dir="$T",parallel=1 || exit 1
 start=$(date +%s.%N)
 ( cat "$M/graphs/big/vertices.jsonl" >/dev/null; date +%s.%N >"$T/big.done" ) & bigpid=$!
 sleep 0.5
@@ -76,6 +76,7 @@ cat "$M/graphs/small/mode" >/dev/null; ls "$M/graphs/small" >/dev/null
 stat "$M/graphs/small/mode" >/dev/null
 small_done=$(date +%s.%N)
 wait $bigpid
+log "other graph done after $(python3 -c "print(round(float('$small_done') - float('$start'), 2))") s, slow export after $(python3 -c "print(round(float('$(cat "$T/big.done")') - float('$start'), 2))") s"
 check "ls, stat and cat mode of another graph finish while the export runs" \
 	python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)" "$small_done" "$(cat "$T/big.done")"
 check "unmount" unmount_fs "$M"
