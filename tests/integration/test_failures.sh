@@ -63,10 +63,10 @@ check "unmount" unmount_fs "$T/m2"
 stop_server "$LAST_SERVER_PID"
 
 # the server dies in the middle of an export
-start_server SERVER --latency-ms 100 --generate "g=20000,20000,3" || exit 1
+start_server SERVER --latency-ms 200 --generate "g=40000,20000,3" || exit 1
 SPID=$LAST_SERVER_PID
 M=$T/mnt
-mount_fs "$SERVER" "$M" -o spool_dir="$T" || exit 1
+mount_fs "$SERVER" "$M" -o spool_dir="$T",parallel=1 || exit 1
 ( stat -c %s "$M/graphs/g/vertices.jsonl" >"$T/stat.out" 2>"$T/stat.err"; echo $? >"$T/stat.rc" ) & statpid=$!
 sleep 1.0
 stop_server "$SPID"
