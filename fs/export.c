@@ -29,19 +29,42 @@ typedef struct spool {
 	hgfs_sha256 sha;
 } spool;
 
+/* An unlinked file in dir: O_TMPFILE, or mkstemp and unlink where the file
+ * system lacks it.  Returns the descriptor or -errno. */
+static int tmpfile_in(const char *dir)
+{
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+
+	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/hugegraphfs-spool-XXXXXX", dir);
+		fd = mkostemp(path, O_CLOEXEC);
+		if (fd >= 0)
+			unlink(path);
+	}
+	return fd < 0 ? -errno : fd;
+}
+
+/* Writes all of p at off; 0 or -errno. */
+static int pwrite_all(int fd, const char *p, size_t len, off_t off)
+{
+	while (len > 0) {
+		ssize_t n = pwrite(fd, p, len, off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n, len -= (size_t)n, off += n;
+	}
+	return 0;
+}
+
 static int spool_open(spool *sp, const char *dir)
 {
 	memset(sp, 0, sizeof(*sp));
-	sp->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (sp->fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
-		char path[4096];
-		snprintf(path, sizeof(path), "%s/hugegraphfs-spool-XXXXXX", dir);
-		sp->fd = mkostemp(path, O_CLOEXEC);
-		if (sp->fd >= 0)
-			unlink(path);
-	}
+	sp->fd = tmpfile_in(dir);
 	if (sp->fd < 0)
-		return -errno;
+		return sp->fd;
 	sp->buf = malloc(SPOOL_BUF);
 	if (sp->buf == NULL || hgfs_sha256_init(&sp->sha) < 0) {
 		free(sp->buf);
@@ -55,18 +78,10 @@ static int spool_open(spool *sp, const char *dir)
 
 static void spool_flush(spool *sp)
 {
-	size_t done = 0;
-
-	while (sp->err == 0 && done < sp->fill) {
-		ssize_t n = pwrite(sp->fd, sp->buf + done, sp->fill - done, sp->size);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			sp->err = -errno;
-			break;
-		}
-		done += (size_t)n;
-		sp->size += n;
+	if (sp->err == 0) {
+		sp->err = pwrite_all(sp->fd, sp->buf, sp->fill, sp->size);
+		if (sp->err == 0)
+			sp->size += (off_t)sp->fill;
 	}
 	sp->fill = 0;
 }
@@ -219,48 +234,29 @@ typedef struct par_scan {
 	pthread_cond_t cond;
 } par_scan;
 
-static int chunk_spill(chunk *c, const char *dir)
-{
-	spool sp;
-	int rc;
-
-	rc = spool_open(&sp, dir);
-	if (rc < 0)
-		return rc;
-	free(sp.buf);
-	hgfs_sha256_free(&sp.sha);
-	c->fd = sp.fd;
-	return 0;
-}
-
 static int chunk_put(chunk *c, const char *dir, const char *data, size_t len)
 {
+	int rc;
+
 	if (c->fd < 0 && c->len + len > CHUNK_MEM) {
-		int rc = chunk_spill(c, dir);
-		if (rc < 0)
+		c->fd = tmpfile_in(dir);
+		if (c->fd < 0) {
+			rc = c->fd;
+			c->fd = -1;
 			return rc;
+		}
 	}
 	if (c->fd >= 0) {
 		/* the memory part first, then everything else goes to the file */
-		while (c->len > 0) {
-			ssize_t n = pwrite(c->fd, c->mem, c->len, c->file_len);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				return -errno;
-			memmove(c->mem, c->mem + n, c->len - (size_t)n);
-			c->len -= (size_t)n;
-			c->file_len += n;
-		}
-		while (len > 0) {
-			ssize_t n = pwrite(c->fd, data, len, c->file_len);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				return -errno;
-			data += n, len -= (size_t)n;
-			c->file_len += n;
-		}
+		rc = pwrite_all(c->fd, c->mem, c->len, c->file_len);
+		if (rc < 0)
+			return rc;
+		c->file_len += (off_t)c->len;
+		c->len = 0;
+		rc = pwrite_all(c->fd, data, len, c->file_len);
+		if (rc < 0)
+			return rc;
+		c->file_len += (off_t)len;
 		return 0;
 	}
 	if (c->mem == NULL) {
@@ -291,18 +287,10 @@ typedef struct chunk_writer {
 static int chunk_elem(void *ctx, const char *elem, size_t len)
 {
 	chunk_writer *w = ctx;
-	char line[4096];
 
-	/* element and newline in one put when small: fewer copies */
-	if (len < sizeof(line)) {
-		memcpy(line, elem, len);
-		line[len] = '\n';
-		w->rc = chunk_put(w->c, w->dir, line, len + 1);
-	} else {
-		w->rc = chunk_put(w->c, w->dir, elem, len);
-		if (w->rc == 0)
-			w->rc = chunk_put(w->c, w->dir, "\n", 1);
-	}
+	w->rc = chunk_put(w->c, w->dir, elem, len);
+	if (w->rc == 0)
+		w->rc = chunk_put(w->c, w->dir, "\n", 1);
 	if (w->rc == 0)
 		w->c->lines++;
 	return w->rc != 0;
@@ -384,10 +372,11 @@ static void *scan_worker(void *arg)
 
 static int chunk_append(chunk *c, spool *sp)
 {
+	/* once a chunk has spilled, all of it is in its file (chunk_put) */
 	if (c->fd >= 0) {
 		char *buf = malloc(1024 * 1024);
 		off_t off = 0;
-		int rc = chunk_put(c, NULL, "", 0); /* moves any memory part to the file */
+		int rc = 0;
 
 		if (buf == NULL)
 			return -ENOMEM;

@@ -124,7 +124,6 @@ typedef struct hgfs_config {
 	long timeout;
 	long parallel;
 	int foreground;
-	int debug;
 	int show_help;
 	int show_version;
 } hgfs_config;

@@ -94,7 +94,6 @@ static int opt_proc(void *data, const char *arg, int key, struct fuse_args *outa
 		return 1;
 	case KEY_DEBUG:
 		cfg->foreground = 1;
-		cfg->debug = 1;
 		return 1;
 	case KEY_PASSWORD:
 		(void)outargs;

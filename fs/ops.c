@@ -422,11 +422,9 @@ static int hgfs_getattr(const char *path, struct stat *st, struct fuse_file_info
 	hgfs *fs = get_fs();
 	hgfs_path p;
 	hgfs_graph *g;
-	struct timespec now;
 	int rc;
 
 	memset(st, 0, sizeof(*st));
-	clock_gettime(CLOCK_REALTIME, &now);
 
 	if (fi != NULL && fi->fh != 0) {
 		handle *h = fh(fi);
