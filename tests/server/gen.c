@@ -5,11 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *read_file(const char *path, size_t *len)
+/* The whole file, or NULL with "cannot read PATH" in err. */
+static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
+    if (!f) {
+        snprintf(err, errlen, "cannot read %s", path);
         return NULL;
+    }
     sb_t s = {0};
     char buf[65536];
     size_t n;
@@ -33,11 +36,9 @@ static void drop_key(jnode *obj, const char *key)
 static int load_lines(graph *g, const char *path, bool edges, char *err, size_t errlen)
 {
     size_t len;
-    char *data = read_file(path, &len);
-    if (!data) {
-        snprintf(err, errlen, "cannot read %s", path);
+    char *data = read_file(path, &len, err, errlen);
+    if (!data)
         return -1;
-    }
     arena_t a = {0};
     herr e = {0};
     int rc = 0;
@@ -109,11 +110,9 @@ int load_graph(graph *g, const char *dir, char *err, size_t errlen)
     char path[4096];
     snprintf(path, sizeof path, "%s/schema.json", dir);
     size_t len;
-    char *data = read_file(path, &len);
-    if (!data) {
-        snprintf(err, errlen, "cannot read %s", path);
+    char *data = read_file(path, &len, err, errlen);
+    if (!data)
         return -1;
-    }
     arena_t a = {0};
     char eb[128];
     jnode *root = json_parse(&a, data, len, eb, sizeof eb);
