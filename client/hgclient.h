@@ -169,6 +169,71 @@ typedef int (*hg_elem_cb)(void *ctx, const char *elem, size_t len);
 int hg_scan(hg_client *c, const char *graph, hg_kind kind, const hg_shard *shard, bool paged, long page_limit,
 	    hg_elem_cb cb, void *ctx, hg_error *err);
 
+/* ---- restore: the create APIs ------------------------------------------- */
+
+/* POST .../schema/{type} with body, one schema element as a JSON object (the
+ * caller decides id and check_exist).  201/202 are success; *task_id gets the
+ * "task_id" of the answer (index labels, OLAP keys), 0 when there is none.
+ * Schema creates are tried again on transient failures (transport, 5xx,
+ * busy): the caller sends check_exist:false, which makes them idempotent. */
+int hg_schema_create(hg_client *c, const char *graph, hg_schema_type type, const char *body, size_t len,
+		     int64_t *task_id, hg_error *err);
+
+/* Polls GET .../tasks/{id} until task_status is "success" (0).  "failed",
+ * "cancelled" or "cancelling" give -HG_ESERVER with the task's result or
+ * description in err->message; more than timeout_ms (0: 600000) without
+ * success gives -HG_ETRANSPORT ("task N still <status> after ..."). */
+int hg_task_wait(hg_client *c, const char *graph, int64_t task_id, long timeout_ms, hg_error *err);
+
+/* POST .../graph/{vertices|edges}/batch (edges: ?check_vertex=false) with
+ * body, a JSON array of n elements.  201 with a JSON array of exactly n ids
+ * is success; another count is -HG_EPROTOCOL.  gzip: the body is sent
+ * gzip-compressed (Content-Encoding: gzip).  Vertex and edge creates are
+ * upserts, so transient failures (transport, 5xx) are tried again, and
+ * "too busy to write" answers (HG_EBUSY) are tried again with a growing
+ * backoff for up to about a minute.  A batch larger than the server allows
+ * gives -HG_EINVAL; hg_error_batch_limit() then tells the limit. */
+int hg_batch_create(hg_client *c, const char *graph, hg_kind kind, const char *body, size_t len, size_t n,
+		    bool gzip, hg_error *err);
+
+/* The N of a "Too many vertices|edges for one time post, the maximum number
+ * is 'N'" error; 0 when err is not that error. */
+long hg_error_batch_limit(const hg_error *err);
+
+typedef enum {
+	HG_IDS_UNKNOWN,
+	HG_IDS_AUTOMATIC,
+	HG_IDS_PRIMARY_KEY,
+	HG_IDS_CUSTOMIZE_STRING,
+	HG_IDS_CUSTOMIZE_NUMBER,
+	HG_IDS_CUSTOMIZE_UUID,
+} hg_id_strategy;
+
+/* One schema element as far as a restore needs it. */
+typedef struct hg_label {
+	char *name;              /* decoded */
+	int64_t id;
+	hg_id_strategy strategy; /* vertex labels; HG_IDS_UNKNOWN for the other types */
+} hg_label;
+
+/* The names and ids of a graph's schema, per type, sorted by name. */
+typedef struct hg_schema_names {
+	hg_label *v[HG_SCHEMA__COUNT];
+	size_t n[HG_SCHEMA__COUNT];
+} hg_schema_names;
+void hg_schema_names_free(hg_schema_names *s);
+
+/* GET .../schema (one request): every element's name and id, and the id
+ * strategy of vertex labels. */
+int hg_schema_names_get(hg_client *c, const char *graph, hg_schema_names **out, hg_error *err);
+
+/* The element of type t named name[0..len) (decoded text), or NULL. */
+const hg_label *hg_schema_names_find(const hg_schema_names *s, hg_schema_type t, const char *name, size_t len);
+
+/* true when the server writes 1.5+ schema (edgelabel_type, parent_label,
+ * links) and 5-part edge ids; false for 1.0-1.3. */
+bool hg_client_has_edge_label_types(const hg_client *c);
+
 /* Escapes s for a URL path segment or query value (RFC 3986 unreserved
  * characters stay).  Returns a malloc'd string or NULL. */
 char *hg_url_escape(const char *s);
