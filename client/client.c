@@ -181,6 +181,7 @@ int hg_client_open_transport(hg_client **out, const hg_options *opt, hg_transpor
 	c->connect_timeout_ms = opt->connect_timeout_ms > 0 ? opt->connect_timeout_ms : 10000;
 	c->timeout_ms = opt->timeout_ms > 0 ? opt->timeout_ms : 300000;
 	c->max_tries = opt->max_tries > 0 ? opt->max_tries : HG_HTTP_TRIES;
+	c->busy_wait_ms = HG_HTTP_BUSY_WAIT_MS;
 
 	rc = read_versions(c, err);
 	if (!rc)
@@ -247,6 +248,11 @@ const char *hg_client_graphspace(const hg_client *c)
 	return c->graphspace;
 }
 
+bool hg_client_has_edge_label_types(const hg_client *c)
+{
+	return hg_version_at_least(c->core_version, 1, 5, 0) == 1;
+}
+
 void hg_strv_free(char **v)
 {
 	size_t i;
@@ -258,8 +264,7 @@ void hg_strv_free(char **v)
 	free(v);
 }
 
-/* GET url and parse the 2xx body as a JSON object. */
-static int get_json(hg_client *c, const char *url, cJSON **out, hg_error *err)
+int hg_client_get_json(hg_client *c, const char *url, cJSON **out, hg_error *err)
 {
 	hg_buf body;
 	int rc;
@@ -294,7 +299,7 @@ int hg_list_graphs(hg_client *c, char ***names_out, hg_error *err)
 	hg_buf_init(&url, 0);
 	rc = hg_client_graph_url(c, &url, NULL, NULL, err);
 	if (!rc)
-		rc = get_json(c, url.data, &root, err);
+		rc = hg_client_get_json(c, url.data, &root, err);
 	if (rc)
 		goto out;
 	graphs = cJSON_GetObjectItemCaseSensitive(root, "graphs");
@@ -341,7 +346,7 @@ int hg_graph_backend(hg_client *c, const char *graph, char *backend, size_t len,
 	hg_buf_init(&url, 0);
 	rc = hg_client_graph_url(c, &url, graph, NULL, err);
 	if (!rc)
-		rc = get_json(c, url.data, &root, err);
+		rc = hg_client_get_json(c, url.data, &root, err);
 	if (rc)
 		goto out;
 	b = json_string(root, "backend");

@@ -19,6 +19,7 @@ struct hg_client {
 	long connect_timeout_ms;
 	long timeout_ms;
 	int max_tries;
+	long busy_wait_ms;       /* how long batch creates retry "too busy" answers */
 	hg_transport *transport; /* owned */
 };
 
@@ -40,5 +41,11 @@ int hg_version_at_least(const char *v, int major, int minor, int patch);
 /* Puts the URL of a graph resource into b: graph URL + suffix (a literal,
  * already safe path such as "/schema/propertykeys"; may be NULL). */
 int hg_client_graph_url(const hg_client *c, hg_buf *b, const char *graph, const char *suffix, hg_error *err);
+
+struct cJSON;
+
+/* GET url (with credentials) and parse the 2xx body as a JSON object into
+ * *out (cJSON_Delete it); EPROTOCOL when it is not one. */
+int hg_client_get_json(hg_client *c, const char *url, struct cJSON **out, hg_error *err);
 
 #endif

@@ -79,8 +79,9 @@ typedef struct hg_options {
 	long connect_timeout_ms; /* 0: 10000 */
 	long timeout_ms;         /* whole-request timeout; 0: 300000 */
 	int max_handles;         /* curl handle pool size; 0: 16 */
-	int max_tries;           /* attempts of an idempotent request (GET, PUT) that failed
-				    transiently (transport, 5xx, busy); 0: 3 */
+	int max_tries;           /* attempts of an idempotent request (GET, PUT, schema and
+				    batch creates) that failed transiently (transport, 5xx,
+				    busy; batch creates wait out busy answers apart); 0: 3 */
 } hg_options;
 
 typedef struct hg_client hg_client;
@@ -179,19 +180,20 @@ int hg_scan(hg_client *c, const char *graph, hg_kind kind, const hg_shard *shard
 int hg_schema_create(hg_client *c, const char *graph, hg_schema_type type, const char *body, size_t len,
 		     int64_t *task_id, hg_error *err);
 
-/* Polls GET .../tasks/{id} until task_status is "success" (0).  "failed",
+/* Polls GET .../tasks/{id} (task_id > 0), every 50 ms at first, slowing to
+ * every second, until task_status is "success" (0).  "failed",
  * "cancelled" or "cancelling" give -HG_ESERVER with the task's result or
  * description in err->message; more than timeout_ms (0: 600000) without
  * success gives -HG_ETRANSPORT ("task N still <status> after ..."). */
 int hg_task_wait(hg_client *c, const char *graph, int64_t task_id, long timeout_ms, hg_error *err);
 
 /* POST .../graph/{vertices|edges}/batch (edges: ?check_vertex=false) with
- * body, a JSON array of n elements.  201 with a JSON array of exactly n ids
- * is success; another count is -HG_EPROTOCOL.  gzip: the body is sent
- * gzip-compressed (Content-Encoding: gzip).  Vertex and edge creates are
- * upserts, so transient failures (transport, 5xx) are tried again, and
- * "too busy to write" answers (HG_EBUSY) are tried again with a growing
- * backoff for up to about a minute.  A batch larger than the server allows
+ * body, a JSON array of n >= 1 elements.  201 with a JSON array of exactly
+ * n ids is success; another count is -HG_EPROTOCOL.  gzip: the body is sent
+ * gzip-compressed (level 1, Content-Encoding: gzip).  Vertex and edge
+ * creates are upserts, so transient failures (transport, 5xx) are tried
+ * again (max_tries), and "too busy to write" answers (HG_EBUSY) are tried
+ * again with a growing backoff for up to about a minute.  A batch larger than the server allows
  * gives -HG_EINVAL; hg_error_batch_limit() then tells the limit. */
 int hg_batch_create(hg_client *c, const char *graph, hg_kind kind, const char *body, size_t len, size_t n,
 		    bool gzip, hg_error *err);

@@ -2,6 +2,7 @@
 #include "http.h"
 
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "errors.h"
@@ -51,7 +52,7 @@ static int on_data(void *ctx, const hg_response *resp, const char *data, size_t 
 }
 
 static int http_run(hg_client *c, const char *method, const char *url, bool auth, const char *body,
-		    size_t body_len, http_call *hc, hg_error *err)
+		    size_t body_len, const char *content_encoding, http_call *hc, hg_error *err)
 {
 	hg_request req;
 	hg_response resp;
@@ -63,6 +64,7 @@ static int http_run(hg_client *c, const char *method, const char *url, bool auth
 	req.auth_header = auth ? c->auth_header : NULL;
 	req.body = body;
 	req.body_len = body_len;
+	req.content_encoding = content_encoding;
 	req.connect_timeout_ms = c->connect_timeout_ms;
 	req.timeout_ms = c->timeout_ms;
 	hc->err = err;
@@ -87,14 +89,28 @@ static bool transient(int rc)
 	return rc == -HG_ETRANSPORT || rc == -HG_ESERVER || rc == -HG_EBUSY;
 }
 
-int hg_http_call(hg_client *c, const char *method, const char *url, bool auth, const char *body, size_t body_len,
-		 hg_buf *out, hg_error *err)
+long hg_now_ms(void)
 {
-	/* GET and PUT are idempotent: a transient failure is tried again */
-	int tries = strcmp(method, "GET") == 0 || strcmp(method, "PUT") == 0 ? c->max_tries : 1;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int hg_http_call_opts(hg_client *c, const char *method, const char *url, bool auth, const char *body,
+		      size_t body_len, const hg_http_opts *opts, hg_buf *out, hg_error *err)
+{
+	static const hg_http_opts plain;
+	bool idempotent;
+	long start = hg_now_ms(), busy_sleep = HG_HTTP_BUSY_MS;
+	int tries = 0; /* failures counted against max_tries */
 	http_call hc;
 	int rc;
 
+	if (!opts)
+		opts = &plain;
+	/* GET and PUT are idempotent: a transient failure is tried again */
+	idempotent = opts->idempotent || strcmp(method, "GET") == 0 || strcmp(method, "PUT") == 0;
 	for (int attempt = 1;; attempt++) {
 		memset(&hc, 0, sizeof(hc));
 		if (out) {
@@ -104,11 +120,27 @@ int hg_http_call(hg_client *c, const char *method, const char *url, bool auth, c
 		hc.ok_body = out;
 		if (attempt > 1)
 			hg_error_clear(err);
-		rc = http_run(c, method, url, auth, body, body_len, &hc, err);
-		if (!transient(rc) || attempt >= tries)
+		rc = http_run(c, method, url, auth, body, body_len, opts->content_encoding, &hc, err);
+		if (!transient(rc) || !idempotent)
 			return rc;
-		usleep((useconds_t)(HG_HTTP_RETRY_MS * 1000 * attempt * attempt));
+		/* busy answers may have their own budget: time, not tries */
+		if (rc == -HG_EBUSY && opts->busy_wait_ms > 0) {
+			if (hg_now_ms() - start + busy_sleep > opts->busy_wait_ms)
+				return rc;
+			usleep((useconds_t)(busy_sleep * 1000));
+			busy_sleep = busy_sleep * 2 < HG_HTTP_BUSY_MAX_MS ? busy_sleep * 2 : HG_HTTP_BUSY_MAX_MS;
+			continue;
+		}
+		if (++tries >= c->max_tries)
+			return rc;
+		usleep((useconds_t)(HG_HTTP_RETRY_MS * 1000 * tries * tries));
 	}
+}
+
+int hg_http_call(hg_client *c, const char *method, const char *url, bool auth, const char *body, size_t body_len,
+		 hg_buf *out, hg_error *err)
+{
+	return hg_http_call_opts(c, method, url, auth, body, body_len, NULL, out, err);
 }
 
 int hg_http_stream(hg_client *c, const char *url, hg_data_fn fn, void *ctx, hg_error *err)
@@ -118,5 +150,5 @@ int hg_http_stream(hg_client *c, const char *url, hg_data_fn fn, void *ctx, hg_e
 	memset(&hc, 0, sizeof(hc));
 	hc.fn = fn;
 	hc.fn_ctx = ctx;
-	return http_run(c, "GET", url, true, NULL, 0, &hc, err);
+	return http_run(c, "GET", url, true, NULL, 0, NULL, &hc, err);
 }

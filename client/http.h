@@ -13,6 +13,9 @@
 #define HG_MAX_ERROR_BODY ((size_t)64 << 10) /* kept of an error response */
 #define HG_HTTP_TRIES 3                      /* default attempts of an idempotent buffered call */
 #define HG_HTTP_RETRY_MS 100                 /* backoff: 100 ms, 400 ms, ... */
+#define HG_HTTP_BUSY_MS 100                  /* busy backoff: 100 ms, 200 ms, ... */
+#define HG_HTTP_BUSY_MAX_MS 2000             /* ... at most 2 s between tries */
+#define HG_HTTP_BUSY_WAIT_MS 60000           /* default c->busy_wait_ms */
 
 /* Sends method url (with the client's credentials when auth is true, and a
  * JSON body when body != NULL).  A 2xx response body goes into out (reset
@@ -22,6 +25,23 @@
  * transient (transport, 5xx, busy). */
 int hg_http_call(hg_client *c, const char *method, const char *url, bool auth, const char *body, size_t body_len,
 		 hg_buf *out, hg_error *err);
+
+/* How a call is sent and retried beyond what the method implies. */
+typedef struct hg_http_opts {
+	const char *content_encoding; /* of the body ("gzip"), NULL: none */
+	bool idempotent;              /* retry transient failures as for GET and PUT
+					 (the caller made the request safe to repeat) */
+	long busy_wait_ms;            /* > 0: busy answers are tried again with a backoff
+					 of 100 ms doubling up to 2 s, for about this long,
+					 without counting against max_tries */
+} hg_http_opts;
+
+/* hg_http_call with options (NULL: as hg_http_call). */
+int hg_http_call_opts(hg_client *c, const char *method, const char *url, bool auth, const char *body,
+		      size_t body_len, const hg_http_opts *opts, hg_buf *out, hg_error *err);
+
+/* A monotonic clock in milliseconds. */
+long hg_now_ms(void);
 
 /* Receives a 2xx body chunk; returns 0, or a negative hg code after filling err. */
 typedef int (*hg_data_fn)(void *ctx, const char *data, size_t len, hg_error *err);

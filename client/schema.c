@@ -1,7 +1,10 @@
-/* schema.c - schema lists as exact byte slices, sorted by id. */
+/* schema.c - schema lists as exact byte slices, sorted by id; the names
+ * and ids of a whole schema. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cjson/cJSON.h>
 
 #include "client_internal.h"
 #include "errors.h"
@@ -149,4 +152,160 @@ int hg_schema_list(hg_client *c, const char *graph, hg_schema_type type, hg_elem
 	hg_buf_free(&body);
 	hg_buf_free(&url);
 	return rc;
+}
+
+/* ---- names and ids of the whole schema (GET .../schema) ---------------- */
+
+static const struct {
+	const char *name;
+	hg_id_strategy strategy;
+} id_strategies[] = {
+	{ "AUTOMATIC", HG_IDS_AUTOMATIC },
+	{ "PRIMARY_KEY", HG_IDS_PRIMARY_KEY },
+	{ "CUSTOMIZE_STRING", HG_IDS_CUSTOMIZE_STRING },
+	{ "CUSTOMIZE_NUMBER", HG_IDS_CUSTOMIZE_NUMBER },
+	{ "CUSTOMIZE_UUID", HG_IDS_CUSTOMIZE_UUID },
+};
+
+static hg_id_strategy parse_strategy(const cJSON *it)
+{
+	size_t i;
+
+	if (!cJSON_IsString(it))
+		return HG_IDS_UNKNOWN;
+	for (i = 0; i < sizeof(id_strategies) / sizeof(id_strategies[0]); i++)
+		if (strcmp(it->valuestring, id_strategies[i].name) == 0)
+			return id_strategies[i].strategy;
+	return HG_IDS_UNKNOWN;
+}
+
+void hg_schema_names_free(hg_schema_names *s)
+{
+	size_t i;
+	int t;
+
+	if (!s)
+		return;
+	for (t = 0; t < HG_SCHEMA__COUNT; t++) {
+		for (i = 0; i < s->n[t]; i++)
+			free(s->v[t][i].name);
+		free(s->v[t]);
+	}
+	free(s);
+}
+
+/* Orders a name against key[0..len) byte by byte, shorter first on a tie. */
+static int name_cmp(const char *name, const char *key, size_t len)
+{
+	size_t n = strlen(name);
+	int d = memcmp(name, key, n < len ? n : len);
+
+	if (d)
+		return d;
+	return n < len ? -1 : n > len;
+}
+
+static int cmp_label(const void *a, const void *b)
+{
+	const hg_label *x = a, *y = b;
+
+	return name_cmp(x->name, y->name, strlen(y->name));
+}
+
+/* Fills s->v[t] from the array of elements arr (decoded names). */
+static int read_labels(hg_schema_names *s, hg_schema_type t, const cJSON *arr, hg_error *err)
+{
+	const cJSON *it, *name, *id;
+	hg_label *l;
+
+	s->v[t] = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*s->v[t]));
+	if (!s->v[t])
+		return hg_error_set(err, HG_ENOMEM, 0, "out of memory");
+	cJSON_ArrayForEach(it, arr)
+	{
+		name = cJSON_GetObjectItemCaseSensitive(it, "name");
+		id = cJSON_GetObjectItemCaseSensitive(it, "id");
+		if (!cJSON_IsString(name))
+			return hg_error_set(err, HG_EPROTOCOL, 200, "schema: an element of \"%s\" has no name",
+					    hg_schema_type_name(t));
+		/* schema ids are small counters: exact in a double */
+		if (id && (!cJSON_IsNumber(id) || id->valuedouble < 0 || id->valuedouble > 9007199254740992.0 ||
+			   id->valuedouble != (double)(int64_t)id->valuedouble))
+			return hg_error_set(err, HG_EPROTOCOL, 200, "schema: %s '%.200s' has no usable id",
+					    hg_schema_type_name(t), name->valuestring);
+		l = &s->v[t][s->n[t]];
+		l->name = strdup(name->valuestring);
+		if (!l->name)
+			return hg_error_set(err, HG_ENOMEM, 0, "out of memory");
+		s->n[t]++;
+		l->id = id ? (int64_t)id->valuedouble : 0;
+		l->strategy = t == HG_SCHEMA_VERTEXLABELS
+				      ? parse_strategy(cJSON_GetObjectItemCaseSensitive(it, "id_strategy"))
+				      : HG_IDS_UNKNOWN;
+	}
+	if (s->n[t])
+		qsort(s->v[t], s->n[t], sizeof(*s->v[t]), cmp_label);
+	return 0;
+}
+
+int hg_schema_names_get(hg_client *c, const char *graph, hg_schema_names **out, hg_error *err)
+{
+	hg_buf url;
+	cJSON *root = NULL;
+	const cJSON *arr;
+	hg_schema_names *s = NULL;
+	int rc, t;
+
+	hg_error_clear(err);
+	*out = NULL;
+	hg_buf_init(&url, 0);
+	rc = hg_client_graph_url(c, &url, graph, "/schema", err);
+	if (!rc)
+		rc = hg_client_get_json(c, url.data, &root, err);
+	if (rc)
+		goto out;
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		rc = hg_error_set(err, HG_ENOMEM, 0, "out of memory");
+		goto out;
+	}
+	for (t = 0; t < HG_SCHEMA__COUNT && !rc; t++) {
+		/* a type the server left out has no elements */
+		arr = cJSON_GetObjectItemCaseSensitive(root, hg_schema_type_name((hg_schema_type)t));
+		if (arr && !cJSON_IsArray(arr))
+			rc = hg_error_set(err, HG_EPROTOCOL, 200, "GET %s: \"%s\" is not an array", url.data,
+					  hg_schema_type_name((hg_schema_type)t));
+		else if (arr)
+			rc = read_labels(s, (hg_schema_type)t, arr, err);
+	}
+	if (rc)
+		goto out;
+	*out = s;
+	s = NULL;
+out:
+	hg_schema_names_free(s);
+	cJSON_Delete(root);
+	hg_buf_free(&url);
+	return rc;
+}
+
+const hg_label *hg_schema_names_find(const hg_schema_names *s, hg_schema_type t, const char *name, size_t len)
+{
+	size_t lo = 0, hi, mid;
+	int d;
+
+	if (!s || !hg_schema_type_name(t) || (!name && len))
+		return NULL;
+	hi = s->n[t];
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		d = name_cmp(s->v[t][mid].name, name ? name : "", len);
+		if (d == 0)
+			return &s->v[t][mid];
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }

@@ -28,6 +28,7 @@ typedef struct hg_request {
 	const char *auth_header; /* "Authorization: Basic ..." or NULL */
 	const char *body;        /* NULL: no body; else sent as application/json */
 	size_t body_len;
+	const char *content_encoding; /* of body ("gzip"), sent as Content-Encoding; NULL: none */
 	long connect_timeout_ms;
 	long timeout_ms;
 } hg_request;

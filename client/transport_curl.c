@@ -1,6 +1,7 @@
 /* transport_curl.c - the libcurl transport: a mutex-guarded pool of easy
  * handles (reused, so connections stay alive between requests). */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,7 +103,7 @@ static int curl_perform(hg_transport *base, const hg_request *req, hg_response *
 {
 	curl_transport *ct = (curl_transport *)base;
 	struct curl_slist *headers = NULL;
-	char errbuf[CURL_ERROR_SIZE];
+	char errbuf[CURL_ERROR_SIZE], encoding[64];
 	transfer t;
 	CURLcode cc;
 	CURL *h;
@@ -119,11 +120,14 @@ static int curl_perform(hg_transport *base, const hg_request *req, hg_response *
 	t.sink = sink;
 	t.ctx = ctx;
 	errbuf[0] = '\0';
+	snprintf(encoding, sizeof(encoding), "Content-Encoding: %s",
+		 req->content_encoding ? req->content_encoding : "");
 
 	/* "Expect:" off: no 100-continue round trip for bodies. */
 	if (add_header(&headers, "Expect:") || add_header(&headers, "Accept: application/json") ||
 	    (req->auth_header && add_header(&headers, req->auth_header)) ||
-	    (req->body && add_header(&headers, "Content-Type: application/json"))) {
+	    (req->body && add_header(&headers, "Content-Type: application/json")) ||
+	    (req->body && req->content_encoding && add_header(&headers, encoding))) {
 		rc = hg_error_set(err, HG_ENOMEM, 0, "out of memory building request headers");
 		goto out;
 	}

@@ -50,6 +50,8 @@ typedef struct canned {
 	char *url[MAX_REQ];
 	char *auth[MAX_REQ];
 	char *body[MAX_REQ];
+	size_t body_len[MAX_REQ];
+	char *encoding[MAX_REQ]; /* Content-Encoding of the body */
 	size_t n_req;
 } canned;
 
@@ -70,7 +72,16 @@ static int canned_perform(hg_transport *t, const hg_request *req, hg_response *r
 	c->method[c->n_req] = strdup(req->method);
 	c->url[c->n_req] = strdup(req->url);
 	c->auth[c->n_req] = dup_or_null(req->auth_header);
-	c->body[c->n_req] = req->body ? strndup(req->body, req->body_len) : NULL;
+	c->body[c->n_req] = NULL;
+	if (req->body) {
+		/* binary-safe (gzip): a copy plus a NUL */
+		c->body[c->n_req] = malloc(req->body_len + 1);
+		ck_assert_ptr_nonnull(c->body[c->n_req]);
+		memcpy(c->body[c->n_req], req->body, req->body_len);
+		c->body[c->n_req][req->body_len] = '\0';
+	}
+	c->body_len[c->n_req] = req->body_len;
+	c->encoding[c->n_req] = dup_or_null(req->content_encoding);
 	c->n_req++;
 	if (c->next >= c->n_resp)
 		return hg_error_set(err, HG_ETRANSPORT, 0, "canned: no response left for %s", req->url);
@@ -107,6 +118,7 @@ static void canned_destroy(hg_transport *t)
 		free(c->url[i]);
 		free(c->auth[i]);
 		free(c->body[i]);
+		free(c->encoding[i]);
 	}
 	free(c);
 }
@@ -135,11 +147,24 @@ static void canned_add(canned *c, long status, const char *body)
 #define VERSIONS(core) "{\"versions\":{\"version\":\"v1\",\"core\":\"" core "\",\"gremlin\":\"3.5.1\",\"api\":\"0.71.0.0\"}}"
 #define GRAPHS "{\"graphs\":[\"hugegraph\",\"other\"]}"
 
-/* A client on a canned transport that has answered /versions (core) and
- * the graph list; further responses are added with canned_add. */
-static hg_client *open_canned(const char *versions_body, size_t chunk, canned **tp)
+/* VERSIONS for a core version chosen at run time (one at a time). */
+static const char *versions_of(const char *core)
 {
-	hg_options opt = { .url = "http://127.0.0.1:8080", .user = "admin", .password = "pa", .max_tries = 1 };
+	static char buf[256];
+
+	snprintf(buf, sizeof(buf), "{\"versions\":{\"version\":\"v1\",\"core\":\"%s\",\"api\":\"0.71.0.0\"}}",
+		 core);
+	return buf;
+}
+
+/* A client on a canned transport that has answered /versions (core) and
+ * the graph list; further responses are added with canned_add.  max_tries:
+ * attempts of a request that failed transiently. */
+static hg_client *open_canned_tries(const char *versions_body, size_t chunk, int max_tries, canned **tp)
+{
+	hg_options opt = {
+		.url = "http://127.0.0.1:8080", .user = "admin", .password = "pa", .max_tries = max_tries
+	};
 	hg_client *cl = NULL;
 	hg_error err;
 	canned *t = canned_new(chunk);
@@ -149,6 +174,11 @@ static hg_client *open_canned(const char *versions_body, size_t chunk, canned **
 	ck_assert_int_eq(hg_client_open_transport(&cl, &opt, &t->base, &err), 0);
 	*tp = t;
 	return cl;
+}
+
+static hg_client *open_canned(const char *versions_body, size_t chunk, canned **tp)
+{
+	return open_canned_tries(versions_body, chunk, 1, tp);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1296,6 +1326,579 @@ START_TEST(test_scan_http_error)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* restore: schema create, tasks, batches, schema names                */
+
+#define PK_BODY "{\"id\":1,\"name\":\"name\",\"data_type\":\"TEXT\",\"check_exist\":false}"
+
+static const struct {
+	const char *core;
+	hg_schema_type type;
+	long status;
+	const char *answer;
+	const char *url;
+	int64_t task_id;
+} schema_create_cases[] = {
+	{ "1.3.0", HG_SCHEMA_PROPERTYKEYS, 202,
+	  "{\"property_key\":{\"id\":1,\"name\":\"name\",\"data_type\":\"TEXT\"},\"task_id\":0}",
+	  "http://127.0.0.1:8080/graphs/g/schema/propertykeys", 0 },
+	{ "1.7.0", HG_SCHEMA_PROPERTYKEYS, 202,
+	  "{\"property_key\":{\"id\":2,\"name\":\"rank\",\"write_type\":\"OLAP_COMMON\"},\"task_id\":12}",
+	  "http://127.0.0.1:8080/graphspaces/DEFAULT/graphs/g/schema/propertykeys", 12 },
+	/* a "task_id" inside the element is not the task */
+	{ "1.7.0", HG_SCHEMA_INDEXLABELS, 202,
+	  "{\"index_label\":{\"id\":5,\"name\":\"by\",\"user_data\":{\"task_id\":3}},\"task_id\":9007199254740993}",
+	  "http://127.0.0.1:8080/graphspaces/DEFAULT/graphs/g/schema/indexlabels", 9007199254740993LL },
+	{ "1.3.0", HG_SCHEMA_INDEXLABELS, 202, "{ \"task_id\" : 7 , \"index_label\" : {\"id\":6} }",
+	  "http://127.0.0.1:8080/graphs/g/schema/indexlabels", 7 },
+	{ "1.5.0", HG_SCHEMA_VERTEXLABELS, 201,
+	  "{\"id\":3,\"name\":\"person\",\"id_strategy\":\"PRIMARY_KEY\",\"user_data\":{\"task_id\":4}}",
+	  "http://127.0.0.1:8080/graphs/g/schema/vertexlabels", 0 },
+	{ "1.7.0", HG_SCHEMA_EDGELABELS, 201, "{\"id\":4,\"name\":\"knows\",\"edgelabel_type\":\"NORMAL\"}",
+	  "http://127.0.0.1:8080/graphspaces/DEFAULT/graphs/g/schema/edgelabels", 0 },
+};
+
+START_TEST(test_schema_create)
+{
+	canned *t;
+	hg_client *cl = open_canned(versions_of(schema_create_cases[_i].core), 0, &t);
+	int64_t task = -1;
+	hg_error err;
+
+	canned_add(t, schema_create_cases[_i].status, schema_create_cases[_i].answer);
+	ck_assert_int_eq(hg_schema_create(cl, "g", schema_create_cases[_i].type, PK_BODY, strlen(PK_BODY), &task, &err),
+			 0);
+	ck_assert_uint_eq(t->n_req, 3);
+	ck_assert_str_eq(t->method[2], "POST");
+	ck_assert_str_eq(t->url[2], schema_create_cases[_i].url);
+	ck_assert_str_eq(t->body[2], PK_BODY);
+	ck_assert_uint_eq(t->body_len[2], strlen(PK_BODY));
+	ck_assert_str_eq(t->auth[2], "Authorization: Basic YWRtaW46cGE=");
+	ck_assert_ptr_null(t->encoding[2]);
+	ck_assert(task == schema_create_cases[_i].task_id);
+	hg_client_free(cl);
+}
+END_TEST
+
+#define BUSY_BODY                                                                                          \
+	"{\"exception\":\"class org.apache.hugegraph.HugeException\",\"message\":\"The rest server is too busy " \
+	"to write\",\"cause\":\"\"}"
+#define EXISTED_BODY                                                                                        \
+	"{\"exception\":\"class org.apache.hugegraph.exception.ExistedException\",\"message\":\"The property " \
+	"key 'name' has existed\",\"cause\":\"\"}"
+
+/* Schema creates are POSTs tried again on transient failures (max_tries 3). */
+static const struct {
+	long status[4];
+	const char *body[4];
+	int n;    /* responses queued */
+	int rc;   /* result */
+	int used; /* responses consumed */
+	const char *message;
+} schema_retry_cases[] = {
+	{ { 500, 202 }, { "{\"message\":\"boom\"}", "{\"task_id\":0}" }, 2, 0, 2, NULL },
+	{ { 503, 400, 202 }, { "{}", BUSY_BODY, "{\"task_id\":0}" }, 3, 0, 3, NULL },
+	{ { 500, 502, 500, 202 }, { "{}", "{}", "{\"message\":\"third\"}", "{}" }, 4, -HG_ESERVER, 3, "third" },
+	{ { 400, 202 }, { EXISTED_BODY, "{}" }, 2, -HG_EINVAL, 1, "The property key 'name' has existed" },
+	{ { 404, 202 }, { "{\"message\":\"Graph 'g' does not exist\"}", "{}" }, 2, -HG_ENOTFOUND, 1, NULL },
+	{ { 202 }, { "not json" }, 1, -HG_EPROTOCOL, 1, NULL },
+	{ { 201 }, { "" }, 1, -HG_EPROTOCOL, 1, NULL },
+};
+
+START_TEST(test_schema_create_retry)
+{
+	canned *t;
+	hg_client *cl = open_canned_tries(VERSIONS("1.5.0"), 0, 3, &t);
+	int64_t task = -1;
+	hg_error err;
+	size_t before;
+
+	for (int i = 0; i < schema_retry_cases[_i].n; i++)
+		canned_add(t, schema_retry_cases[_i].status[i], schema_retry_cases[_i].body[i]);
+	before = t->next;
+	ck_assert_int_eq(hg_schema_create(cl, "g", HG_SCHEMA_PROPERTYKEYS, PK_BODY, strlen(PK_BODY), &task, &err),
+			 schema_retry_cases[_i].rc);
+	ck_assert_int_eq((int)(t->next - before), schema_retry_cases[_i].used);
+	ck_assert_int_eq(err.code, -schema_retry_cases[_i].rc);
+	if (schema_retry_cases[_i].message)
+		ck_assert_str_eq(err.message, schema_retry_cases[_i].message);
+	if (schema_retry_cases[_i].rc)
+		ck_assert(task == 0);
+	for (size_t k = 2; k < t->n_req; k++)
+		ck_assert_str_eq(t->body[k], PK_BODY);
+	hg_client_free(cl);
+}
+END_TEST
+
+START_TEST(test_schema_create_bad_args)
+{
+	canned *t;
+	hg_client *cl = open_canned(VERSIONS("1.5.0"), 0, &t);
+	int64_t task = 5;
+	hg_error err;
+
+	ck_assert_int_eq(hg_schema_create(cl, "g", HG_SCHEMA__COUNT, PK_BODY, strlen(PK_BODY), &task, &err),
+			 -HG_EINVAL);
+	ck_assert(task == 0);
+	ck_assert_int_eq(hg_schema_create(cl, "g", HG_SCHEMA_PROPERTYKEYS, "", 0, &task, &err), -HG_EINVAL);
+	ck_assert_int_eq(hg_schema_create(cl, "", HG_SCHEMA_PROPERTYKEYS, PK_BODY, strlen(PK_BODY), &task, &err),
+			 -HG_EINVAL);
+	ck_assert_uint_eq(t->n_req, 2); /* nothing was sent */
+	hg_client_free(cl);
+}
+END_TEST
+
+#define TASK(status, extra) "{\"id\":7,\"task_type\":\"rebuild_index\",\"task_status\":\"" status "\"" extra "}"
+
+static const struct {
+	const char *core;
+	const char *answers[6];
+	long status[6]; /* 0: 200 */
+	int n;
+	long timeout_ms;
+	int rc;
+	const char *message; /* a part of err.message */
+} task_cases[] = {
+	{ "1.3.0", { TASK("success", "") }, { 0 }, 1, 0, 0, NULL },
+	{ "1.7.0", { TASK("new", ""), TASK("queued", ""), TASK("running", ",\"task_progress\":5"), TASK("success", "") },
+	  { 0 }, 4, 0, 0, NULL },
+	{ "1.5.0",
+	  { TASK("running", ""),
+	    TASK("failed", ",\"task_description\":\"rebuild x\","
+			   "\"task_result\":\"java.lang.IllegalStateException: disk \\\"full\\\"\"") },
+	  { 0 }, 2, 0, -HG_ESERVER, "task 7 failed: java.lang.IllegalStateException: disk \"full\"" },
+	{ "1.5.0", { TASK("cancelled", ",\"task_description\":\"rebuild index 'by'\"") }, { 0 }, 1, 0, -HG_ESERVER,
+	  "task 7 cancelled: rebuild index 'by'" },
+	{ "1.5.0", { TASK("cancelling", ",\"task_result\":null") }, { 0 }, 1, 0, -HG_ESERVER, "task 7 cancelling" },
+	{ "1.5.0", { TASK("failed", ",\"task_result\":{\"code\":1}") }, { 0 }, 1, 0, -HG_ESERVER, "{\"code\":1}" },
+	{ "1.5.0",
+	  { TASK("running", ""), TASK("running", ""), TASK("running", ""), TASK("running", ""), TASK("running", ""),
+	    TASK("running", "") },
+	  { 0 }, 6, 120, -HG_ETRANSPORT, "task 7 still running after 120 ms" },
+	{ "1.5.0", { "{\"message\":\"Can't find task with id '7'\"}" }, { 404 }, 1, 0, -HG_ENOTFOUND, "find task" },
+	{ "1.5.0", { "{\"id\":7}" }, { 0 }, 1, 0, -HG_EPROTOCOL, "task_status" },
+};
+
+START_TEST(test_task_wait)
+{
+	canned *t;
+	hg_client *cl = open_canned(versions_of(task_cases[_i].core), 0, &t);
+	hg_error err;
+	size_t k;
+
+	for (int i = 0; i < task_cases[_i].n; i++)
+		canned_add(t, task_cases[_i].status[i] ? task_cases[_i].status[i] : 200, task_cases[_i].answers[i]);
+	ck_assert_int_eq(hg_task_wait(cl, "g", 7, task_cases[_i].timeout_ms, &err), task_cases[_i].rc);
+	ck_assert_int_eq(err.code, -task_cases[_i].rc);
+	if (task_cases[_i].message)
+		ck_assert_msg(strstr(err.message, task_cases[_i].message), "message '%s'", err.message);
+	if (task_cases[_i].rc != -HG_ETRANSPORT)
+		ck_assert_uint_eq(t->n_req, 2 + (size_t)task_cases[_i].n); /* stopped at the final answer */
+	else
+		ck_assert_uint_ge(t->n_req, 2 + 2); /* polled more than once */
+	for (k = 2; k < t->n_req; k++) {
+		ck_assert_str_eq(t->method[k], "GET");
+		ck_assert_str_eq(t->url[k], strcmp(task_cases[_i].core, "1.7.0") == 0
+						    ? "http://127.0.0.1:8080/graphspaces/DEFAULT/graphs/g/tasks/7"
+						    : "http://127.0.0.1:8080/graphs/g/tasks/7");
+	}
+	ck_assert_int_eq(hg_task_wait(cl, "g", 0, 0, &err), -HG_EINVAL);
+	hg_client_free(cl);
+}
+END_TEST
+
+#define V2_BODY "[{\"id\":1,\"label\":\"p\",\"properties\":{}},{\"id\":2,\"label\":\"p\",\"properties\":{}}]"
+
+static const struct {
+	const char *core;
+	hg_kind kind;
+	const char *url;
+} batch_url_cases[] = {
+	{ "1.3.0", HG_KIND_VERTEX, "http://127.0.0.1:8080/graphs/g/graph/vertices/batch" },
+	{ "1.3.0", HG_KIND_EDGE, "http://127.0.0.1:8080/graphs/g/graph/edges/batch?check_vertex=false" },
+	{ "1.7.0", HG_KIND_VERTEX, "http://127.0.0.1:8080/graphspaces/DEFAULT/graphs/g/graph/vertices/batch" },
+	{ "1.7.0", HG_KIND_EDGE,
+	  "http://127.0.0.1:8080/graphspaces/DEFAULT/graphs/g/graph/edges/batch?check_vertex=false" },
+};
+
+START_TEST(test_batch_url)
+{
+	canned *t;
+	hg_client *cl = open_canned(versions_of(batch_url_cases[_i].core), 0, &t);
+	hg_error err;
+
+	canned_add(t, 201, "[1,2]");
+	ck_assert_int_eq(hg_batch_create(cl, "g", batch_url_cases[_i].kind, V2_BODY, strlen(V2_BODY), 2, false, &err),
+			 0);
+	ck_assert_uint_eq(t->n_req, 3);
+	ck_assert_str_eq(t->method[2], "POST");
+	ck_assert_str_eq(t->url[2], batch_url_cases[_i].url);
+	ck_assert_str_eq(t->body[2], V2_BODY);
+	ck_assert_ptr_null(t->encoding[2]);
+	ck_assert_str_eq(t->auth[2], "Authorization: Basic YWRtaW46cGE=");
+	hg_client_free(cl);
+}
+END_TEST
+
+static const struct {
+	const char *answer;
+	size_t n;
+	int rc;
+} batch_count_cases[] = {
+	{ "[1,2]", 2, 0 },
+	{ " [ \"1:marko\" , \"2:ripple\" ]\n", 2, 0 },
+	/* int64 ids beyond 2^53, counted not parsed */
+	{ "[435226329513631744,9223372036854775807,-9223372036854775808,9007199254740993]", 4, 0 },
+	{ "[\"S1:a>2>>S2:b\",\"S1:c,d>2>>S2:]\"]", 2, 0 },
+	{ "[[1,2],{\"a\":[3,4]}]", 2, 0 },
+	{ "[1,2]", 3, -HG_EPROTOCOL },
+	{ "[1,2,3]", 2, -HG_EPROTOCOL },
+	{ "[]", 1, -HG_EPROTOCOL },
+	{ "[1,2", 2, -HG_EPROTOCOL },
+	{ "{\"ids\":[1,2]}", 2, -HG_EPROTOCOL },
+	{ "", 1, -HG_EPROTOCOL },
+	{ "[1,,2]", 2, -HG_EPROTOCOL },
+};
+
+START_TEST(test_batch_count)
+{
+	canned *t;
+	hg_client *cl = open_canned(VERSIONS("1.5.0"), 1, &t);
+	hg_error err;
+
+	canned_add(t, 201, batch_count_cases[_i].answer);
+	ck_assert_int_eq(hg_batch_create(cl, "g", HG_KIND_EDGE, V2_BODY, strlen(V2_BODY), batch_count_cases[_i].n, false,
+					 &err),
+			 batch_count_cases[_i].rc);
+	ck_assert_int_eq(err.code, -batch_count_cases[_i].rc);
+	ck_assert_uint_eq(t->n_req, 3); /* a protocol error is not tried again */
+	hg_client_free(cl);
+}
+END_TEST
+
+/* Inflates a gzip stream; returns the length. */
+static size_t gunzip_buf(const char *in, size_t len, char *out, size_t cap)
+{
+	z_stream z;
+
+	memset(&z, 0, sizeof(z));
+	ck_assert_int_eq(inflateInit2(&z, 15 + 16), Z_OK);
+	z.next_in = (unsigned char *)(uintptr_t)in;
+	z.avail_in = (uInt)len;
+	z.next_out = (unsigned char *)out;
+	z.avail_out = (uInt)cap;
+	ck_assert_int_eq(inflate(&z, Z_FINISH), Z_STREAM_END);
+	ck_assert_uint_eq(z.avail_in, 0);
+	inflateEnd(&z);
+	return z.total_out;
+}
+
+START_TEST(test_batch_gzip)
+{
+	canned *t;
+	hg_client *cl = open_canned(VERSIONS("1.5.0"), 0, &t);
+	hg_buf body, answer;
+	char *plain;
+	hg_error err;
+	size_t k, n = 500, got;
+
+	hg_buf_init(&body, 0);
+	hg_buf_init(&answer, 0);
+	ck_assert_int_eq(hg_buf_puts(&body, "["), 0);
+	ck_assert_int_eq(hg_buf_puts(&answer, "["), 0);
+	for (k = 0; k < n; k++) {
+		ck_assert_int_eq(hg_buf_printf(&body,
+					       "%s{\"id\":\"%zu:v\\u00e4\",\"label\":\"person\",\"properties\":{\"n\":%zu}}",
+					       k ? "," : "", k, k * 7919),
+				 0);
+		ck_assert_int_eq(hg_buf_printf(&answer, "%s\"%zu:v\"", k ? "," : "", k), 0);
+	}
+	ck_assert_int_eq(hg_buf_puts(&body, "]"), 0);
+	ck_assert_int_eq(hg_buf_puts(&answer, "]"), 0);
+	canned_add(t, 201, answer.data);
+	ck_assert_int_eq(hg_batch_create(cl, "g", HG_KIND_VERTEX, body.data, body.len, n, true, &err), 0);
+	ck_assert_str_eq(t->encoding[2], "gzip");
+	ck_assert_uint_lt(t->body_len[2], body.len / 4); /* compressed */
+	ck_assert_int_eq((unsigned char)t->body[2][0], 0x1f); /* gzip magic */
+	ck_assert_int_eq((unsigned char)t->body[2][1], 0x8b);
+	plain = malloc(body.len + 16);
+	ck_assert_ptr_nonnull(plain);
+	got = gunzip_buf(t->body[2], t->body_len[2], plain, body.len + 16);
+	ck_assert_uint_eq(got, body.len);
+	ck_assert(memcmp(plain, body.data, body.len) == 0);
+	/* and without gzip: the bytes as given, no Content-Encoding */
+	canned_add(t, 201, answer.data);
+	ck_assert_int_eq(hg_batch_create(cl, "g", HG_KIND_VERTEX, body.data, body.len, n, false, &err), 0);
+	ck_assert_ptr_null(t->encoding[3]);
+	ck_assert_uint_eq(t->body_len[3], body.len);
+	ck_assert(memcmp(t->body[3], body.data, body.len) == 0);
+	free(plain);
+	hg_buf_free(&answer);
+	hg_buf_free(&body);
+	hg_client_free(cl);
+}
+END_TEST
+
+#define LIMIT_BODY                                                                                           \
+	"{\"exception\":\"class java.lang.IllegalArgumentException\",\"message\":\"Too many vertices for one " \
+	"time post, the maximum number is '500'\",\"cause\":\"\"}"
+
+/* Batch creates: transient failures up to max_tries (2 here), busy answers
+ * on their own time budget, other refusals at once. */
+static const struct {
+	long status[5];
+	const char *body[5];
+	int truncate; /* the first answer breaks off (transport error) */
+	int n;
+	int rc;
+	int used;
+	long limit; /* hg_error_batch_limit */
+} batch_retry_cases[] = {
+	{ { 500, 201 }, { "{\"message\":\"boom\"}", "[1,2]" }, 0, 2, 0, 2, 0 },
+	{ { 201, 201 }, { "[1", "[1,2]" }, 1, 2, 0, 2, 0 },
+	{ { 500, 502, 201 }, { "{}", "{\"message\":\"bad gateway\"}", "[1,2]" }, 0, 3, -HG_ESERVER, 2, 0 },
+	/* busy does not count against max_tries */
+	{ { 400, 503, 400, 201 }, { BUSY_BODY, "{}", BUSY_BODY, "[1,2]" }, 0, 4, 0, 4, 0 },
+	{ { 400, 500, 400, 201 }, { BUSY_BODY, "{}", BUSY_BODY, "[1,2]" }, 0, 4, 0, 4, 0 },
+	{ { 400, 201 }, { "{\"message\":\"Undefined vertex label: 'x'\"}", "[1,2]" }, 0, 2, -HG_EINVAL, 1, 0 },
+	{ { 400, 201 }, { LIMIT_BODY, "[1,2]" }, 0, 2, -HG_EINVAL, 1, 500 },
+	{ { 403, 201 }, { "{\"message\":\"Permission denied\"}", "[1,2]" }, 0, 2, -HG_EFORBIDDEN, 1, 0 },
+	{ { 400, 201 }, { "{\"message\":\"Must provide schema id if in RESTORING mode\"}", "[1,2]" }, 0, 2, -HG_EMODE,
+	  1, 0 },
+};
+
+START_TEST(test_batch_retry)
+{
+	canned *t;
+	hg_client *cl = open_canned_tries(VERSIONS("1.5.0"), 0, 2, &t);
+	hg_error err;
+	size_t before, k;
+
+	ck_assert_int_eq(cl->busy_wait_ms, HG_HTTP_BUSY_WAIT_MS);
+	for (int i = 0; i < batch_retry_cases[_i].n; i++)
+		canned_add(t, batch_retry_cases[_i].status[i], batch_retry_cases[_i].body[i]);
+	t->resp[t->next].truncate = batch_retry_cases[_i].truncate;
+	before = t->next;
+	ck_assert_int_eq(hg_batch_create(cl, "g", HG_KIND_VERTEX, V2_BODY, strlen(V2_BODY), 2, true, &err),
+			 batch_retry_cases[_i].rc);
+	ck_assert_int_eq((int)(t->next - before), batch_retry_cases[_i].used);
+	ck_assert_int_eq(err.code, -batch_retry_cases[_i].rc);
+	ck_assert_int_eq(hg_error_batch_limit(&err), batch_retry_cases[_i].limit);
+	/* every try sends the same compressed body */
+	for (k = 3; k < t->n_req; k++) {
+		ck_assert_uint_eq(t->body_len[k], t->body_len[2]);
+		ck_assert(memcmp(t->body[k], t->body[2], t->body_len[2]) == 0);
+		ck_assert_str_eq(t->encoding[k], "gzip");
+	}
+	hg_client_free(cl);
+}
+END_TEST
+
+/* Busy answers stop being tried once the time budget is spent. */
+START_TEST(test_batch_busy_budget)
+{
+	canned *t;
+	hg_client *cl = open_canned_tries(VERSIONS("1.5.0"), 0, 2, &t);
+	hg_error err;
+	long start;
+	int k;
+
+	cl->busy_wait_ms = 250; /* backoff 100 ms, then 200 ms would pass 250 ms */
+	for (k = 0; k < 6; k++)
+		canned_add(t, 400, BUSY_BODY);
+	start = hg_now_ms();
+	ck_assert_int_eq(hg_batch_create(cl, "g", HG_KIND_EDGE, V2_BODY, strlen(V2_BODY), 2, false, &err),
+			 -HG_EBUSY);
+	ck_assert_int_ge(hg_now_ms() - start, 100);
+	ck_assert_uint_eq(t->next, 2 + 2);
+	ck_assert_str_eq(err.message, "The rest server is too busy to write");
+	ck_assert_int_eq(err.http_status, 400);
+	hg_client_free(cl);
+}
+END_TEST
+
+START_TEST(test_batch_bad_args)
+{
+	canned *t;
+	hg_client *cl = open_canned(VERSIONS("1.5.0"), 0, &t);
+	hg_error err;
+
+	ck_assert_int_eq(hg_batch_create(cl, "g", HG_KIND_VERTEX, V2_BODY, strlen(V2_BODY), 0, false, &err),
+			 -HG_EINVAL);
+	ck_assert_int_eq(hg_batch_create(cl, "g", HG_KIND_VERTEX, "", 0, 1, true, &err), -HG_EINVAL);
+	ck_assert_uint_eq(t->n_req, 2); /* nothing was sent */
+	hg_client_free(cl);
+}
+END_TEST
+
+static const struct {
+	int code;
+	const char *message;
+	long limit;
+} limit_cases[] = {
+	{ HG_EINVAL, "Too many vertices for one time post, the maximum number is '500'", 500 },
+	{ HG_EINVAL, "Too many edges for one time post, the maximum number is '2500'", 2500 },
+	{ HG_EINVAL, "x: Too many edges for one time post, the maximum number is '7' (y)", 7 },
+	{ HG_EINVAL, "Too many records(must <= 800000)", 0 },
+	{ HG_EINVAL, "Too many vertices for one time post, the maximum number is 'many'", 0 },
+	{ HG_EINVAL, "Too many vertices for one time post, the maximum number is '500", 0 },
+	{ HG_EINVAL, "Too many vertices for one time post, the maximum number is '0'", 0 },
+	{ HG_EINVAL, "The number of vertices can't be 0", 0 },
+	{ HG_ESERVER, "Too many vertices for one time post, the maximum number is '500'", 0 },
+	{ HG_OK, "", 0 },
+};
+
+START_TEST(test_batch_limit)
+{
+	hg_error err;
+
+	hg_error_set(&err, limit_cases[_i].code, 400, "%s", limit_cases[_i].message);
+	ck_assert_int_eq(hg_error_batch_limit(&err), limit_cases[_i].limit);
+	ck_assert_int_eq(hg_error_batch_limit(NULL), 0);
+}
+END_TEST
+
+static const char names_body[] =
+	"{\"propertykeys\":[{\"id\":3,\"name\":\"na\\\"me\",\"data_type\":\"TEXT\"},"
+	"{\"id\":1,\"name\":\"\\u00e4ge\"},{\"id\":2,\"name\":\"a\"},{\"id\":4,\"name\":\"\\ud83d\\ude00\"},"
+	"{\"id\":9007199254740992,\"name\":\"ab\"}],"
+	"\"vertexlabels\":[{\"id\":1,\"name\":\"person\",\"id_strategy\":\"PRIMARY_KEY\"},"
+	"{\"id\":2,\"name\":\"auto\",\"id_strategy\":\"AUTOMATIC\"},"
+	"{\"id\":3,\"name\":\"str\",\"id_strategy\":\"CUSTOMIZE_STRING\"},"
+	"{\"id\":4,\"name\":\"num\",\"id_strategy\":\"CUSTOMIZE_NUMBER\"},"
+	"{\"id\":5,\"name\":\"uuid\",\"id_strategy\":\"CUSTOMIZE_UUID\"},"
+	"{\"id\":6,\"name\":\"dflt\",\"id_strategy\":\"DEFAULT\"},{\"id\":7,\"name\":\"none\"}],"
+	"\"indexlabels\":[]}";
+
+static const struct {
+	hg_schema_type type;
+	const char *name;
+	size_t len;     /* 0: strlen(name) */
+	int64_t id;     /* -1: not found */
+	hg_id_strategy strategy;
+} names_cases[] = {
+	{ HG_SCHEMA_PROPERTYKEYS, "na\"me", 0, 3, HG_IDS_UNKNOWN },
+	{ HG_SCHEMA_PROPERTYKEYS, "\xc3\xa4ge", 0, 1, HG_IDS_UNKNOWN },
+	{ HG_SCHEMA_PROPERTYKEYS, "\xf0\x9f\x98\x80", 0, 4, HG_IDS_UNKNOWN },
+	{ HG_SCHEMA_PROPERTYKEYS, "a", 0, 2, HG_IDS_UNKNOWN },
+	{ HG_SCHEMA_PROPERTYKEYS, "ab", 0, 9007199254740992LL, HG_IDS_UNKNOWN },
+	{ HG_SCHEMA_PROPERTYKEYS, "abc", 1, 2, HG_IDS_UNKNOWN }, /* only len bytes count */
+	{ HG_SCHEMA_PROPERTYKEYS, "na", 0, -1, HG_IDS_UNKNOWN },
+	{ HG_SCHEMA_PROPERTYKEYS, "na\\\"me", 0, -1, HG_IDS_UNKNOWN }, /* the raw JSON is not the name */
+	{ HG_SCHEMA_PROPERTYKEYS, "person", 0, -1, HG_IDS_UNKNOWN },
+	{ HG_SCHEMA_VERTEXLABELS, "person", 0, 1, HG_IDS_PRIMARY_KEY },
+	{ HG_SCHEMA_VERTEXLABELS, "auto", 0, 2, HG_IDS_AUTOMATIC },
+	{ HG_SCHEMA_VERTEXLABELS, "str", 0, 3, HG_IDS_CUSTOMIZE_STRING },
+	{ HG_SCHEMA_VERTEXLABELS, "num", 0, 4, HG_IDS_CUSTOMIZE_NUMBER },
+	{ HG_SCHEMA_VERTEXLABELS, "uuid", 0, 5, HG_IDS_CUSTOMIZE_UUID },
+	{ HG_SCHEMA_VERTEXLABELS, "dflt", 0, 6, HG_IDS_UNKNOWN },
+	{ HG_SCHEMA_VERTEXLABELS, "none", 0, 7, HG_IDS_UNKNOWN },
+	{ HG_SCHEMA_EDGELABELS, "person", 0, -1, HG_IDS_UNKNOWN },
+	{ HG_SCHEMA_INDEXLABELS, "a", 0, -1, HG_IDS_UNKNOWN },
+};
+
+START_TEST(test_schema_names)
+{
+	canned *t;
+	hg_client *cl = open_canned(versions_of(_i ? "1.7.0" : "1.3.0"), (size_t)_i * 3, &t);
+	hg_schema_names *s = NULL;
+	const hg_label *l;
+	hg_error err;
+	size_t k;
+	int tp;
+
+	canned_add(t, 200, names_body);
+	ck_assert_int_eq(hg_schema_names_get(cl, "g", &s, &err), 0);
+	ck_assert_str_eq(t->method[2], "GET");
+	ck_assert_str_eq(t->url[2], _i ? "http://127.0.0.1:8080/graphspaces/DEFAULT/graphs/g/schema"
+				       : "http://127.0.0.1:8080/graphs/g/schema");
+	ck_assert_uint_eq(s->n[HG_SCHEMA_PROPERTYKEYS], 5);
+	ck_assert_uint_eq(s->n[HG_SCHEMA_VERTEXLABELS], 7);
+	ck_assert_uint_eq(s->n[HG_SCHEMA_EDGELABELS], 0); /* absent in the answer */
+	ck_assert_uint_eq(s->n[HG_SCHEMA_INDEXLABELS], 0);
+	for (tp = 0; tp < HG_SCHEMA__COUNT; tp++) /* sorted by name, bytewise */
+		for (k = 1; k < s->n[tp]; k++)
+			ck_assert_int_lt(strcmp(s->v[tp][k - 1].name, s->v[tp][k].name), 0);
+	ck_assert_str_eq(s->v[HG_SCHEMA_PROPERTYKEYS][0].name, "a");
+	ck_assert_str_eq(s->v[HG_SCHEMA_PROPERTYKEYS][4].name, "\xf0\x9f\x98\x80");
+	for (k = 0; k < sizeof(names_cases) / sizeof(names_cases[0]); k++) {
+		const char *name = names_cases[k].name;
+
+		l = hg_schema_names_find(s, names_cases[k].type, name, names_cases[k].len ? names_cases[k].len
+											   : strlen(name));
+		if (names_cases[k].id < 0) {
+			ck_assert_msg(l == NULL, "'%s' found", name);
+			continue;
+		}
+		ck_assert_msg(l != NULL, "'%s' not found", name);
+		ck_assert(l->id == names_cases[k].id);
+		ck_assert_int_eq(l->strategy, names_cases[k].strategy);
+	}
+	ck_assert_ptr_null(hg_schema_names_find(s, HG_SCHEMA__COUNT, "a", 1));
+	ck_assert_ptr_null(hg_schema_names_find(NULL, HG_SCHEMA_PROPERTYKEYS, "a", 1));
+	hg_schema_names_free(s);
+	hg_schema_names_free(NULL);
+	hg_client_free(cl);
+}
+END_TEST
+
+static const struct {
+	long status;
+	const char *body;
+	int rc;
+} names_err_cases[] = {
+	{ 200, "{\"propertykeys\":{}}", -HG_EPROTOCOL },
+	{ 200, "{\"vertexlabels\":[{\"id\":1}]}", -HG_EPROTOCOL },
+	{ 200, "{\"edgelabels\":[{\"id\":1.5,\"name\":\"e\"}]}", -HG_EPROTOCOL },
+	{ 200, "{\"edgelabels\":[{\"id\":\"1\",\"name\":\"e\"}]}", -HG_EPROTOCOL },
+	{ 200, "{\"indexlabels\":[{\"id\":435226329513631744,\"name\":\"i\"}]}", -HG_EPROTOCOL },
+	{ 200, "[]", -HG_EPROTOCOL },
+	{ 200, "{\"propertykeys\":[", -HG_EPROTOCOL },
+	{ 404, "{\"message\":\"Graph 'g' does not exist\"}", -HG_ENOTFOUND },
+	{ 200, "{}", 0 },
+};
+
+START_TEST(test_schema_names_errors)
+{
+	canned *t;
+	hg_client *cl = open_canned(VERSIONS("1.5.0"), 0, &t);
+	hg_schema_names *s = NULL;
+	hg_error err;
+	int tp;
+
+	canned_add(t, names_err_cases[_i].status, names_err_cases[_i].body);
+	ck_assert_int_eq(hg_schema_names_get(cl, "g", &s, &err), names_err_cases[_i].rc);
+	ck_assert_int_eq(err.code, -names_err_cases[_i].rc);
+	if (names_err_cases[_i].rc) {
+		ck_assert_ptr_null(s);
+	} else {
+		for (tp = 0; tp < HG_SCHEMA__COUNT; tp++)
+			ck_assert_uint_eq(s->n[tp], 0);
+		ck_assert_ptr_null(hg_schema_names_find(s, HG_SCHEMA_VERTEXLABELS, "x", 1));
+	}
+	hg_schema_names_free(s);
+	hg_client_free(cl);
+}
+END_TEST
+
+static const struct {
+	const char *core;
+	bool types;
+} el_types_cases[] = {
+	{ "1.0.0", false }, { "1.3.0", false }, { "1.3.9", false },      { "1.5.0", true },
+	{ "1.5.0-SNAPSHOT", true }, { "1.7.0", true }, { "2.0.0", true },
+};
+
+START_TEST(test_edge_label_types)
+{
+	canned *t;
+	hg_client *cl = open_canned(versions_of(el_types_cases[_i].core), 0, &t);
+
+	ck_assert_int_eq(hg_client_has_edge_label_types(cl), el_types_cases[_i].types);
+	hg_client_free(cl);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* the real curl transport against a tiny local HTTP responder         */
 
 typedef struct responder {
@@ -1523,6 +2126,32 @@ START_TEST(test_curl_refused)
 }
 END_TEST
 
+/* Batches over the wire: Content-Encoding only with a gzip body. */
+START_TEST(test_curl_batch_gzip)
+{
+	const char *answer = "[\"S1:a>1>>S1:b\",\"S1:c>1>>S1:d\"]";
+	responder r = { .head = "HTTP/1.1 201 Created\r\nContent-Type: application/json" };
+	hg_client *cl;
+	hg_error err;
+
+	r.body = answer;
+	r.body_len = r.declared_len = strlen(answer);
+	responder_start(&r);
+	cl = curl_client(r.port);
+	ck_assert_int_eq(hg_batch_create(cl, "g", HG_KIND_EDGE, V2_BODY, strlen(V2_BODY), 2, true, &err), 0);
+	ck_assert_ptr_nonnull(strstr(r.last_request, "POST /graphs/g/graph/edges/batch?check_vertex=false HTTP/1.1"));
+	ck_assert_ptr_nonnull(strstr(r.last_request, "Content-Encoding: gzip\r\n"));
+	ck_assert_ptr_nonnull(strstr(r.last_request, "Content-Type: application/json"));
+	ck_assert_ptr_null(strstr(r.last_request, V2_BODY));
+	ck_assert_int_eq(hg_batch_create(cl, "g", HG_KIND_VERTEX, V2_BODY, strlen(V2_BODY), 2, false, &err), 0);
+	ck_assert_ptr_nonnull(strstr(r.last_request, "POST /graphs/g/graph/vertices/batch HTTP/1.1"));
+	ck_assert_ptr_null(strstr(r.last_request, "Content-Encoding"));
+	ck_assert_ptr_nonnull(strstr(r.last_request, V2_BODY));
+	hg_client_free(cl);
+	responder_stop(&r);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -1643,6 +2272,29 @@ static Suite *scan_suite(void)
 	return s;
 }
 
+static Suite *create_suite(void)
+{
+	Suite *s = suite_create("create");
+	TCase *tc = tcase_create("create");
+
+	tcase_add_loop_test(tc, test_schema_create, 0, N(schema_create_cases));
+	tcase_add_loop_test(tc, test_schema_create_retry, 0, N(schema_retry_cases));
+	tcase_add_test(tc, test_schema_create_bad_args);
+	tcase_add_loop_test(tc, test_task_wait, 0, N(task_cases));
+	tcase_add_loop_test(tc, test_batch_url, 0, N(batch_url_cases));
+	tcase_add_loop_test(tc, test_batch_count, 0, N(batch_count_cases));
+	tcase_add_test(tc, test_batch_gzip);
+	tcase_add_loop_test(tc, test_batch_retry, 0, N(batch_retry_cases));
+	tcase_add_test(tc, test_batch_busy_budget);
+	tcase_add_test(tc, test_batch_bad_args);
+	tcase_add_loop_test(tc, test_batch_limit, 0, N(limit_cases));
+	tcase_add_loop_test(tc, test_schema_names, 0, 2);
+	tcase_add_loop_test(tc, test_schema_names_errors, 0, N(names_err_cases));
+	tcase_add_loop_test(tc, test_edge_label_types, 0, N(el_types_cases));
+	suite_add_tcase(s, tc);
+	return s;
+}
+
 static Suite *curl_suite(void)
 {
 	Suite *s = suite_create("curl");
@@ -1654,6 +2306,7 @@ static Suite *curl_suite(void)
 	tcase_add_test(tc, test_curl_error_status_and_put);
 	tcase_add_test(tc, test_curl_threads);
 	tcase_add_test(tc, test_curl_refused);
+	tcase_add_test(tc, test_curl_batch_gzip);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -1670,6 +2323,7 @@ int main(void)
 	srunner_add_suite(sr, jscan_suite());
 	srunner_add_suite(sr, schema_suite());
 	srunner_add_suite(sr, scan_suite());
+	srunner_add_suite(sr, create_suite());
 	srunner_add_suite(sr, curl_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
