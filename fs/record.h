@@ -42,6 +42,7 @@ int hgfs_buf_add(hgfs_buf *b, const void *data, size_t len);
 int hgfs_buf_addc(hgfs_buf *b, char c);
 int hgfs_buf_adds(hgfs_buf *b, const char *s);
 void hgfs_buf_reset(hgfs_buf *b); /* len = 0, memory kept */
+void hgfs_buf_truncate(hgfs_buf *b, size_t len); /* back to len (when shorter), NUL-terminated */
 void hgfs_buf_free(hgfs_buf *b);
 
 /* ---- strict JSON (rjson.c) --------------------------------------------------- */
@@ -75,6 +76,13 @@ rj_type rj_type_of(const char *s, size_t len);
 typedef int (*rj_member_fn)(void *ctx, const rj_member *m);
 int rj_object_each(const char *s, size_t len, rj_member_fn fn, void *ctx);
 
+/* The same for the elements of a validated array; m->key is NULL. */
+int rj_array_each(const char *s, size_t len, rj_member_fn fn, void *ctx);
+
+/* The first member of the validated object s named name (rj_key_is) into
+ * *out: 1 found, 0 not there, -1 not an object. */
+int rj_object_get(const char *s, size_t len, const char *name, rj_member *out);
+
 /* Decodes a JSON string value (with its quotes, as rj_member.val) into b
  * (reset first) as UTF-8.  0, -1 if not a string, -ENOMEM. */
 int rj_string(const char *val, size_t len, hgfs_buf *b);
@@ -92,15 +100,19 @@ typedef struct hgfs_linereader {
 	bool eof;
 	uint64_t lineno; /* of the line last returned, 1-based */
 	size_t max_line;
+	size_t scan;     /* buf[start..scan) holds no '\n' */
+	int err;         /* a failure, returned again by every later call */
 } hgfs_linereader;
 
 /* Reads fd from offset 0 with pread (fd's position is not used).  max_line:
  * the longest line accepted (0: 64 MiB).  0 or -ENOMEM. */
 int hgfs_lr_init(hgfs_linereader *r, int fd, size_t max_line);
 /* The next line, without its '\n' (a '\r' before it is dropped too); the
- * last line needs no '\n'.  Returns 1 with *line/*len (valid until the next
+ * last line needs no '\n'.  Returns 1 with *line and *len (valid until the next
  * call), 0 at the end, -EFBIG for a line longer than max_line, -errno for a
- * read error.  Empty lines are returned too (the caller skips them). */
+ * read error.  Empty lines are returned too (the caller skips them).  After
+ * an error every later call returns it again; lineno is then the number of
+ * the line that failed. */
 int hgfs_lr_next(hgfs_linereader *r, const char **line, size_t *len);
 void hgfs_lr_free(hgfs_linereader *r);
 
@@ -110,8 +122,9 @@ void hgfs_lr_free(hgfs_linereader *r);
  *   {"id":...,"label":"...","type":"vertex","properties":{...}}
  * Members allowed: id, label, type, properties (each at most once; others
  * are refused: the server would refuse them).  label: non-empty string.
- * properties: object, no null value.  id: optional, a string or an integer
- * number.  type: optional, must be "vertex". */
+ * properties: object, no null value, no name twice.  id: optional, a
+ * non-empty string or an integer number.  type: optional, must be
+ * "vertex". */
 typedef struct hgfs_vertex_rec {
 	rj_member id;         /* type RJ_NONE when absent */
 	rj_member label;      /* a string */
@@ -133,7 +146,8 @@ int hgfs_vertex_emit(const char *line, size_t len, const hgfs_vertex_rec *r, boo
  *    "inV":...,"inVLabel":"...","properties":{...}}
  * Members allowed: id, label, type, outV, outVLabel, inV, inVLabel,
  * properties.  Required: label, outV, outVLabel, inV, inVLabel (a batch
- * needs the endpoint labels), properties.  outV/inV: a string or an integer.
+ * needs the endpoint labels), properties.  outV/inV: a non-empty string or
+ * an integer.
  * label and the endpoint labels: non-empty strings.  properties: an object,
  * no null value.  id: optional string.  type: optional, "edge". */
 typedef struct hgfs_edge_rec {
@@ -182,8 +196,12 @@ typedef struct hgfs_schema_file {
  * schema.json and the server's GET .../schema.  Every element must have a
  * non-empty string "name"; "id", when present, an integer > 0.  A sub edge
  * label is placed after its parent when the file has both (ids normally say
- * so already).  data must stay alive as long as out.  0, or -1 with err
- * ("line 3, column 7: ..." or "edgelabels[2]: no name"), or -ENOMEM. */
+ * so already).  Within a type, elements without an id come after those
+ * with one, in file order.  A name or an id that appears twice in one type,
+ * and a SUB label without "parent_label", are refused.  data must stay alive
+ * as long as out.  0, or -1 with err ("line 3, column 7: expected ':'",
+ * "line 14, column 1: edgelabels[2]: no name", "edgelabels: the name 'x'
+ * appears twice"), or -ENOMEM. */
 int hgfs_schema_file_parse(const char *data, size_t len, hgfs_schema_file *out, char *err, size_t errlen);
 void hgfs_schema_file_free(hgfs_schema_file *f);
 
@@ -199,6 +217,23 @@ void hgfs_schema_file_free(hgfs_schema_file *f);
  * 0, -1 (err set), or -ENOMEM. */
 int hgfs_schema_emit(const hgfs_schema_elem *e, bool keep_id, bool legacy, hgfs_buf *out, char *err,
 		     size_t errlen);
+
+/* Compares two schema elements of type t (a: from the backup, b: the target
+ * graph's element of the same name, both JSON objects) on the fields the
+ * server compares when check_exist is false: PK data_type, cardinality,
+ * aggregate_type, write_type; VL the SETS of properties, primary_keys and
+ * nullable_keys, and enable_label_index; EL frequency, enable_label_index,
+ * the sets of properties, sort_keys, nullable_keys, and links/source_label/
+ * target_label; IL base_type, base_value, index_type (RANGE matches any
+ * RANGE_*), the set of fields.  Returns 1 and a readable description of the
+ * first difference in out (e.g. "properties: the backup has [age, name],
+ * the graph has [name]"), 0 when they match on those fields, -1 malformed.
+ * An absent field counts as the server's default (TEXT, SINGLE, NONE, OLTP,
+ * true, []); links are compared as the server does it: every link of b
+ * (its "links" and source_label->target_label) must be one of a's.  -ENOMEM
+ * too. */
+int hgfs_schema_diff(hg_schema_type t, const char *a, size_t alen, const char *b, size_t blen, char *out,
+		     size_t outlen);
 
 /* ---- manifest.json ------------------------------------------------------ */
 
