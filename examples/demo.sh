@@ -3,7 +3,9 @@
 #
 # Installs what is missing, builds, starts the reference server (hgserver)
 # with HugeGraph's "modern" example graph, mounts it, and backs it up with
-# cp -r, rsync and tar; then switches a graph's mode through the mode file.
+# cp -r, rsync and tar; then restores the backup into an empty graph
+# (RESTORING), backs that up again and compares, and merges it once more
+# (MERGING) to show that a second copy adds nothing.
 # Everything runs in a temporary directory and is cleaned up at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,14 +64,33 @@ for name, f in m["files"].items():
 PY
 
 run cat "$MNT/graphs/newgraph/mode"
-step "echo RESTORING > $MNT/graphs/newgraph/mode"
-echo RESTORING >"$MNT/graphs/newgraph/mode"
-run cat "$MNT/graphs/newgraph/mode"
+step "cp -r $W/backups/today/. $MNT/graphs/newgraph/restore/      # refused: mode NONE"
+cp -r "$W/backups/today/." "$MNT/graphs/newgraph/restore/" || echo "(refused, exit status $?)"
+run cat "$MNT/graphs/newgraph/restore.status"
 step "echo BOGUS > $MNT/graphs/newgraph/mode      # refused at write()"
 echo BOGUS >"$MNT/graphs/newgraph/mode" || echo "(refused, exit status $?)"
+
+step "echo RESTORING > $MNT/graphs/newgraph/mode"
+echo RESTORING >"$MNT/graphs/newgraph/mode"
+run cp -r "$W/backups/today/." "$MNT/graphs/newgraph/restore/"
+run cat "$MNT/graphs/newgraph/restore.status"
+run ls -l "$MNT/graphs/newgraph/restore/"
 step "echo NONE > $MNT/graphs/newgraph/mode"
 echo NONE >"$MNT/graphs/newgraph/mode"
-run cat "$MNT/graphs/newgraph/mode"
+run rm -r "$MNT/graphs/newgraph/restore/"*
+run cp -r "$MNT/graphs/newgraph" "$W/backups/restored"
+run cmp "$W/backups/today/vertices.jsonl" "$W/backups/restored/vertices.jsonl"
+run cmp "$W/backups/today/edges.jsonl" "$W/backups/restored/edges.jsonl"
+run cmp "$W/backups/today/schema.json" "$W/backups/restored/schema.json"
+echo "identical: the restored graph backs up byte for byte like the original"
+
+step "echo MERGING > $MNT/graphs/newgraph/mode     # merge the same backup again"
+echo MERGING >"$MNT/graphs/newgraph/mode"
+run rsync -a "$W/backups/today/" "$MNT/graphs/newgraph/restore/"
+run cat "$MNT/graphs/newgraph/restore.status"
+echo NONE >"$MNT/graphs/newgraph/mode"
+run grep -o '"vertices": [0-9]*, "edges": [0-9]*' "$MNT/graphs/newgraph/manifest.json"
+echo "(same counts: vertices and edges are upserts, identical schema is accepted)"
 
 step "fusermount3 -u $MNT"
 fusermount3 -u "$MNT"

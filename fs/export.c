@@ -29,9 +29,7 @@ typedef struct spool {
 	hgfs_sha256 sha;
 } spool;
 
-/* An unlinked file in dir: O_TMPFILE, or mkstemp and unlink where the file
- * system lacks it.  Returns the descriptor or -errno. */
-static int tmpfile_in(const char *dir)
+int hgfs_tmpfile(const char *dir)
 {
 	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 
@@ -45,8 +43,7 @@ static int tmpfile_in(const char *dir)
 	return fd < 0 ? -errno : fd;
 }
 
-/* Writes all of p at off; 0 or -errno. */
-static int pwrite_all(int fd, const char *p, size_t len, off_t off)
+int hgfs_pwrite_all(int fd, const char *p, size_t len, off_t off)
 {
 	while (len > 0) {
 		ssize_t n = pwrite(fd, p, len, off);
@@ -62,7 +59,7 @@ static int pwrite_all(int fd, const char *p, size_t len, off_t off)
 static int spool_open(spool *sp, const char *dir)
 {
 	memset(sp, 0, sizeof(*sp));
-	sp->fd = tmpfile_in(dir);
+	sp->fd = hgfs_tmpfile(dir);
 	if (sp->fd < 0)
 		return sp->fd;
 	sp->buf = malloc(SPOOL_BUF);
@@ -79,7 +76,7 @@ static int spool_open(spool *sp, const char *dir)
 static void spool_flush(spool *sp)
 {
 	if (sp->err == 0) {
-		sp->err = pwrite_all(sp->fd, sp->buf, sp->fill, sp->size);
+		sp->err = hgfs_pwrite_all(sp->fd, sp->buf, sp->fill, sp->size);
 		if (sp->err == 0)
 			sp->size += (off_t)sp->fill;
 	}
@@ -239,7 +236,7 @@ static int chunk_put(chunk *c, const char *dir, const char *data, size_t len)
 	int rc;
 
 	if (c->fd < 0 && c->len + len > CHUNK_MEM) {
-		c->fd = tmpfile_in(dir);
+		c->fd = hgfs_tmpfile(dir);
 		if (c->fd < 0) {
 			rc = c->fd;
 			c->fd = -1;
@@ -248,12 +245,12 @@ static int chunk_put(chunk *c, const char *dir, const char *data, size_t len)
 	}
 	if (c->fd >= 0) {
 		/* the memory part first, then everything else goes to the file */
-		rc = pwrite_all(c->fd, c->mem, c->len, c->file_len);
+		rc = hgfs_pwrite_all(c->fd, c->mem, c->len, c->file_len);
 		if (rc < 0)
 			return rc;
 		c->file_len += (off_t)c->len;
 		c->len = 0;
-		rc = pwrite_all(c->fd, data, len, c->file_len);
+		rc = hgfs_pwrite_all(c->fd, data, len, c->file_len);
 		if (rc < 0)
 			return rc;
 		c->file_len += (off_t)len;

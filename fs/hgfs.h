@@ -8,7 +8,8 @@
  *   /graphs/<g>/edges.jsonl       } on first use and kept while in use
  *   /graphs/<g>/manifest.json     }
  *   /graphs/<g>/mode              the graph mode (read: GET, write: PUT)
- *   /graphs/<g>/restore/          import directory
+ *   /graphs/<g>/restore/          import directory (restore.h)
+ *   /graphs/<g>/restore.status    what the imports did
  *   /graphs/<g>/<other>           scratch files (editors' temporaries)
  *
  * Thread rules: FUSE calls the handlers on many threads.  The graph table
@@ -39,6 +40,7 @@ typedef enum {
 	HGFS_N_RESTORE,   /* /graphs/<g>/restore */
 	HGFS_N_RESTORE_CHILD, /* /graphs/<g>/restore/... */
 	HGFS_N_SCRATCH,   /* /graphs/<g>/<other name> */
+	HGFS_N_RESTORE_STATUS, /* /graphs/<g>/restore.status */
 } hgfs_node_type;
 
 typedef enum {
@@ -155,6 +157,7 @@ typedef struct hgfs_graph {
 	struct timespec last_mtime;
 	uint64_t cached_gen[HGFS_F__COUNT]; /* snapshot whose pages the kernel may hold */
 	hgfs_scratch *scratch;
+	struct hgfs_restore *restore; /* restore/ (restore.h), created on first use */
 	char mode_seen[16];         /* the mode last read from the server */
 	struct timespec mode_mtime; /* when it was first seen: the mode file's mtime */
 } hgfs_graph;
@@ -184,6 +187,12 @@ void hgfs_log_close(void);
 void hgfs_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- export (export.c) ------------------------------------------------- */
+
+/* An unlinked file in dir: O_TMPFILE, or mkstemp and unlink where the file
+ * system lacks it.  Returns the descriptor or -errno. */
+int hgfs_tmpfile(const char *dir);
+/* Writes all of p at off; 0 or -errno. */
+int hgfs_pwrite_all(int fd, const char *p, size_t len, off_t off);
 
 /* Builds a new snapshot of graph g: runs the whole export into spool files.
  * Blocks for as long as the export takes; holds no lock.  On failure the

@@ -63,7 +63,7 @@ static void usage(const char *prog)
 	       "    -o split_size=BYTES    shard size asked of the server (default 1048576, min 1048576)\n"
 	       "    -o page_limit=N        elements per scan page on paging backends (default 100000)\n"
 	       "    -o timeout=SECS        timeout of one HTTP request (default 300)\n"
-	       "    -o parallel=N          shards scanned at once (default 4, max 64)\n"
+	       "    -o parallel=N          shards scanned, batches posted at once (default 4, max 64)\n"
 	       "    -f                     stay in the foreground, log to stderr\n"
 	       "    -d, -o debug           FUSE debug output (implies -f)\n"
 	       "    -h, --help             this help, then libfuse's options\n"

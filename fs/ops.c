@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "hgfs.h"
+#include "restore.h"
 
 #define GRAPH_LIST_TTL 1.0 /* seconds the graph list is reused */
 #define MODE_BUF_MAX 4096
@@ -302,6 +303,8 @@ typedef struct handle {
 	int failed; /* -errno of a failed write, reported again at close */
 	/* scratch */
 	hgfs_scratch *scr;
+	/* a file in restore/ */
+	hgfs_rentry *re;
 } handle;
 
 static handle *fh(struct fuse_file_info *fi)
@@ -432,6 +435,12 @@ static int hgfs_getattr(const char *path, struct stat *st, struct fuse_file_info
 			fill_file(fs, st, 0444, h->snap->size[h->file], &h->snap->taken);
 			return 0;
 		}
+		if (h->type == HGFS_N_RESTORE_CHILD) {
+			pthread_mutex_lock(&h->g->lock);
+			fill_file(fs, st, h->re->mode, hgfs_rs_shown_size(h->re), &h->re->mtime);
+			pthread_mutex_unlock(&h->g->lock);
+			return 0;
+		}
 	}
 
 	rc = hgfs_parse_path(path, &p);
@@ -443,7 +452,6 @@ static int hgfs_getattr(const char *path, struct stat *st, struct fuse_file_info
 		fill_dir(fs, st, fs->started);
 		return 0;
 	case HGFS_N_NONE:
-	case HGFS_N_RESTORE_CHILD:
 		return -ENOENT;
 	default:
 		break;
@@ -453,6 +461,31 @@ static int hgfs_getattr(const char *path, struct stat *st, struct fuse_file_info
 		return rc;
 
 	switch (p.type) {
+	case HGFS_N_RESTORE_CHILD: {
+		hgfs_rstat rs;
+		rc = hgfs_rs_stat(g, p.rest, &rs);
+		if (rc < 0)
+			return rc;
+		if (rs.is_dir) {
+			fill_dir(fs, st, rs.mtime.tv_sec);
+			st->st_mode = S_IFDIR | (rs.mode ? rs.mode : 0755);
+		} else {
+			fill_file(fs, st, rs.mode, rs.size, &rs.mtime);
+		}
+		return 0;
+	}
+	case HGFS_N_RESTORE_STATUS: {
+		char *text;
+		size_t len;
+		struct timespec now;
+		rc = hgfs_rs_status(g, &text, &len);
+		if (rc < 0)
+			return rc;
+		free(text);
+		clock_gettime(CLOCK_REALTIME, &now);
+		fill_file(fs, st, 0444, (off_t)len, &now);
+		return 0;
+	}
 	case HGFS_N_GRAPH:
 	case HGFS_N_RESTORE:
 		fill_dir(fs, st, fs->started);
@@ -533,18 +566,28 @@ static int hgfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off
 			filler(buf, hgfs_snapfile_names[i], NULL, 0, 0);
 		filler(buf, "mode", NULL, 0, 0);
 		filler(buf, "restore", NULL, 0, 0);
+		filler(buf, "restore.status", NULL, 0, 0);
 		pthread_mutex_lock(&g->lock);
 		for (hgfs_scratch *s = g->scratch; s != NULL; s = s->next)
 			filler(buf, s->name, NULL, 0, 0);
 		pthread_mutex_unlock(&g->lock);
 		return 0;
 	case HGFS_N_RESTORE:
+	case HGFS_N_RESTORE_CHILD: {
+		char **names;
 		rc = graph_get(fs, p.graph, &g);
+		if (rc < 0)
+			return rc;
+		rc = hgfs_rs_list(g, p.type == HGFS_N_RESTORE ? "" : p.rest, &names);
 		if (rc < 0)
 			return rc;
 		filler(buf, ".", NULL, 0, 0);
 		filler(buf, "..", NULL, 0, 0);
+		for (int i = 0; names[i] != NULL; i++)
+			filler(buf, names[i], NULL, 0, 0);
+		hg_strv_free(names);
 		return 0;
+	}
 	default:
 		return -ENOTDIR;
 	}
@@ -564,10 +607,6 @@ static int open_node(const char *path, struct fuse_file_info *fi, bool create, m
 		return rc;
 	if (p.type == HGFS_N_ROOT || p.type == HGFS_N_GRAPHS || p.type == HGFS_N_GRAPH || p.type == HGFS_N_RESTORE)
 		return -EISDIR;
-	if (p.type == HGFS_N_RESTORE_CHILD) {
-		hgfs_log(LOG_ERR, "%s: importing through restore/ is not available in this version", path);
-		return create ? -EPERM : -ENOENT;
-	}
 	rc = graph_get(fs, p.graph, &g);
 	if (rc < 0)
 		return rc;
@@ -579,6 +618,19 @@ static int open_node(const char *path, struct fuse_file_info *fi, bool create, m
 	h->g = g;
 
 	switch (p.type) {
+	case HGFS_N_RESTORE_CHILD:
+		fi->direct_io = 1;
+		rc = hgfs_rs_open(fs, g, p.rest, fi->flags, create, mode, &h->re);
+		h->writing = acc != O_RDONLY; /* flush's fi has no flags */
+		break;
+	case HGFS_N_RESTORE_STATUS:
+		fi->direct_io = 1;
+		if (acc != O_RDONLY || create) {
+			rc = -EACCES;
+			break;
+		}
+		rc = hgfs_rs_status(g, &h->buf, &h->len);
+		break;
 	case HGFS_N_SNAPFILE:
 		if (acc != O_RDONLY || create) {
 			rc = -EACCES;
@@ -670,7 +722,7 @@ static int hgfs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 
 	if (rc < 0)
 		return rc;
-	if (p.type == HGFS_N_SNAPFILE)
+	if (p.type == HGFS_N_SNAPFILE || p.type == HGFS_N_RESTORE_STATUS)
 		return -EACCES;
 	if (p.type != HGFS_N_SCRATCH && p.type != HGFS_N_MODE && p.type != HGFS_N_RESTORE_CHILD)
 		return -EPERM;
@@ -698,7 +750,10 @@ static int hgfs_read(const char *path, char *buf, size_t size, off_t off, struct
 		}
 		return (int)done;
 	}
+	case HGFS_N_RESTORE_CHILD:
+		return hgfs_rs_read(h->g, h->re, buf, size, off);
 	case HGFS_N_MODE:
+	case HGFS_N_RESTORE_STATUS:
 		if (h->writing)
 			return -EBADF;
 		if (off >= (off_t)h->len)
@@ -768,6 +823,10 @@ static int hgfs_write(const char *path, const char *buf, size_t size, off_t off,
 		if (rc < 0)
 			h->failed = rc;
 		return rc;
+	case HGFS_N_RESTORE_CHILD:
+		if (!h->writing)
+			return -EBADF;
+		return hgfs_rs_write(h->g, h->re, buf, size, off);
 	case HGFS_N_SCRATCH:
 		pthread_mutex_lock(&h->g->lock);
 		rc = buf_put(&h->scr->data, &h->scr->len, HGFS_SCRATCH_MAX, true, buf, size, off, h->append);
@@ -785,6 +844,8 @@ static int hgfs_flush(const char *path, struct fuse_file_info *fi)
 	handle *h = fh(fi);
 
 	(void)path;
+	if (h->type == HGFS_N_RESTORE_CHILD)
+		return h->writing ? hgfs_rs_flush(fs, h->g, h->re) : 0;
 	if (h->type != HGFS_N_MODE || !h->writing)
 		return 0;
 	if (h->failed)
@@ -800,6 +861,8 @@ static int hgfs_release(const char *path, struct fuse_file_info *fi)
 	(void)path;
 	if (h->type == HGFS_N_SNAPFILE && h->snap != NULL)
 		snap_release(h->g, h->snap, true);
+	if (h->type == HGFS_N_RESTORE_CHILD && h->re != NULL)
+		hgfs_rs_release(h->g, h->re);
 	if (h->type == HGFS_N_SCRATCH) {
 		bool dead;
 		pthread_mutex_lock(&h->g->lock);
@@ -825,6 +888,8 @@ static int hgfs_truncate(const char *path, off_t size, struct fuse_file_info *fi
 			h->len = 0;
 			return 0;
 		}
+		if (h->type == HGFS_N_RESTORE_CHILD)
+			return hgfs_rs_truncate(h->g, NULL, h->re, size);
 	}
 	rc = hgfs_parse_path(path, &p);
 	if (rc < 0)
@@ -856,7 +921,11 @@ static int hgfs_truncate(const char *path, off_t size, struct fuse_file_info *fi
 		pthread_mutex_unlock(&g->lock);
 		return s != NULL ? 0 : -ENOENT;
 	}
+	case HGFS_N_RESTORE_CHILD:
+		rc = graph_get(get_fs(), p.graph, &g);
+		return rc < 0 ? rc : hgfs_rs_truncate(g, p.rest, NULL, size);
 	case HGFS_N_SNAPFILE:
+	case HGFS_N_RESTORE_STATUS:
 		return -EACCES;
 	default:
 		return -EPERM;
@@ -864,35 +933,55 @@ static int hgfs_truncate(const char *path, off_t size, struct fuse_file_info *fi
 }
 
 /* chmod, chown, utimens: accepted (and ignored) on the writable files, so that
- * cp -a, rsync, tar and sed -i can do what they always do. */
-static int settable(const char *path)
+ * cp -a, rsync, tar and sed -i can do what they always do; in restore/ the
+ * mode and mtime are kept for ls and rsync (owners are not: the mount's). */
+static int set_attrs(const char *path, int mode, const struct timespec *mtime)
 {
 	hgfs_path p;
+	hgfs_graph *g;
 	int rc = hgfs_parse_path(path, &p);
 
 	if (rc < 0)
 		return rc;
-	if (p.type == HGFS_N_MODE || p.type == HGFS_N_SCRATCH)
+	switch (p.type) {
+	case HGFS_N_MODE:
+	case HGFS_N_SCRATCH:
+	case HGFS_N_RESTORE:
 		return 0;
-	return p.type == HGFS_N_NONE ? -ENOENT : -EPERM;
+	case HGFS_N_RESTORE_CHILD:
+		rc = graph_get(get_fs(), p.graph, &g);
+		return rc < 0 ? rc : hgfs_rs_setattr(g, p.rest, mode, mtime);
+	case HGFS_N_NONE:
+		return -ENOENT;
+	default:
+		return -EPERM;
+	}
 }
 
 static int hgfs_chmod(const char *path, mode_t mode, struct fuse_file_info *fi)
 {
-	(void)mode, (void)fi;
-	return settable(path);
+	(void)fi;
+	return set_attrs(path, (int)(mode & 07777), NULL);
 }
 
 static int hgfs_chown(const char *path, uid_t uid, gid_t gid, struct fuse_file_info *fi)
 {
 	(void)uid, (void)gid, (void)fi;
-	return settable(path);
+	return set_attrs(path, -1, NULL);
 }
 
 static int hgfs_utimens(const char *path, const struct timespec tv[2], struct fuse_file_info *fi)
 {
-	(void)tv, (void)fi;
-	return settable(path);
+	struct timespec mtime;
+
+	(void)fi;
+	if (tv == NULL || tv[1].tv_nsec == UTIME_NOW)
+		clock_gettime(CLOCK_REALTIME, &mtime);
+	else if (tv[1].tv_nsec == UTIME_OMIT)
+		return set_attrs(path, -1, NULL);
+	else
+		mtime = tv[1];
+	return set_attrs(path, -1, &mtime);
 }
 
 static int hgfs_unlink(const char *path)
@@ -904,11 +993,13 @@ static int hgfs_unlink(const char *path)
 
 	if (rc < 0)
 		return rc;
-	if (p.type != HGFS_N_SCRATCH)
-		return p.type == HGFS_N_RESTORE_CHILD ? -ENOENT : -EPERM;
+	if (p.type != HGFS_N_SCRATCH && p.type != HGFS_N_RESTORE_CHILD)
+		return -EPERM;
 	rc = graph_get(get_fs(), p.graph, &g);
 	if (rc < 0)
 		return rc;
+	if (p.type == HGFS_N_RESTORE_CHILD)
+		return hgfs_rs_unlink(g, p.rest);
 	pthread_mutex_lock(&g->lock);
 	s = scratch_find_locked(g, p.name);
 	if (s != NULL)
@@ -931,6 +1022,14 @@ static int hgfs_rename(const char *from, const char *to, unsigned int flags)
 		return -EINVAL;
 	if ((rc = hgfs_parse_path(from, &pf)) < 0 || (rc = hgfs_parse_path(to, &pt)) < 0)
 		return rc;
+	if (pf.type == HGFS_N_RESTORE_CHILD || pt.type == HGFS_N_RESTORE_CHILD) {
+		if (pf.type != pt.type)
+			return -EPERM;
+		if (strcmp(pf.graph, pt.graph) != 0)
+			return -EXDEV;
+		rc = graph_get(fs, pf.graph, &g);
+		return rc < 0 ? rc : hgfs_rs_rename(fs, g, pf.rest, pt.rest, flags);
+	}
 	if (pf.type != HGFS_N_SCRATCH || strcmp(pf.graph, pt.graph) != 0 ||
 	    (pt.type != HGFS_N_SCRATCH && pt.type != HGFS_N_MODE))
 		return -EPERM;
@@ -990,16 +1089,30 @@ static int hgfs_rename(const char *from, const char *to, unsigned int flags)
 static int hgfs_mkdir(const char *path, mode_t mode)
 {
 	hgfs_path p;
+	hgfs_graph *g;
 	int rc = hgfs_parse_path(path, &p);
 
-	(void)mode;
 	if (rc < 0)
 		return rc;
 	if (p.type == HGFS_N_RESTORE_CHILD) {
-		hgfs_log(LOG_ERR, "%s: importing through restore/ is not available in this version", path);
-		return -EPERM;
+		rc = graph_get(get_fs(), p.graph, &g);
+		return rc < 0 ? rc : hgfs_rs_mkdir(get_fs(), g, p.rest, mode);
 	}
 	return p.type == HGFS_N_NONE ? -ENOENT : (p.type == HGFS_N_SCRATCH ? -EPERM : -EEXIST);
+}
+
+static int hgfs_rmdir(const char *path)
+{
+	hgfs_path p;
+	hgfs_graph *g;
+	int rc = hgfs_parse_path(path, &p);
+
+	if (rc < 0)
+		return rc;
+	if (p.type != HGFS_N_RESTORE_CHILD)
+		return p.type == HGFS_N_NONE ? -ENOENT : -EPERM;
+	rc = graph_get(get_fs(), p.graph, &g);
+	return rc < 0 ? rc : hgfs_rs_rmdir(g, p.rest);
 }
 
 static int hgfs_statfs(const char *path, struct statvfs *st)
@@ -1092,6 +1205,7 @@ static void hgfs_destroy(void *data)
 		next = g->next;
 		if (g->current != NULL && --g->current->refs == 0)
 			hgfs_snapshot_close(g->current);
+		hgfs_rs_free(g->restore);
 		while (g->scratch != NULL) {
 			hgfs_scratch *s = g->scratch;
 			g->scratch = s->next;
@@ -1127,5 +1241,6 @@ const struct fuse_operations hgfs_ops = {
 	.unlink = hgfs_unlink,
 	.rename = hgfs_rename,
 	.mkdir = hgfs_mkdir,
+	.rmdir = hgfs_rmdir,
 	.statfs = hgfs_statfs,
 };

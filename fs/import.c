@@ -1,0 +1,1053 @@
+/* import.c - one file of restore/ onto the server: recognise it, measure
+ * it, check all of it, then post it through the create APIs.
+ *
+ * Order of work for a data file (vertices or edges):
+ *   1. SHA-256 and size of the spool (for a manifest, now or later);
+ *   2. the graph's mode (RESTORING or MERGING, else EPERM) and its schema
+ *      names and ids (one GET);
+ *   3. every line parsed and checked: JSON, members, id against the label's
+ *      id strategy, PRIMARY_KEY endpoint ids; labels and property keys the
+ *      server lacks are collected: then the file waits (pending);
+ *   4. against the set's manifest: size, SHA-256, count;
+ *   5. posted in batches by `parallel` workers: vertices with PRIMARY_KEY
+ *      ids dropped (the server computes them), edges with the endpoint ids
+ *      of PRIMARY_KEY labels rewritten to the target's label ids.
+ * Nothing is posted before 1-4 passed for the whole file. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "restore.h"
+
+#define SNIFF_MAX (64 * 1024)
+#define READ_CHUNK (1024 * 1024)
+#define SCHEMA_MAX ((size_t)64 << 20)
+#define MANIFEST_MAX ((size_t)1 << 20)
+#define MISSING_SHOWN 8
+
+static const char *errno_name(int rc)
+{
+	switch (-rc) {
+	case EINVAL:
+		return "EINVAL";
+	case EACCES:
+		return "EACCES";
+	case EPERM:
+		return "EPERM";
+	case ENOMEM:
+		return "ENOMEM";
+	case ENOSPC:
+		return "ENOSPC";
+	case EAGAIN:
+		return "EAGAIN";
+	default:
+		return "EIO";
+	}
+}
+
+/* Ends the import of e as failed: state, detail ("EIO: why"), log. */
+static int fail(hgfs_graph *g, hgfs_rentry *e, int rc, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int fail(hgfs_graph *g, hgfs_rentry *e, int rc, const char *fmt, ...)
+{
+	char msg[1536];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	hgfs_log(LOG_ERR, "graph %s: restore/%s: %s", g->name, e->path, msg);
+	pthread_mutex_lock(&g->lock);
+	e->state = HGFS_RS_FAILED;
+	free(e->detail);
+	if (asprintf(&e->detail, "%s: %s", errno_name(rc), msg) < 0)
+		e->detail = NULL;
+	pthread_mutex_unlock(&g->lock);
+	return rc;
+}
+
+static void set_progress(hgfs_graph *g, hgfs_rentry *e, uint64_t done, uint64_t total)
+{
+	pthread_mutex_lock(&g->lock);
+	e->done = done;
+	e->total = total;
+	pthread_mutex_unlock(&g->lock);
+}
+
+static int client_fail(hgfs_graph *g, hgfs_rentry *e, int rc, const hg_error *err, const char *what)
+{
+	char buf[1400];
+	return fail(g, e, -hg_code_errno(rc), "%s: %s", what, hg_error_format(err, buf, sizeof(buf)));
+}
+
+/* Reads the whole spool (at most max bytes) into *out, hashing it. */
+static int read_all(int fd, off_t size, size_t max, char **out, char hex[65])
+{
+	hgfs_sha256 sha;
+	char *buf = NULL;
+	size_t cap = max != 0 ? (size_t)size : READ_CHUNK;
+	off_t off = 0;
+	int rc;
+
+	if (max != 0 && (size_t)size > max)
+		return -EFBIG;
+	rc = hgfs_sha256_init(&sha);
+	if (rc < 0)
+		return rc;
+	buf = malloc(cap + 1);
+	if (buf == NULL) {
+		hgfs_sha256_free(&sha);
+		return -ENOMEM;
+	}
+	while (off < size) {
+		size_t want = (size_t)(size - off);
+		ssize_t n;
+		if (max == 0 && want > cap)
+			want = cap;
+		n = pread(fd, max != 0 ? buf + off : buf, want, off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = n < 0 ? -errno : -EIO;
+			hgfs_sha256_free(&sha);
+			free(buf);
+			return rc;
+		}
+		hgfs_sha256_update(&sha, max != 0 ? buf + off : buf, (size_t)n);
+		off += n;
+	}
+	hgfs_sha256_final(&sha, hex);
+	if (max != 0) {
+		buf[size] = '\0';
+		*out = buf;
+	} else {
+		free(buf);
+	}
+	return 0;
+}
+
+int hgfs_manifest_check(const hgfs_manifest *m, const hgfs_rentry *e, char *why, size_t len)
+{
+	const hgfs_manifest_file *f;
+	static const char *const names[] = {"", "schema.json", "vertices.jsonl", "edges.jsonl"};
+
+	if (!e->measured || e->kind < HGFS_K_SCHEMA || e->kind > HGFS_K_EDGES)
+		return 0;
+	f = &m->file[e->kind];
+	if (f->present && f->size != (int64_t)e->m_size) {
+		snprintf(why, len, "its size %lld differs from the manifest's %lld for %s (truncated or changed?)",
+			 (long long)e->m_size, (long long)f->size, names[e->kind]);
+		return -EINVAL;
+	}
+	if (f->present && f->sha256[0] != '\0' && strcmp(f->sha256, e->m_sha256) != 0) {
+		snprintf(why, len, "its SHA-256 differs from the manifest's for %s (corrupted or changed?)",
+			 names[e->kind]);
+		return -EINVAL;
+	}
+	if (e->kind == HGFS_K_SCHEMA) {
+		for (int t = 0; t < HG_SCHEMA__COUNT; t++) {
+			if (m->count_schema[t] >= 0 && e->m_count[t] >= 0 && m->count_schema[t] != e->m_count[t]) {
+				snprintf(why, len, "it has %lld %s, the manifest says %lld", (long long)e->m_count[t],
+					 hg_schema_type_name((hg_schema_type)t), (long long)m->count_schema[t]);
+				return -EINVAL;
+			}
+		}
+	} else {
+		int64_t want = e->kind == HGFS_K_VERTICES ? m->count_vertices : m->count_edges;
+		int64_t have = e->m_count[e->kind == HGFS_K_VERTICES ? HGFS_COUNT_VERTICES : HGFS_COUNT_EDGES];
+		if (want >= 0 && have >= 0 && want != have) {
+			snprintf(why, len, "it has %lld %s, the manifest says %lld", (long long)have,
+				 e->kind == HGFS_K_VERTICES ? "vertices" : "edges", (long long)want);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Records what was measured and checks it against the set's manifest. */
+static int measured(hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *ctx, off_t size, const char hex[65],
+		    const int64_t count[HG_SCHEMA__COUNT + 2])
+{
+	char why[512];
+	int rc = 0;
+
+	pthread_mutex_lock(&g->lock);
+	e->measured = true;
+	e->m_size = size;
+	memcpy(e->m_sha256, hex, 65);
+	memcpy(e->m_count, count, sizeof(e->m_count));
+	if (ctx->manifest != NULL)
+		rc = hgfs_manifest_check(ctx->manifest, e, why, sizeof(why));
+	pthread_mutex_unlock(&g->lock);
+	if (rc < 0)
+		return fail(g, e, rc, "%s; nothing imported", why);
+	return 0;
+}
+
+static int mode_now(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, hg_mode *mode)
+{
+	hg_error err;
+	int rc;
+
+	hg_error_clear(&err);
+	rc = hg_get_mode(fs->client, g->name, mode, &err);
+	if (rc < 0)
+		return client_fail(g, e, rc, &err, "reading the graph mode");
+	if (*mode != HG_MODE_RESTORING && *mode != HG_MODE_MERGING)
+		return fail(g, e, -EPERM,
+			    "graph '%s' is in mode %s; write RESTORING or MERGING to its mode file, then copy the file "
+			    "again",
+			    g->name, hg_mode_name(*mode));
+	return 0;
+}
+
+/* ---- manifest ------------------------------------------------------------------ */
+
+static int import_manifest(hgfs_graph *g, hgfs_rentry *e, off_t size, hgfs_manifest **out)
+{
+	hgfs_manifest *m = calloc(1, sizeof(*m));
+	char hex[65], err[512];
+	char *data = NULL;
+	int n = 0, rc;
+
+	if (m == NULL)
+		return fail(g, e, -ENOMEM, "out of memory");
+	rc = read_all(e->fd, size, MANIFEST_MAX, &data, hex);
+	if (rc < 0) {
+		free(m);
+		return fail(g, e, rc == -EFBIG ? -EINVAL : rc, "%s",
+			    rc == -EFBIG ? "larger than a manifest can be (1 MiB)" : strerror(-rc));
+	}
+	rc = hgfs_manifest_parse(data, (size_t)size, m, err, sizeof(err));
+	free(data);
+	if (rc != 0) {
+		free(m);
+		return fail(g, e, rc == -ENOMEM ? -ENOMEM : -EINVAL, "manifest: %s", err);
+	}
+	for (int k = HGFS_K_SCHEMA; k <= HGFS_K_EDGES; k++)
+		n += m->file[k].present;
+	pthread_mutex_lock(&g->lock);
+	e->state = HGFS_RS_IMPORTED;
+	e->done = e->total = (uint64_t)n;
+	pthread_mutex_unlock(&g->lock);
+	*out = m;
+	return 0;
+}
+
+/* ---- schema -------------------------------------------------------------------- */
+
+static const char *type_label(hg_schema_type t)
+{
+	static const char *const names[] = {"property key", "vertex label", "edge label", "index label"};
+	return (unsigned)t < HG_SCHEMA__COUNT ? names[t] : "schema element";
+}
+
+/* The name member of an element, decoded into b. */
+typedef struct name_find {
+	hgfs_buf *b;
+	bool found;
+} name_find;
+
+static int name_member(void *ctx, const rj_member *m)
+{
+	name_find *nf = ctx;
+
+	if (rj_key_is(m, "name") && m->type == RJ_STRING) {
+		nf->found = rj_string(m->val, m->val_len, nf->b) == 0;
+		return 1;
+	}
+	return 0;
+}
+
+/* Explains why the server refused element el as existing: the difference
+ * between it and the graph's element of that name. */
+static void explain_conflict(hgfs *fs, hgfs_graph *g, const hgfs_schema_elem *el, char *out, size_t len)
+{
+	hg_elems *list = NULL;
+	hgfs_buf name = {0};
+	hg_error err;
+
+	out[0] = '\0';
+	hg_error_clear(&err);
+	if (hg_schema_list(fs->client, g->name, el->type, &list, &err) < 0)
+		return;
+	for (size_t i = 0; i < list->n; i++) {
+		const char *t = list->data + list->v[i].off;
+		name_find nf = {&name, false};
+		rj_object_each(t, list->v[i].len, name_member, &nf);
+		if (nf.found && strcmp(name.data, el->name) == 0) {
+			if (hgfs_schema_diff(el->type, el->text, el->len, t, list->v[i].len, out, len) != 1)
+				out[0] = '\0';
+			break;
+		}
+	}
+	hgfs_buf_free(&name);
+	hg_elems_free(list);
+}
+
+static int import_schema(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *ctx, off_t size)
+{
+	int64_t count[HG_SCHEMA__COUNT + 2];
+	hgfs_schema_file sf = {0};
+	hgfs_buf body = {0};
+	char hex[65], err[512];
+	char *data = NULL;
+	bool legacy = !hg_client_has_edge_label_types(fs->client);
+	hg_mode mode;
+	int rc;
+
+	rc = read_all(e->fd, size, SCHEMA_MAX, &data, hex);
+	if (rc < 0)
+		return fail(g, e, rc == -EFBIG ? -EINVAL : rc, "%s",
+			    rc == -EFBIG ? "larger than a schema file can be (64 MiB)" : strerror(-rc));
+	rc = hgfs_schema_file_parse(data, (size_t)size, &sf, err, sizeof(err));
+	if (rc != 0) {
+		rc = fail(g, e, rc == -ENOMEM ? -ENOMEM : -EINVAL, "%s; nothing imported", err);
+		goto out;
+	}
+	for (int t = 0; t < HG_SCHEMA__COUNT; t++)
+		count[t] = (int64_t)sf.count[t];
+	count[HGFS_COUNT_VERTICES] = count[HGFS_COUNT_EDGES] = -1;
+	set_progress(g, e, 0, sf.n);
+	rc = measured(g, e, ctx, size, hex, count);
+	if (rc < 0)
+		goto out;
+	rc = mode_now(fs, g, e, &mode);
+	if (rc < 0)
+		goto out;
+	/* every element must be postable before the first one is posted */
+	for (size_t i = 0; i < sf.n; i++) {
+		hgfs_buf_reset(&body);
+		rc = hgfs_schema_emit(&sf.v[i], mode == HG_MODE_RESTORING, legacy, &body, err, sizeof(err));
+		if (rc == 0 && mode == HG_MODE_RESTORING && sf.v[i].id <= 0) {
+			snprintf(err, sizeof(err), "it has no id, which RESTORING needs; use MERGING");
+			rc = -1;
+		}
+		if (rc != 0) {
+			rc = fail(g, e, rc == -ENOMEM ? -ENOMEM : -EINVAL, "%s '%s': %s; nothing imported",
+				  type_label(sf.v[i].type), sf.v[i].name, err);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < sf.n; i++) {
+		const hgfs_schema_elem *el = &sf.v[i];
+		int64_t task = 0;
+		hg_error herr;
+
+		hgfs_buf_reset(&body);
+		rc = hgfs_schema_emit(el, mode == HG_MODE_RESTORING, legacy, &body, err, sizeof(err));
+		if (rc != 0) {
+			rc = fail(g, e, -ENOMEM, "out of memory");
+			goto out;
+		}
+		hg_error_clear(&herr);
+		rc = hg_schema_create(fs->client, g->name, el->type, body.data, body.len, &task, &herr);
+		if (rc == 0 && task > 0) {
+			hg_error_clear(&herr);
+			rc = hg_task_wait(fs->client, g->name, task, fs->cfg.timeout * 1000, &herr);
+		}
+		if (rc < 0) {
+			char diff[768], hbuf[1400];
+			diff[0] = '\0';
+			if (strstr(herr.message, "has existed") != NULL)
+				explain_conflict(fs, g, el, diff, sizeof(diff));
+			rc = fail(g, e, -hg_code_errno(rc), "%s '%s' refused: %s%s%s (%zu of %zu elements created)",
+				  type_label(el->type), el->name, hg_error_format(&herr, hbuf, sizeof(hbuf)),
+				  diff[0] ? "; it differs from the graph's: " : "", diff, i, sf.n);
+			goto out;
+		}
+		set_progress(g, e, i + 1, sf.n);
+	}
+	pthread_mutex_lock(&g->lock);
+	e->state = HGFS_RS_IMPORTED;
+	pthread_mutex_unlock(&g->lock);
+	hgfs_log(LOG_INFO, "graph %s: restore/%s: %zu schema elements imported (%s)", g->name, e->path, sf.n,
+		 hg_mode_name(mode));
+out:
+	hgfs_buf_free(&body);
+	hgfs_schema_file_free(&sf);
+	free(data);
+	return rc;
+}
+
+/* ---- vertices and edges: checking ------------------------------------------------ */
+
+/* Names the server lacks, each once. */
+typedef struct missing {
+	char **v;
+	size_t n;
+	bool oom;
+} missing;
+
+static void missing_add(missing *m, const char *what, const char *name)
+{
+	char *s = NULL;
+	char **v;
+
+	if (asprintf(&s, "%s '%s'", what, name) < 0) {
+		m->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < m->n; i++) {
+		if (strcmp(m->v[i], s) == 0) {
+			free(s);
+			return;
+		}
+	}
+	v = realloc(m->v, (m->n + 1) * sizeof(*v));
+	if (v == NULL) {
+		free(s);
+		m->oom = true;
+		return;
+	}
+	m->v = v;
+	m->v[m->n++] = s;
+}
+
+static void missing_free(missing *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->v[i]);
+	free(m->v);
+}
+
+/* What the data pass needs to know about the target graph. */
+typedef struct data_ctx {
+	hgfs *fs;
+	hgfs_graph *g;
+	hgfs_rentry *e;
+	bool edges;
+	hg_schema_names *names;
+	missing miss;
+	hgfs_buf tmp;       /* decoded names */
+	hgfs_buf scratch;   /* PK id rewrite check */
+	/* property keys seen and found: raw key bytes, so most lines need no lookup */
+	char **known_keys;
+	size_t n_known;
+	uint64_t line;
+	char err[768];
+} data_ctx;
+
+static const hg_label *lookup(data_ctx *d, hg_schema_type t, const rj_member *m, const char *what)
+{
+	const hg_label *l;
+
+	if (rj_string(m->val, m->val_len, &d->tmp) != 0)
+		return NULL;
+	l = hg_schema_names_find(d->names, t, d->tmp.data, d->tmp.len);
+	if (l == NULL)
+		missing_add(&d->miss, what, d->tmp.data);
+	return l;
+}
+
+static int prop_key(void *ctx, const rj_member *m)
+{
+	data_ctx *d = ctx;
+	hgfs_buf key = {0};
+	char **v;
+	int rc = 0;
+
+	for (size_t i = 0; i < d->n_known; i++) {
+		if (strlen(d->known_keys[i]) == m->key_len && memcmp(d->known_keys[i], m->key, m->key_len) == 0)
+			return 0;
+	}
+	/* decode the key: it is a JSON string body */
+	if (hgfs_buf_addc(&key, '"') < 0 || hgfs_buf_add(&key, m->key, m->key_len) < 0 || hgfs_buf_addc(&key, '"') < 0 ||
+	    rj_string(key.data, key.len, &d->tmp) != 0) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	if (hg_schema_names_find(d->names, HG_SCHEMA_PROPERTYKEYS, d->tmp.data, d->tmp.len) == NULL) {
+		missing_add(&d->miss, "property key", d->tmp.data);
+		goto out;
+	}
+	v = realloc(d->known_keys, (d->n_known + 1) * sizeof(*v));
+	if (v == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	d->known_keys = v;
+	d->known_keys[d->n_known] = strndup(m->key, m->key_len);
+	if (d->known_keys[d->n_known] == NULL)
+		rc = -ENOMEM;
+	else
+		d->n_known++;
+out:
+	hgfs_buf_free(&key);
+	return rc;
+}
+
+static const char *strategy_name(hg_id_strategy s)
+{
+	switch (s) {
+	case HG_IDS_AUTOMATIC:
+		return "AUTOMATIC";
+	case HG_IDS_PRIMARY_KEY:
+		return "PRIMARY_KEY";
+	case HG_IDS_CUSTOMIZE_STRING:
+		return "CUSTOMIZE_STRING";
+	case HG_IDS_CUSTOMIZE_NUMBER:
+		return "CUSTOMIZE_NUMBER";
+	case HG_IDS_CUSTOMIZE_UUID:
+		return "CUSTOMIZE_UUID";
+	default:
+		return "unknown";
+	}
+}
+
+/* The id a vertex of label l must carry: 0 ok, -1 with d->err. */
+static int check_vertex_id(data_ctx *d, const hg_label *l, const rj_member *id)
+{
+	rj_type want;
+
+	switch (l->strategy) {
+	case HG_IDS_PRIMARY_KEY:
+		return 0; /* dropped: the server computes it */
+	case HG_IDS_AUTOMATIC:
+	case HG_IDS_CUSTOMIZE_NUMBER:
+		want = RJ_NUMBER;
+		break;
+	case HG_IDS_CUSTOMIZE_STRING:
+	case HG_IDS_CUSTOMIZE_UUID:
+		want = RJ_STRING;
+		break;
+	default:
+		return 0; /* the server judges */
+	}
+	if (id->type == want)
+		return 0;
+	snprintf(d->err, sizeof(d->err), "vertex label '%s' has id strategy %s, which needs %s id, but the record %s",
+		 l->name, strategy_name(l->strategy), want == RJ_NUMBER ? "a numeric" : "a string",
+		 id->type == RJ_NONE ? "has none" : "has another kind");
+	return -1;
+}
+
+/* An endpoint of PK label l: its id must have the "<labelId>:" form. */
+static int check_endpoint(data_ctx *d, const hg_label *l, const rj_member *v, const char *side)
+{
+	char why[256];
+
+	if (l->strategy != HG_IDS_PRIMARY_KEY)
+		return 0;
+	hgfs_buf_reset(&d->scratch);
+	if (hgfs_pk_id_rewrite(v->val, v->val_len, l->id, &d->scratch, why, sizeof(why)) == 0)
+		return 0;
+	snprintf(d->err, sizeof(d->err), "%s of PRIMARY_KEY vertex label '%s': %s", side, l->name, why);
+	return -1;
+}
+
+/* Checks one line; 0, -1 (d->err set), -ENOMEM. */
+static int check_line(data_ctx *d, const char *line, size_t len)
+{
+	size_t col = 0;
+	char msg[512];
+	const rj_member *props;
+
+	if (!d->edges) {
+		hgfs_vertex_rec r;
+		const hg_label *l;
+		if (hgfs_vertex_parse(line, len, &r, &col, msg, sizeof(msg)) != 0)
+			goto bad;
+		l = lookup(d, HG_SCHEMA_VERTEXLABELS, &r.label, "vertex label");
+		if (l != NULL && check_vertex_id(d, l, &r.id) != 0)
+			return -1;
+		props = &r.properties;
+		return rj_object_each(props->val, props->val_len, prop_key, d) < 0 ? -ENOMEM : 0;
+	} else {
+		hgfs_edge_rec r;
+		const hg_label *lo, *li;
+		if (hgfs_edge_parse(line, len, &r, &col, msg, sizeof(msg)) != 0)
+			goto bad;
+		lookup(d, HG_SCHEMA_EDGELABELS, &r.label, "edge label");
+		lo = lookup(d, HG_SCHEMA_VERTEXLABELS, &r.out_label, "vertex label");
+		if (lo != NULL && check_endpoint(d, lo, &r.out_v, "outV") != 0)
+			return -1;
+		li = lookup(d, HG_SCHEMA_VERTEXLABELS, &r.in_label, "vertex label");
+		if (li != NULL && check_endpoint(d, li, &r.in_v, "inV") != 0)
+			return -1;
+		props = &r.properties;
+		return rj_object_each(props->val, props->val_len, prop_key, d) < 0 ? -ENOMEM : 0;
+	}
+bad:
+	if (col > 0)
+		snprintf(d->err, sizeof(d->err), "column %zu: %s", col, msg);
+	else
+		snprintf(d->err, sizeof(d->err), "%s", msg);
+	return -1;
+}
+
+static bool blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return false;
+	}
+	return true;
+}
+
+/* ---- vertices and edges: posting -------------------------------------------------- */
+
+typedef struct batch {
+	hgfs_buf body;   /* "[e1,e2,...]" */
+	size_t *start;   /* element offsets in body, for splitting */
+	size_t *len;
+	size_t n, cap;
+} batch;
+
+typedef struct poster {
+	data_ctx *d;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	batch **queue; /* ring */
+	size_t qcap, qhead, qn;
+	bool closed;
+	int rc;        /* first failure */
+	hg_error err;
+	uint64_t done;
+	uint64_t total;
+} poster;
+
+static void batch_free(batch *b)
+{
+	if (b == NULL)
+		return;
+	hgfs_buf_free(&b->body);
+	free(b->start);
+	free(b->len);
+	free(b);
+}
+
+static int batch_add(batch *b, const hgfs_buf *elem)
+{
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		size_t *s = realloc(b->start, cap * sizeof(*s)), *l;
+		if (s == NULL)
+			return -ENOMEM;
+		b->start = s;
+		l = realloc(b->len, cap * sizeof(*l));
+		if (l == NULL)
+			return -ENOMEM;
+		b->len = l;
+		b->cap = cap;
+	}
+	if (hgfs_buf_addc(&b->body, b->n == 0 ? '[' : ',') < 0)
+		return -ENOMEM;
+	b->start[b->n] = b->body.len;
+	b->len[b->n] = elem->len;
+	b->n++;
+	return hgfs_buf_add(&b->body, elem->data, elem->len);
+}
+
+/* Posts elements [from, from+n) of b; on "too many" the server's limit is
+ * learnt and the batch is posted again in pieces that fit. */
+static int post_range(poster *p, batch *b, size_t from, size_t n, hg_error *err)
+{
+	hgfs_restore *r = p->d->g->restore;
+	hgfs_buf body = {0};
+	const char *data;
+	size_t len;
+	int rc;
+
+	if (from == 0 && n == b->n) {
+		data = b->body.data;
+		len = b->body.len;
+	} else {
+		for (size_t i = from; i < from + n; i++) {
+			if (hgfs_buf_addc(&body, i == from ? '[' : ',') < 0 ||
+			    hgfs_buf_add(&body, b->body.data + b->start[i], b->len[i]) < 0) {
+				hgfs_buf_free(&body);
+				hg_error_clear(err);
+				snprintf(err->message, sizeof(err->message), "out of memory");
+				return -HG_ENOMEM;
+			}
+		}
+		if (hgfs_buf_addc(&body, ']') < 0) {
+			hgfs_buf_free(&body);
+			return -HG_ENOMEM;
+		}
+		data = body.data;
+		len = body.len;
+	}
+	hg_error_clear(err);
+	rc = hg_batch_create(p->d->fs->client, p->d->g->name, p->d->edges ? HG_KIND_EDGE : HG_KIND_VERTEX, data, len,
+			     n, false, err);
+	hgfs_buf_free(&body);
+	if (rc == -HG_EINVAL) {
+		long limit = hg_error_batch_limit(err);
+		if (limit > 0 && (size_t)limit < n) {
+			__atomic_store_n(&r->batch_max, limit, __ATOMIC_RELAXED);
+			hgfs_log(LOG_INFO, "graph %s: the server takes at most %ld elements a batch", p->d->g->name, limit);
+			for (size_t i = from; i < from + n; i += (size_t)limit) {
+				size_t k = from + n - i < (size_t)limit ? from + n - i : (size_t)limit;
+				rc = post_range(p, b, i, k, err);
+				if (rc < 0)
+					return rc;
+			}
+			return 0;
+		}
+	}
+	if (rc == 0) {
+		pthread_mutex_lock(&p->lock);
+		p->done += n;
+		uint64_t done = p->done;
+		pthread_mutex_unlock(&p->lock);
+		set_progress(p->d->g, p->d->e, done, p->total);
+	}
+	return rc;
+}
+
+static void *post_worker(void *arg)
+{
+	poster *p = arg;
+	hg_error err;
+
+	for (;;) {
+		batch *b;
+		int rc;
+
+		pthread_mutex_lock(&p->lock);
+		while (p->qn == 0 && !p->closed)
+			pthread_cond_wait(&p->cond, &p->lock);
+		if (p->qn == 0) {
+			pthread_mutex_unlock(&p->lock);
+			break;
+		}
+		b = p->queue[p->qhead];
+		p->qhead = (p->qhead + 1) % p->qcap;
+		p->qn--;
+		bool skip = p->rc != 0;
+		pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->lock);
+
+		rc = skip ? 0 : post_range(p, b, 0, b->n, &err);
+		batch_free(b);
+		if (rc < 0) {
+			pthread_mutex_lock(&p->lock);
+			if (p->rc == 0) {
+				p->rc = rc;
+				p->err = err;
+			}
+			pthread_mutex_unlock(&p->lock);
+		}
+	}
+	return NULL;
+}
+
+/* Hands b to the workers; false when they stopped on a failure. */
+static bool enqueue(poster *p, batch *b)
+{
+	bool ok;
+
+	pthread_mutex_lock(&p->lock);
+	while (p->qn == p->qcap && p->rc == 0)
+		pthread_cond_wait(&p->cond, &p->lock);
+	ok = p->rc == 0;
+	if (ok) {
+		p->queue[(p->qhead + p->qn) % p->qcap] = b;
+		p->qn++;
+		pthread_cond_broadcast(&p->cond);
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (!ok)
+		batch_free(b);
+	return ok;
+}
+
+/* Emits one checked line into elem for posting. */
+static int emit_line(data_ctx *d, const char *line, size_t len, hgfs_buf *elem)
+{
+	char why[256];
+
+	hgfs_buf_reset(elem);
+	if (!d->edges) {
+		hgfs_vertex_rec r;
+		const hg_label *l;
+		size_t col;
+		if (hgfs_vertex_parse(line, len, &r, &col, why, sizeof(why)) != 0 ||
+		    rj_string(r.label.val, r.label.val_len, &d->tmp) != 0)
+			return -EINVAL;
+		l = hg_schema_names_find(d->names, HG_SCHEMA_VERTEXLABELS, d->tmp.data, d->tmp.len);
+		return hgfs_vertex_emit(line, len, &r, l != NULL && l->strategy == HG_IDS_PRIMARY_KEY, elem);
+	} else {
+		hgfs_edge_rec r;
+		const hg_label *lo, *li;
+		size_t col;
+		if (hgfs_edge_parse(line, len, &r, &col, why, sizeof(why)) != 0 ||
+		    rj_string(r.out_label.val, r.out_label.val_len, &d->tmp) != 0)
+			return -EINVAL;
+		lo = hg_schema_names_find(d->names, HG_SCHEMA_VERTEXLABELS, d->tmp.data, d->tmp.len);
+		if (rj_string(r.in_label.val, r.in_label.val_len, &d->tmp) != 0)
+			return -EINVAL;
+		li = hg_schema_names_find(d->names, HG_SCHEMA_VERTEXLABELS, d->tmp.data, d->tmp.len);
+		return hgfs_edge_emit(line, len, &r, lo != NULL && lo->strategy == HG_IDS_PRIMARY_KEY ? lo->id : 0,
+				      li != NULL && li->strategy == HG_IDS_PRIMARY_KEY ? li->id : 0, elem, why,
+				      sizeof(why)) == 0
+			       ? 0
+			       : -EINVAL;
+	}
+}
+
+static int post_all(data_ctx *d, uint64_t total)
+{
+	hgfs *fs = d->fs;
+	int nworkers = (int)fs->cfg.parallel;
+	pthread_t tid[HGFS_MAX_PARALLEL];
+	hgfs_linereader lr;
+	hgfs_buf elem = {0};
+	batch *b = NULL;
+	poster p;
+	int started = 0, rc = 0;
+	const char *line;
+	size_t len;
+
+	memset(&p, 0, sizeof(p));
+	p.d = d;
+	p.total = total;
+	p.qcap = (size_t)nworkers * 2;
+	p.queue = calloc(p.qcap, sizeof(*p.queue));
+	if (p.queue == NULL)
+		return fail(d->g, d->e, -ENOMEM, "out of memory");
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.cond, NULL);
+	rc = hgfs_lr_init(&lr, d->e->fd, 0);
+	if (rc < 0)
+		goto out;
+	for (; started < nworkers; started++) {
+		if (pthread_create(&tid[started], NULL, post_worker, &p) != 0)
+			break;
+	}
+	if (started == 0) {
+		rc = -EAGAIN;
+		goto out_lr;
+	}
+	while ((rc = hgfs_lr_next(&lr, &line, &len)) > 0) {
+		long limit = __atomic_load_n(&d->g->restore->batch_max, __ATOMIC_RELAXED);
+		if (blank(line, len))
+			continue;
+		rc = emit_line(d, line, len, &elem);
+		if (rc < 0)
+			break;
+		if (b == NULL && (b = calloc(1, sizeof(*b))) == NULL) {
+			rc = -ENOMEM;
+			break;
+		}
+		rc = batch_add(b, &elem);
+		if (rc < 0)
+			break;
+		if (b->n >= (size_t)limit) {
+			if (hgfs_buf_addc(&b->body, ']') < 0) {
+				rc = -ENOMEM;
+				break;
+			}
+			bool ok = enqueue(&p, b);
+			b = NULL;
+			if (!ok)
+				break;
+		}
+	}
+	if (rc == 0 && b != NULL && b->n > 0) {
+		if (hgfs_buf_addc(&b->body, ']') < 0)
+			rc = -ENOMEM;
+		else
+			enqueue(&p, b);
+		b = NULL;
+	}
+	batch_free(b);
+	pthread_mutex_lock(&p.lock);
+	p.closed = true;
+	pthread_cond_broadcast(&p.cond);
+	pthread_mutex_unlock(&p.lock);
+	for (int i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+out_lr:
+	hgfs_lr_free(&lr);
+out:
+	while (p.qn > 0) {
+		batch_free(p.queue[p.qhead]);
+		p.qhead = (p.qhead + 1) % p.qcap;
+		p.qn--;
+	}
+	free(p.queue);
+	pthread_mutex_destroy(&p.lock);
+	pthread_cond_destroy(&p.cond);
+	hgfs_buf_free(&elem);
+	set_progress(d->g, d->e, p.done, total);
+	if (p.rc < 0) {
+		char buf[1400];
+		return fail(d->g, d->e, -hg_code_errno(p.rc),
+			    "%s (%" PRIu64 " of %" PRIu64 " %s reached the server; copy the file again to complete the "
+			    "restore: creates are upserts)",
+			    hg_error_format(&p.err, buf, sizeof(buf)), p.done, total, d->edges ? "edges" : "vertices");
+	}
+	if (rc < 0)
+		return fail(d->g, d->e, rc, "reading the spooled file: %s (%" PRIu64 " of %" PRIu64 " posted)",
+			    strerror(-rc), p.done, total);
+	return 0;
+}
+
+static int import_data(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *ctx, off_t size)
+{
+	int64_t count[HG_SCHEMA__COUNT + 2];
+	data_ctx d;
+	hgfs_linereader lr;
+	char hex[65];
+	hg_error err;
+	hg_mode mode;
+	uint64_t records = 0;
+	const char *line;
+	size_t len;
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	d.fs = fs;
+	d.g = g;
+	d.e = e;
+	d.edges = e->kind == HGFS_K_EDGES;
+
+	rc = read_all(e->fd, size, 0, NULL, hex);
+	if (rc < 0)
+		return fail(g, e, rc, "reading the spooled file: %s", strerror(-rc));
+	rc = mode_now(fs, g, e, &mode);
+	if (rc < 0)
+		return rc;
+	hg_error_clear(&err);
+	rc = hg_schema_names_get(fs->client, g->name, &d.names, &err);
+	if (rc < 0)
+		return client_fail(g, e, rc, &err, "reading the graph's schema");
+
+	rc = hgfs_lr_init(&lr, e->fd, 0);
+	if (rc < 0) {
+		rc = fail(g, e, rc, "out of memory");
+		goto out;
+	}
+	while ((rc = hgfs_lr_next(&lr, &line, &len)) > 0) {
+		d.line = lr.lineno;
+		if (blank(line, len))
+			continue;
+		rc = check_line(&d, line, len);
+		if (rc != 0)
+			break;
+		records++;
+	}
+	hgfs_lr_free(&lr);
+	if (rc == -1) {
+		rc = fail(g, e, -EINVAL, "line %" PRIu64 ": %s; nothing imported", d.line, d.err);
+		goto out;
+	}
+	if (rc == -EFBIG) {
+		rc = fail(g, e, -EINVAL, "line %" PRIu64 ": longer than 64 MiB; nothing imported", d.line + 1);
+		goto out;
+	}
+	if (rc < 0 || d.miss.oom) {
+		rc = fail(g, e, rc < 0 ? rc : -ENOMEM, "reading the spooled file: %s",
+			  strerror(rc < 0 ? -rc : ENOMEM));
+		goto out;
+	}
+	set_progress(g, e, 0, records);
+	for (int t = 0; t < HG_SCHEMA__COUNT; t++)
+		count[t] = -1;
+	count[HGFS_COUNT_VERTICES] = d.edges ? -1 : (int64_t)records;
+	count[HGFS_COUNT_EDGES] = d.edges ? (int64_t)records : -1;
+	rc = measured(g, e, ctx, size, hex, count);
+	if (rc < 0)
+		goto out;
+
+	if (d.miss.n > 0) {
+		char list[512];
+		size_t used = 0;
+		list[0] = '\0';
+		for (size_t i = 0; i < d.miss.n && i < MISSING_SHOWN; i++)
+			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", d.miss.v[i]);
+		if (d.miss.n > MISSING_SHOWN && used < sizeof(list))
+			snprintf(list + used, sizeof(list) - used, " and %zu more", d.miss.n - MISSING_SHOWN);
+		pthread_mutex_lock(&g->lock);
+		e->state = HGFS_RS_PENDING;
+		free(e->detail);
+		if (asprintf(&e->detail, "waiting for the schema: the graph has no %s; copy the backup's schema.json",
+			     list) < 0)
+			e->detail = NULL;
+		pthread_mutex_unlock(&g->lock);
+		hgfs_log(LOG_INFO, "graph %s: restore/%s: pending, the graph has no %s", g->name, e->path, list);
+		rc = 0;
+		goto out;
+	}
+
+	rc = post_all(&d, records);
+	if (rc == 0) {
+		pthread_mutex_lock(&g->lock);
+		e->state = HGFS_RS_IMPORTED;
+		pthread_mutex_unlock(&g->lock);
+		hgfs_log(LOG_INFO, "graph %s: restore/%s: %" PRIu64 " %s imported (%s)", g->name, e->path, records,
+			 d.edges ? "edges" : "vertices", hg_mode_name(mode));
+	}
+out:
+	for (size_t i = 0; i < d.n_known; i++)
+		free(d.known_keys[i]);
+	free(d.known_keys);
+	missing_free(&d.miss);
+	hgfs_buf_free(&d.tmp);
+	hgfs_buf_free(&d.scratch);
+	hg_schema_names_free(d.names);
+	return rc;
+}
+
+/* ---- entry point ------------------------------------------------------------------- */
+
+int hgfs_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *ctx, hgfs_manifest **manifest_out)
+{
+	hgfs_kind kind;
+	off_t size;
+	int fd;
+
+	*manifest_out = NULL;
+	pthread_mutex_lock(&g->lock);
+	size = e->size;
+	fd = e->fd;
+	kind = hgfs_kind_by_name(e->path);
+	/* a backup of the graph directory (cp -r, rsync -a) holds these too */
+	const char *base = strrchr(e->path, '/') != NULL ? strrchr(e->path, '/') + 1 : e->path;
+	if (strcmp(base, "mode") == 0 || strcmp(base, "restore.status") == 0) {
+		e->state = HGFS_RS_SKIPPED;
+		free(e->detail);
+		e->detail = strdup(strcmp(base, "mode") == 0
+					   ? "the backup's copy of the mode file: not imported (the graph's mode is "
+					     "set by writing its own mode file)"
+					   : "the backup's copy of restore.status: not imported");
+		pthread_mutex_unlock(&g->lock);
+		return 0;
+	}
+	pthread_mutex_unlock(&g->lock);
+
+	if (kind == HGFS_K_UNKNOWN) {
+		char head[SNIFF_MAX];
+		ssize_t n;
+		do
+			n = pread(fd, head, sizeof(head), 0);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			return fail(g, e, -errno, "reading the spooled file: %s", strerror(errno));
+		kind = hgfs_kind_sniff(head, (size_t)n);
+	}
+	pthread_mutex_lock(&g->lock);
+	e->kind = kind;
+	pthread_mutex_unlock(&g->lock);
+
+	switch (kind) {
+	case HGFS_K_MANIFEST:
+		return import_manifest(g, e, size, manifest_out);
+	case HGFS_K_SCHEMA:
+		return import_schema(fs, g, e, ctx, size);
+	case HGFS_K_VERTICES:
+	case HGFS_K_EDGES:
+		return import_data(fs, g, e, ctx, size);
+	default:
+		return fail(g, e, -EINVAL,
+			    "not a backup file: neither its name (schema.json, vertices.jsonl, edges.jsonl, "
+			    "manifest.json) nor its content says what it holds");
+	}
+}

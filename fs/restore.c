@@ -1,0 +1,861 @@
+/* restore.c - the restore/ tree of a graph: entries, spooling, and when an
+ * import runs.  What an import does is in import.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "restore.h"
+
+static const char *const state_names[] = {
+	[HGFS_RS_EMPTY] = "empty",	   [HGFS_RS_WRITING] = "writing",   [HGFS_RS_PENDING] = "pending",
+	[HGFS_RS_IMPORTING] = "importing", [HGFS_RS_IMPORTED] = "imported", [HGFS_RS_FAILED] = "failed",
+	[HGFS_RS_SKIPPED] = "skipped",
+};
+
+/* The graph's restore state, created on first use (graph lock held). */
+static hgfs_restore *rs_locked(hgfs_graph *g)
+{
+	if (g->restore == NULL) {
+		hgfs_restore *r = calloc(1, sizeof(*r));
+		if (r == NULL)
+			return NULL;
+		pthread_mutex_init(&r->import_lock, NULL);
+		r->batch_max = HGFS_BATCH_MAX;
+		g->restore = r;
+	}
+	return g->restore;
+}
+
+off_t hgfs_rs_shown_size(const hgfs_rentry *e)
+{
+	return e->fd >= 0 ? e->size : 0;
+}
+
+static hgfs_rentry *find_locked(hgfs_restore *r, const char *path)
+{
+	for (hgfs_rentry *e = r->head; e != NULL; e = e->next) {
+		if (strcmp(e->path, path) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+/* Entry rest of graph g, or NULL (graph lock held). */
+static hgfs_rentry *entry_locked(hgfs_graph *g, const char *rest)
+{
+	return g->restore != NULL ? find_locked(g->restore, rest) : NULL;
+}
+
+/* The last component of a path. */
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s != NULL ? s + 1 : path;
+}
+
+/* true when the entry's name is final, not a temporary (".NAME.XXXXXX"). */
+static bool final_name(const char *path)
+{
+	return base_name(path)[0] != '.';
+}
+
+/* true when child lies directly in directory dir ("" is restore/). */
+static bool in_dir(const char *child, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (n == 0)
+		return strchr(child, '/') == NULL;
+	return strncmp(child, dir, n) == 0 && child[n] == '/' && strchr(child + n + 1, '/') == NULL;
+}
+
+/* The parent directory must exist (or be restore/ itself). */
+static int parent_ok_locked(hgfs_restore *r, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	hgfs_rentry *p;
+	char *dir;
+
+	if (slash == NULL)
+		return 0;
+	dir = strndup(path, (size_t)(slash - path));
+	if (dir == NULL)
+		return -ENOMEM;
+	p = find_locked(r, dir);
+	free(dir);
+	if (p == NULL)
+		return -ENOENT;
+	return p->is_dir ? 0 : -ENOTDIR;
+}
+
+static void entry_drop_spool(hgfs_rentry *e)
+{
+	if (e->fd >= 0)
+		close(e->fd);
+	e->fd = -1;
+}
+
+static void entry_free(hgfs_rentry *e)
+{
+	if (e == NULL)
+		return;
+	entry_drop_spool(e);
+	free(e->manifest);
+	free(e->detail);
+	free(e->path);
+	free(e);
+}
+
+static void unlink_locked(hgfs_restore *r, hgfs_rentry *e)
+{
+	hgfs_rentry **pp = &r->head, *prev = NULL;
+
+	while (*pp != NULL && *pp != e) {
+		prev = *pp;
+		pp = &(*pp)->next;
+	}
+	if (*pp == NULL)
+		return;
+	*pp = e->next;
+	if (r->tail == e)
+		r->tail = prev;
+	e->next = NULL;
+	if (e->refs > 0)
+		e->detached = true;
+	else
+		entry_free(e);
+}
+
+static hgfs_rentry *add_locked(hgfs_restore *r, const char *path, bool is_dir, mode_t mode)
+{
+	hgfs_rentry *e = calloc(1, sizeof(*e));
+
+	if (e == NULL)
+		return NULL;
+	e->path = strdup(path);
+	if (e->path == NULL) {
+		free(e);
+		return NULL;
+	}
+	e->is_dir = is_dir;
+	e->mode = mode & 07777;
+	e->fd = -1;
+	clock_gettime(CLOCK_REALTIME, &e->mtime);
+	if (r->tail != NULL)
+		r->tail->next = e;
+	else
+		r->head = e;
+	r->tail = e;
+	return e;
+}
+
+/* Asks the server whether the graph takes a restore now: RESTORING or
+ * MERGING.  Refusals are remembered for restore.status. */
+static int mode_allows(hgfs *fs, hgfs_graph *g)
+{
+	char msg[1024];
+	hg_error err;
+	hg_mode m;
+	int rc;
+
+	hg_error_clear(&err);
+	rc = hg_get_mode(fs->client, g->name, &m, &err);
+	if (rc < 0) {
+		char buf[1400];
+		hgfs_log(LOG_ERR, "graph %s: reading the mode: %s", g->name, hg_error_format(&err, buf, sizeof(buf)));
+		return -hg_code_errno(rc);
+	}
+	if (m == HG_MODE_RESTORING || m == HG_MODE_MERGING) {
+		pthread_mutex_lock(&g->lock);
+		if (g->restore != NULL) {
+			free(g->restore->refused);
+			g->restore->refused = NULL;
+		}
+		pthread_mutex_unlock(&g->lock);
+		return 0;
+	}
+	snprintf(msg, sizeof(msg),
+		 "refused: graph '%s' is in mode %s; write RESTORING (into an empty graph) or MERGING (into a graph "
+		 "with data) to graphs/%s/mode first",
+		 g->name, hg_mode_name(m), g->name);
+	hgfs_log(LOG_ERR, "%s", msg);
+	pthread_mutex_lock(&g->lock);
+	if (rs_locked(g) != NULL) {
+		free(g->restore->refused);
+		g->restore->refused = strdup(msg);
+	}
+	pthread_mutex_unlock(&g->lock);
+	return -EPERM;
+}
+
+int hgfs_rs_stat(hgfs_graph *g, const char *rest, hgfs_rstat *out)
+{
+	hgfs_rentry *e = NULL;
+
+	pthread_mutex_lock(&g->lock);
+	e = entry_locked(g, rest);
+	if (e != NULL) {
+		out->is_dir = e->is_dir;
+		out->mode = e->mode;
+		out->size = hgfs_rs_shown_size(e);
+		out->mtime = e->mtime;
+	}
+	pthread_mutex_unlock(&g->lock);
+	return e != NULL ? 0 : -ENOENT;
+}
+
+int hgfs_rs_list(hgfs_graph *g, const char *rest, char ***out)
+{
+	size_t n = 0, i = 0;
+	char **v;
+	int rc = 0;
+
+	pthread_mutex_lock(&g->lock);
+	if (rest[0] != '\0') {
+		hgfs_rentry *d = g->restore != NULL ? find_locked(g->restore, rest) : NULL;
+		if (d == NULL || !d->is_dir) {
+			rc = d == NULL ? -ENOENT : -ENOTDIR;
+			goto out;
+		}
+	}
+	for (hgfs_rentry *e = g->restore != NULL ? g->restore->head : NULL; e != NULL; e = e->next)
+		n += in_dir(e->path, rest);
+	v = calloc(n + 1, sizeof(*v));
+	if (v == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (hgfs_rentry *e = g->restore != NULL ? g->restore->head : NULL; e != NULL; e = e->next) {
+		if (in_dir(e->path, rest) && (v[i] = strdup(base_name(e->path))) != NULL)
+			i++;
+	}
+	*out = v;
+out:
+	pthread_mutex_unlock(&g->lock);
+	return rc;
+}
+
+int hgfs_rs_mkdir(hgfs *fs, hgfs_graph *g, const char *rest, mode_t mode)
+{
+	hgfs_restore *r;
+	int rc = mode_allows(fs, g);
+
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&g->lock);
+	r = rs_locked(g);
+	if (r == NULL)
+		rc = -ENOMEM;
+	else if (find_locked(r, rest) != NULL)
+		rc = -EEXIST;
+	else if ((rc = parent_ok_locked(r, rest)) == 0 && add_locked(r, rest, true, mode) == NULL)
+		rc = -ENOMEM;
+	pthread_mutex_unlock(&g->lock);
+	return rc;
+}
+
+static int new_spool(hgfs *fs, hgfs_rentry *e)
+{
+	int fd = hgfs_tmpfile(fs->cfg.spool_dir);
+
+	if (fd < 0) {
+		hgfs_log(LOG_ERR, "restore/%s: cannot create a spool file in %s: %s", e->path, fs->cfg.spool_dir,
+			 strerror(-fd));
+		return fd;
+	}
+	e->fd = fd;
+	return 0;
+}
+
+int hgfs_rs_open(hgfs *fs, hgfs_graph *g, const char *rest, int flags, bool create, mode_t mode,
+		 hgfs_rentry **out)
+{
+	int acc = flags & O_ACCMODE;
+	hgfs_restore *r;
+	hgfs_rentry *e;
+	int rc = 0;
+
+	if (create || acc != O_RDONLY) {
+		rc = mode_allows(fs, g);
+		if (rc < 0)
+			return rc;
+	}
+	pthread_mutex_lock(&g->lock);
+	r = rs_locked(g);
+	if (r == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	e = find_locked(r, rest);
+	if (e == NULL && !create) {
+		rc = -ENOENT;
+		goto out;
+	}
+	if (e != NULL && e->is_dir) {
+		rc = -EISDIR;
+		goto out;
+	}
+	if (e != NULL && create && (flags & O_EXCL)) {
+		rc = -EEXIST;
+		goto out;
+	}
+	if (e == NULL) {
+		rc = parent_ok_locked(r, rest);
+		if (rc < 0)
+			goto out;
+		e = add_locked(r, rest, false, mode);
+		if (e == NULL) {
+			rc = -ENOMEM;
+			goto out;
+		}
+	}
+	if (e->state == HGFS_RS_IMPORTING) {
+		rc = -EBUSY;
+		goto out;
+	}
+	if (acc != O_RDONLY) {
+		if (e->fd < 0) {
+			/* a new copy of an imported or failed file starts empty */
+			rc = new_spool(fs, e);
+			if (rc == 0)
+				e->size = 0;
+		}
+		if (rc == 0 && (flags & O_TRUNC) && e->size > 0) {
+			if (ftruncate(e->fd, 0) < 0)
+				rc = -errno;
+			else
+				e->size = 0;
+		}
+		if (rc == 0) {
+			if (e->state != HGFS_RS_PENDING)
+				e->state = HGFS_RS_WRITING;
+		}
+	}
+	if (rc == 0) {
+		e->refs++;
+		*out = e;
+	}
+out:
+	pthread_mutex_unlock(&g->lock);
+	return rc;
+}
+
+int hgfs_rs_write(hgfs_graph *g, hgfs_rentry *e, const char *buf, size_t size, off_t off)
+{
+	int fd, rc;
+
+	pthread_mutex_lock(&g->lock);
+	fd = e->fd;
+	if (e->state == HGFS_RS_IMPORTING)
+		fd = -2;
+	pthread_mutex_unlock(&g->lock);
+	if (fd == -2)
+		return -EBUSY;
+	if (fd < 0)
+		return -EBADF;
+	rc = hgfs_pwrite_all(fd, buf, size, off);
+	if (rc < 0) {
+		hgfs_log(LOG_ERR, "graph %s: restore/%s: spooling failed: %s", g->name, e->path, strerror(-rc));
+		return rc;
+	}
+	pthread_mutex_lock(&g->lock);
+	if (off + (off_t)size > e->size)
+		e->size = off + (off_t)size;
+	e->dirty = true;
+	e->state = HGFS_RS_WRITING;
+	clock_gettime(CLOCK_REALTIME, &e->mtime);
+	pthread_mutex_unlock(&g->lock);
+	return (int)size;
+}
+
+int hgfs_rs_read(hgfs_graph *g, hgfs_rentry *e, char *buf, size_t size, off_t off)
+{
+	ssize_t n;
+	int fd;
+
+	pthread_mutex_lock(&g->lock);
+	fd = e->fd;
+	pthread_mutex_unlock(&g->lock);
+	if (fd < 0)
+		return 0; /* imported, failed or skipped: the bytes are not kept */
+	do
+		n = pread(fd, buf, size, off);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : (int)n;
+}
+
+/* The manifest of the directory that holds path, if one was imported
+ * (graph lock held). */
+static const hgfs_manifest *set_manifest_locked(hgfs_restore *r, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dlen = slash != NULL ? (size_t)(slash - path) : 0;
+
+	for (hgfs_rentry *e = r->head; e != NULL; e = e->next) {
+		const char *s = strrchr(e->path, '/');
+		size_t elen = s != NULL ? (size_t)(s - e->path) : 0;
+		if (e->manifest != NULL && elen == dlen && strncmp(e->path, path, dlen) == 0)
+			return e->manifest;
+	}
+	return NULL;
+}
+
+static void set_detail_locked(hgfs_rentry *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_detail_locked(hgfs_rentry *e, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	free(e->detail);
+	e->detail = s;
+}
+
+/* A manifest just arrived: checks the files of its set that were already
+ * measured.  Pending ones that differ fail now (nothing of them was
+ * imported); imported ones that differ make the manifest's import fail. */
+static int check_set_locked(hgfs_restore *r, hgfs_rentry *man, char *why, size_t len)
+{
+	const char *slash = strrchr(man->path, '/');
+	size_t dlen = slash != NULL ? (size_t)(slash - man->path) : 0;
+	int rc = 0;
+
+	why[0] = '\0';
+	for (hgfs_rentry *e = r->head; e != NULL; e = e->next) {
+		const char *s = strrchr(e->path, '/');
+		size_t elen = s != NULL ? (size_t)(s - e->path) : 0;
+		char msg[512];
+
+		if (e == man || e->is_dir || !e->measured || elen != dlen || strncmp(e->path, man->path, dlen) != 0)
+			continue;
+		if (hgfs_manifest_check(man->manifest, e, msg, sizeof(msg)) == 0)
+			continue;
+		if (e->state == HGFS_RS_PENDING) {
+			e->state = HGFS_RS_FAILED;
+			e->result = -EINVAL;
+			entry_drop_spool(e);
+			set_detail_locked(e, "EINVAL: %s; nothing imported", msg);
+		} else if (e->state == HGFS_RS_IMPORTED) {
+			set_detail_locked(e, "imported before the manifest arrived, but %s", msg);
+			if (rc == 0)
+				snprintf(why, len, "%s was imported but %s", e->path, msg);
+			rc = -EINVAL;
+		}
+	}
+	return rc;
+}
+
+static int import_one(hgfs *fs, hgfs_graph *g, hgfs_rentry *e);
+
+/* After a schema import: tries every pending file of the graph once more.
+ * Returns the first failure. */
+static int run_pending(hgfs *fs, hgfs_graph *g, hgfs_rentry *schema)
+{
+	hgfs_rentry **todo = NULL;
+	size_t n = 0, cap = 0;
+	int first = 0;
+
+	pthread_mutex_lock(&g->lock);
+	for (hgfs_rentry *t = g->restore->head; t != NULL; t = t->next) {
+		if (t->state != HGFS_RS_PENDING || t->fd < 0)
+			continue;
+		if (n == cap) {
+			hgfs_rentry **v = realloc(todo, (cap = cap ? cap * 2 : 8) * sizeof(*v));
+			if (v == NULL)
+				break;
+			todo = v;
+		}
+		t->state = HGFS_RS_IMPORTING;
+		t->refs++;
+		todo[n++] = t;
+	}
+	pthread_mutex_unlock(&g->lock);
+
+	for (size_t i = 0; i < n; i++) {
+		hgfs_rentry *e = todo[i];
+		int rc = import_one(fs, g, e);
+		bool dead;
+
+		pthread_mutex_lock(&g->lock);
+		if (rc < 0 && first == 0) {
+			first = rc;
+			set_detail_locked(schema, "imported; then the pending %s failed: %s", e->path,
+					  e->detail != NULL ? e->detail : strerror(-rc));
+		}
+		dead = --e->refs == 0 && e->detached;
+		pthread_mutex_unlock(&g->lock);
+		if (dead)
+			entry_free(e);
+	}
+	free(todo);
+	return first;
+}
+
+/* One import of e (state IMPORTING, a ref held, import lock held). */
+static int import_one(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
+{
+	hgfs_manifest *man = NULL, *copy = NULL;
+	hgfs_import_ctx ctx = {0};
+	int rc;
+
+	pthread_mutex_lock(&g->lock);
+	const hgfs_manifest *m = set_manifest_locked(g->restore, e->path);
+	if (m != NULL && (copy = malloc(sizeof(*copy))) != NULL)
+		*copy = *m;
+	pthread_mutex_unlock(&g->lock);
+	ctx.manifest = copy;
+	rc = hgfs_import(fs, g, e, &ctx, &man);
+	free(copy);
+
+	pthread_mutex_lock(&g->lock);
+	e->result = rc;
+	if (rc < 0 || e->state == HGFS_RS_FAILED || e->state == HGFS_RS_IMPORTED || e->state == HGFS_RS_SKIPPED)
+		entry_drop_spool(e);
+	if (man != NULL) {
+		char why[768];
+		free(e->manifest);
+		e->manifest = man;
+		if (rc == 0 && check_set_locked(g->restore, e, why, sizeof(why)) < 0) {
+			rc = -EINVAL;
+			e->result = rc;
+			e->state = HGFS_RS_FAILED;
+			set_detail_locked(e, "EINVAL: %s", why);
+			hgfs_log(LOG_ERR, "graph %s: restore/%s: %s", g->name, e->path, why);
+		}
+	}
+	hgfs_kind kind = e->kind;
+	bool imported = e->state == HGFS_RS_IMPORTED;
+	pthread_mutex_unlock(&g->lock);
+
+	if (imported && kind == HGFS_K_SCHEMA) {
+		int prc = run_pending(fs, g, e);
+		if (prc < 0 && rc == 0)
+			rc = prc;
+	}
+	return rc;
+}
+
+/* Starts the import of e when it is complete and new; otherwise reports the
+ * last result again (a second close of the same data, a dup'd descriptor). */
+static int maybe_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
+{
+	hgfs_restore *r = g->restore;
+	int rc;
+
+	pthread_mutex_lock(&g->lock);
+	if (e->detached || !final_name(e->path) || e->is_dir) {
+		pthread_mutex_unlock(&g->lock);
+		return 0;
+	}
+	if (!e->dirty) {
+		rc = e->state == HGFS_RS_FAILED ? e->result : 0;
+		pthread_mutex_unlock(&g->lock);
+		return rc;
+	}
+	pthread_mutex_unlock(&g->lock);
+
+	pthread_mutex_lock(&r->import_lock);
+	pthread_mutex_lock(&g->lock);
+	if (!e->dirty || e->detached || e->fd < 0) {
+		rc = e->state == HGFS_RS_FAILED ? e->result : 0;
+		pthread_mutex_unlock(&g->lock);
+		goto out;
+	}
+	e->dirty = false;
+	e->state = HGFS_RS_IMPORTING;
+	e->done = e->total = 0;
+	e->measured = false;
+	free(e->detail);
+	e->detail = NULL;
+	e->refs++;
+	pthread_mutex_unlock(&g->lock);
+
+	rc = import_one(fs, g, e);
+
+	pthread_mutex_lock(&g->lock);
+	bool dead = --e->refs == 0 && e->detached;
+	pthread_mutex_unlock(&g->lock);
+	if (dead)
+		entry_free(e);
+out:
+	pthread_mutex_unlock(&r->import_lock);
+	return rc;
+}
+
+int hgfs_rs_flush(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
+{
+	return maybe_import(fs, g, e);
+}
+
+void hgfs_rs_release(hgfs_graph *g, hgfs_rentry *e)
+{
+	bool dead;
+
+	pthread_mutex_lock(&g->lock);
+	dead = --e->refs == 0 && e->detached;
+	if (!dead && e->refs == 0 && e->state == HGFS_RS_WRITING && !e->dirty)
+		e->state = e->size == 0 ? HGFS_RS_EMPTY : e->state;
+	pthread_mutex_unlock(&g->lock);
+	if (dead)
+		entry_free(e);
+}
+
+int hgfs_rs_truncate(hgfs_graph *g, const char *rest, hgfs_rentry *e, off_t size)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&g->lock);
+	if (e == NULL)
+		e = entry_locked(g, rest);
+	if (e == NULL)
+		rc = -ENOENT;
+	else if (e->is_dir)
+		rc = -EISDIR;
+	else if (e->state == HGFS_RS_IMPORTING)
+		rc = -EBUSY;
+	else if (e->fd < 0)
+		rc = size == 0 ? 0 : -EACCES;
+	else if (ftruncate(e->fd, size) < 0)
+		rc = -errno;
+	if (rc == 0 && e->fd >= 0) {
+		e->size = size;
+		if (size > 0)
+			e->dirty = true;
+	}
+	pthread_mutex_unlock(&g->lock);
+	return rc;
+}
+
+int hgfs_rs_setattr(hgfs_graph *g, const char *rest, int mode, const struct timespec *mtime)
+{
+	hgfs_rentry *e = NULL;
+
+	pthread_mutex_lock(&g->lock);
+	e = entry_locked(g, rest);
+	if (e != NULL && mode >= 0)
+		e->mode = (mode_t)mode & 07777;
+	if (e != NULL && mtime != NULL)
+		e->mtime = *mtime;
+	pthread_mutex_unlock(&g->lock);
+	return e != NULL ? 0 : -ENOENT;
+}
+
+int hgfs_rs_unlink(hgfs_graph *g, const char *rest)
+{
+	hgfs_rentry *e = NULL;
+	int rc = 0;
+
+	pthread_mutex_lock(&g->lock);
+	e = entry_locked(g, rest);
+	if (e == NULL)
+		rc = -ENOENT;
+	else if (e->is_dir)
+		rc = -EISDIR;
+	else if (e->state == HGFS_RS_IMPORTING)
+		rc = -EBUSY;
+	else
+		unlink_locked(g->restore, e);
+	pthread_mutex_unlock(&g->lock);
+	return rc;
+}
+
+int hgfs_rs_rmdir(hgfs_graph *g, const char *rest)
+{
+	hgfs_rentry *e = NULL;
+	int rc = 0;
+
+	pthread_mutex_lock(&g->lock);
+	e = entry_locked(g, rest);
+	if (e == NULL) {
+		rc = -ENOENT;
+	} else if (!e->is_dir) {
+		rc = -ENOTDIR;
+	} else {
+		for (hgfs_rentry *t = g->restore->head; t != NULL; t = t->next) {
+			if (in_dir(t->path, rest)) {
+				rc = -ENOTEMPTY;
+				break;
+			}
+		}
+		if (rc == 0)
+			unlink_locked(g->restore, e);
+	}
+	pthread_mutex_unlock(&g->lock);
+	return rc;
+}
+
+/* Replaces the prefix `from` of path with `to`. */
+static char *re_prefix(const char *path, size_t from_len, const char *to)
+{
+	char *s = NULL;
+
+	if (asprintf(&s, "%s%s", to, path + from_len) < 0)
+		return NULL;
+	return s;
+}
+
+int hgfs_rs_rename(hgfs *fs, hgfs_graph *g, const char *from, const char *to, unsigned int flags)
+{
+	hgfs_rentry *e, *t;
+	hgfs_restore *r;
+	size_t flen = strlen(from);
+	bool import = false;
+	int rc = 0;
+
+	pthread_mutex_lock(&g->lock);
+	r = rs_locked(g);
+	e = r != NULL ? find_locked(r, from) : NULL;
+	if (e == NULL) {
+		rc = -ENOENT;
+		goto out;
+	}
+	if (strcmp(from, to) == 0)
+		goto out;
+	if (e->state == HGFS_RS_IMPORTING) {
+		rc = -EBUSY;
+		goto out;
+	}
+	if ((rc = parent_ok_locked(r, to)) < 0)
+		goto out;
+	if (e->is_dir && strncmp(to, from, flen) == 0 && to[flen] == '/') {
+		rc = -EINVAL; /* into itself */
+		goto out;
+	}
+	t = find_locked(r, to);
+	if (t != NULL) {
+		if (flags & RENAME_NOREPLACE) {
+			rc = -EEXIST;
+			goto out;
+		}
+		if (t->is_dir != e->is_dir) {
+			rc = t->is_dir ? -EISDIR : -ENOTDIR;
+			goto out;
+		}
+		if (t->state == HGFS_RS_IMPORTING) {
+			rc = -EBUSY;
+			goto out;
+		}
+		if (t->is_dir) {
+			for (hgfs_rentry *c = r->head; c != NULL; c = c->next) {
+				if (in_dir(c->path, to)) {
+					rc = -ENOTEMPTY;
+					goto out;
+				}
+			}
+		}
+		unlink_locked(r, t);
+	}
+	if (e->is_dir) {
+		/* the entries below move with it */
+		for (hgfs_rentry *c = r->head; c != NULL; c = c->next) {
+			if (c != e && strncmp(c->path, from, flen) == 0 && c->path[flen] == '/') {
+				char *np = re_prefix(c->path, flen, to);
+				if (np == NULL) {
+					rc = -ENOMEM;
+					goto out;
+				}
+				free(c->path);
+				c->path = np;
+			}
+		}
+	}
+	{
+		char *np = strdup(to);
+		if (np == NULL) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		free(e->path);
+		e->path = np;
+	}
+	/* a temporary renamed onto its final name is complete */
+	import = !e->is_dir && final_name(to) && e->fd >= 0 && e->dirty;
+	if (import)
+		e->refs++;
+out:
+	pthread_mutex_unlock(&g->lock);
+	if (rc == 0 && import) {
+		rc = maybe_import(fs, g, e);
+		hgfs_rs_release(g, e);
+	}
+	return rc;
+}
+
+static const char *unit_of(hgfs_kind k)
+{
+	switch (k) {
+	case HGFS_K_SCHEMA:
+		return "elements";
+	case HGFS_K_VERTICES:
+		return "vertices";
+	case HGFS_K_EDGES:
+		return "edges";
+	case HGFS_K_MANIFEST:
+		return "files";
+	default:
+		return "records";
+	}
+}
+
+int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len)
+{
+	int count[HGFS_RS_SKIPPED + 1] = {0};
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+
+	if (f == NULL)
+		return -ENOMEM;
+	pthread_mutex_lock(&g->lock);
+	if (g->restore != NULL && g->restore->refused != NULL)
+		fprintf(f, "%s\n", g->restore->refused);
+	for (hgfs_rentry *e = g->restore != NULL ? g->restore->head : NULL; e != NULL; e = e->next) {
+		if (e->is_dir)
+			continue;
+		count[e->state]++;
+		fprintf(f, "%s: %s, %llu/%llu %s", e->path, state_names[e->state], (unsigned long long)e->done,
+			(unsigned long long)e->total, unit_of(e->kind));
+		if (e->detail != NULL)
+			fprintf(f, " - %s", e->detail);
+		fputc('\n', f);
+	}
+	pthread_mutex_unlock(&g->lock);
+	fprintf(f, "summary: %d imported, %d pending, %d failed", count[HGFS_RS_IMPORTED], count[HGFS_RS_PENDING],
+		count[HGFS_RS_FAILED]);
+	if (count[HGFS_RS_SKIPPED])
+		fprintf(f, ", %d skipped", count[HGFS_RS_SKIPPED]);
+	if (count[HGFS_RS_IMPORTING])
+		fprintf(f, ", %d importing", count[HGFS_RS_IMPORTING]);
+	if (count[HGFS_RS_WRITING])
+		fprintf(f, ", %d being written", count[HGFS_RS_WRITING]);
+	fputc('\n', f);
+	if (fclose(f) != 0) {
+		free(buf);
+		return -ENOMEM;
+	}
+	*text = buf;
+	*len = size;
+	return 0;
+}
+
+void hgfs_rs_free(hgfs_restore *r)
+{
+	if (r == NULL)
+		return;
+	while (r->head != NULL) {
+		hgfs_rentry *e = r->head;
+		r->head = e->next;
+		entry_free(e);
+	}
+	free(r->refused);
+	pthread_mutex_destroy(&r->import_lock);
+	free(r);
+}
