@@ -474,6 +474,8 @@ static int run_pending(hgfs *fs, hgfs_graph *g, hgfs_rentry *schema)
 			todo = v;
 		}
 		t->state = HGFS_RS_IMPORTING;
+		free(t->detail);
+		t->detail = NULL;
 		t->refs++;
 		todo[n++] = t;
 	}
