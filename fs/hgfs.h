@@ -125,6 +125,7 @@ typedef struct hgfs_config {
 	long page_limit;
 	long timeout;
 	long parallel;
+	int gzip; /* restore batches sent gzip-compressed */
 	int foreground;
 	int show_help;
 	int show_version;

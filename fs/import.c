@@ -289,6 +289,12 @@ static void explain_conflict(hgfs *fs, hgfs_graph *g, const hgfs_schema_elem *el
 	hg_elems_free(list);
 }
 
+/* true for a PARENT edge label that the graph has already. */
+static bool parent_exists(const hg_schema_names *have, const hgfs_schema_elem *el)
+{
+	return el->is_parent && hg_schema_names_find(have, HG_SCHEMA_EDGELABELS, el->name, strlen(el->name)) != NULL;
+}
+
 static int import_schema(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *ctx, off_t size)
 {
 	int64_t count[HG_SCHEMA__COUNT + 2];
@@ -297,6 +303,8 @@ static int import_schema(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_imp
 	char hex[65], err[512];
 	char *data = NULL;
 	bool legacy = !hg_client_has_edge_label_types(fs->client);
+	hg_schema_names *have = NULL;
+	hg_error herr;
 	hg_mode mode;
 	int rc;
 
@@ -319,10 +327,17 @@ static int import_schema(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_imp
 	rc = mode_now(fs, g, e, &mode);
 	if (rc < 0)
 		goto out;
+	hg_error_clear(&herr);
+	rc = hg_schema_names_get(fs->client, g->name, &have, &herr);
+	if (rc < 0) {
+		rc = client_fail(g, e, rc, &herr, "reading the graph's schema");
+		goto out;
+	}
 	/* every element must be postable before the first one is posted */
 	for (size_t i = 0; i < sf.n; i++) {
 		hgfs_buf_reset(&body);
-		rc = hgfs_schema_emit(&sf.v[i], mode == HG_MODE_RESTORING, legacy, &body, err, sizeof(err));
+		rc = hgfs_schema_emit(&sf.v[i], mode == HG_MODE_RESTORING, legacy, parent_exists(have, &sf.v[i]), &body,
+				      err, sizeof(err));
 		if (rc == 0 && mode == HG_MODE_RESTORING && sf.v[i].id <= 0) {
 			snprintf(err, sizeof(err), "it has no id, which RESTORING needs; use MERGING");
 			rc = -1;
@@ -336,10 +351,10 @@ static int import_schema(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_imp
 	for (size_t i = 0; i < sf.n; i++) {
 		const hgfs_schema_elem *el = &sf.v[i];
 		int64_t task = 0;
-		hg_error herr;
 
 		hgfs_buf_reset(&body);
-		rc = hgfs_schema_emit(el, mode == HG_MODE_RESTORING, legacy, &body, err, sizeof(err));
+		rc = hgfs_schema_emit(el, mode == HG_MODE_RESTORING, legacy, parent_exists(have, el), &body, err,
+				      sizeof(err));
 		if (rc != 0) {
 			rc = fail(g, e, -ENOMEM, "out of memory");
 			goto out;
@@ -368,6 +383,7 @@ static int import_schema(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_imp
 	hgfs_log(LOG_INFO, "graph %s: restore/%s: %zu schema elements imported (%s)", g->name, e->path, sf.n,
 		 hg_mode_name(mode));
 out:
+	hg_schema_names_free(have);
 	hgfs_buf_free(&body);
 	hgfs_schema_file_free(&sf);
 	free(data);
@@ -675,7 +691,7 @@ static int post_range(poster *p, batch *b, size_t from, size_t n, hg_error *err)
 	}
 	hg_error_clear(err);
 	rc = hg_batch_create(p->d->fs->client, p->d->g->name, p->d->edges ? HG_KIND_EDGE : HG_KIND_VERTEX, data, len,
-			     n, false, err);
+			     n, p->d->fs->cfg.gzip != 0, err);
 	hgfs_buf_free(&body);
 	if (rc == -HG_EINVAL) {
 		long limit = hg_error_batch_limit(err);

@@ -31,6 +31,7 @@ static const struct fuse_opt hgfs_opts[] = {
 	OPT("page_limit=%ld", page_limit),
 	OPT("timeout=%ld", timeout),
 	OPT("parallel=%ld", parallel),
+	OPT("gzip", gzip),
 	FUSE_OPT_KEY("password=", KEY_PASSWORD),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
@@ -48,7 +49,8 @@ static void usage(const char *prog)
 	       "\n"
 	       "Mounts the HugeGraph server at URL (e.g. http://127.0.0.1:8080) on MOUNTPOINT.\n"
 	       "MOUNTPOINT/graphs/<graph>/ holds schema.json, vertices.jsonl, edges.jsonl,\n"
-	       "manifest.json (a snapshot of the graph), mode and restore/.\n"
+	       "manifest.json (a snapshot of the graph), mode, restore/ (copy a backup\n"
+	       "there to import it) and restore.status.\n"
 	       "\n"
 	       "hugegraphfs options:\n"
 	       "    -o user=NAME           HTTP Basic user; the password comes from the\n"
@@ -64,6 +66,7 @@ static void usage(const char *prog)
 	       "    -o page_limit=N        elements per scan page on paging backends (default 100000)\n"
 	       "    -o timeout=SECS        timeout of one HTTP request (default 300)\n"
 	       "    -o parallel=N          shards scanned, batches posted at once (default 4, max 64)\n"
+	       "    -o gzip                send restore batches gzip-compressed (slow links)\n"
 	       "    -f                     stay in the foreground, log to stderr\n"
 	       "    -d, -o debug           FUSE debug output (implies -f)\n"
 	       "    -h, --help             this help, then libfuse's options\n"
