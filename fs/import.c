@@ -339,12 +339,12 @@ static int import_schema(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_imp
 		rc = hgfs_schema_emit(&sf.v[i], mode == HG_MODE_RESTORING, legacy, parent_exists(have, &sf.v[i]), &body,
 				      err, sizeof(err));
 		if (rc == 0 && mode == HG_MODE_RESTORING && sf.v[i].id <= 0) {
-			snprintf(err, sizeof(err), "it has no id, which RESTORING needs; use MERGING");
+			snprintf(err, sizeof(err), "%s '%s' has no id, which RESTORING needs; use MERGING",
+				 type_label(sf.v[i].type), sf.v[i].name);
 			rc = -1;
 		}
 		if (rc != 0) {
-			rc = fail(g, e, rc == -ENOMEM ? -ENOMEM : -EINVAL, "%s '%s': %s; nothing imported",
-				  type_label(sf.v[i].type), sf.v[i].name, err);
+			rc = fail(g, e, rc == -ENOMEM ? -ENOMEM : -EINVAL, "%s; nothing imported", err);
 			goto out;
 		}
 	}
