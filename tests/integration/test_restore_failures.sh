@@ -1,0 +1,98 @@
+#!/bin/bash
+# The server stopping in the middle of an import: with -o timeout=2 a
+# SIGSTOPped server makes the copy fail with EIO, restore.status says how far
+# it got; after SIGCONT the same copy completes the restore without
+# duplicates.  A server killed mid-import: the copy fails; restarted (empty,
+# same port), mode set again, everything copied again: complete.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/restore_lib.sh"
+require_fuse
+
+V=60000
+E=3000 # seed 26: no BLOB whose base64 begins with "0x" (test_restore_cases.sh has those)
+start_server SERVER --latency-ms 50 --generate "g=$V,$E,26" --graph r --graph k || exit 1
+SPID=$LAST_SERVER_PID
+PORT=${SERVER##*:}
+M=$T/mnt
+mount_fs "$SERVER" "$M" -o spool_dir="$T",timeout=2 || exit 1
+BK=$T/bk
+check "backup of g through the mount" backup_set g "$BK"
+check_eq "the backup holds $V vertices" "$V" "$(wc -l <"$BK/vertices.jsonl")"
+
+# start_copy SRC DST: cp in the background; its exit status goes to $T/cp.rc
+start_copy() {
+	rm -f "$T/cp.rc"
+	( cp "$1" "$2" 2>"$T/cp.err"; echo $? >"$T/cp.rc" ) &
+	COPY_PID=$!
+}
+# wait_copy SECONDS: waits for the background cp; fails if it is still running
+wait_copy() {
+	local i
+	for ((i = 0; i < $1 * 10; i++)); do
+		[ -s "$T/cp.rc" ] && { wait "$COPY_PID"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+# done_of GRAPH PATH: the <done> of PATH's status line
+done_of() { status_line "$1" "$2" | sed -n 's/^[^:]*: [a-z]*, \([0-9]*\)\/.*/\1/p'; }
+
+# ---- SIGSTOP / SIGCONT --------------------------------------------------------------------
+R=$M/graphs/r/restore
+check "r: echo RESTORING > mode" set_mode r RESTORING
+check "r: cp schema.json" cp "$BK/schema.json" "$R/schema.json"
+start_copy "$BK/vertices.jsonl" "$R/vertices.jsonl"
+check "r: the vertices import gets under way" wait_status r vertices.jsonl "importing, [1-9][0-9]*/$V vertices" 60
+kill -STOP "$SPID"
+log "server stopped at: $(status_line r vertices.jsonl)"
+if wait_copy 120; then ok "r: the copy ends while the server is stopped (timeout=2)"; else not_ok "r: the copy ends while the server is stopped (timeout=2)"; fi
+check "...and fails" test "$(cat "$T/cp.rc" 2>/dev/null)" != 0
+check "...with Input/output error" grep -q "failed to close.*Input/output error" "$T/cp.err"
+check "restore.status is readable while the server is stopped" status_grep r vertices.jsonl "^vertices.jsonl: failed, "
+kill -CONT "$SPID"
+check "...restore.status: failed, done < $V" status_grep r vertices.jsonl "^vertices.jsonl: failed, [0-9]+/$V vertices - "
+n=$(done_of r vertices.jsonl)
+log "$(status_line r vertices.jsonl)"
+check "...done ($n) is below the total" test "${n:-$V}" -lt "$V"
+check "...summary: 1 imported, 0 pending, 1 failed" summary_is r "1 imported, 0 pending, 1 failed"
+check "the failure is in the log" grep -q "vertices.jsonl" "$M.log"
+read -r nv _ <<<"$(server_counts r)"
+log "after SIGCONT the server holds $nv vertices (restore.status said $n)"
+check "after SIGCONT: the server does not hold all vertices" test "${nv:-$V}" -lt "$V"
+check "...and at least what restore.status counted as done" test "${nv:-0}" -ge "${n:-1}"
+start_copy "$BK/vertices.jsonl" "$R/vertices.jsonl"
+if wait_copy 300; then ok "r: the second copy ends"; else not_ok "r: the second copy ends"; fi
+check "...and succeeds" test "$(cat "$T/cp.rc" 2>/dev/null)" = 0
+check "...restore.status: imported, $V/$V vertices" status_is r vertices.jsonl "imported, $V/$V vertices( |$)"
+check "r: cp edges.jsonl" cp "$BK/edges.jsonl" "$R/edges.jsonl"
+check_eq "r: the server holds exactly $V vertices and $E edges (no duplicates)" "$V $E" "$(server_counts r)"
+check "r: the server holds exactly the backup's elements" same_content r "$BK"
+
+# ---- the server killed mid-import, restarted empty ------------------------------------------
+R=$M/graphs/k/restore
+check "k: echo RESTORING > mode" set_mode k RESTORING
+check "k: cp schema.json" cp "$BK/schema.json" "$R/schema.json"
+start_copy "$BK/vertices.jsonl" "$R/vertices.jsonl"
+check "k: the vertices import gets under way" wait_status k vertices.jsonl "importing, [1-9][0-9]*/$V vertices" 60
+kill -9 "$SPID"
+wait "$SPID" 2>/dev/null
+if wait_copy 120; then ok "k: the copy ends when the server is killed"; else not_ok "k: the copy ends when the server is killed"; fi
+check "...and fails" test "$(cat "$T/cp.rc" 2>/dev/null)" != 0
+check "...with Input/output error" grep -q "failed to close.*Input/output error" "$T/cp.err"
+check "restore.status is readable while the server is down" status_grep k vertices.jsonl "^vertices.jsonl: failed, "
+start_server SERVER --listen "127.0.0.1:$PORT" --latency-ms 5 --graph k || exit 1
+check_eq "the server is back on the same URL" "$PORT" "${SERVER##*:}"
+check "k: restore.status: failed, done < $V" status_grep k vertices.jsonl "^vertices.jsonl: failed, [0-9]+/$V vertices - "
+log "$(status_line k vertices.jsonl)"
+n=$(done_of k vertices.jsonl)
+check "...done ($n) is below the total" test "${n:-$V}" -lt "$V"
+check_eq "k: the restarted server has mode NONE" NONE "$(cat "$M/graphs/k/mode")"
+check "k: echo RESTORING > mode again" set_mode k RESTORING
+check "k: cp -r backup/. restore/ again" cp -r "$BK/." "$R/"
+check "k: every file imported with its exact count" status_all_imported k "" "$BK"
+check "k: summary: 4 imported, 0 pending, 0 failed" summary_is k "4 imported, 0 pending, 0 failed"
+check_eq "k: the server holds exactly $V vertices and $E edges" "$V $E" "$(server_counts k)"
+check "k: the server holds exactly the backup's elements" same_content k "$BK"
+
+check "unmount is clean" unmount_fs "$M"
+finish
