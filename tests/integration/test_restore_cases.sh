@@ -16,7 +16,7 @@ BACKEND=${2:-memory}
 SPEC=3001,7002,5
 log "persona $PERSONA, backend $BACKEND, graph $SPEC"
 
-GRAPHS=(o1 o2 o3 o4 o5 bad trunc1 trunc2 unrec none tmp sub redir cpa again pf bsrc blob)
+GRAPHS=(o1 o2 o3 o4 o5 bad trunc1 trunc2 unrec none tmp sub redir cpa again pf bsrc blob flip)
 GARGS=()
 for x in "${GRAPHS[@]}"; do GARGS+=(--graph "$x"); done
 start_server SERVER --persona "$PERSONA" --backend "$BACKEND" --generate "g=$SPEC" "${GARGS[@]}" || exit 1
@@ -100,6 +100,11 @@ check "...restore.status names line 1101" status_grep bad late/vertices.jsonl "^
 check_eq "...and nothing of it reached the server (checked before the first request)" "0 0" "$(server_counts bad)"
 check "bad: a line that is valid JSON but no vertex fails too" bash -c "{ head -n 2 '$BK/vertices.jsonl'; echo '[1,2,3]'; } > '$T/notvertex.jsonl'; ! cp '$T/notvertex.jsonl' '$R/nv.jsonl'"
 check_eq "...nothing of it reached the server" "0 0" "$(server_counts bad)"
+mkdir -p "$T/brokenset" && cp "$T/broken3.jsonl" "$T/brokenset/vertices.jsonl"
+check_fails "bad: rsync -a of the broken file exits non-zero" rsync -a "$T/brokenset/" "$R/rs/"
+check "...and leaves no temporary behind" bash -c "[ -z \"\$(ls -A '$R/rs' | grep '^\.')\" ]"
+check_fails "bad: tar -x of the broken file exits non-zero" tar -C "$R" -xf <(tar -C "$T" -cf - brokenset)
+check_eq "...nothing of them reached the server" "0 0" "$(server_counts bad)"
 check "bad: the good file copied over the failed one imports" cp "$BK/vertices.jsonl" "$R/vertices.jsonl"
 check "...restore.status: imported, $V/$V vertices" status_is bad vertices.jsonl "imported, $V/$V vertices( |$)"
 check_eq "...the server holds $V vertices" "$V 0" "$(server_counts bad)"
@@ -273,6 +278,30 @@ check "...with Invalid argument" grep -q "Invalid argument" <<<"$err"
 check "...restore.status: schema.json imported" status_is pf schema.json "imported, $NS/$NS elements( |$)"
 check "...restore.status: vertices.jsonl failed" status_is pf vertices.jsonl "failed, "
 log "$(status_line pf vertices.jsonl)"
+
+# ---- the mode changes between create and close: EPERM at close ---------------------------------
+check "flip: echo RESTORING > mode" set_mode flip RESTORING
+check "flip: a file created in RESTORING, closed after the mode went back to NONE, fails with EPERM" \
+	python3 - "$BK/schema.json" "$M/graphs/flip/restore/schema.json" "$SERVER" <<'PY'
+import errno, os, sys
+sys.path.insert(0, os.environ["SRCDIR"] + "/tests/integration")
+from restore_check import Rest
+src, dst, url = sys.argv[1:]
+fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+os.write(fd, open(src, "rb").read())
+# in this process: a fork+exec would close (and so flush) fd before the mode changes
+api = Rest(url)
+api.send("PUT", api.pre("flip") + "/mode", "NONE")
+try:
+    os.close(fd)
+except OSError as e:
+    assert e.errno == errno.EPERM, e
+else:
+    raise SystemExit("close() succeeded")
+PY
+check "...restore.status: schema.json failed" status_is flip schema.json "failed, "
+log "$(status_line flip schema.json)"
+check_eq "...nothing reached the server" "0 0" "$(server_counts flip)"
 
 # ---- BLOB values whose base64 text begins with "0x" ---------------------------------------------
 # The server prints BLOBs as base64 and reads a string starting with "0x" as
