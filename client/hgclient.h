@@ -216,6 +216,7 @@ typedef struct hg_label {
 	char *name;              /* decoded */
 	int64_t id;
 	hg_id_strategy strategy; /* vertex labels; HG_IDS_UNKNOWN for the other types */
+	char data_type[16];      /* property keys: "TEXT", "BLOB", ...; "" for the other types */
 } hg_label;
 
 /* The names and ids of a graph's schema, per type, sorted by name. */

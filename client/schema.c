@@ -242,6 +242,11 @@ static int read_labels(hg_schema_names *s, hg_schema_type t, const cJSON *arr, h
 		l->strategy = t == HG_SCHEMA_VERTEXLABELS
 				      ? parse_strategy(cJSON_GetObjectItemCaseSensitive(it, "id_strategy"))
 				      : HG_IDS_UNKNOWN;
+		if (t == HG_SCHEMA_PROPERTYKEYS) {
+			const cJSON *dt = cJSON_GetObjectItemCaseSensitive(it, "data_type");
+			if (cJSON_IsString(dt))
+				snprintf(l->data_type, sizeof(l->data_type), "%s", dt->valuestring);
+		}
 	}
 	if (s->n[t])
 		qsort(s->v[t], s->n[t], sizeof(*s->v[t]), cmp_label);

@@ -1312,3 +1312,116 @@ hgfs_kind hgfs_kind_sniff(const char *head, size_t len)
 		return HGFS_K_VERTICES;
 	return HGFS_K_UNKNOWN;
 }
+
+/* ---- BLOB values the server would misread ------------------------------------------ */
+
+/* HugeGraph prints a BLOB as base64 but reads any string that starts with
+ * "0x" as hex; base64 text can start with "0x". */
+
+typedef struct blob_fix {
+	const char *line;
+	const char *cursor;      /* line bytes up to here are in out */
+	hgfs_blob_key_fn is_blob;
+	void *ctx;
+	hgfs_buf *out;
+	hgfs_buf bytes;
+	bool changed;
+	char *err;
+	size_t errlen;
+} blob_fix;
+
+static int b64val(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+/* Standard base64 (padding optional) of s[0..len) into b; -1 if not base64. */
+static int b64_decode(const char *s, size_t len, hgfs_buf *b)
+{
+	uint32_t acc = 0;
+	int bits = 0;
+
+	hgfs_buf_reset(b);
+	while (len > 0 && s[len - 1] == '=')
+		len--;
+	for (size_t i = 0; i < len; i++) {
+		int v = b64val((unsigned char)s[i]);
+		if (v < 0)
+			return -1;
+		acc = (acc << 6) | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (hgfs_buf_addc(b, (char)((acc >> bits) & 0xff)) < 0)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* One value: a string starting with "0x" becomes "0x<hex of its bytes>". */
+static int blob_value(void *ctx, const rj_member *m)
+{
+	static const char hex[] = "0123456789abcdef";
+	blob_fix *f = ctx;
+	int rc;
+
+	if (m->type == RJ_ARRAY)
+		return rj_array_each(m->val, m->val_len, blob_value, f);
+	if (m->type != RJ_STRING || m->val_len < 3 || m->val[1] != '0' || m->val[2] != 'x')
+		return 0;
+	rc = b64_decode(m->val + 1, m->val_len - 2, &f->bytes);
+	if (rc == -1) {
+		snprintf(f->err, f->errlen, "BLOB value %.*s is not base64", (int)(m->val_len > 40 ? 40 : m->val_len),
+			 m->val);
+		return -1;
+	}
+	if (rc < 0 || hgfs_buf_add(f->out, f->cursor, (size_t)(m->val - f->cursor)) < 0 ||
+	    hgfs_buf_add(f->out, "\"0x", 3) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < f->bytes.len; i++) {
+		unsigned char c = (unsigned char)f->bytes.data[i];
+		if (hgfs_buf_addc(f->out, hex[c >> 4]) < 0 || hgfs_buf_addc(f->out, hex[c & 15]) < 0)
+			return -ENOMEM;
+	}
+	if (hgfs_buf_addc(f->out, '"') < 0)
+		return -ENOMEM;
+	f->cursor = m->val + m->val_len;
+	f->changed = true;
+	return 0;
+}
+
+static int blob_member(void *ctx, const rj_member *m)
+{
+	blob_fix *f = ctx;
+
+	if (!f->is_blob(f->ctx, m->key, m->key_len))
+		return 0;
+	return blob_value(f, m);
+}
+
+int hgfs_blob_fix(const char *line, size_t len, const rj_member *props, hgfs_blob_key_fn is_blob, void *ctx,
+		  hgfs_buf *out, char *err, size_t errlen)
+{
+	blob_fix f = {line, line, is_blob, ctx, out, {0}, false, err, errlen};
+	size_t saved = out->len;
+	int rc;
+
+	rc = rj_object_each(props->val, props->val_len, blob_member, &f);
+	if (rc == 0 && f.changed)
+		rc = hgfs_buf_add(out, f.cursor, (size_t)(line + len - f.cursor));
+	hgfs_buf_free(&f.bytes);
+	if (rc == -ENOMEM)
+		snprintf(err, errlen, "out of memory");
+	if (rc != 0 || !f.changed) {
+		hgfs_buf_truncate(out, saved);
+		return rc < 0 ? rc : 0;
+	}
+	return 1;
+}

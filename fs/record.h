@@ -170,6 +170,23 @@ int hgfs_pk_id_rewrite(const char *val, size_t len, int64_t new_label_id, hgfs_b
 int hgfs_edge_emit(const char *line, size_t len, const hgfs_edge_rec *r, int64_t out_label_id,
 		   int64_t in_label_id, hgfs_buf *out, char *err, size_t errlen);
 
+/* ---- BLOB values ------------------------------------------------------------ */
+
+/* true when the raw key bytes name a BLOB property key of the target graph. */
+typedef bool (*hgfs_blob_key_fn)(void *ctx, const char *key, size_t len);
+
+/* HugeGraph prints a BLOB value as base64, but reads back any string that
+ * starts with "0x" as hex, so such a base64 value would be refused or,
+ * worse, stored as other bytes.  For the members of props (the record's
+ * "properties", a slice of line) whose key is_blob says is a BLOB key, each
+ * string value, or string in an array value, that starts with "0x" is
+ * replaced by "0x" and the lower-case hex of its base64-decoded bytes, which
+ * the server reads back as the same bytes.  Returns 1 after appending the
+ * whole changed line to out, 0 when nothing needed a change (out untouched),
+ * -1 (err set) for such a value that is not base64, or -ENOMEM. */
+int hgfs_blob_fix(const char *line, size_t len, const rj_member *props, hgfs_blob_key_fn is_blob, void *ctx,
+		  hgfs_buf *out, char *err, size_t errlen);
+
 /* ---- schema.json ---------------------------------------------------------- */
 
 typedef struct hgfs_schema_elem {

@@ -1820,6 +1820,10 @@ START_TEST(test_schema_names)
 			ck_assert_int_lt(strcmp(s->v[tp][k - 1].name, s->v[tp][k].name), 0);
 	ck_assert_str_eq(s->v[HG_SCHEMA_PROPERTYKEYS][0].name, "a");
 	ck_assert_str_eq(s->v[HG_SCHEMA_PROPERTYKEYS][4].name, "\xf0\x9f\x98\x80");
+	l = hg_schema_names_find(s, HG_SCHEMA_PROPERTYKEYS, "na\"me", 5);
+	ck_assert_ptr_nonnull(l);
+	ck_assert_str_eq(l->data_type, "TEXT"); /* property keys carry their data type */
+	ck_assert_str_eq(s->v[HG_SCHEMA_VERTEXLABELS][0].data_type, "");
 	for (k = 0; k < sizeof(names_cases) / sizeof(names_cases[0]); k++) {
 		const char *name = names_cases[k].name;
 

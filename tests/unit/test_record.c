@@ -1548,6 +1548,55 @@ END_TEST
 
 #define N(a) (int)(sizeof(a) / sizeof((a)[0]))
 
+/* ---- BLOB values read back as hex ---------------------------------------------- */
+
+static bool blob_keys(void *ctx, const char *key, size_t len)
+{
+	(void)ctx;
+	return (len == 4 && memcmp(key, "blob", 4) == 0) || (len == 5 && memcmp(key, "blobs", 5) == 0);
+}
+
+static const struct {
+	const char *line;
+	int rc;
+	const char *want; /* when rc == 1 */
+} blob_cases[] = {
+	/* base64 "0x00" is the bytes d3 1d 34; a server would have read it as the byte 00 */
+	{"{\"label\":\"v\",\"properties\":{\"blob\":\"0x00\",\"t\":\"0x00\"}}", 1,
+	 "{\"label\":\"v\",\"properties\":{\"blob\":\"0xd31d34\",\"t\":\"0x00\"}}"},
+	/* not starting with 0x: untouched */
+	{"{\"label\":\"v\",\"properties\":{\"blob\":\"AAEC\"}}", 0, NULL},
+	/* a TEXT key with 0x text: untouched */
+	{"{\"label\":\"v\",\"properties\":{\"t\":\"0xT1\"}}", 0, NULL},
+	/* with padding, inside a list, others in the list and the line stay byte for byte */
+	{"{\"id\":12345678901234567890,\"properties\":{ \"blobs\" : [\"AA==\", \"0xAB\" ], \"blob\":\"0xT1==\"}}", 1,
+	 "{\"id\":12345678901234567890,\"properties\":{ \"blobs\" : [\"AA==\", \"0xd31001\" ], \"blob\":\"0xd314f5\"}}"},
+	/* 0x... that is not base64 */
+	{"{\"properties\":{\"blob\":\"0x$$\"}}", -1, NULL},
+};
+
+START_TEST(test_blob_fix)
+{
+	const char *line = blob_cases[_i].line;
+	hgfs_buf out = {0};
+	rj_member props;
+	char err[200] = "";
+	int rc;
+
+	ck_assert_int_eq(rj_object_get(line, strlen(line), "properties", &props), 1);
+	hgfs_buf_adds(&out, "X");
+	rc = hgfs_blob_fix(line, strlen(line), &props, blob_keys, NULL, &out, err, sizeof(err));
+	ck_assert_int_eq(rc, blob_cases[_i].rc);
+	if (rc == 1)
+		ck_assert_str_eq(out.data + 1, blob_cases[_i].want);
+	else
+		ck_assert_str_eq(out.data, "X"); /* untouched */
+	if (rc == -1)
+		ck_assert_ptr_nonnull(strstr(err, "not base64"));
+	hgfs_buf_free(&out);
+}
+END_TEST
+
 static Suite *record_suite(void)
 {
 	Suite *s = suite_create("record");
@@ -1604,6 +1653,10 @@ static Suite *record_suite(void)
 	tcase_add_test(tc, test_lines_too_long);
 	tcase_add_test(tc, test_lines_read_error);
 	tcase_add_loop_test(tc, test_lines_examples, 0, 2);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("blob");
+	tcase_add_loop_test(tc, test_blob_fix, 0, N(blob_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }
