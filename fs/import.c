@@ -441,6 +441,8 @@ typedef struct data_ctx {
 	missing miss;
 	hgfs_buf tmp;       /* decoded names */
 	hgfs_buf scratch;   /* PK id rewrite check */
+	hgfs_buf fixed;     /* a line with its BLOB values rewritten */
+	bool has_blob;      /* the graph has BLOB property keys */
 	/* property keys seen and found: raw key bytes, so most lines need no lookup */
 	char **known_keys;
 	size_t n_known;
@@ -556,6 +558,42 @@ static int check_endpoint(data_ctx *d, const hg_label *l, const rj_member *v, co
 	return -1;
 }
 
+static bool is_blob_key(void *ctx, const char *key, size_t len)
+{
+	data_ctx *d = ctx;
+	const hg_label *l;
+	hgfs_buf q = {0};
+
+	if (memchr(key, '\\', len) == NULL) {
+		l = hg_schema_names_find(d->names, HG_SCHEMA_PROPERTYKEYS, key, len);
+	} else {
+		hgfs_buf dec = {0};
+		l = NULL;
+		if (hgfs_buf_addc(&q, '"') == 0 && hgfs_buf_add(&q, key, len) == 0 && hgfs_buf_addc(&q, '"') == 0 &&
+		    rj_string(q.data, q.len, &dec) == 0)
+			l = hg_schema_names_find(d->names, HG_SCHEMA_PROPERTYKEYS, dec.data, dec.len);
+		hgfs_buf_free(&dec);
+		hgfs_buf_free(&q);
+	}
+	return l != NULL && strcmp(l->data_type, "BLOB") == 0;
+}
+
+/* BLOB values that the server would read as hex are rewritten into
+ * d->fixed: 1 (use d->fixed), 0 (the line is fine), -1 (d->err), -ENOMEM. */
+static int fix_blobs(data_ctx *d, const char *line, size_t len, const rj_member *props)
+{
+	char why[256];
+	int rc;
+
+	if (!d->has_blob)
+		return 0;
+	hgfs_buf_reset(&d->fixed);
+	rc = hgfs_blob_fix(line, len, props, is_blob_key, d, &d->fixed, why, sizeof(why));
+	if (rc == -1)
+		snprintf(d->err, sizeof(d->err), "%s", why);
+	return rc;
+}
+
 /* Checks one line; 0, -1 (d->err set), -ENOMEM. */
 static int check_line(data_ctx *d, const char *line, size_t len)
 {
@@ -572,6 +610,8 @@ static int check_line(data_ctx *d, const char *line, size_t len)
 		if (l != NULL && check_vertex_id(d, l, &r.id) != 0)
 			return -1;
 		props = &r.properties;
+		if (fix_blobs(d, line, len, props) < 0)
+			return d->err[0] ? -1 : -ENOMEM;
 		return rj_object_each(props->val, props->val_len, prop_key, d) < 0 ? -ENOMEM : 0;
 	} else {
 		hgfs_edge_rec r;
@@ -586,6 +626,8 @@ static int check_line(data_ctx *d, const char *line, size_t len)
 		if (li != NULL && check_endpoint(d, li, &r.in_v, "inV") != 0)
 			return -1;
 		props = &r.properties;
+		if (fix_blobs(d, line, len, props) < 0)
+			return d->err[0] ? -1 : -ENOMEM;
 		return rj_object_each(props->val, props->val_len, prop_key, d) < 0 ? -ENOMEM : 0;
 	}
 bad:
@@ -784,8 +826,15 @@ static int emit_line(data_ctx *d, const char *line, size_t len, hgfs_buf *elem)
 		hgfs_vertex_rec r;
 		const hg_label *l;
 		size_t col;
-		if (hgfs_vertex_parse(line, len, &r, &col, why, sizeof(why)) != 0 ||
-		    rj_string(r.label.val, r.label.val_len, &d->tmp) != 0)
+		if (hgfs_vertex_parse(line, len, &r, &col, why, sizeof(why)) != 0)
+			return -EINVAL;
+		if (fix_blobs(d, line, len, &r.properties) == 1) {
+			line = d->fixed.data;
+			len = d->fixed.len;
+			if (hgfs_vertex_parse(line, len, &r, &col, why, sizeof(why)) != 0)
+				return -EINVAL;
+		}
+		if (rj_string(r.label.val, r.label.val_len, &d->tmp) != 0)
 			return -EINVAL;
 		l = hg_schema_names_find(d->names, HG_SCHEMA_VERTEXLABELS, d->tmp.data, d->tmp.len);
 		return hgfs_vertex_emit(line, len, &r, l != NULL && l->strategy == HG_IDS_PRIMARY_KEY, elem);
@@ -793,8 +842,15 @@ static int emit_line(data_ctx *d, const char *line, size_t len, hgfs_buf *elem)
 		hgfs_edge_rec r;
 		const hg_label *lo, *li;
 		size_t col;
-		if (hgfs_edge_parse(line, len, &r, &col, why, sizeof(why)) != 0 ||
-		    rj_string(r.out_label.val, r.out_label.val_len, &d->tmp) != 0)
+		if (hgfs_edge_parse(line, len, &r, &col, why, sizeof(why)) != 0)
+			return -EINVAL;
+		if (fix_blobs(d, line, len, &r.properties) == 1) {
+			line = d->fixed.data;
+			len = d->fixed.len;
+			if (hgfs_edge_parse(line, len, &r, &col, why, sizeof(why)) != 0)
+				return -EINVAL;
+		}
+		if (rj_string(r.out_label.val, r.out_label.val_len, &d->tmp) != 0)
 			return -EINVAL;
 		lo = hg_schema_names_find(d->names, HG_SCHEMA_VERTEXLABELS, d->tmp.data, d->tmp.len);
 		if (rj_string(r.in_label.val, r.in_label.val_len, &d->tmp) != 0)
@@ -936,6 +992,8 @@ static int import_data(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_impor
 	if (rc < 0)
 		return client_fail(g, e, rc, &err, "reading the graph's schema");
 
+	for (size_t i = 0; i < d.names->n[HG_SCHEMA_PROPERTYKEYS]; i++)
+		d.has_blob |= strcmp(d.names->v[HG_SCHEMA_PROPERTYKEYS][i].data_type, "BLOB") == 0;
 	rc = hgfs_lr_init(&lr, e->fd, 0);
 	if (rc < 0) {
 		rc = fail(g, e, rc, "out of memory");
@@ -1008,6 +1066,7 @@ out:
 	missing_free(&d.miss);
 	hgfs_buf_free(&d.tmp);
 	hgfs_buf_free(&d.scratch);
+	hgfs_buf_free(&d.fixed);
 	hg_schema_names_free(d.names);
 	return rc;
 }

@@ -171,6 +171,29 @@ static int graph_get(hgfs *fs, const char *name, hgfs_graph **out)
 	return 0;
 }
 
+/* The graph of path p.  Under the graph directory, restore/ and
+ * restore.status are served from what the daemon holds once the graph is
+ * known, without asking the server for its graph list: the status of an
+ * import must stay readable while the server hangs. */
+static int graph_of(hgfs *fs, const hgfs_path *p, hgfs_graph **out)
+{
+	if (p->type == HGFS_N_GRAPH || p->type == HGFS_N_RESTORE || p->type == HGFS_N_RESTORE_CHILD ||
+	    p->type == HGFS_N_RESTORE_STATUS) {
+		hgfs_graph *g;
+		pthread_mutex_lock(&fs->lock);
+		for (g = fs->graphs; g != NULL; g = g->next) {
+			if (strcmp(g->name, p->graph) == 0)
+				break;
+		}
+		pthread_mutex_unlock(&fs->lock);
+		if (g != NULL) {
+			*out = g;
+			return 0;
+		}
+	}
+	return graph_get(fs, p->graph, out);
+}
+
 /* ---- snapshots -------------------------------------------------------------- */
 
 static void snap_unref_locked(hgfs_snapshot *s, hgfs_snapshot **to_close)
@@ -456,7 +479,7 @@ static int hgfs_getattr(const char *path, struct stat *st, struct fuse_file_info
 	default:
 		break;
 	}
-	rc = graph_get(fs, p.graph, &g);
+	rc = graph_of(fs, &p, &g);
 	if (rc < 0)
 		return rc;
 
@@ -477,13 +500,14 @@ static int hgfs_getattr(const char *path, struct stat *st, struct fuse_file_info
 	case HGFS_N_RESTORE_STATUS: {
 		char *text;
 		size_t len;
-		struct timespec now;
-		rc = hgfs_rs_status(g, &text, &len);
+		struct timespec mtime;
+		rc = hgfs_rs_status(g, &text, &len, &mtime);
 		if (rc < 0)
 			return rc;
 		free(text);
-		clock_gettime(CLOCK_REALTIME, &now);
-		fill_file(fs, st, 0444, (off_t)len, &now);
+		if (mtime.tv_sec == 0)
+			mtime.tv_sec = fs->started;
+		fill_file(fs, st, 0444, (off_t)len, &mtime);
 		return 0;
 	}
 	case HGFS_N_GRAPH:
@@ -557,7 +581,7 @@ static int hgfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off
 		return 0;
 	}
 	case HGFS_N_GRAPH:
-		rc = graph_get(fs, p.graph, &g);
+		rc = graph_of(fs, &p, &g);
 		if (rc < 0)
 			return rc;
 		filler(buf, ".", NULL, 0, 0);
@@ -575,7 +599,7 @@ static int hgfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off
 	case HGFS_N_RESTORE:
 	case HGFS_N_RESTORE_CHILD: {
 		char **names;
-		rc = graph_get(fs, p.graph, &g);
+		rc = graph_of(fs, &p, &g);
 		if (rc < 0)
 			return rc;
 		rc = hgfs_rs_list(g, p.type == HGFS_N_RESTORE ? "" : p.rest, &names);
@@ -607,7 +631,7 @@ static int open_node(const char *path, struct fuse_file_info *fi, bool create, m
 		return rc;
 	if (p.type == HGFS_N_ROOT || p.type == HGFS_N_GRAPHS || p.type == HGFS_N_GRAPH || p.type == HGFS_N_RESTORE)
 		return -EISDIR;
-	rc = graph_get(fs, p.graph, &g);
+	rc = graph_of(fs, &p, &g);
 	if (rc < 0)
 		return rc;
 
@@ -629,7 +653,10 @@ static int open_node(const char *path, struct fuse_file_info *fi, bool create, m
 			rc = -EACCES;
 			break;
 		}
-		rc = hgfs_rs_status(g, &h->buf, &h->len);
+		{
+			struct timespec mtime;
+			rc = hgfs_rs_status(g, &h->buf, &h->len, &mtime);
+		}
 		break;
 	case HGFS_N_SNAPFILE:
 		if (acc != O_RDONLY || create) {
@@ -900,7 +927,7 @@ static int hgfs_truncate(const char *path, off_t size, struct fuse_file_info *fi
 		return size == 0 ? 0 : -EINVAL;
 	case HGFS_N_SCRATCH: {
 		hgfs_scratch *s;
-		rc = graph_get(get_fs(), p.graph, &g);
+		rc = graph_of(get_fs(), &p, &g);
 		if (rc < 0)
 			return rc;
 		if (size > HGFS_SCRATCH_MAX)
@@ -922,7 +949,7 @@ static int hgfs_truncate(const char *path, off_t size, struct fuse_file_info *fi
 		return s != NULL ? 0 : -ENOENT;
 	}
 	case HGFS_N_RESTORE_CHILD:
-		rc = graph_get(get_fs(), p.graph, &g);
+		rc = graph_of(get_fs(), &p, &g);
 		return rc < 0 ? rc : hgfs_rs_truncate(g, p.rest, NULL, size);
 	case HGFS_N_SNAPFILE:
 	case HGFS_N_RESTORE_STATUS:
@@ -949,7 +976,7 @@ static int set_attrs(const char *path, int mode, const struct timespec *mtime)
 	case HGFS_N_RESTORE:
 		return 0;
 	case HGFS_N_RESTORE_CHILD:
-		rc = graph_get(get_fs(), p.graph, &g);
+		rc = graph_of(get_fs(), &p, &g);
 		return rc < 0 ? rc : hgfs_rs_setattr(g, p.rest, mode, mtime);
 	case HGFS_N_NONE:
 		return -ENOENT;
@@ -995,7 +1022,7 @@ static int hgfs_unlink(const char *path)
 		return rc;
 	if (p.type != HGFS_N_SCRATCH && p.type != HGFS_N_RESTORE_CHILD)
 		return -EPERM;
-	rc = graph_get(get_fs(), p.graph, &g);
+	rc = graph_of(get_fs(), &p, &g);
 	if (rc < 0)
 		return rc;
 	if (p.type == HGFS_N_RESTORE_CHILD)
@@ -1027,7 +1054,7 @@ static int hgfs_rename(const char *from, const char *to, unsigned int flags)
 			return -EPERM;
 		if (strcmp(pf.graph, pt.graph) != 0)
 			return -EXDEV;
-		rc = graph_get(fs, pf.graph, &g);
+		rc = graph_of(fs, &pf, &g);
 		return rc < 0 ? rc : hgfs_rs_rename(fs, g, pf.rest, pt.rest, flags);
 	}
 	if (pf.type != HGFS_N_SCRATCH || strcmp(pf.graph, pt.graph) != 0 ||
@@ -1095,7 +1122,7 @@ static int hgfs_mkdir(const char *path, mode_t mode)
 	if (rc < 0)
 		return rc;
 	if (p.type == HGFS_N_RESTORE_CHILD) {
-		rc = graph_get(get_fs(), p.graph, &g);
+		rc = graph_of(get_fs(), &p, &g);
 		return rc < 0 ? rc : hgfs_rs_mkdir(get_fs(), g, p.rest, mode);
 	}
 	return p.type == HGFS_N_NONE ? -ENOENT : (p.type == HGFS_N_SCRATCH ? -EPERM : -EEXIST);
@@ -1111,7 +1138,7 @@ static int hgfs_rmdir(const char *path)
 		return rc;
 	if (p.type != HGFS_N_RESTORE_CHILD)
 		return p.type == HGFS_N_NONE ? -ENOENT : -EPERM;
-	rc = graph_get(get_fs(), p.graph, &g);
+	rc = graph_of(get_fs(), &p, &g);
 	return rc < 0 ? rc : hgfs_rs_rmdir(g, p.rest);
 }
 

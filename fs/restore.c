@@ -807,7 +807,16 @@ static const char *unit_of(hgfs_kind k)
 	}
 }
 
-int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len)
+static uint64_t fnv1a(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len, struct timespec *mtime)
 {
 	int count[HGFS_RS_SKIPPED + 1] = {0};
 	char *buf = NULL;
@@ -843,6 +852,17 @@ int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len)
 		free(buf);
 		return -ENOMEM;
 	}
+	uint64_t h = fnv1a(buf, size);
+	pthread_mutex_lock(&g->lock);
+	mtime->tv_sec = mtime->tv_nsec = 0;
+	if (g->restore != NULL) {
+		if (g->restore->status_hash != h) {
+			g->restore->status_hash = h;
+			clock_gettime(CLOCK_REALTIME, &g->restore->status_mtime);
+		}
+		*mtime = g->restore->status_mtime;
+	}
+	pthread_mutex_unlock(&g->lock);
 	*text = buf;
 	*len = size;
 	return 0;

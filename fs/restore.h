@@ -74,6 +74,8 @@ typedef struct hgfs_restore {
 	pthread_mutex_t import_lock;
 	char *refused;            /* the last refusal because of the mode, NULL */
 	long batch_max;           /* learnt from the server; starts at HGFS_BATCH_MAX */
+	uint64_t status_hash;     /* of restore.status's text when last rendered */
+	struct timespec status_mtime; /* when that text last changed */
 } hgfs_restore;
 
 #define HGFS_BATCH_MAX 500
@@ -108,8 +110,10 @@ int hgfs_rs_setattr(hgfs_graph *g, const char *rest, int mode, const struct time
 int hgfs_rs_unlink(hgfs_graph *g, const char *rest);
 int hgfs_rs_rmdir(hgfs_graph *g, const char *rest);
 int hgfs_rs_rename(hgfs *fs, hgfs_graph *g, const char *from, const char *to, unsigned int flags);
-/* restore.status as text (malloc'd). */
-int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len);
+/* restore.status as text (malloc'd), and the time its text last changed
+ * ({0,0} before anything happened): stable while nothing changes, so that
+ * tar does not see a file that "changed as we read it". */
+int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len, struct timespec *mtime);
 void hgfs_rs_free(hgfs_restore *r);
 
 /* ---- imports (import.c) -------------------------------------------------- */
