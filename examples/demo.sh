@@ -77,7 +77,8 @@ run cat "$MNT/graphs/newgraph/restore.status"
 run ls -l "$MNT/graphs/newgraph/restore/"
 step "echo NONE > $MNT/graphs/newgraph/mode"
 echo NONE >"$MNT/graphs/newgraph/mode"
-run rm -r "$MNT/graphs/newgraph/restore/"*
+step "rm -r $MNT/graphs/newgraph/restore/*     # forget the entries (nothing changes on the server)"
+rm -r "$MNT/graphs/newgraph/restore/"*
 run cp -r "$MNT/graphs/newgraph" "$W/backups/restored"
 run cmp "$W/backups/today/vertices.jsonl" "$W/backups/restored/vertices.jsonl"
 run cmp "$W/backups/today/edges.jsonl" "$W/backups/restored/edges.jsonl"
