@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hgfs.h"
+#include "restore.h"
 
 /* ---- paths ---------------------------------------------------------------- */
 
@@ -274,6 +275,73 @@ START_TEST(test_fix_memory_shards)
 }
 END_TEST
 
+/* ---- a file against its set's manifest ------------------------------------------- */
+
+static const char SHA_A[] = "6e4d315014520c32efc921f2e9fc19aeed4f5a55733835f8a778ff51ba46ca77";
+static const char SHA_B[] = "c3173e96ec5834cfc26d496b64dd4089459a7eec83c702769879dcdb09624e78";
+
+static const struct {
+	hgfs_kind kind;
+	off_t size;
+	const char *sha;
+	int64_t count; /* vertices or edges; for the schema: its vertex labels */
+	int rc;
+	const char *why; /* a part of the reason */
+} manifest_cases[] = {
+	{HGFS_K_VERTICES, 642, SHA_A, 6, 0, NULL},
+	{HGFS_K_VERTICES, 600, SHA_A, 6, -EINVAL, "size 600 differs from the manifest's 642"},
+	{HGFS_K_VERTICES, 642, SHA_B, 6, -EINVAL, "SHA-256 differs"},
+	{HGFS_K_VERTICES, 642, SHA_A, 5, -EINVAL, "5 vertices, the manifest says 6"},
+	{HGFS_K_EDGES, 1092, SHA_B, 6, 0, NULL},
+	{HGFS_K_EDGES, 1092, SHA_B, 7, -EINVAL, "7 edges"},
+	{HGFS_K_SCHEMA, 3363, SHA_B, 2, 0, NULL},
+	{HGFS_K_SCHEMA, 3363, SHA_B, 3, -EINVAL, "3 vertexlabels, the manifest says 2"},
+	/* not a data file: nothing to check */
+	{HGFS_K_MANIFEST, 1, SHA_A, 0, 0, NULL},
+};
+
+START_TEST(test_manifest_check)
+{
+	hgfs_manifest m;
+	hgfs_rentry e;
+	char why[512] = "";
+
+	memset(&m, 0, sizeof(m));
+	m.file[HGFS_K_VERTICES] = (hgfs_manifest_file){true, 642, ""};
+	strcpy(m.file[HGFS_K_VERTICES].sha256, SHA_A);
+	m.file[HGFS_K_EDGES] = (hgfs_manifest_file){true, 1092, ""};
+	strcpy(m.file[HGFS_K_EDGES].sha256, SHA_B);
+	m.file[HGFS_K_SCHEMA] = (hgfs_manifest_file){true, 3363, ""};
+	strcpy(m.file[HGFS_K_SCHEMA].sha256, SHA_B);
+	for (int t = 0; t < HG_SCHEMA__COUNT; t++)
+		m.count_schema[t] = -1;
+	m.count_schema[HG_SCHEMA_VERTEXLABELS] = 2;
+	m.count_vertices = 6;
+	m.count_edges = 6;
+
+	memset(&e, 0, sizeof(e));
+	e.measured = true;
+	e.kind = manifest_cases[_i].kind;
+	e.m_size = manifest_cases[_i].size;
+	strcpy(e.m_sha256, manifest_cases[_i].sha);
+	for (int t = 0; t < HG_SCHEMA__COUNT + 2; t++)
+		e.m_count[t] = -1;
+	if (e.kind == HGFS_K_SCHEMA)
+		e.m_count[HG_SCHEMA_VERTEXLABELS] = manifest_cases[_i].count;
+	else if (e.kind == HGFS_K_VERTICES)
+		e.m_count[HGFS_COUNT_VERTICES] = manifest_cases[_i].count;
+	else
+		e.m_count[HGFS_COUNT_EDGES] = manifest_cases[_i].count;
+	ck_assert_int_eq(hgfs_manifest_check(&m, &e, why, sizeof(why)), manifest_cases[_i].rc);
+	if (manifest_cases[_i].why)
+		ck_assert_msg(strstr(why, manifest_cases[_i].why) != NULL, "'%s'", why);
+
+	/* a file that was never measured passes */
+	e.measured = false;
+	ck_assert_int_eq(hgfs_manifest_check(&m, &e, why, sizeof(why)), 0);
+}
+END_TEST
+
 static Suite *fs_suite(void)
 {
 	Suite *s = suite_create("fs");
@@ -302,6 +370,10 @@ static Suite *fs_suite(void)
 	tc = tcase_create("sha256");
 	tcase_add_loop_test(tc, test_sha256_vectors, 0, sizeof(sha_cases) / sizeof(sha_cases[0]));
 	tcase_add_test(tc, test_sha256_chunked);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("manifest checks");
+	tcase_add_loop_test(tc, test_manifest_check, 0, sizeof(manifest_cases) / sizeof(manifest_cases[0]));
 	suite_add_tcase(s, tc);
 	return s;
 }
