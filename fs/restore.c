@@ -322,14 +322,18 @@ int hgfs_rs_open(hgfs *fs, hgfs_graph *g, const char *rest, int flags, bool crea
 		if (e->fd < 0) {
 			/* a new copy of an imported or failed file starts empty */
 			rc = new_spool(fs, e);
-			if (rc == 0)
+			if (rc == 0) {
 				e->size = 0;
+				e->write_err = 0;
+			}
 		}
-		if (rc == 0 && (flags & O_TRUNC) && e->size > 0) {
-			if (ftruncate(e->fd, 0) < 0)
+		if (rc == 0 && (flags & O_TRUNC)) {
+			if (e->size > 0 && ftruncate(e->fd, 0) < 0) {
 				rc = -errno;
-			else
+			} else {
 				e->size = 0;
+				e->write_err = 0;
+			}
 		}
 		if (rc == 0) {
 			if (e->state != HGFS_RS_PENDING)
@@ -361,6 +365,10 @@ int hgfs_rs_write(hgfs_graph *g, hgfs_rentry *e, const char *buf, size_t size, o
 	rc = hgfs_pwrite_all(fd, buf, size, off);
 	if (rc < 0) {
 		hgfs_log(LOG_ERR, "graph %s: restore/%s: spooling failed: %s", g->name, e->path, strerror(-rc));
+		pthread_mutex_lock(&g->lock);
+		e->write_err = rc; /* the file is incomplete: it must not be imported */
+		e->dirty = true;
+		pthread_mutex_unlock(&g->lock);
 		return rc;
 	}
 	pthread_mutex_lock(&g->lock);
@@ -572,6 +580,20 @@ static int maybe_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
 		goto out;
 	}
 	e->dirty = false;
+	if (e->write_err < 0) {
+		/* cp saw the write fail; the bytes that made it are not the file */
+		rc = e->write_err;
+		e->result = rc;
+		e->state = HGFS_RS_FAILED;
+		e->kind = hgfs_kind_by_name(e->path);
+		free(e->detail);
+		if (asprintf(&e->detail, "%s: a write to this file failed (%s); nothing imported: copy it again",
+			     rc == -ENOSPC ? "ENOSPC" : "EIO", strerror(-rc)) < 0)
+			e->detail = NULL;
+		entry_drop_spool(e);
+		pthread_mutex_unlock(&g->lock);
+		goto out;
+	}
 	e->state = HGFS_RS_IMPORTING;
 	e->done = e->total = 0;
 	e->measured = false;
@@ -631,6 +653,8 @@ int hgfs_rs_truncate(hgfs_graph *g, const char *rest, hgfs_rentry *e, off_t size
 		e->size = size;
 		if (size > 0)
 			e->dirty = true;
+		else
+			e->write_err = 0; /* starting over */
 	}
 	pthread_mutex_unlock(&g->lock);
 	return rc;

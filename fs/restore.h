@@ -54,6 +54,7 @@ typedef struct hgfs_rentry {
 	bool detached;         /* unlinked while open: freed on the last release */
 	bool dirty;            /* written since the last import */
 	int result;            /* -errno of the last import, 0 */
+	int write_err;         /* -errno of a failed spool write: the file is incomplete */
 	hgfs_rs_state state;
 	hgfs_kind kind;
 	uint64_t done, total;

@@ -3,7 +3,9 @@
 # SIGSTOPped server makes the copy fail with EIO, restore.status says how far
 # it got; after SIGCONT the same copy completes the restore without
 # duplicates.  A server killed mid-import: the copy fails; restarted (empty,
-# same port), mode set again, everything copied again: complete.
+# same port), mode set again, everything copied again: complete.  A full
+# spool directory: the write fails, nothing of the file is imported.  The
+# daemon killed mid-import: mounted again, copied again: complete.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/restore_lib.sh"
 require_fuse
@@ -94,5 +96,55 @@ check "k: summary: 4 imported, 0 pending, 0 failed" summary_is k "4 imported, 0 
 check_eq "k: the server holds exactly $V vertices and $E edges" "$V $E" "$(server_counts k)"
 check "k: the server holds exactly the backup's elements" same_content k "$BK"
 
+check "unmount is clean" unmount_fs "$M"
+
+# ---- a full spool directory: the write fails, nothing of the file is imported ------------------
+start_server SERVER --latency-ms 5 --graph f --graph d || exit 1
+mkdir -p "$T/small"
+if mount -t tmpfs -o size=1m tmpfs "$T/small" 2>/dev/null; then
+	M=$T/mnt_small
+	mount_fs "$SERVER" "$M" -o spool_dir="$T/small" || exit 1
+	check "f: echo RESTORING > mode" set_mode f RESTORING
+	check "f: cp schema.json" cp "$BK/schema.json" "$M/graphs/f/restore/schema.json"
+	err=$(cp "$BK/vertices.jsonl" "$M/graphs/f/restore/vertices.jsonl" 2>&1); rc=$?
+	check "f: a file larger than the spool: cp fails" test "$rc" -ne 0
+	check "...with No space left on device" grep -q "No space left on device" <<<"$err"
+	check "...restore.status: failed, the write failed, nothing imported" \
+		status_grep f vertices.jsonl "^vertices.jsonl: failed, 0/0 vertices - ENOSPC: a write to this file failed.*nothing imported"
+	check_eq "...the server holds no vertex" "0 0" "$(server_counts f)"
+	check "...the spool space is released" bash -c "[ \"\$(df --output=used -k '$T/small' | tail -n 1 | tr -d ' ')\" -lt 100 ]"
+	check "unmount" unmount_fs "$M"
+	umount "$T/small"
+elif [ "${CI:-}" = true ]; then
+	not_ok "a full spool: cannot mount a small tmpfs to fill (CI runs as root)"
+else
+	log "skipping the full-spool case: mounting a tmpfs needs root"
+fi
+
+# ---- the daemon killed mid-import: mounted again, copied again ---------------------------------
+stop_server "$LAST_SERVER_PID"
+start_server SERVER --latency-ms 50 --graph d || exit 1
+M=$T/mnt_d
+mount_fs "$SERVER" "$M" -o spool_dir="$T" || exit 1
+R=$M/graphs/d/restore
+check "d: echo RESTORING > mode" set_mode d RESTORING
+check "d: cp schema.json" cp "$BK/schema.json" "$R/schema.json"
+start_copy "$BK/vertices.jsonl" "$R/vertices.jsonl"
+check "d: the vertices import gets under way" wait_status d vertices.jsonl "importing, [1-9][0-9]*/$V vertices" 60
+kill -9 "$LAST_DAEMON_PID"
+if wait_copy 60; then ok "d: the copy ends when the daemon is killed"; else not_ok "d: the copy ends when the daemon is killed"; fi
+check "...and fails" test "$(cat "$T/cp.rc" 2>/dev/null)" != 0
+fusermount3 -u "$M" 2>/dev/null || fusermount3 -uz "$M" 2>/dev/null
+check "d: no spool file is left behind" bash -c "[ -z \"\$(find '$T' -maxdepth 1 -name '#*' -o -maxdepth 1 -name 'hugegraphfs-spool*')\" ]"
+nv=$(server_counts d | cut -d' ' -f1)
+log "the killed daemon left $nv of $V vertices on the server"
+M=$T/mnt_d2
+mount_fs "$SERVER" "$M" -o spool_dir="$T" || exit 1
+R=$M/graphs/d/restore
+check_eq "d: the server kept its mode" RESTORING "$(cat "$M/graphs/d/mode")"
+check "d: cp -r backup/. restore/ again" cp -r "$BK/." "$R/"
+check "d: every file imported with its exact count" status_all_imported d "" "$BK"
+check_eq "d: the server holds exactly $V vertices and $E edges" "$V $E" "$(server_counts d)"
+check "d: the server holds exactly the backup's elements" same_content d "$BK"
 check "unmount is clean" unmount_fs "$M"
 finish
