@@ -445,6 +445,7 @@ typedef struct data_ctx {
 	bool has_blob;      /* the graph has BLOB property keys */
 	/* property keys seen and found: raw key bytes, so most lines need no lookup */
 	char **known_keys;
+	size_t *known_len;
 	size_t n_known;
 	uint64_t line;
 	char err[768];
@@ -467,10 +468,11 @@ static int prop_key(void *ctx, const rj_member *m)
 	data_ctx *d = ctx;
 	hgfs_buf key = {0};
 	char **v;
+	size_t *lens;
 	int rc = 0;
 
 	for (size_t i = 0; i < d->n_known; i++) {
-		if (strlen(d->known_keys[i]) == m->key_len && memcmp(d->known_keys[i], m->key, m->key_len) == 0)
+		if (d->known_len[i] == m->key_len && memcmp(d->known_keys[i], m->key, m->key_len) == 0)
 			return 0;
 	}
 	/* decode the key: it is a JSON string body */
@@ -489,6 +491,13 @@ static int prop_key(void *ctx, const rj_member *m)
 		goto out;
 	}
 	d->known_keys = v;
+	lens = realloc(d->known_len, (d->n_known + 1) * sizeof(*lens));
+	if (lens == NULL) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	d->known_len = lens;
+	d->known_len[d->n_known] = m->key_len;
 	d->known_keys[d->n_known] = strndup(m->key, m->key_len);
 	if (d->known_keys[d->n_known] == NULL)
 		rc = -ENOMEM;
@@ -825,13 +834,12 @@ static int emit_line(data_ctx *d, const char *line, size_t len, hgfs_buf *elem)
 	if (!d->edges) {
 		hgfs_vertex_rec r;
 		const hg_label *l;
-		size_t col;
-		if (hgfs_vertex_parse(line, len, &r, &col, why, sizeof(why)) != 0)
+		if (hgfs_vertex_parse_again(line, len, &r) != 0)
 			return -EINVAL;
 		if (fix_blobs(d, line, len, &r.properties) == 1) {
 			line = d->fixed.data;
 			len = d->fixed.len;
-			if (hgfs_vertex_parse(line, len, &r, &col, why, sizeof(why)) != 0)
+			if (hgfs_vertex_parse_again(line, len, &r) != 0)
 				return -EINVAL;
 		}
 		if (rj_string(r.label.val, r.label.val_len, &d->tmp) != 0)
@@ -841,13 +849,12 @@ static int emit_line(data_ctx *d, const char *line, size_t len, hgfs_buf *elem)
 	} else {
 		hgfs_edge_rec r;
 		const hg_label *lo, *li;
-		size_t col;
-		if (hgfs_edge_parse(line, len, &r, &col, why, sizeof(why)) != 0)
+		if (hgfs_edge_parse_again(line, len, &r) != 0)
 			return -EINVAL;
 		if (fix_blobs(d, line, len, &r.properties) == 1) {
 			line = d->fixed.data;
 			len = d->fixed.len;
-			if (hgfs_edge_parse(line, len, &r, &col, why, sizeof(why)) != 0)
+			if (hgfs_edge_parse_again(line, len, &r) != 0)
 				return -EINVAL;
 		}
 		if (rj_string(r.out_label.val, r.out_label.val_len, &d->tmp) != 0)
@@ -962,11 +969,18 @@ out:
 	return 0;
 }
 
+static void sha_update(void *ctx, const char *data, size_t len)
+{
+	hgfs_sha256_update(ctx, data, len);
+}
+
 static int import_data(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *ctx, off_t size)
 {
 	int64_t count[HG_SCHEMA__COUNT + 2];
 	data_ctx d;
 	hgfs_linereader lr;
+	hgfs_sha256 sha;
+	bool hashing = false;
 	char hex[65];
 	hg_error err;
 	hg_mode mode;
@@ -981,9 +995,6 @@ static int import_data(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_impor
 	d.e = e;
 	d.edges = e->kind == HGFS_K_EDGES;
 
-	rc = read_all(e->fd, size, 0, NULL, hex);
-	if (rc < 0)
-		return fail(g, e, rc, "reading the spooled file: %s", strerror(-rc));
 	rc = mode_now(fs, g, e, &mode);
 	if (rc < 0)
 		return rc;
@@ -994,11 +1005,20 @@ static int import_data(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_impor
 
 	for (size_t i = 0; i < d.names->n[HG_SCHEMA_PROPERTYKEYS]; i++)
 		d.has_blob |= strcmp(d.names->v[HG_SCHEMA_PROPERTYKEYS][i].data_type, "BLOB") == 0;
+	rc = hgfs_sha256_init(&sha);
+	if (rc < 0) {
+		rc = fail(g, e, rc, "cannot hash: %s", strerror(-rc));
+		goto out;
+	}
+	hashing = true;
 	rc = hgfs_lr_init(&lr, e->fd, 0);
 	if (rc < 0) {
 		rc = fail(g, e, rc, "out of memory");
 		goto out;
 	}
+	/* one read of the file: checked line by line and hashed as it is read */
+	lr.on_read = sha_update;
+	lr.on_read_ctx = &sha;
 	while ((rc = hgfs_lr_next(&lr, &line, &len)) > 0) {
 		d.line = lr.lineno;
 		if (blank(line, len))
@@ -1023,6 +1043,8 @@ static int import_data(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_impor
 		goto out;
 	}
 	set_progress(g, e, 0, records);
+	hgfs_sha256_final(&sha, hex);
+	hashing = false;
 	for (int t = 0; t < HG_SCHEMA__COUNT; t++)
 		count[t] = -1;
 	count[HGFS_COUNT_VERTICES] = d.edges ? -1 : (int64_t)records;
@@ -1060,9 +1082,12 @@ static int import_data(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_impor
 			 d.edges ? "edges" : "vertices", hg_mode_name(mode));
 	}
 out:
+	if (hashing)
+		hgfs_sha256_free(&sha);
 	for (size_t i = 0; i < d.n_known; i++)
 		free(d.known_keys[i]);
 	free(d.known_keys);
+	free(d.known_len);
 	missing_free(&d.miss);
 	hgfs_buf_free(&d.tmp);
 	hgfs_buf_free(&d.scratch);

@@ -157,6 +157,8 @@ static int lr_fill(hgfs_linereader *r)
 		return -errno;
 	if (n == 0)
 		r->eof = true;
+	if (n > 0 && r->on_read != NULL)
+		r->on_read(r->on_read_ctx, r->buf + r->end, (size_t)n);
 	r->end += (size_t)n;
 	return 0;
 }
@@ -371,13 +373,13 @@ static int rec_value(rec_ctx *c, const field *f, const rj_member *m)
 	return -1;
 }
 
-static int parse_record(const rec_spec *spec, const char *line, size_t len, void *out, size_t *col, char *err,
-			size_t errlen)
+static int parse_record(const rec_spec *spec, const char *line, size_t len, bool validate, void *out, size_t *col,
+			char *err, size_t errlen)
 {
 	rec_ctx c = {.spec = spec, .line = line, .col = col, .err = err, .errlen = errlen};
 
 	*col = 0;
-	if (rj_validate(line, len, col, err, errlen) < 0)
+	if (validate && rj_validate(line, len, col, err, errlen) < 0)
 		return -1;
 	if (rj_type_of(line, len) != RJ_OBJECT) {
 		*col = (size_t)(skip_ws(line, line + len) - line) + 1;
@@ -406,13 +408,31 @@ static int parse_record(const rec_spec *spec, const char *line, size_t len, void
 int hgfs_vertex_parse(const char *line, size_t len, hgfs_vertex_rec *out, size_t *col, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
-	return parse_record(&vertex_spec, line, len, out, col, err, errlen);
+	return parse_record(&vertex_spec, line, len, true, out, col, err, errlen);
 }
 
 int hgfs_edge_parse(const char *line, size_t len, hgfs_edge_rec *out, size_t *col, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
-	return parse_record(&edge_spec, line, len, out, col, err, errlen);
+	return parse_record(&edge_spec, line, len, true, out, col, err, errlen);
+}
+
+int hgfs_vertex_parse_again(const char *line, size_t len, hgfs_vertex_rec *out)
+{
+	char err[8];
+	size_t col;
+
+	memset(out, 0, sizeof(*out));
+	return parse_record(&vertex_spec, line, len, false, out, &col, err, sizeof(err));
+}
+
+int hgfs_edge_parse_again(const char *line, size_t len, hgfs_edge_rec *out)
+{
+	char err[8];
+	size_t col;
+
+	memset(out, 0, sizeof(*out));
+	return parse_record(&edge_spec, line, len, false, out, &col, err, sizeof(err));
 }
 
 /* ---- emitting records ---------------------------------------------------------- */

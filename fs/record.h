@@ -102,6 +102,9 @@ typedef struct hgfs_linereader {
 	size_t max_line;
 	size_t scan;     /* buf[start..scan) holds no '\n' */
 	int err;         /* a failure, returned again by every later call */
+	/* optional: sees every byte read, once, in file order (e.g. a hash) */
+	void (*on_read)(void *ctx, const char *data, size_t len);
+	void *on_read_ctx;
 } hgfs_linereader;
 
 /* Reads fd from offset 0 with pread (fd's position is not used).  max_line:
@@ -155,6 +158,12 @@ typedef struct hgfs_edge_rec {
 } hgfs_edge_rec;
 
 int hgfs_edge_parse(const char *line, size_t len, hgfs_edge_rec *out, size_t *col, char *err, size_t errlen);
+
+/* The same for a line that already passed hgfs_vertex_parse or
+ * hgfs_edge_parse (the posting pass after the checking pass): the JSON is
+ * not validated again.  0, or -1 if it does not parse (it changed). */
+int hgfs_vertex_parse_again(const char *line, size_t len, hgfs_vertex_rec *out);
+int hgfs_edge_parse_again(const char *line, size_t len, hgfs_edge_rec *out);
 
 /* Rewrites the label-id prefix of a PRIMARY_KEY vertex id: val is the JSON
  * string (with quotes) "<digits>:<rest>"; appends "<new_label_id>:<rest>"

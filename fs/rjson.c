@@ -621,7 +621,6 @@ int rj_string(const char *val, size_t len, hgfs_buf *b)
 
 bool rj_key_is(const rj_member *m, const char *name)
 {
-	size_t n = strlen(name);
-
-	return m->key != NULL && m->key_len == n && memcmp(m->key, name, n) == 0;
+	/* strncmp stops at name's end: no strlen for every member and name */
+	return m->key != NULL && strncmp(m->key, name, m->key_len) == 0 && name[m->key_len] == '\0';
 }

@@ -1392,8 +1392,14 @@ static int temp_file(const void *data, size_t len)
 	return fd;
 }
 
+static void collect_read(void *ctx, const char *data, size_t len)
+{
+	ck_assert_int_eq(hgfs_buf_add(ctx, data, len), 0);
+}
+
 START_TEST(test_lines)
 {
+	hgfs_buf seen = {0};
 	const size_t mib = 1024 * 1024;
 	/* lengths of the lines; the content of line i is i's letter repeated */
 	const size_t lens[] = {mib - 3, 10, 3 * mib + 7, 0, 5, 2 * mib, 1, 17};
@@ -1416,6 +1422,8 @@ START_TEST(test_lines)
 	}
 	fd = temp_file(file.data, file.len);
 	ck_assert_int_eq(hgfs_lr_init(&r, fd, 0), 0);
+	r.on_read = collect_read; /* sees every byte once, in order */
+	r.on_read_ctx = &seen;
 	for (size_t i = 0; i < n; i++) {
 		ck_assert_int_eq(hgfs_lr_next(&r, &line, &len), 1);
 		ck_assert_uint_eq(r.lineno, i + 1);
@@ -1425,9 +1433,12 @@ START_TEST(test_lines)
 	}
 	ck_assert_int_eq(hgfs_lr_next(&r, &line, &len), 0);
 	ck_assert_int_eq(hgfs_lr_next(&r, &line, &len), 0);
+	ck_assert_uint_eq(seen.len, file.len);
+	ck_assert(memcmp(seen.data, file.data, file.len) == 0);
 	hgfs_lr_free(&r);
 	close(fd);
 	hgfs_buf_free(&file);
+	hgfs_buf_free(&seen);
 }
 END_TEST
 
