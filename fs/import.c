@@ -43,19 +43,22 @@ static const char *errno_name(int rc)
 		return "ENOMEM";
 	case ENOSPC:
 		return "ENOSPC";
-	case EAGAIN:
-		return "EAGAIN";
 	default:
 		return "EIO";
 	}
 }
 
-/* Ends the import of e as failed: state, detail ("EIO: why"), log. */
+/* Ends the import of e as failed: state, detail ("EIO: why"), log.  The
+ * errno is one of those the README promises for close(): EINVAL, EACCES,
+ * EPERM, ENOSPC, ENOMEM, else EIO (a busy or vanished server included). */
 static int fail(hgfs_graph *g, hgfs_rentry *e, int rc, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static int fail(hgfs_graph *g, hgfs_rentry *e, int rc, const char *fmt, ...)
 {
 	char msg[1536];
 	va_list ap;
+
+	if (rc != -EINVAL && rc != -EACCES && rc != -EPERM && rc != -ENOSPC && rc != -ENOMEM)
+		rc = -EIO;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -1054,21 +1057,23 @@ static int import_data(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_impor
 		goto out;
 
 	if (d.miss.n > 0) {
-		char list[512];
+		char list[512], more[64] = "";
 		size_t used = 0;
 		list[0] = '\0';
-		for (size_t i = 0; i < d.miss.n && i < MISSING_SHOWN; i++)
-			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", d.miss.v[i]);
-		if (d.miss.n > MISSING_SHOWN && used < sizeof(list))
-			snprintf(list + used, sizeof(list) - used, " and %zu more", d.miss.n - MISSING_SHOWN);
+		for (size_t i = 0; i < d.miss.n && i < MISSING_SHOWN && used < sizeof(list) - 1; i++) {
+			int n = snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", d.miss.v[i]);
+			used = n < 0 ? used : used + (size_t)n < sizeof(list) ? used + (size_t)n : sizeof(list) - 1;
+		}
+		if (d.miss.n > MISSING_SHOWN)
+			snprintf(more, sizeof(more), " and %zu more", d.miss.n - MISSING_SHOWN);
 		pthread_mutex_lock(&g->lock);
 		e->state = HGFS_RS_PENDING;
 		free(e->detail);
-		if (asprintf(&e->detail, "waiting for the schema: the graph has no %s; copy the backup's schema.json",
-			     list) < 0)
+		if (asprintf(&e->detail, "waiting for the schema: the graph has no %s%s; copy the backup's schema.json",
+			     list, more) < 0)
 			e->detail = NULL;
 		pthread_mutex_unlock(&g->lock);
-		hgfs_log(LOG_INFO, "graph %s: restore/%s: pending, the graph has no %s", g->name, e->path, list);
+		hgfs_log(LOG_INFO, "graph %s: restore/%s: pending, the graph has no %s%s", g->name, e->path, list, more);
 		rc = 0;
 		goto out;
 	}

@@ -889,7 +889,7 @@ static int hgfs_release(const char *path, struct fuse_file_info *fi)
 	if (h->type == HGFS_N_SNAPFILE && h->snap != NULL)
 		snap_release(h->g, h->snap, true);
 	if (h->type == HGFS_N_RESTORE_CHILD && h->re != NULL)
-		hgfs_rs_release(h->g, h->re);
+		hgfs_rs_release(h->g, h->re, h->writing);
 	if (h->type == HGFS_N_SCRATCH) {
 		bool dead;
 		pthread_mutex_lock(&h->g->lock);

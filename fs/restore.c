@@ -61,7 +61,12 @@ static const char *base_name(const char *path)
 /* true when the entry's name is final, not a temporary (".NAME.XXXXXX"). */
 static bool final_name(const char *path)
 {
-	return base_name(path)[0] != '.';
+	/* any component: rsync --delay-updates writes .~tmp~/NAME */
+	for (const char *c = path; c != NULL; c = strchr(c, '/') != NULL ? strchr(c, '/') + 1 : NULL) {
+		if (c[0] == '.')
+			return false;
+	}
+	return true;
 }
 
 /* true when child lies directly in directory dir ("" is restore/). */
@@ -109,6 +114,21 @@ static void entry_free(hgfs_rentry *e)
 	free(e->detail);
 	free(e->path);
 	free(e);
+}
+
+/* Drops a reference (graph lock held).  Once nobody holds the entry, the
+ * bytes of a finished file are let go.  true: the entry was unlinked
+ * meanwhile and must be freed now (without the lock). */
+static bool unref_locked(hgfs_rentry *e)
+{
+	if (--e->refs > 0)
+		return false;
+	if (e->detached)
+		return true;
+	if (e->state == HGFS_RS_IMPORTED || e->state == HGFS_RS_FAILED || e->state == HGFS_RS_SKIPPED ||
+	    e->state == HGFS_RS_EMPTY)
+		entry_drop_spool(e);
+	return false;
 }
 
 static void unlink_locked(hgfs_restore *r, hgfs_rentry *e)
@@ -278,6 +298,7 @@ int hgfs_rs_open(hgfs *fs, hgfs_graph *g, const char *rest, int flags, bool crea
 	int acc = flags & O_ACCMODE;
 	hgfs_restore *r;
 	hgfs_rentry *e;
+	bool added = false;
 	int rc = 0;
 
 	if (create || acc != O_RDONLY) {
@@ -313,6 +334,7 @@ int hgfs_rs_open(hgfs *fs, hgfs_graph *g, const char *rest, int flags, bool crea
 			rc = -ENOMEM;
 			goto out;
 		}
+		added = true;
 	}
 	if (e->state == HGFS_RS_IMPORTING) {
 		rc = -EBUSY;
@@ -335,14 +357,14 @@ int hgfs_rs_open(hgfs *fs, hgfs_graph *g, const char *rest, int flags, bool crea
 				e->write_err = 0;
 			}
 		}
-		if (rc == 0) {
-			if (e->state != HGFS_RS_PENDING)
-				e->state = HGFS_RS_WRITING;
-		}
+		if (rc == 0)
+			e->writers++;
 	}
 	if (rc == 0) {
 		e->refs++;
 		*out = e;
+	} else if (added) {
+		unlink_locked(r, e); /* no name left behind by a failed create */
 	}
 out:
 	pthread_mutex_unlock(&g->lock);
@@ -375,7 +397,8 @@ int hgfs_rs_write(hgfs_graph *g, hgfs_rentry *e, const char *buf, size_t size, o
 	if (off + (off_t)size > e->size)
 		e->size = off + (off_t)size;
 	e->dirty = true;
-	e->state = HGFS_RS_WRITING;
+	if (e->state != HGFS_RS_IMPORTING)
+		e->state = HGFS_RS_WRITING;
 	clock_gettime(CLOCK_REALTIME, &e->mtime);
 	pthread_mutex_unlock(&g->lock);
 	return (int)size;
@@ -442,15 +465,22 @@ static int check_set_locked(hgfs_restore *r, hgfs_rentry *man, char *why, size_t
 		size_t elen = s != NULL ? (size_t)(s - e->path) : 0;
 		char msg[512];
 
-		if (e == man || e->is_dir || !e->measured || elen != dlen || strncmp(e->path, man->path, dlen) != 0)
+		if (e == man || e->is_dir || !e->measured || e->writers > 0 || elen != dlen ||
+		    strncmp(e->path, man->path, dlen) != 0)
 			continue;
 		if (hgfs_manifest_check(man->manifest, e, msg, sizeof(msg)) == 0)
 			continue;
 		if (e->state == HGFS_RS_PENDING) {
+			/* its close() said "pending": this close() must say it failed */
 			e->state = HGFS_RS_FAILED;
 			e->result = -EINVAL;
-			entry_drop_spool(e);
+			if (e->refs == 0)
+				entry_drop_spool(e);
 			set_detail_locked(e, "EINVAL: %s; nothing imported", msg);
+			if (rc == 0)
+				snprintf(why, len, "%s, which was waiting for its schema, does not match it: %s; nothing "
+					 "of it imported", e->path, msg);
+			rc = -EINVAL;
 		} else if (e->state == HGFS_RS_IMPORTED) {
 			set_detail_locked(e, "imported before the manifest arrived, but %s", msg);
 			if (rc == 0)
@@ -463,49 +493,50 @@ static int check_set_locked(hgfs_restore *r, hgfs_rentry *man, char *why, size_t
 
 static int import_one(hgfs *fs, hgfs_graph *g, hgfs_rentry *e);
 
-/* After a schema import: tries every pending file of the graph once more.
- * Returns the first failure. */
+/* After a schema import: tries every pending file of the graph once more,
+ * one at a time (the others stay usable meanwhile).  Files being written
+ * are left to their own close().  Returns the first failure. */
 static int run_pending(hgfs *fs, hgfs_graph *g, hgfs_rentry *schema)
 {
-	hgfs_rentry **todo = NULL;
-	size_t n = 0, cap = 0;
+	uint64_t round;
 	int first = 0;
 
 	pthread_mutex_lock(&g->lock);
-	for (hgfs_rentry *t = g->restore->head; t != NULL; t = t->next) {
-		if (t->state != HGFS_RS_PENDING || t->fd < 0)
-			continue;
-		if (n == cap) {
-			hgfs_rentry **v = realloc(todo, (cap = cap ? cap * 2 : 8) * sizeof(*v));
-			if (v == NULL)
-				break;
-			todo = v;
-		}
-		t->state = HGFS_RS_IMPORTING;
-		free(t->detail);
-		t->detail = NULL;
-		t->refs++;
-		todo[n++] = t;
-	}
+	round = ++g->restore->pending_round;
 	pthread_mutex_unlock(&g->lock);
-
-	for (size_t i = 0; i < n; i++) {
-		hgfs_rentry *e = todo[i];
-		int rc = import_one(fs, g, e);
+	for (;;) {
+		hgfs_rentry *e = NULL;
 		bool dead;
+		int rc;
 
+		pthread_mutex_lock(&g->lock);
+		for (hgfs_rentry *t = g->restore->head; t != NULL && e == NULL; t = t->next) {
+			if (t->state == HGFS_RS_PENDING && t->fd >= 0 && t->writers == 0 && !t->detached &&
+			    t->tried_round != round && final_name(t->path))
+				e = t;
+		}
+		if (e != NULL) {
+			e->tried_round = round;
+			e->state = HGFS_RS_IMPORTING;
+			free(e->detail);
+			e->detail = NULL;
+			e->refs++;
+		}
+		pthread_mutex_unlock(&g->lock);
+		if (e == NULL)
+			break;
+		rc = import_one(fs, g, e);
 		pthread_mutex_lock(&g->lock);
 		if (rc < 0 && first == 0) {
 			first = rc;
 			set_detail_locked(schema, "imported; then the pending %s failed: %s", e->path,
 					  e->detail != NULL ? e->detail : strerror(-rc));
 		}
-		dead = --e->refs == 0 && e->detached;
+		dead = unref_locked(e);
 		pthread_mutex_unlock(&g->lock);
 		if (dead)
 			entry_free(e);
 	}
-	free(todo);
 	return first;
 }
 
@@ -527,8 +558,6 @@ static int import_one(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
 
 	pthread_mutex_lock(&g->lock);
 	e->result = rc;
-	if (rc < 0 || e->state == HGFS_RS_FAILED || e->state == HGFS_RS_IMPORTED || e->state == HGFS_RS_SKIPPED)
-		entry_drop_spool(e);
 	if (man != NULL) {
 		char why[768];
 		free(e->manifest);
@@ -575,7 +604,8 @@ static int maybe_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
 	pthread_mutex_lock(&r->import_lock);
 	pthread_mutex_lock(&g->lock);
 	if (!e->dirty || e->detached || e->fd < 0) {
-		rc = e->state == HGFS_RS_FAILED ? e->result : 0;
+		/* written, but the bytes are gone: never report that as imported */
+		rc = e->dirty && !e->detached ? -EIO : e->state == HGFS_RS_FAILED ? e->result : 0;
 		pthread_mutex_unlock(&g->lock);
 		goto out;
 	}
@@ -590,7 +620,6 @@ static int maybe_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
 		if (asprintf(&e->detail, "%s: a write to this file failed (%s); nothing imported: copy it again",
 			     rc == -ENOSPC ? "ENOSPC" : "EIO", strerror(-rc)) < 0)
 			e->detail = NULL;
-		entry_drop_spool(e);
 		pthread_mutex_unlock(&g->lock);
 		goto out;
 	}
@@ -605,7 +634,7 @@ static int maybe_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
 	rc = import_one(fs, g, e);
 
 	pthread_mutex_lock(&g->lock);
-	bool dead = --e->refs == 0 && e->detached;
+	bool dead = unref_locked(e);
 	pthread_mutex_unlock(&g->lock);
 	if (dead)
 		entry_free(e);
@@ -619,14 +648,14 @@ int hgfs_rs_flush(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
 	return maybe_import(fs, g, e);
 }
 
-void hgfs_rs_release(hgfs_graph *g, hgfs_rentry *e)
+void hgfs_rs_release(hgfs_graph *g, hgfs_rentry *e, bool writer)
 {
 	bool dead;
 
 	pthread_mutex_lock(&g->lock);
-	dead = --e->refs == 0 && e->detached;
-	if (!dead && e->refs == 0 && e->state == HGFS_RS_WRITING && !e->dirty)
-		e->state = e->size == 0 ? HGFS_RS_EMPTY : e->state;
+	if (writer)
+		e->writers--;
+	dead = unref_locked(e);
 	pthread_mutex_unlock(&g->lock);
 	if (dead)
 		entry_free(e);
@@ -780,6 +809,15 @@ int hgfs_rs_rename(hgfs *fs, hgfs_graph *g, const char *from, const char *to, un
 		unlink_locked(r, t);
 	}
 	if (e->is_dir) {
+		/* an import under way logs its path: nothing below may move meanwhile */
+		for (hgfs_rentry *c = r->head; c != NULL; c = c->next) {
+			if (c->state == HGFS_RS_IMPORTING && strncmp(c->path, from, flen) == 0 && c->path[flen] == '/') {
+				rc = -EBUSY;
+				goto out;
+			}
+		}
+	}
+	if (e->is_dir) {
 		/* the entries below move with it */
 		for (hgfs_rentry *c = r->head; c != NULL; c = c->next) {
 			if (c != e && strncmp(c->path, from, flen) == 0 && c->path[flen] == '/') {
@@ -810,7 +848,7 @@ out:
 	pthread_mutex_unlock(&g->lock);
 	if (rc == 0 && import) {
 		rc = maybe_import(fs, g, e);
-		hgfs_rs_release(g, e);
+		hgfs_rs_release(g, e, false);
 	}
 	return rc;
 }

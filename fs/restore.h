@@ -10,7 +10,10 @@
  * and are never imported under that name.
  *
  * Entries stay listed after their import, with the mode and mtime they were
- * given, as empty files: their bytes are not kept (they are on the server).
+ * given, as empty files: their bytes are not kept (they are on the server)
+ * once the last handle on them is closed.  Until then the spool stays, so
+ * that writers sharing a descriptor (a shell loop redirected into a file)
+ * can go on writing, and the last close imports the whole file again.
  * So a backup of the graph directory copies them as empty files (which a
  * restore of that backup ignores), and a second rsync -a sends them again
  * (safe: creates are upserts).  Only files whose bytes are still spooled
@@ -50,7 +53,9 @@ typedef struct hgfs_rentry {
 	struct timespec mtime;
 	off_t size;            /* as written */
 	int fd;                /* spool, -1 when none */
-	int refs;              /* open handles */
+	int refs;              /* open handles, and imports under way */
+	int writers;           /* handles open for writing: the bytes may still change */
+	uint64_t tried_round;  /* the last round of pending imports that tried it */
 	bool detached;         /* unlinked while open: freed on the last release */
 	bool dirty;            /* written since the last import */
 	int result;            /* -errno of the last import, 0 */
@@ -75,6 +80,7 @@ typedef struct hgfs_restore {
 	pthread_mutex_t import_lock;
 	char *refused;            /* the last refusal because of the mode, NULL */
 	long batch_max;           /* learnt from the server; starts at HGFS_BATCH_MAX */
+	uint64_t pending_round;   /* rounds of pending imports (after schema imports) */
 	uint64_t status_hash;     /* of restore.status's text when last rendered */
 	struct timespec status_mtime; /* when that text last changed */
 } hgfs_restore;
@@ -104,7 +110,8 @@ int hgfs_rs_write(hgfs_graph *g, hgfs_rentry *e, const char *buf, size_t size, o
 int hgfs_rs_read(hgfs_graph *g, hgfs_rentry *e, char *buf, size_t size, off_t off);
 /* Runs the import when the file was written under a final name. */
 int hgfs_rs_flush(hgfs *fs, hgfs_graph *g, hgfs_rentry *e);
-void hgfs_rs_release(hgfs_graph *g, hgfs_rentry *e);
+/* writer: the handle was open for writing. */
+void hgfs_rs_release(hgfs_graph *g, hgfs_rentry *e, bool writer);
 int hgfs_rs_truncate(hgfs_graph *g, const char *rest, hgfs_rentry *e, off_t size);
 /* mode < 0: unchanged; mtime NULL: unchanged. */
 int hgfs_rs_setattr(hgfs_graph *g, const char *rest, int mode, const struct timespec *mtime);

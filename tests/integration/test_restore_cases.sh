@@ -16,7 +16,7 @@ BACKEND=${2:-memory}
 SPEC=3001,7002,5
 log "persona $PERSONA, backend $BACKEND, graph $SPEC"
 
-GRAPHS=(o1 o2 o3 o4 o5 bad trunc1 trunc2 unrec none tmp sub redir cpa again pf bsrc blob flip whole)
+GRAPHS=(o1 o2 o3 o4 o5 bad trunc1 trunc2 unrec none tmp sub redir cpa again pf bsrc blob flip whole loop pm long delay)
 GARGS=()
 for x in "${GRAPHS[@]}"; do GARGS+=(--graph "$x"); done
 start_server SERVER --persona "$PERSONA" --backend "$BACKEND" --generate "g=$SPEC" "${GARGS[@]}" || exit 1
@@ -313,6 +313,50 @@ check "blob: echo RESTORING > mode" set_mode blob RESTORING
 check "blob: cp -r backup/. restore/" cp -r "$T/bblob/." "$M/graphs/blob/restore/"
 check "blob: every file imported" status_all_imported blob "" "$T/bblob"
 check "blob: the server holds exactly the backup's elements (the same bytes)" same_content blob "$T/bblob"
+
+# ---- one file written by several processes through one descriptor ---------------------------
+check "loop: echo RESTORING > mode" set_mode loop RESTORING
+check "loop: cp schema.json" cp "$BK/schema.json" "$M/graphs/loop/restore/schema.json"
+half=$(( V / 2 ))
+head -n "$half" "$BK/vertices.jsonl" >"$T/p1"
+tail -n +"$(( half + 1 ))" "$BK/vertices.jsonl" >"$T/p2"
+check "loop: for f in p1 p2; do cat \$f; done > restore/vertices.jsonl" \
+	bash -c "for f in '$T/p1' '$T/p2'; do cat \"\$f\"; done >'$M/graphs/loop/restore/vertices.jsonl'"
+check "...the last close imported the whole file: imported, $V/$V vertices" status_is loop vertices.jsonl "imported, $V/$V vertices( |$)"
+check_eq "...the server holds all $V vertices" "$V 0" "$(server_counts loop)"
+
+# ---- a file waiting for its schema that its manifest then refuses ------------------------------
+check "pm: echo RESTORING > mode" set_mode pm RESTORING
+head -n "$(( E - 10 ))" "$BK/edges.jsonl" >"$T/pm_edges.jsonl"
+check "pm: cp of edges.jsonl without its last 10 lines: pending" cp "$T/pm_edges.jsonl" "$M/graphs/pm/restore/edges.jsonl"
+check "...pending" status_is pm edges.jsonl "pending, "
+err=$(cp "$BK/manifest.json" "$M/graphs/pm/restore/manifest.json" 2>&1); rc=$?
+check "pm: then the manifest: its close fails" test "$rc" -ne 0
+check "...with Invalid argument" grep -q "Invalid argument" <<<"$err"
+check "...restore.status: edges.jsonl failed against the manifest, nothing imported" \
+	status_grep pm edges.jsonl "^edges.jsonl: failed, .*manifest.*nothing imported"
+check "...and the manifest's line names edges.jsonl" status_grep pm manifest.json "edges.jsonl"
+check "pm: cp schema.json and vertices.jsonl" cp "$BK/schema.json" "$BK/vertices.jsonl" "$M/graphs/pm/restore/"
+check_eq "...the server holds the vertices and no edge" "$V 0" "$(server_counts pm)"
+
+# ---- long names the graph lacks: the pending message stays bounded -------------------------------
+check "long: echo RESTORING > mode" set_mode long RESTORING
+python3 - >"$T/long.jsonl" <<'PY'
+import json
+props = {("p%d_" % i) + "x" * 90: i for i in range(12)}
+print(json.dumps({"id": 1, "label": "person_with_a_rather_long_label_name_" + "y" * 60, "type": "vertex",
+                  "properties": props}, separators=(",", ":")))
+PY
+check "long: cp of a vertices file with 12 long unknown property keys: pending" \
+	cp "$T/long.jsonl" "$M/graphs/long/restore/vertices.jsonl"
+check "...restore.status: pending, with 'and 5 more'" status_grep long vertices.jsonl "^vertices.jsonl: pending, .* and 5 more"
+
+# ---- rsync --delay-updates: .~tmp~/NAME, then renamed into place --------------------------------
+check "delay: echo RESTORING > mode" set_mode delay RESTORING
+check "delay: rsync -a --delay-updates backup/ restore/" rsync -a --delay-updates "$BK/" "$M/graphs/delay/restore/"
+check "...every file imported under its final name" status_all_imported delay "" "$BK"
+check "...nothing imported under .~tmp~" bash -c "! grep -q '^\.~tmp~' '$M/graphs/delay/restore.status'"
+check "delay: the server holds exactly the backup's elements" same_content delay "$BK"
 
 # ---- a whole graph directory as cp -r copied it (with mode, restore/, restore.status) ----------
 check "whole: cp -r of the graph directory, kept as it is" cp -r "$M/graphs/g" "$T/whole"
