@@ -377,6 +377,17 @@ check "whole: tar of the graph directory succeeds (restore.status stays put whil
 check "unmount is clean" unmount_fs "$M"
 stop_server "$LAST_SERVER_PID"
 
+# ---- a server that takes fewer than 500 elements a batch; gzip-compressed batches ----------------
+start_server SERVER --persona "$PERSONA" --backend "$BACKEND" --batch-max 120 --graph small || exit 1
+mount_fs "$SERVER" "$M" -o spool_dir="$T",gzip || exit 1
+check "small: echo RESTORING > mode" set_mode small RESTORING
+check "small (-o gzip, server limit 120): cp -r backup/. restore/ succeeds" cp -r "$BK/." "$M/graphs/small/restore/"
+check "...every file imported with its exact count" status_all_imported small "" "$BK"
+check "...the daemon learnt the server's limit" grep -q "the server takes at most 120 elements a batch" "$M.log"
+check "...the server holds exactly the backup's elements" same_content small "$BK"
+check "unmount is clean" unmount_fs "$M"
+stop_server "$LAST_SERVER_PID"
+
 # ---- a user who may read but not write: EACCES ------------------------------------------------
 start_server SERVER --persona "$PERSONA" --backend "$BACKEND" --graph w --auth admin:secret --reader viewer:look || exit 1
 curl -s -u admin:secret -X PUT -H 'Content-Type: application/json' --data '"RESTORING"' "$SERVER/graphs/w/mode" >/dev/null
