@@ -612,13 +612,13 @@ static int maybe_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
 	e->dirty = false;
 	if (e->write_err < 0) {
 		/* cp saw the write fail; the bytes that made it are not the file */
-		rc = e->write_err;
+		rc = e->write_err == -ENOSPC ? -ENOSPC : -EIO;
 		e->result = rc;
 		e->state = HGFS_RS_FAILED;
 		e->kind = hgfs_kind_by_name(e->path);
 		free(e->detail);
 		if (asprintf(&e->detail, "%s: a write to this file failed (%s); nothing imported: copy it again",
-			     rc == -ENOSPC ? "ENOSPC" : "EIO", strerror(-rc)) < 0)
+			     rc == -ENOSPC ? "ENOSPC" : "EIO", strerror(-e->write_err)) < 0)
 			e->detail = NULL;
 		pthread_mutex_unlock(&g->lock);
 		goto out;
