@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "restore.h"
@@ -402,12 +403,12 @@ typedef struct missing {
 	bool oom;
 } missing;
 
-static void missing_add(missing *m, const char *what, const char *name)
+/* Adds s (malloc'd, taken over) unless it is there already. */
+static void missing_take(missing *m, char *s)
 {
-	char *s = NULL;
 	char **v;
 
-	if (asprintf(&s, "%s '%s'", what, name) < 0) {
+	if (s == NULL) {
 		m->oom = true;
 		return;
 	}
@@ -427,6 +428,15 @@ static void missing_add(missing *m, const char *what, const char *name)
 	m->v[m->n++] = s;
 }
 
+static void missing_add(missing *m, const char *what, const char *name)
+{
+	char *s = NULL;
+
+	if (asprintf(&s, "%s '%s'", what, name) < 0)
+		s = NULL;
+	missing_take(m, s);
+}
+
 static void missing_free(missing *m)
 {
 	for (size_t i = 0; i < m->n; i++)
@@ -434,8 +444,19 @@ static void missing_free(missing *m)
 	free(m->v);
 }
 
+#define LABEL_MEMO 32
+
+typedef struct label_memo {
+	hg_schema_type type;
+	size_t len;
+	char raw[128]; /* the JSON string, quotes included */
+	const hg_label *label;
+} label_memo;
+
 /* What the data pass needs to know about the target graph. */
 typedef struct data_ctx {
+	label_memo memo[LABEL_MEMO];
+	size_t n_memo;
 	hgfs *fs;
 	hgfs_graph *g;
 	hgfs_rentry *e;
@@ -454,14 +475,37 @@ typedef struct data_ctx {
 	char err[768];
 } data_ctx;
 
-static const hg_label *lookup(data_ctx *d, hg_schema_type t, const rj_member *m, const char *what)
+/* The label of type t named by the JSON string m (quotes included), or NULL.
+ * Lines repeat the same few labels: found ones are remembered by their raw
+ * bytes, so most lines need no decoding and no search. */
+static const hg_label *find_label(data_ctx *d, hg_schema_type t, const rj_member *m)
 {
 	const hg_label *l;
+	label_memo *c;
 
+	for (size_t i = 0; i < d->n_memo; i++) {
+		c = &d->memo[i];
+		if (c->type == t && c->len == m->val_len && memcmp(c->raw, m->val, m->val_len) == 0)
+			return c->label;
+	}
 	if (rj_string(m->val, m->val_len, &d->tmp) != 0)
 		return NULL;
 	l = hg_schema_names_find(d->names, t, d->tmp.data, d->tmp.len);
-	if (l == NULL)
+	if (l != NULL && d->n_memo < LABEL_MEMO && m->val_len <= sizeof(c->raw)) {
+		c = &d->memo[d->n_memo++];
+		c->type = t;
+		c->len = m->val_len;
+		memcpy(c->raw, m->val, m->val_len);
+		c->label = l;
+	}
+	return l;
+}
+
+static const hg_label *lookup(data_ctx *d, hg_schema_type t, const rj_member *m, const char *what)
+{
+	const hg_label *l = find_label(d, t, m);
+
+	if (l == NULL && rj_string(m->val, m->val_len, &d->tmp) == 0)
 		missing_add(&d->miss, what, d->tmp.data);
 	return l;
 }
@@ -597,8 +641,8 @@ static int fix_blobs(data_ctx *d, const char *line, size_t len, const rj_member 
 	char why[256];
 	int rc;
 
-	if (!d->has_blob)
-		return 0;
+	if (!d->has_blob || memmem(props->val, props->val_len, "\"0x", 3) == NULL)
+		return 0; /* no value starts with 0x: nothing to look at */
 	hgfs_buf_reset(&d->fixed);
 	rc = hgfs_blob_fix(line, len, props, is_blob_key, d, &d->fixed, why, sizeof(why));
 	if (rc == -1)
@@ -845,9 +889,7 @@ static int emit_line(data_ctx *d, const char *line, size_t len, hgfs_buf *elem)
 			if (hgfs_vertex_parse_again(line, len, &r) != 0)
 				return -EINVAL;
 		}
-		if (rj_string(r.label.val, r.label.val_len, &d->tmp) != 0)
-			return -EINVAL;
-		l = hg_schema_names_find(d->names, HG_SCHEMA_VERTEXLABELS, d->tmp.data, d->tmp.len);
+		l = find_label(d, HG_SCHEMA_VERTEXLABELS, &r.label);
 		return hgfs_vertex_emit(line, len, &r, l != NULL && l->strategy == HG_IDS_PRIMARY_KEY, elem);
 	} else {
 		hgfs_edge_rec r;
@@ -860,12 +902,8 @@ static int emit_line(data_ctx *d, const char *line, size_t len, hgfs_buf *elem)
 			if (hgfs_edge_parse_again(line, len, &r) != 0)
 				return -EINVAL;
 		}
-		if (rj_string(r.out_label.val, r.out_label.val_len, &d->tmp) != 0)
-			return -EINVAL;
-		lo = hg_schema_names_find(d->names, HG_SCHEMA_VERTEXLABELS, d->tmp.data, d->tmp.len);
-		if (rj_string(r.in_label.val, r.in_label.val_len, &d->tmp) != 0)
-			return -EINVAL;
-		li = hg_schema_names_find(d->names, HG_SCHEMA_VERTEXLABELS, d->tmp.data, d->tmp.len);
+		lo = find_label(d, HG_SCHEMA_VERTEXLABELS, &r.out_label);
+		li = find_label(d, HG_SCHEMA_VERTEXLABELS, &r.in_label);
 		return hgfs_edge_emit(line, len, &r, lo != NULL && lo->strategy == HG_IDS_PRIMARY_KEY ? lo->id : 0,
 				      li != NULL && li->strategy == HG_IDS_PRIMARY_KEY ? li->id : 0, elem, why,
 				      sizeof(why)) == 0
@@ -972,24 +1010,194 @@ out:
 	return 0;
 }
 
-static void sha_update(void *ctx, const char *data, size_t len)
+static double seconds_since(const struct timespec *t0)
 {
-	hgfs_sha256_update(ctx, data, len);
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* ---- vertices and edges: the check pass, in parallel parts ---------------------- */
+
+#define PART_MIN ((off_t)4 << 20) /* smaller parts are not worth a thread */
+
+/* One part of the file, checked by its own thread with its own context
+ * (the target's schema names are shared, read-only). */
+typedef struct check_part {
+	data_ctx d;
+	off_t start, end;
+	uint64_t records;
+	uint64_t lines; /* lines read, the failing one included */
+	int rc;         /* 0; -1 (d.err); -EFBIG; -errno */
+} check_part;
+
+static void *check_worker(void *arg)
+{
+	check_part *p = arg;
+	hgfs_linereader lr;
+	const char *line;
+	size_t len;
+	int rc;
+
+	rc = hgfs_lr_init_range(&lr, p->d.e->fd, p->start, p->end, 0);
+	if (rc < 0) {
+		p->rc = rc;
+		return NULL;
+	}
+	while ((rc = hgfs_lr_next(&lr, &line, &len)) > 0) {
+		if (blank(line, len))
+			continue;
+		rc = check_line(&p->d, line, len);
+		if (rc != 0)
+			break;
+		p->records++;
+	}
+	p->lines = lr.lineno;
+	p->rc = rc;
+	hgfs_lr_free(&lr);
+	return NULL;
+}
+
+typedef struct hash_job {
+	int fd;
+	off_t size;
+	char hex[65];
+	int rc;
+} hash_job;
+
+static void *hash_worker(void *arg)
+{
+	hash_job *h = arg;
+
+	h->rc = read_all(h->fd, h->size, 0, NULL, h->hex);
+	return NULL;
+}
+
+/* Where the part after offset `at` starts: just after the next '\n' (size
+ * when there is none). */
+static off_t line_start_after(int fd, off_t at, off_t size)
+{
+	char buf[64 * 1024];
+
+	while (at < size) {
+		ssize_t n = pread(fd, buf, sizeof(buf), at);
+		char *nl;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		nl = memchr(buf, '\n', (size_t)n);
+		if (nl != NULL)
+			return at + (nl - buf) + 1;
+		at += n;
+	}
+	return size;
+}
+
+static void part_free(check_part *p)
+{
+	for (size_t i = 0; i < p->d.n_known; i++)
+		free(p->d.known_keys[i]);
+	free(p->d.known_keys);
+	free(p->d.known_len);
+	missing_free(&p->d.miss);
+	hgfs_buf_free(&p->d.tmp);
+	hgfs_buf_free(&p->d.scratch);
+	hgfs_buf_free(&p->d.fixed);
+}
+
+/* Checks every line of e's spool (size bytes) in up to `parallel` parts at
+ * once while another thread hashes it.  On success *records and hex are set
+ * and the names the graph lacks are in d->miss.  Returns 0, or the result
+ * of fail(). */
+static int check_all(data_ctx *d, off_t size, uint64_t *records, char hex[65])
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long k = d->fs->cfg.parallel < cpus || cpus < 1 ? d->fs->cfg.parallel : cpus;
+	check_part *parts;
+	pthread_t tid[HGFS_MAX_PARALLEL], htid;
+	bool started[HGFS_MAX_PARALLEL] = {false}, hstarted;
+	hash_job hash = {d->e->fd, size, "", 0};
+	uint64_t base = 0;
+	int rc = 0;
+
+	if (k > size / PART_MIN)
+		k = (long)(size / PART_MIN);
+	if (k < 1)
+		k = 1;
+	parts = calloc((size_t)k, sizeof(*parts));
+	if (parts == NULL)
+		return fail(d->g, d->e, -ENOMEM, "out of memory");
+	for (long i = 0; i < k; i++) {
+		parts[i].d.fs = d->fs;
+		parts[i].d.g = d->g;
+		parts[i].d.e = d->e;
+		parts[i].d.edges = d->edges;
+		parts[i].d.names = d->names;
+		parts[i].d.has_blob = d->has_blob;
+		parts[i].start = i == 0 ? 0 : line_start_after(d->e->fd, size * i / k - 1, size);
+		if (i > 0 && parts[i].start < parts[i - 1].start)
+			parts[i].start = parts[i - 1].start;
+		if (i > 0)
+			parts[i - 1].end = parts[i].start;
+	}
+	parts[k - 1].end = size;
+	hstarted = pthread_create(&htid, NULL, hash_worker, &hash) == 0;
+	if (!hstarted)
+		hash_worker(&hash);
+	for (long i = 0; i < k; i++) {
+		if (parts[i].end <= parts[i].start)
+			continue;
+		started[i] = pthread_create(&tid[i], NULL, check_worker, &parts[i]) == 0;
+		if (!started[i])
+			check_worker(&parts[i]);
+	}
+	for (long i = 0; i < k; i++) {
+		if (started[i])
+			pthread_join(tid[i], NULL);
+	}
+	if (hstarted)
+		pthread_join(htid, NULL);
+
+	/* the first problem in file order wins; its line number counts the lines of the parts before it */
+	*records = 0;
+	for (long i = 0; i < k && rc == 0; i++) {
+		check_part *p = &parts[i];
+		if (p->rc == -1)
+			rc = fail(d->g, d->e, -EINVAL, "line %" PRIu64 "%s%s; nothing imported", base + p->lines,
+				  strncmp(p->d.err, "column ", 7) == 0 ? ", " : ": ", p->d.err);
+		else if (p->rc == -EFBIG)
+			rc = fail(d->g, d->e, -EINVAL, "line %" PRIu64 ": longer than 64 MiB; nothing imported",
+				  base + p->lines);
+		else if (p->rc < 0 || p->d.miss.oom)
+			rc = fail(d->g, d->e, p->rc < 0 ? p->rc : -ENOMEM, "reading the spooled file: %s",
+				  strerror(p->rc < 0 ? -p->rc : ENOMEM));
+		base += p->lines;
+		*records += p->records;
+		for (size_t j = 0; rc == 0 && j < p->d.miss.n; j++)
+			missing_take(&d->miss, strdup(p->d.miss.v[j]));
+	}
+	if (rc == 0 && hash.rc < 0)
+		rc = fail(d->g, d->e, hash.rc, "reading the spooled file: %s", strerror(-hash.rc));
+	if (rc == 0 && d->miss.oom)
+		rc = fail(d->g, d->e, -ENOMEM, "out of memory");
+	memcpy(hex, hash.hex, 65);
+	for (long i = 0; i < k; i++)
+		part_free(&parts[i]);
+	free(parts);
+	return rc;
 }
 
 static int import_data(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *ctx, off_t size)
 {
 	int64_t count[HG_SCHEMA__COUNT + 2];
 	data_ctx d;
-	hgfs_linereader lr;
-	hgfs_sha256 sha;
-	bool hashing = false;
+	struct timespec t0;
 	char hex[65];
 	hg_error err;
 	hg_mode mode;
 	uint64_t records = 0;
-	const char *line;
-	size_t len;
 	int rc;
 
 	memset(&d, 0, sizeof(d));
@@ -1008,46 +1216,13 @@ static int import_data(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_impor
 
 	for (size_t i = 0; i < d.names->n[HG_SCHEMA_PROPERTYKEYS]; i++)
 		d.has_blob |= strcmp(d.names->v[HG_SCHEMA_PROPERTYKEYS][i].data_type, "BLOB") == 0;
-	rc = hgfs_sha256_init(&sha);
-	if (rc < 0) {
-		rc = fail(g, e, rc, "cannot hash: %s", strerror(-rc));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = check_all(&d, size, &records, hex);
+	if (rc < 0)
 		goto out;
-	}
-	hashing = true;
-	rc = hgfs_lr_init(&lr, e->fd, 0);
-	if (rc < 0) {
-		rc = fail(g, e, rc, "out of memory");
-		goto out;
-	}
-	/* one read of the file: checked line by line and hashed as it is read */
-	lr.on_read = sha_update;
-	lr.on_read_ctx = &sha;
-	while ((rc = hgfs_lr_next(&lr, &line, &len)) > 0) {
-		d.line = lr.lineno;
-		if (blank(line, len))
-			continue;
-		rc = check_line(&d, line, len);
-		if (rc != 0)
-			break;
-		records++;
-	}
-	hgfs_lr_free(&lr);
-	if (rc == -1) {
-		rc = fail(g, e, -EINVAL, "line %" PRIu64 ": %s; nothing imported", d.line, d.err);
-		goto out;
-	}
-	if (rc == -EFBIG) {
-		rc = fail(g, e, -EINVAL, "line %" PRIu64 ": longer than 64 MiB; nothing imported", d.line + 1);
-		goto out;
-	}
-	if (rc < 0 || d.miss.oom) {
-		rc = fail(g, e, rc < 0 ? rc : -ENOMEM, "reading the spooled file: %s",
-			  strerror(rc < 0 ? -rc : ENOMEM));
-		goto out;
-	}
 	set_progress(g, e, 0, records);
-	hgfs_sha256_final(&sha, hex);
-	hashing = false;
+	hgfs_log(LOG_INFO, "graph %s: restore/%s: %" PRIu64 " records checked in %.2f s", g->name, e->path, records,
+		 seconds_since(&t0));
 	for (int t = 0; t < HG_SCHEMA__COUNT; t++)
 		count[t] = -1;
 	count[HGFS_COUNT_VERTICES] = d.edges ? -1 : (int64_t)records;
@@ -1087,8 +1262,6 @@ static int import_data(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_impor
 			 d.edges ? "edges" : "vertices", hg_mode_name(mode));
 	}
 out:
-	if (hashing)
-		hgfs_sha256_free(&sha);
 	for (size_t i = 0; i < d.n_known; i++)
 		free(d.known_keys[i]);
 	free(d.known_keys);

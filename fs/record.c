@@ -117,8 +117,15 @@ static int validate_file(const char *data, size_t len, char *err, size_t errlen)
 
 int hgfs_lr_init(hgfs_linereader *r, int fd, size_t max_line)
 {
+	return hgfs_lr_init_range(r, fd, 0, 0, max_line);
+}
+
+int hgfs_lr_init_range(hgfs_linereader *r, int fd, off_t start, off_t end, size_t max_line)
+{
 	memset(r, 0, sizeof(*r));
 	r->fd = fd;
+	r->off = start;
+	r->limit = end;
 	r->max_line = max_line == 0 ? LR_MAX_LINE : max_line < SIZE_MAX / 4 ? max_line : SIZE_MAX / 4;
 	r->cap = LR_CHUNK;
 	r->buf = malloc(r->cap);
@@ -150,8 +157,13 @@ static int lr_fill(hgfs_linereader *r)
 		r->buf = p;
 		r->cap = cap;
 	}
+	size_t want = LR_CHUNK;
+	off_t at = r->off + (off_t)r->end;
+
+	if (r->limit > 0 && (off_t)want > r->limit - at)
+		want = r->limit > at ? (size_t)(r->limit - at) : 0;
 	do
-		n = pread(r->fd, r->buf + r->end, LR_CHUNK, r->off + (off_t)r->end);
+		n = want > 0 ? pread(r->fd, r->buf + r->end, want, at) : 0;
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;

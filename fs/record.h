@@ -102,6 +102,7 @@ typedef struct hgfs_linereader {
 	size_t max_line;
 	size_t scan;     /* buf[start..scan) holds no '\n' */
 	int err;         /* a failure, returned again by every later call */
+	off_t limit;     /* read up to here; 0: to the end of the file */
 	/* optional: sees every byte read, once, in file order (e.g. a hash) */
 	void (*on_read)(void *ctx, const char *data, size_t len);
 	void *on_read_ctx;
@@ -110,6 +111,9 @@ typedef struct hgfs_linereader {
 /* Reads fd from offset 0 with pread (fd's position is not used).  max_line:
  * the longest line accepted (0: 64 MiB).  0 or -ENOMEM. */
 int hgfs_lr_init(hgfs_linereader *r, int fd, size_t max_line);
+/* The same for the bytes [start, end) of fd only (end 0: to the end of the
+ * file); start should be the start of a line. */
+int hgfs_lr_init_range(hgfs_linereader *r, int fd, off_t start, off_t end, size_t max_line);
 /* The next line, without its '\n' (a '\r' before it is dropped too); the
  * last line needs no '\n'.  Returns 1 with *line and *len (valid until the next
  * call), 0 at the end, -EFBIG for a line longer than max_line, -errno for a

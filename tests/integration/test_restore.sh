@@ -16,7 +16,7 @@ METHODS=(cp rsync inplace tar)
 log "persona $PERSONA, backend $BACKEND, graph $SPEC"
 
 start_server SERVER --persona "$PERSONA" --backend "$BACKEND" --generate "g=$SPEC" \
-	--graph r_cp --graph r_rsync --graph r_inplace --graph r_tar || exit 1
+	--graph r_cp --graph r_rsync --graph r_inplace --graph r_tar --graph r_bad || exit 1
 M=$T/mnt
 mount_fs "$SERVER" "$M" -o spool_dir="$T" || exit 1
 BK=$T/bk
@@ -59,6 +59,16 @@ for how in "${METHODS[@]}"; do
 	check "$how: the new manifest names the restored graph" \
 		grep -q "\"graph\": *\"$g\"" "$T/back_$how/manifest.json"
 done
+
+# a broken line near the end of a large file (checked in parallel parts): its exact line number
+bad=$(( E - 2 ))
+sed "${bad}s/\"label\":/\"label\" /" "$BK/edges.jsonl" >"$T/bad_edges.jsonl"
+check "r_bad: echo RESTORING > mode" set_mode r_bad RESTORING
+check "r_bad: cp schema.json" cp "$BK/schema.json" "$M/graphs/r_bad/restore/schema.json"
+check_fails "r_bad: cp of edges.jsonl broken at line $bad fails" cp "$T/bad_edges.jsonl" "$M/graphs/r_bad/restore/edges.jsonl"
+check "...restore.status names line $bad, nothing imported" \
+	status_grep r_bad edges.jsonl "^edges.jsonl: failed, .* - EINVAL: line $bad, column [0-9]+: .*nothing imported"
+check_eq "...the server holds no edge" "0 0" "$(server_counts r_bad)"
 
 check "unmount is clean" unmount_fs "$M"
 check "no spool file is left behind" bash -c "[ -z \"\$(find '$T' -maxdepth 1 -name 'hugegraphfs-spool*')\" ]"

@@ -1489,6 +1489,38 @@ END_TEST
 
 /* A line longer than max_line across many chunks fails without reading the
  * whole of it into memory. */
+/* A part of a file: only its own lines, the last one even without '\n'. */
+START_TEST(test_lines_range)
+{
+	static const char text[] = "aa\nbbb\ncccc\ndd\ne";
+	hgfs_linereader r;
+	const char *line;
+	size_t len;
+	int fd = temp_file(text, strlen(text));
+
+	/* [3, 12): "bbb\ncccc\n" */
+	ck_assert_int_eq(hgfs_lr_init_range(&r, fd, 3, 12, 0), 0);
+	ck_assert_int_eq(hgfs_lr_next(&r, &line, &len), 1);
+	ck_assert_int_eq((int)len, 3);
+	ck_assert(memcmp(line, "bbb", 3) == 0);
+	ck_assert_int_eq(hgfs_lr_next(&r, &line, &len), 1);
+	ck_assert_int_eq((int)len, 4);
+	ck_assert(memcmp(line, "cccc", 4) == 0);
+	ck_assert_int_eq(hgfs_lr_next(&r, &line, &len), 0);
+	ck_assert_uint_eq(r.lineno, 2);
+	hgfs_lr_free(&r);
+	/* [12, end of file): "dd\ne" */
+	ck_assert_int_eq(hgfs_lr_init_range(&r, fd, 12, 0, 0), 0);
+	ck_assert_int_eq(hgfs_lr_next(&r, &line, &len), 1);
+	ck_assert(len == 2 && memcmp(line, "dd", 2) == 0);
+	ck_assert_int_eq(hgfs_lr_next(&r, &line, &len), 1);
+	ck_assert(len == 1 && line[0] == 'e');
+	ck_assert_int_eq(hgfs_lr_next(&r, &line, &len), 0);
+	hgfs_lr_free(&r);
+	close(fd);
+}
+END_TEST
+
 START_TEST(test_lines_too_long)
 {
 	const size_t size = 5 * 1024 * 1024;
@@ -1662,6 +1694,7 @@ static Suite *record_suite(void)
 	tcase_add_test(tc, test_lines);
 	tcase_add_loop_test(tc, test_lines_cases, 0, N(lr_cases));
 	tcase_add_test(tc, test_lines_too_long);
+	tcase_add_test(tc, test_lines_range);
 	tcase_add_test(tc, test_lines_read_error);
 	tcase_add_loop_test(tc, test_lines_examples, 0, 2);
 	suite_add_tcase(s, tc);
