@@ -2,17 +2,18 @@
  * it, check all of it, then post it through the create APIs.
  *
  * Order of work for a data file (vertices or edges):
- *   1. SHA-256 and size of the spool (for a manifest, now or later);
- *   2. the graph's mode (RESTORING or MERGING, else EPERM) and its schema
+ *   1. the graph's mode (RESTORING or MERGING, else EPERM) and its schema
  *      names and ids (one GET);
- *   3. every line parsed and checked: JSON, members, id against the label's
- *      id strategy, PRIMARY_KEY endpoint ids; labels and property keys the
- *      server lacks are collected: then the file waits (pending);
- *   4. against the set's manifest: size, SHA-256, count;
- *   5. posted in batches by `parallel` workers: vertices with PRIMARY_KEY
+ *   2. every line parsed and checked: JSON, members, id against the label's
+ *      id strategy, PRIMARY_KEY endpoint ids, BLOB values; labels and
+ *      property keys the server lacks are collected: then the file waits
+ *      (pending).  The file is checked in parts at line boundaries, one
+ *      thread each, while another thread computes its SHA-256;
+ *   3. against the set's manifest: size, SHA-256, count;
+ *   4. posted in batches by `parallel` workers: vertices with PRIMARY_KEY
  *      ids dropped (the server computes them), edges with the endpoint ids
  *      of PRIMARY_KEY labels rewritten to the target's label ids.
- * Nothing is posted before 1-4 passed for the whole file. */
+ * Nothing is posted before 1-3 passed for the whole file. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
