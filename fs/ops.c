@@ -171,22 +171,28 @@ static int graph_get(hgfs *fs, const char *name, hgfs_graph **out)
 	return 0;
 }
 
-/* The graph of path p.  Under the graph directory, restore/ and
- * restore.status are served from what the daemon holds once the graph is
- * known, without asking the server for its graph list: the status of an
- * import must stay readable while the server hangs. */
+/* The graph of path p.  Once a graph has restore state, its directory,
+ * restore/ and restore.status are served from what the daemon holds,
+ * without asking the server for its graph list: the status of an import
+ * must stay readable while the server hangs. */
 static int graph_of(hgfs *fs, const hgfs_path *p, hgfs_graph **out)
 {
 	if (p->type == HGFS_N_GRAPH || p->type == HGFS_N_RESTORE || p->type == HGFS_N_RESTORE_CHILD ||
 	    p->type == HGFS_N_RESTORE_STATUS) {
 		hgfs_graph *g;
+		bool held = false;
 		pthread_mutex_lock(&fs->lock);
 		for (g = fs->graphs; g != NULL; g = g->next) {
 			if (strcmp(g->name, p->graph) == 0)
 				break;
 		}
-		pthread_mutex_unlock(&fs->lock);
 		if (g != NULL) {
+			pthread_mutex_lock(&g->lock);
+			held = g->restore != NULL;
+			pthread_mutex_unlock(&g->lock);
+		}
+		pthread_mutex_unlock(&fs->lock);
+		if (held) {
 			*out = g;
 			return 0;
 		}
