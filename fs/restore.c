@@ -79,16 +79,29 @@ static bool in_dir(const char *child, const char *dir)
 	return strncmp(child, dir, n) == 0 && child[n] == '/' && strchr(child + n + 1, '/') == NULL;
 }
 
+/* The length of the directory part of path (0 in restore/ itself). */
+static size_t dir_len(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash != NULL ? (size_t)(slash - path) : 0;
+}
+
+/* true when a and b lie in the same directory: the same backup set. */
+static bool same_set(const char *a, const char *b)
+{
+	size_t n = dir_len(a);
+	return dir_len(b) == n && strncmp(a, b, n) == 0;
+}
+
 /* The parent directory must exist (or be restore/ itself). */
 static int parent_ok_locked(hgfs_restore *r, const char *path)
 {
-	const char *slash = strrchr(path, '/');
 	hgfs_rentry *p;
 	char *dir;
 
-	if (slash == NULL)
+	if (strchr(path, '/') == NULL)
 		return 0;
-	dir = strndup(path, (size_t)(slash - path));
+	dir = strndup(path, dir_len(path));
 	if (dir == NULL)
 		return -ENOMEM;
 	p = find_locked(r, dir);
@@ -424,13 +437,8 @@ int hgfs_rs_read(hgfs_graph *g, hgfs_rentry *e, char *buf, size_t size, off_t of
  * (graph lock held). */
 static const hgfs_manifest *set_manifest_locked(hgfs_restore *r, const char *path)
 {
-	const char *slash = strrchr(path, '/');
-	size_t dlen = slash != NULL ? (size_t)(slash - path) : 0;
-
 	for (hgfs_rentry *e = r->head; e != NULL; e = e->next) {
-		const char *s = strrchr(e->path, '/');
-		size_t elen = s != NULL ? (size_t)(s - e->path) : 0;
-		if (e->manifest != NULL && elen == dlen && strncmp(e->path, path, dlen) == 0)
+		if (e->manifest != NULL && same_set(e->path, path))
 			return e->manifest;
 	}
 	return NULL;
@@ -455,18 +463,13 @@ static void set_detail_locked(hgfs_rentry *e, const char *fmt, ...)
  * imported); imported ones that differ make the manifest's import fail. */
 static int check_set_locked(hgfs_restore *r, hgfs_rentry *man, char *why, size_t len)
 {
-	const char *slash = strrchr(man->path, '/');
-	size_t dlen = slash != NULL ? (size_t)(slash - man->path) : 0;
 	int rc = 0;
 
 	why[0] = '\0';
 	for (hgfs_rentry *e = r->head; e != NULL; e = e->next) {
-		const char *s = strrchr(e->path, '/');
-		size_t elen = s != NULL ? (size_t)(s - e->path) : 0;
 		char msg[512];
 
-		if (e == man || e->is_dir || !e->measured || e->writers > 0 || elen != dlen ||
-		    strncmp(e->path, man->path, dlen) != 0)
+		if (e == man || e->is_dir || !e->measured || e->writers > 0 || !same_set(e->path, man->path))
 			continue;
 		if (hgfs_manifest_check(man->manifest, e, msg, sizeof(msg)) == 0)
 			continue;
@@ -618,7 +621,7 @@ static int maybe_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
 		e->kind = hgfs_kind_by_name(e->path);
 		free(e->detail);
 		if (asprintf(&e->detail, "%s: a write to this file failed (%s); nothing imported: copy it again",
-			     rc == -ENOSPC ? "ENOSPC" : "EIO", strerror(-e->write_err)) < 0)
+			     strerrorname_np(-rc), strerror(-e->write_err)) < 0)
 			e->detail = NULL;
 		pthread_mutex_unlock(&g->lock);
 		goto out;
@@ -661,6 +664,16 @@ void hgfs_rs_release(hgfs_graph *g, hgfs_rentry *e, bool writer)
 		entry_free(e);
 }
 
+/* A file entry that may be truncated or removed now: 0 or -errno. */
+static int changeable_file(const hgfs_rentry *e)
+{
+	if (e == NULL)
+		return -ENOENT;
+	if (e->is_dir)
+		return -EISDIR;
+	return e->state == HGFS_RS_IMPORTING ? -EBUSY : 0;
+}
+
 int hgfs_rs_truncate(hgfs_graph *g, const char *rest, hgfs_rentry *e, off_t size)
 {
 	int rc = 0;
@@ -668,17 +681,12 @@ int hgfs_rs_truncate(hgfs_graph *g, const char *rest, hgfs_rentry *e, off_t size
 	pthread_mutex_lock(&g->lock);
 	if (e == NULL)
 		e = entry_locked(g, rest);
-	if (e == NULL)
-		rc = -ENOENT;
-	else if (e->is_dir)
-		rc = -EISDIR;
-	else if (e->state == HGFS_RS_IMPORTING)
-		rc = -EBUSY;
-	else if (e->fd < 0)
-		rc = size == 0 ? 0 : -EACCES;
-	else if (ftruncate(e->fd, size) < 0)
+	rc = changeable_file(e);
+	if (rc == 0 && e->fd < 0) {
+		rc = size == 0 ? 0 : -EACCES; /* the bytes are gone: only "empty" is true */
+	} else if (rc == 0 && ftruncate(e->fd, size) < 0) {
 		rc = -errno;
-	if (rc == 0 && e->fd >= 0) {
+	} else if (rc == 0) {
 		e->size = size;
 		if (size > 0)
 			e->dirty = true;
@@ -710,13 +718,8 @@ int hgfs_rs_unlink(hgfs_graph *g, const char *rest)
 
 	pthread_mutex_lock(&g->lock);
 	e = entry_locked(g, rest);
-	if (e == NULL)
-		rc = -ENOENT;
-	else if (e->is_dir)
-		rc = -EISDIR;
-	else if (e->state == HGFS_RS_IMPORTING)
-		rc = -EBUSY;
-	else
+	rc = changeable_file(e);
+	if (rc == 0)
 		unlink_locked(g->restore, e);
 	pthread_mutex_unlock(&g->lock);
 	return rc;
