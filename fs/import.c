@@ -32,24 +32,6 @@
 #define MANIFEST_MAX ((size_t)1 << 20)
 #define MISSING_SHOWN 8
 
-static const char *errno_name(int rc)
-{
-	switch (-rc) {
-	case EINVAL:
-		return "EINVAL";
-	case EACCES:
-		return "EACCES";
-	case EPERM:
-		return "EPERM";
-	case ENOMEM:
-		return "ENOMEM";
-	case ENOSPC:
-		return "ENOSPC";
-	default:
-		return "EIO";
-	}
-}
-
 /* Ends the import of e as failed: state, detail ("EIO: why"), log.  The
  * errno is one of those the README promises for close(): EINVAL, EACCES,
  * EPERM, ENOSPC, ENOMEM, else EIO (a busy or vanished server included). */
@@ -69,7 +51,7 @@ static int fail(hgfs_graph *g, hgfs_rentry *e, int rc, const char *fmt, ...)
 	pthread_mutex_lock(&g->lock);
 	e->state = HGFS_RS_FAILED;
 	free(e->detail);
-	if (asprintf(&e->detail, "%s: %s", errno_name(rc), msg) < 0)
+	if (asprintf(&e->detail, "%s: %s", strerrorname_np(-rc), msg) < 0)
 		e->detail = NULL;
 	pthread_mutex_unlock(&g->lock);
 	return rc;
@@ -429,11 +411,11 @@ static void missing_take(missing *m, char *s)
 	m->v[m->n++] = s;
 }
 
-static void missing_add(missing *m, const char *what, const char *name)
+static void missing_add(missing *m, const char *what, const char *name, size_t len)
 {
 	char *s = NULL;
 
-	if (asprintf(&s, "%s '%s'", what, name) < 0)
+	if (asprintf(&s, "%s '%.*s'", what, (int)len, name) < 0)
 		s = NULL;
 	missing_take(m, s);
 }
@@ -468,10 +450,6 @@ typedef struct data_ctx {
 	hgfs_buf scratch;   /* PK id rewrite check */
 	hgfs_buf fixed;     /* a line with its BLOB values rewritten */
 	bool has_blob;      /* the graph has BLOB property keys */
-	/* property keys seen and found: raw key bytes, so most lines need no lookup */
-	char **known_keys;
-	size_t *known_len;
-	size_t n_known;
 	uint64_t line;
 	char err[768];
 } data_ctx;
@@ -507,53 +485,43 @@ static const hg_label *lookup(data_ctx *d, hg_schema_type t, const rj_member *m,
 	const hg_label *l = find_label(d, t, m);
 
 	if (l == NULL && rj_string(m->val, m->val_len, &d->tmp) == 0)
-		missing_add(&d->miss, what, d->tmp.data);
+		missing_add(&d->miss, what, d->tmp.data, d->tmp.len);
 	return l;
 }
 
+/* The name of a property key from the raw bytes of a JSON key: the bytes
+ * themselves, or their decoding (into d->tmp) when they hold an escape.
+ * 0 or -ENOMEM. */
+static int key_name(data_ctx *d, const char *key, size_t len, const char **name, size_t *name_len)
+{
+	hgfs_buf q = {0};
+	int rc = 0;
+
+	*name = key;
+	*name_len = len;
+	if (memchr(key, '\\', len) == NULL)
+		return 0;
+	if (hgfs_buf_addc(&q, '"') < 0 || hgfs_buf_add(&q, key, len) < 0 || hgfs_buf_addc(&q, '"') < 0 ||
+	    rj_string(q.data, q.len, &d->tmp) != 0)
+		rc = -ENOMEM; /* a validated key decodes; only memory can fail */
+	hgfs_buf_free(&q);
+	*name = d->tmp.data;
+	*name_len = d->tmp.len;
+	return rc;
+}
+
+/* Every property key a record uses must be in the target's schema. */
 static int prop_key(void *ctx, const rj_member *m)
 {
 	data_ctx *d = ctx;
-	hgfs_buf key = {0};
-	char **v;
-	size_t *lens;
-	int rc = 0;
+	const char *name;
+	size_t len;
 
-	for (size_t i = 0; i < d->n_known; i++) {
-		if (d->known_len[i] == m->key_len && memcmp(d->known_keys[i], m->key, m->key_len) == 0)
-			return 0;
-	}
-	/* decode the key: it is a JSON string body */
-	if (hgfs_buf_addc(&key, '"') < 0 || hgfs_buf_add(&key, m->key, m->key_len) < 0 || hgfs_buf_addc(&key, '"') < 0 ||
-	    rj_string(key.data, key.len, &d->tmp) != 0) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	if (hg_schema_names_find(d->names, HG_SCHEMA_PROPERTYKEYS, d->tmp.data, d->tmp.len) == NULL) {
-		missing_add(&d->miss, "property key", d->tmp.data);
-		goto out;
-	}
-	v = realloc(d->known_keys, (d->n_known + 1) * sizeof(*v));
-	if (v == NULL) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	d->known_keys = v;
-	lens = realloc(d->known_len, (d->n_known + 1) * sizeof(*lens));
-	if (lens == NULL) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	d->known_len = lens;
-	d->known_len[d->n_known] = m->key_len;
-	d->known_keys[d->n_known] = strndup(m->key, m->key_len);
-	if (d->known_keys[d->n_known] == NULL)
-		rc = -ENOMEM;
-	else
-		d->n_known++;
-out:
-	hgfs_buf_free(&key);
-	return rc;
+	if (key_name(d, m->key, m->key_len, &name, &len) < 0)
+		return -ENOMEM;
+	if (hg_schema_names_find(d->names, HG_SCHEMA_PROPERTYKEYS, name, len) == NULL)
+		missing_add(&d->miss, "property key", name, len);
+	return 0;
 }
 
 static const char *strategy_name(hg_id_strategy s)
@@ -619,19 +587,12 @@ static bool is_blob_key(void *ctx, const char *key, size_t len)
 {
 	data_ctx *d = ctx;
 	const hg_label *l;
-	hgfs_buf q = {0};
+	const char *name;
+	size_t n;
 
-	if (memchr(key, '\\', len) == NULL) {
-		l = hg_schema_names_find(d->names, HG_SCHEMA_PROPERTYKEYS, key, len);
-	} else {
-		hgfs_buf dec = {0};
-		l = NULL;
-		if (hgfs_buf_addc(&q, '"') == 0 && hgfs_buf_add(&q, key, len) == 0 && hgfs_buf_addc(&q, '"') == 0 &&
-		    rj_string(q.data, q.len, &dec) == 0)
-			l = hg_schema_names_find(d->names, HG_SCHEMA_PROPERTYKEYS, dec.data, dec.len);
-		hgfs_buf_free(&dec);
-		hgfs_buf_free(&q);
-	}
+	if (key_name(d, key, len, &name, &n) < 0)
+		return false;
+	l = hg_schema_names_find(d->names, HG_SCHEMA_PROPERTYKEYS, name, n);
 	return l != NULL && strcmp(l->data_type, "BLOB") == 0;
 }
 
@@ -651,12 +612,19 @@ static int fix_blobs(data_ctx *d, const char *line, size_t len, const rj_member 
 	return rc;
 }
 
+/* The properties of a record: BLOB values and property keys. */
+static int check_props(data_ctx *d, const char *line, size_t len, const rj_member *props)
+{
+	if (fix_blobs(d, line, len, props) < 0)
+		return d->err[0] ? -1 : -ENOMEM;
+	return rj_object_each(props->val, props->val_len, prop_key, d) < 0 ? -ENOMEM : 0;
+}
+
 /* Checks one line; 0, -1 (d->err set), -ENOMEM. */
 static int check_line(data_ctx *d, const char *line, size_t len)
 {
 	size_t col = 0;
 	char msg[512];
-	const rj_member *props;
 
 	if (!d->edges) {
 		hgfs_vertex_rec r;
@@ -666,10 +634,7 @@ static int check_line(data_ctx *d, const char *line, size_t len)
 		l = lookup(d, HG_SCHEMA_VERTEXLABELS, &r.label, "vertex label");
 		if (l != NULL && check_vertex_id(d, l, &r.id) != 0)
 			return -1;
-		props = &r.properties;
-		if (fix_blobs(d, line, len, props) < 0)
-			return d->err[0] ? -1 : -ENOMEM;
-		return rj_object_each(props->val, props->val_len, prop_key, d) < 0 ? -ENOMEM : 0;
+		return check_props(d, line, len, &r.properties);
 	} else {
 		hgfs_edge_rec r;
 		const hg_label *lo, *li;
@@ -682,10 +647,7 @@ static int check_line(data_ctx *d, const char *line, size_t len)
 		li = lookup(d, HG_SCHEMA_VERTEXLABELS, &r.in_label, "vertex label");
 		if (li != NULL && check_endpoint(d, li, &r.in_v, "inV") != 0)
 			return -1;
-		props = &r.properties;
-		if (fix_blobs(d, line, len, props) < 0)
-			return d->err[0] ? -1 : -ENOMEM;
-		return rj_object_each(props->val, props->val_len, prop_key, d) < 0 ? -ENOMEM : 0;
+		return check_props(d, line, len, &r.properties);
 	}
 bad:
 	if (col > 0)
@@ -873,6 +835,17 @@ static bool enqueue(poster *p, batch *b)
 	return ok;
 }
 
+/* Switches *line to d->fixed when a BLOB value had to be rewritten
+ * (true: the record must be parsed again). */
+static bool posted_line(data_ctx *d, const char **line, size_t *len, const rj_member *props)
+{
+	if (fix_blobs(d, *line, *len, props) != 1)
+		return false;
+	*line = d->fixed.data;
+	*len = d->fixed.len;
+	return true;
+}
+
 /* Emits one checked line into elem for posting. */
 static int emit_line(data_ctx *d, const char *line, size_t len, hgfs_buf *elem)
 {
@@ -884,12 +857,8 @@ static int emit_line(data_ctx *d, const char *line, size_t len, hgfs_buf *elem)
 		const hg_label *l;
 		if (hgfs_vertex_parse_again(line, len, &r) != 0)
 			return -EINVAL;
-		if (fix_blobs(d, line, len, &r.properties) == 1) {
-			line = d->fixed.data;
-			len = d->fixed.len;
-			if (hgfs_vertex_parse_again(line, len, &r) != 0)
-				return -EINVAL;
-		}
+		if (posted_line(d, &line, &len, &r.properties) && hgfs_vertex_parse_again(line, len, &r) != 0)
+			return -EINVAL;
 		l = find_label(d, HG_SCHEMA_VERTEXLABELS, &r.label);
 		return hgfs_vertex_emit(line, len, &r, l != NULL && l->strategy == HG_IDS_PRIMARY_KEY, elem);
 	} else {
@@ -897,12 +866,8 @@ static int emit_line(data_ctx *d, const char *line, size_t len, hgfs_buf *elem)
 		const hg_label *lo, *li;
 		if (hgfs_edge_parse_again(line, len, &r) != 0)
 			return -EINVAL;
-		if (fix_blobs(d, line, len, &r.properties) == 1) {
-			line = d->fixed.data;
-			len = d->fixed.len;
-			if (hgfs_edge_parse_again(line, len, &r) != 0)
-				return -EINVAL;
-		}
+		if (posted_line(d, &line, &len, &r.properties) && hgfs_edge_parse_again(line, len, &r) != 0)
+			return -EINVAL;
 		lo = find_label(d, HG_SCHEMA_VERTEXLABELS, &r.out_label);
 		li = find_label(d, HG_SCHEMA_VERTEXLABELS, &r.in_label);
 		return hgfs_edge_emit(line, len, &r, lo != NULL && lo->strategy == HG_IDS_PRIMARY_KEY ? lo->id : 0,
@@ -1098,10 +1063,6 @@ static off_t line_start_after(int fd, off_t at, off_t size)
 
 static void part_free(check_part *p)
 {
-	for (size_t i = 0; i < p->d.n_known; i++)
-		free(p->d.known_keys[i]);
-	free(p->d.known_keys);
-	free(p->d.known_len);
 	missing_free(&p->d.miss);
 	hgfs_buf_free(&p->d.tmp);
 	hgfs_buf_free(&p->d.scratch);
@@ -1263,10 +1224,6 @@ static int import_data(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_impor
 			 d.edges ? "edges" : "vertices", hg_mode_name(mode));
 	}
 out:
-	for (size_t i = 0; i < d.n_known; i++)
-		free(d.known_keys[i]);
-	free(d.known_keys);
-	free(d.known_len);
 	missing_free(&d.miss);
 	hgfs_buf_free(&d.tmp);
 	hgfs_buf_free(&d.scratch);
