@@ -450,9 +450,31 @@ typedef struct data_ctx {
 	hgfs_buf scratch;   /* PK id rewrite check */
 	hgfs_buf fixed;     /* a line with its BLOB values rewritten */
 	bool has_blob;      /* the graph has BLOB property keys */
+	uint8_t *changed;   /* a bit per CHANGED_BLOCK bytes of the file: a line starting
+			     * there is posted changed (shared by the check parts) */
 	uint64_t line;
 	char err[768];
 } data_ctx;
+
+/* Lines are posted as they are, without a second parse, unless the check
+ * pass found that a line starting in their block of the file must change
+ * (a PRIMARY_KEY id dropped or rewritten, a BLOB value rewritten).  A bit
+ * per 64 KiB: 2 KiB for each GiB of file. */
+#define CHANGED_SHIFT 16
+
+static void mark_changed(data_ctx *d, off_t at)
+{
+	size_t block = (size_t)(at >> CHANGED_SHIFT);
+
+	__atomic_fetch_or(&d->changed[block / 8], (uint8_t)(1u << (block % 8)), __ATOMIC_RELAXED);
+}
+
+static bool is_changed(const data_ctx *d, off_t at)
+{
+	size_t block = (size_t)(at >> CHANGED_SHIFT);
+
+	return (__atomic_load_n(&d->changed[block / 8], __ATOMIC_RELAXED) >> (block % 8)) & 1;
+}
 
 /* The label of type t named by the JSON string m (quotes included), or NULL.
  * Lines repeat the same few labels: found ones are remembered by their raw
@@ -569,16 +591,19 @@ static int check_vertex_id(data_ctx *d, const hg_label *l, const rj_member *id)
 	return -1;
 }
 
-/* An endpoint of PK label l: its id must have the "<labelId>:" form. */
-static int check_endpoint(data_ctx *d, const hg_label *l, const rj_member *v, const char *side)
+/* An endpoint of PK label l: its id must have the "<labelId>:" form.
+ * 0 (*changes set when the target's label id differs) or -1. */
+static int check_endpoint(data_ctx *d, const hg_label *l, const rj_member *v, const char *side, bool *changes)
 {
 	char why[256];
 
 	if (l->strategy != HG_IDS_PRIMARY_KEY)
 		return 0;
 	hgfs_buf_reset(&d->scratch);
-	if (hgfs_pk_id_rewrite(v->val, v->val_len, l->id, &d->scratch, why, sizeof(why)) == 0)
+	if (hgfs_pk_id_rewrite(v->val, v->val_len, l->id, &d->scratch, why, sizeof(why)) == 0) {
+		*changes |= d->scratch.len != v->val_len || memcmp(d->scratch.data, v->val, v->val_len) != 0;
 		return 0;
+	}
 	snprintf(d->err, sizeof(d->err), "%s of PRIMARY_KEY vertex label '%s': %s", side, l->name, why);
 	return -1;
 }
@@ -612,19 +637,26 @@ static int fix_blobs(data_ctx *d, const char *line, size_t len, const rj_member 
 	return rc;
 }
 
-/* The properties of a record: BLOB values and property keys. */
-static int check_props(data_ctx *d, const char *line, size_t len, const rj_member *props)
+/* The properties of a record: BLOB values (*changes set when one is
+ * rewritten) and property keys. */
+static int check_props(data_ctx *d, const char *line, size_t len, const rj_member *props, bool *changes)
 {
-	if (fix_blobs(d, line, len, props) < 0)
+	int rc = fix_blobs(d, line, len, props);
+
+	if (rc < 0)
 		return d->err[0] ? -1 : -ENOMEM;
+	*changes |= rc == 1;
 	return rj_object_each(props->val, props->val_len, prop_key, d) < 0 ? -ENOMEM : 0;
 }
 
-/* Checks one line; 0, -1 (d->err set), -ENOMEM. */
-static int check_line(data_ctx *d, const char *line, size_t len)
+/* Checks one line, which starts at offset `at` of the file; 0, -1 (d->err
+ * set), -ENOMEM. */
+static int check_line(data_ctx *d, const char *line, size_t len, off_t at)
 {
 	size_t col = 0;
 	char msg[512];
+	bool changes = false;
+	int rc;
 
 	if (!d->edges) {
 		hgfs_vertex_rec r;
@@ -634,7 +666,8 @@ static int check_line(data_ctx *d, const char *line, size_t len)
 		l = lookup(d, HG_SCHEMA_VERTEXLABELS, &r.label, "vertex label");
 		if (l != NULL && check_vertex_id(d, l, &r.id) != 0)
 			return -1;
-		return check_props(d, line, len, &r.properties);
+		changes = l != NULL && l->strategy == HG_IDS_PRIMARY_KEY && r.id.type != RJ_NONE;
+		rc = check_props(d, line, len, &r.properties, &changes);
 	} else {
 		hgfs_edge_rec r;
 		const hg_label *lo, *li;
@@ -642,13 +675,16 @@ static int check_line(data_ctx *d, const char *line, size_t len)
 			goto bad;
 		lookup(d, HG_SCHEMA_EDGELABELS, &r.label, "edge label");
 		lo = lookup(d, HG_SCHEMA_VERTEXLABELS, &r.out_label, "vertex label");
-		if (lo != NULL && check_endpoint(d, lo, &r.out_v, "outV") != 0)
+		if (lo != NULL && check_endpoint(d, lo, &r.out_v, "outV", &changes) != 0)
 			return -1;
 		li = lookup(d, HG_SCHEMA_VERTEXLABELS, &r.in_label, "vertex label");
-		if (li != NULL && check_endpoint(d, li, &r.in_v, "inV") != 0)
+		if (li != NULL && check_endpoint(d, li, &r.in_v, "inV", &changes) != 0)
 			return -1;
-		return check_props(d, line, len, &r.properties);
+		rc = check_props(d, line, len, &r.properties, &changes);
 	}
+	if (rc == 0 && changes)
+		mark_changed(d, at);
+	return rc;
 bad:
 	if (col > 0)
 		snprintf(d->err, sizeof(d->err), "column %zu: %s", col, msg);
@@ -698,7 +734,7 @@ static void batch_free(batch *b)
 	free(b);
 }
 
-static int batch_add(batch *b, const hgfs_buf *elem)
+static int batch_add(batch *b, const char *elem, size_t len)
 {
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 64;
@@ -715,9 +751,9 @@ static int batch_add(batch *b, const hgfs_buf *elem)
 	if (hgfs_buf_addc(&b->body, b->n == 0 ? '[' : ',') < 0)
 		return -ENOMEM;
 	b->start[b->n] = b->body.len;
-	b->len[b->n] = elem->len;
+	b->len[b->n] = len;
 	b->n++;
-	return hgfs_buf_add(&b->body, elem->data, elem->len);
+	return hgfs_buf_add(&b->body, elem, len);
 }
 
 /* Posts elements [from, from+n) of b; on "too many" the server's limit is
@@ -915,14 +951,18 @@ static int post_all(data_ctx *d, uint64_t total)
 		long limit = __atomic_load_n(&d->g->restore->batch_max, __ATOMIC_RELAXED);
 		if (blank(line, len))
 			continue;
-		rc = emit_line(d, line, len, &elem);
-		if (rc < 0)
-			break;
+		if (is_changed(d, lr.off + (line - lr.buf))) {
+			rc = emit_line(d, line, len, &elem);
+			if (rc < 0)
+				break;
+			line = elem.data;
+			len = elem.len;
+		} /* else checked and unchanged: posted as it is */
 		if (b == NULL && (b = calloc(1, sizeof(*b))) == NULL) {
 			rc = -ENOMEM;
 			break;
 		}
-		rc = batch_add(b, &elem);
+		rc = batch_add(b, line, len);
 		if (rc < 0)
 			break;
 		if (b->n >= (size_t)limit) {
@@ -1014,7 +1054,7 @@ static void *check_worker(void *arg)
 	while ((rc = hgfs_lr_next(&lr, &line, &len)) > 0) {
 		if (blank(line, len))
 			continue;
-		rc = check_line(&p->d, line, len);
+		rc = check_line(&p->d, line, len, lr.off + (line - lr.buf));
 		if (rc != 0)
 			break;
 		p->records++;
@@ -1098,6 +1138,7 @@ static int check_all(data_ctx *d, off_t size, uint64_t *records, char hex[65])
 		parts[i].d.edges = d->edges;
 		parts[i].d.names = d->names;
 		parts[i].d.has_blob = d->has_blob;
+		parts[i].d.changed = d->changed;
 		parts[i].start = i == 0 ? 0 : line_start_after(d->e->fd, size * i / k - 1, size);
 		if (i > 0 && parts[i].start < parts[i - 1].start)
 			parts[i].start = parts[i - 1].start;
@@ -1178,6 +1219,11 @@ static int import_data(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_impor
 
 	for (size_t i = 0; i < d.names->n[HG_SCHEMA_PROPERTYKEYS]; i++)
 		d.has_blob |= strcmp(d.names->v[HG_SCHEMA_PROPERTYKEYS][i].data_type, "BLOB") == 0;
+	d.changed = calloc((size_t)(size >> CHANGED_SHIFT) / 8 + 1, 1);
+	if (d.changed == NULL) {
+		rc = fail(g, e, -ENOMEM, "out of memory");
+		goto out;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = check_all(&d, size, &records, hex);
 	if (rc < 0)
@@ -1228,6 +1274,7 @@ out:
 	hgfs_buf_free(&d.tmp);
 	hgfs_buf_free(&d.scratch);
 	hgfs_buf_free(&d.fixed);
+	free(d.changed);
 	hg_schema_names_free(d.names);
 	return rc;
 }

@@ -273,15 +273,18 @@ typedef struct rec_ctx {
 	size_t *col;
 	char *err;
 	size_t errlen;
+	size_t next; /* the field expected next: servers print them in spec order */
 } rec_ctx;
 
 static int rec_member(void *ctx, const rj_member *m)
 {
 	rec_ctx *c = ctx;
 
-	for (size_t i = 0; i < c->spec->n; i++) {
+	for (size_t k = 0; k < c->spec->n; k++) {
+		size_t i = (c->next + k) % c->spec->n;
 		if (!rj_key_is(m, c->spec->f[i].name))
 			continue;
+		c->next = i + 1;
 		if (c->got[i].type != RJ_NONE) {
 			*c->col = (size_t)(m->key - c->line);
 			return fail(c->err, c->errlen, "member '%s' appears twice", c->spec->f[i].name);

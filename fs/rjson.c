@@ -621,6 +621,9 @@ int rj_string(const char *val, size_t len, hgfs_buf *b)
 
 bool rj_key_is(const rj_member *m, const char *name)
 {
-	/* strncmp stops at name's end: no strlen for every member and name */
-	return m->key != NULL && strncmp(m->key, name, m->key_len) == 0 && name[m->key_len] == '\0';
+	/* the first byte settles most misses; strncmp stops at name's end: no
+	 * strlen for every member and name */
+	if (m->key == NULL || (m->key_len > 0 && m->key[0] != name[0]))
+		return false;
+	return strncmp(m->key, name, m->key_len) == 0 && name[m->key_len] == '\0';
 }
