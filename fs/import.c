@@ -450,6 +450,7 @@ typedef struct data_ctx {
 	hgfs_buf scratch;   /* PK id rewrite check */
 	hgfs_buf fixed;     /* a line with its BLOB values rewritten */
 	bool has_blob;      /* the graph has BLOB property keys */
+	bool hex_like;      /* the line being checked has a value starting with 0x */
 	uint8_t *changed;   /* a bit per CHANGED_BLOCK bytes of the file: a line starting
 			     * there is posted changed (shared by the check parts) */
 	uint64_t line;
@@ -637,16 +638,28 @@ static int fix_blobs(data_ctx *d, const char *line, size_t len, const rj_member 
 	return rc;
 }
 
-/* The properties of a record: BLOB values (*changes set when one is
- * rewritten) and property keys. */
-static int check_props(data_ctx *d, const char *line, size_t len, const rj_member *props, bool *changes)
+/* Each property of the line being checked, as the validator reads it: its
+ * key must be in the target's schema; a value starting with 0x may be a
+ * BLOB value to rewrite. */
+static int check_prop(void *ctx, const rj_member *m)
 {
-	int rc = fix_blobs(d, line, len, props);
+	data_ctx *d = ctx;
+
+	if (d->has_blob && !d->hex_like)
+		d->hex_like = m->type == RJ_STRING ? m->val_len >= 3 && m->val[1] == '0' && m->val[2] == 'x'
+						   : m->type == RJ_ARRAY && memmem(m->val, m->val_len, "\"0x", 3) != NULL;
+	return prop_key(d, m);
+}
+
+/* The BLOB values of a checked record (*changes set when one is rewritten). */
+static int check_blobs(data_ctx *d, const char *line, size_t len, const rj_member *props, bool *changes)
+{
+	int rc = d->hex_like ? fix_blobs(d, line, len, props) : 0;
 
 	if (rc < 0)
 		return d->err[0] ? -1 : -ENOMEM;
 	*changes |= rc == 1;
-	return rj_object_each(props->val, props->val_len, prop_key, d) < 0 ? -ENOMEM : 0;
+	return 0;
 }
 
 /* Checks one line, which starts at offset `at` of the file; 0, -1 (d->err
@@ -658,20 +671,21 @@ static int check_line(data_ctx *d, const char *line, size_t len, off_t at)
 	bool changes = false;
 	int rc;
 
+	d->hex_like = false;
 	if (!d->edges) {
 		hgfs_vertex_rec r;
 		const hg_label *l;
-		if (hgfs_vertex_parse(line, len, &r, &col, msg, sizeof(msg)) != 0)
+		if ((rc = hgfs_vertex_check(line, len, &r, check_prop, d, &col, msg, sizeof(msg))) != 0)
 			goto bad;
 		l = lookup(d, HG_SCHEMA_VERTEXLABELS, &r.label, "vertex label");
 		if (l != NULL && check_vertex_id(d, l, &r.id) != 0)
 			return -1;
 		changes = l != NULL && l->strategy == HG_IDS_PRIMARY_KEY && r.id.type != RJ_NONE;
-		rc = check_props(d, line, len, &r.properties, &changes);
+		rc = check_blobs(d, line, len, &r.properties, &changes);
 	} else {
 		hgfs_edge_rec r;
 		const hg_label *lo, *li;
-		if (hgfs_edge_parse(line, len, &r, &col, msg, sizeof(msg)) != 0)
+		if ((rc = hgfs_edge_check(line, len, &r, check_prop, d, &col, msg, sizeof(msg))) != 0)
 			goto bad;
 		lookup(d, HG_SCHEMA_EDGELABELS, &r.label, "edge label");
 		lo = lookup(d, HG_SCHEMA_VERTEXLABELS, &r.out_label, "vertex label");
@@ -680,12 +694,14 @@ static int check_line(data_ctx *d, const char *line, size_t len, off_t at)
 		li = lookup(d, HG_SCHEMA_VERTEXLABELS, &r.in_label, "vertex label");
 		if (li != NULL && check_endpoint(d, li, &r.in_v, "inV", &changes) != 0)
 			return -1;
-		rc = check_props(d, line, len, &r.properties, &changes);
+		rc = check_blobs(d, line, len, &r.properties, &changes);
 	}
 	if (rc == 0 && changes)
 		mark_changed(d, at);
 	return rc;
 bad:
+	if (rc < -1)
+		return rc;
 	if (col > 0)
 		snprintf(d->err, sizeof(d->err), "column %zu: %s", col, msg);
 	else

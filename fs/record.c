@@ -266,6 +266,18 @@ static const field edge_fields[] = {
 };
 static const rec_spec edge_spec = {"edge", edge_fields, sizeof(edge_fields) / sizeof(edge_fields[0])};
 
+#define PROPS_KEPT 32
+
+struct rec_ctx;
+
+typedef struct props_ctx {
+	struct rec_ctx *rc;
+	const char *props;
+	size_t props_len;
+	rj_member kept[PROPS_KEPT]; /* the first keys, to find repeated ones */
+	size_t n;
+} props_ctx;
+
 typedef struct rec_ctx {
 	const rec_spec *spec;
 	const char *line;
@@ -274,6 +286,15 @@ typedef struct rec_ctx {
 	char *err;
 	size_t errlen;
 	size_t next; /* the field expected next: servers print them in spec order */
+	/* the one-pass check: properties are checked as the validator reads
+	 * them; their first problem waits (props_rc, props_col, the message in
+	 * err) until the properties' turn among the fields */
+	bool walked;
+	props_ctx props;
+	int props_rc;
+	size_t props_col;
+	hgfs_prop_fn prop_fn;
+	void *prop_ctx;
 } rec_ctx;
 
 static int rec_member(void *ctx, const rj_member *m)
@@ -296,15 +317,6 @@ static int rec_member(void *ctx, const rj_member *m)
 	return fail(c->err, c->errlen, "unknown member '" CUTF "'", CUTA(m->key, m->key_len));
 }
 
-#define PROPS_KEPT 32
-
-typedef struct props_ctx {
-	rec_ctx *rc;
-	const char *props;
-	size_t props_len;
-	rj_member kept[PROPS_KEPT]; /* the first keys, to find repeated ones */
-	size_t n;
-} props_ctx;
 
 typedef struct seen_ctx {
 	const rj_member *m; /* stop here */
@@ -382,25 +394,73 @@ static int rec_value(rec_ctx *c, const field *f, const rj_member *m)
 
 		if (m->type != RJ_OBJECT)
 			return fail(c->err, c->errlen, "member '%s' must be an object", f->name);
+		if (c->walked) {
+			if (c->props_rc == 0)
+				return 0;
+			*c->col = c->props_col;
+			return -1;
+		}
 		return rj_object_each(m->val, m->val_len, props_member, &p) == 0 ? 0 : -1;
 	}
 	}
 	return -1;
 }
 
-static int parse_record(const rec_spec *spec, const char *line, size_t len, bool validate, void *out, size_t *col,
-			char *err, size_t errlen)
+/* The validator's report of a member: the record's own at depth 1, the
+ * properties' at depth 2. */
+static int rec_walk(void *ctx, int depth, const rj_member *parent, const rj_member *m)
 {
-	rec_ctx c = {.spec = spec, .line = line, .col = col, .err = err, .errlen = errlen};
+	rec_ctx *c = ctx;
 
+	if (depth == 1)
+		return rec_member(c, m);
+	if (!rj_key_is(parent, "properties"))
+		return 0;
+	if (c->props.props != parent->val) {
+		/* the first member of this object */
+		c->props.props = parent->val;
+		c->props.n = 0;
+	}
+	c->props.props_len = (size_t)(m->val + m->val_len - parent->val);
+	if (c->props_rc == 0) {
+		c->props_rc = props_member(&c->props, m);
+		if (c->props_rc != 0)
+			c->props_col = *c->col;
+	}
+	return c->prop_fn != NULL ? c->prop_fn(c->prop_ctx, m) : 0;
+}
+
+/* validate: the line is checked as JSON in the same pass (prop_fn then sees
+ * each property); otherwise it must be validated text. */
+static int parse_record(const rec_spec *spec, const char *line, size_t len, bool validate, hgfs_prop_fn prop_fn,
+			void *prop_ctx, void *out, size_t *col, char *err, size_t errlen)
+{
+	rec_ctx c;
+	int rc;
+
+	c.spec = spec;
+	c.line = line;
+	memset(c.got, 0, sizeof(c.got));
+	c.col = col;
+	c.err = err;
+	c.errlen = errlen;
+	c.next = 0;
+	c.walked = validate;
+	c.props.rc = &c;
+	c.props.props = NULL;
+	c.props.n = 0;
+	c.props_rc = 0;
+	c.props_col = 0;
+	c.prop_fn = prop_fn;
+	c.prop_ctx = prop_ctx;
 	*col = 0;
-	if (validate && rj_validate(line, len, col, err, errlen) < 0)
-		return -1;
+	if (validate && (rc = rj_validate_walk(line, len, 2, rec_walk, &c, col, err, errlen)) != 0)
+		return rc;
 	if (rj_type_of(line, len) != RJ_OBJECT) {
 		*col = (size_t)(skip_ws(line, line + len) - line) + 1;
 		return fail(err, errlen, "a %s must be a JSON object", spec->what);
 	}
-	if (rj_object_each(line, len, rec_member, &c) != 0)
+	if (!validate && rj_object_each(line, len, rec_member, &c) != 0)
 		return -1;
 	for (size_t i = 0; i < spec->n; i++) {
 		if (c.got[i].type == RJ_NONE && spec->f[i].required) {
@@ -420,16 +480,28 @@ static int parse_record(const rec_spec *spec, const char *line, size_t len, bool
 	return 0;
 }
 
-int hgfs_vertex_parse(const char *line, size_t len, hgfs_vertex_rec *out, size_t *col, char *err, size_t errlen)
+int hgfs_vertex_check(const char *line, size_t len, hgfs_vertex_rec *out, hgfs_prop_fn fn, void *ctx, size_t *col,
+		      char *err, size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
-	return parse_record(&vertex_spec, line, len, true, out, col, err, errlen);
+	return parse_record(&vertex_spec, line, len, true, fn, ctx, out, col, err, errlen);
+}
+
+int hgfs_edge_check(const char *line, size_t len, hgfs_edge_rec *out, hgfs_prop_fn fn, void *ctx, size_t *col,
+		    char *err, size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	return parse_record(&edge_spec, line, len, true, fn, ctx, out, col, err, errlen);
+}
+
+int hgfs_vertex_parse(const char *line, size_t len, hgfs_vertex_rec *out, size_t *col, char *err, size_t errlen)
+{
+	return hgfs_vertex_check(line, len, out, NULL, NULL, col, err, errlen);
 }
 
 int hgfs_edge_parse(const char *line, size_t len, hgfs_edge_rec *out, size_t *col, char *err, size_t errlen)
 {
-	memset(out, 0, sizeof(*out));
-	return parse_record(&edge_spec, line, len, true, out, col, err, errlen);
+	return hgfs_edge_check(line, len, out, NULL, NULL, col, err, errlen);
 }
 
 int hgfs_vertex_parse_again(const char *line, size_t len, hgfs_vertex_rec *out)
@@ -438,7 +510,7 @@ int hgfs_vertex_parse_again(const char *line, size_t len, hgfs_vertex_rec *out)
 	size_t col;
 
 	memset(out, 0, sizeof(*out));
-	return parse_record(&vertex_spec, line, len, false, out, &col, err, sizeof(err));
+	return parse_record(&vertex_spec, line, len, false, NULL, NULL, out, &col, err, sizeof(err));
 }
 
 int hgfs_edge_parse_again(const char *line, size_t len, hgfs_edge_rec *out)
@@ -447,7 +519,7 @@ int hgfs_edge_parse_again(const char *line, size_t len, hgfs_edge_rec *out)
 	size_t col;
 
 	memset(out, 0, sizeof(*out));
-	return parse_record(&edge_spec, line, len, false, out, &col, err, sizeof(err));
+	return parse_record(&edge_spec, line, len, false, NULL, NULL, out, &col, err, sizeof(err));
 }
 
 /* ---- emitting records ---------------------------------------------------------- */

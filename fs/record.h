@@ -67,6 +67,18 @@ typedef struct rj_member {
  * column of the problem) and err set. */
 int rj_validate(const char *s, size_t len, size_t *col, char *err, size_t errlen);
 
+/* rj_validate that also reports, in one pass, the members of the objects at
+ * depth 1 (the top-level object) to max_depth (at most RJ_WALK_MAX): fn gets
+ * each member once its value has been checked, in text order, with the
+ * member whose value holds it (NULL at depth 1; its val_len is not known
+ * yet).  A non-zero return of fn stops the reports, the text is still
+ * checked to its end, and a syntax error wins (-1 with *col and err);
+ * otherwise fn's value is returned. */
+#define RJ_WALK_MAX 2
+typedef int (*rj_walk_fn)(void *ctx, int depth, const rj_member *parent, const rj_member *m);
+int rj_validate_walk(const char *s, size_t len, int max_depth, rj_walk_fn fn, void *ctx, size_t *col, char *err,
+		     size_t errlen);
+
 /* The type of the value starting at s (after white space); RJ_NONE if none. */
 rj_type rj_type_of(const char *s, size_t len);
 
@@ -162,6 +174,16 @@ typedef struct hgfs_edge_rec {
 } hgfs_edge_rec;
 
 int hgfs_edge_parse(const char *line, size_t len, hgfs_edge_rec *out, size_t *col, char *err, size_t errlen);
+
+/* hgfs_vertex_parse and hgfs_edge_parse, with fn called for each member of
+ * "properties" as the line is read (the JSON is validated in the same pass).
+ * A non-zero return of fn stops: -1 (fn set *col and err) or -errno is
+ * returned as it is. */
+typedef int (*hgfs_prop_fn)(void *ctx, const rj_member *m);
+int hgfs_vertex_check(const char *line, size_t len, hgfs_vertex_rec *out, hgfs_prop_fn fn, void *ctx, size_t *col,
+		      char *err, size_t errlen);
+int hgfs_edge_check(const char *line, size_t len, hgfs_edge_rec *out, hgfs_prop_fn fn, void *ctx, size_t *col,
+		    char *err, size_t errlen);
 
 /* The same for a line that already passed hgfs_vertex_parse or
  * hgfs_edge_parse (the posting pass after the checking pass): the JSON is

@@ -286,12 +286,28 @@ static uptr check_number(uptr p, uptr end, verr *e)
 	return p;
 }
 
+static rj_type type_at(uptr p, uptr end);
+
 int rj_validate(const char *s, size_t len, size_t *col, char *err, size_t errlen)
+{
+	return rj_validate_walk(s, len, 0, NULL, NULL, col, err, errlen);
+}
+
+int rj_validate_walk(const char *s, size_t len, int max_depth, rj_walk_fn fn, void *ctx, size_t *col, char *err,
+		     size_t errlen)
 {
 	uptr p = (uptr)s, end = p + len;
 	unsigned char stack[RJ_MAX_DEPTH]; /* '{' or '[' */
 	size_t depth = 0;
 	verr e = {NULL, NULL};
+	/* the member being read at each reported depth (1-based) */
+	rj_member open[RJ_WALK_MAX + 1];
+	int walk_rc = 0;
+
+	if (fn == NULL || max_depth < 0)
+		max_depth = 0;
+	if (max_depth > RJ_WALK_MAX)
+		max_depth = RJ_WALK_MAX;
 
 	p = skip_ws(p, end);
 value:
@@ -339,13 +355,19 @@ value:
 	if (p == NULL)
 		goto fail;
 after:
+	if (depth > 0 && depth <= (size_t)max_depth && stack[depth - 1] == '{' && walk_rc == 0) {
+		rj_member *m = &open[depth];
+		m->val_len = (size_t)(p - (uptr)m->val);
+		m->type = type_at((uptr)m->val, p);
+		walk_rc = fn(ctx, (int)depth, depth > 1 ? &open[depth - 1] : NULL, m);
+	}
 	p = skip_ws(p, end);
 	if (depth == 0) {
 		if (p < end) {
 			e.at = p, e.msg = "unexpected text after the value";
 			goto fail;
 		}
-		return 0;
+		return walk_rc;
 	}
 	if (p >= end) {
 		e.at = p, e.msg = "unexpected end of input";
@@ -379,15 +401,27 @@ key:
 		e.at = p, e.msg = "expected a string (a member name)";
 		goto fail;
 	}
-	p = check_string(p, end, &e);
-	if (p == NULL)
-		goto fail;
+	{
+		uptr q = check_string(p, end, &e);
+		if (q == NULL)
+			goto fail;
+		if (depth <= (size_t)max_depth) {
+			open[depth].key = (const char *)p + 1;
+			open[depth].key_len = (size_t)(q - p) - 2;
+		}
+		p = q;
+	}
 	p = skip_ws(p, end);
 	if (p >= end || *p != ':') {
 		e.at = p, e.msg = "expected ':'";
 		goto fail;
 	}
 	p = skip_ws(p + 1, end);
+	if (depth <= (size_t)max_depth) {
+		open[depth].val = (const char *)p;
+		open[depth].val_len = 0;
+		open[depth].type = RJ_NONE;
+	}
 	goto value;
 bad_value:
 	e.at = p, e.msg = *p >= 0x80 || *p < 0x20 ? "unexpected character" : "expected a value";

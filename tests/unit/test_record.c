@@ -562,6 +562,18 @@ static const struct {
 	 "{\"label\":\"e\",\"outV\":1,\"outVLabel\":\"a\",\"inV\":1,\"inVLabel\":\"b\",\"properties\":{\"w\":null}}",
 	 80, "property 'w' is null"},
 	{true, "{\"label\":\"e\",\"outV\":1,\"outV\":1," EDGE_TAIL, 23, "member 'outV' appears twice"},
+	/* which problem is reported when there are several: syntax first, then the record's members in text
+	 * order, then missing members, then the fields' values in field order (properties last) */
+	{false, "{\"label\":\"p\",\"properties\":{\"a\":null},\"foo\":1}", 38, "unknown member 'foo'"},
+	{false, "{\"label\":\"p\",\"properties\":{\"a\":null},\"foo\":}", 44, "expected a value"},
+	{false, "{\"label\":\"\",\"properties\":{\"a\":null}}", 10, "member 'label' must not be empty"},
+	{false, "{\"properties\":{\"a\":null}}", 0, "member 'label' is missing"},
+	{false, "{\"properties\":{\"a\":1,\"a\":2},\"label\":\"p\",\"label\":\"q\"}", 41, "member 'label' appears twice"},
+	{false, "{\"properties\":{\"a\":1,\"a\":2},\"label\":\"p\"}", 22, "property 'a' appears twice"},
+	{false, "{\"properties\":{\"a\":null,\"a\":2},\"label\":\"p\"}", 20, "property 'a' is null"},
+	{false, "{\"label\":\"p\",\"properties\":{\"o\":{\"x\":null}}}", 0, ""},
+	{true, "{\"properties\":{\"w\":null},\"label\":\"e\",\"outV\":true," EDGE_TAIL, 93,
+	 "member 'properties' appears twice"},
 };
 
 START_TEST(test_record_bad)
@@ -581,6 +593,93 @@ START_TEST(test_record_bad)
 	ck_assert_msg(rc == -1, "%s accepted", s);
 	ck_assert_str_eq(err, record_bad[_i].msg);
 	ck_assert_msg(col == record_bad[_i].col, "%s: column %zu, want %zu", s, col, record_bad[_i].col);
+}
+END_TEST
+
+/* ---- one pass: the validator reports members -------------------------------------- */
+
+typedef struct walk_log {
+	char text[512];
+	int stop_at; /* stop (return 7) at this report, 1-based; 0 never */
+	int n;
+} walk_log;
+
+static int walk_cb(void *ctx, int depth, const rj_member *parent, const rj_member *m)
+{
+	walk_log *w = ctx;
+	size_t used = strlen(w->text);
+
+	snprintf(w->text + used, sizeof(w->text) - used, "%s%d:%.*s<%.*s>=%.*s/%c", used ? " " : "", depth,
+		 parent ? (int)parent->key_len : 0, parent ? parent->key : "", (int)m->key_len, m->key,
+		 (int)m->val_len, m->val, "-0bnsoa"[m->type]);
+	return ++w->n == w->stop_at ? 7 : 0;
+}
+
+START_TEST(test_validate_walk)
+{
+	static const char s[] = " {\"a\":1, \"b\" : {\"c\":[1,{\"d\":2}],\"e\":\"x\",\"z\":{}},\"f\":[{\"g\":1}]} ";
+	walk_log w = {"", 0, 0};
+	size_t col = 0;
+	char err[64];
+
+	ck_assert_int_eq(rj_validate_walk(s, strlen(s), 2, walk_cb, &w, &col, err, sizeof(err)), 0);
+	ck_assert_str_eq(w.text, "1:<a>=1/n 2:b<c>=[1,{\"d\":2}]/a 2:b<e>=\"x\"/s 2:b<z>={}/o "
+				 "1:<b>={\"c\":[1,{\"d\":2}],\"e\":\"x\",\"z\":{}}/o 1:<f>=[{\"g\":1}]/a");
+	/* depth 1 only; a stop is returned once the text has been checked to its end */
+	memset(&w, 0, sizeof(w));
+	ck_assert_int_eq(rj_validate_walk(s, strlen(s), 1, walk_cb, &w, &col, err, sizeof(err)), 0);
+	ck_assert_str_eq(w.text, "1:<a>=1/n 1:<b>={\"c\":[1,{\"d\":2}],\"e\":\"x\",\"z\":{}}/o 1:<f>=[{\"g\":1}]/a");
+	memset(&w, 0, sizeof(w));
+	w.stop_at = 2;
+	ck_assert_int_eq(rj_validate_walk(s, strlen(s), 2, walk_cb, &w, &col, err, sizeof(err)), 7);
+	ck_assert_int_eq(w.n, 2);
+	/* a syntax error after a stop wins */
+	memset(&w, 0, sizeof(w));
+	w.stop_at = 1;
+	ck_assert_int_eq(rj_validate_walk("{\"a\":1,\"b\":}", 13, 2, walk_cb, &w, &col, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "expected a value");
+	ck_assert_uint_eq(col, 12);
+	/* no object: nothing reported; no callback: plain validation */
+	memset(&w, 0, sizeof(w));
+	ck_assert_int_eq(rj_validate_walk("[{\"a\":1}]", 9, 2, walk_cb, &w, &col, err, sizeof(err)), 0);
+	ck_assert_int_eq(w.n, 1); /* {"a":1} is at depth 2 inside an array: its member is reported at depth 2 */
+	ck_assert_int_eq(rj_validate_walk("{\"a\":1}", 7, 2, NULL, NULL, &col, err, sizeof(err)), 0);
+}
+END_TEST
+
+static int prop_cb(void *ctx, const rj_member *m)
+{
+	walk_log *w = ctx;
+	size_t used = strlen(w->text);
+
+	snprintf(w->text + used, sizeof(w->text) - used, "%s%.*s=%.*s", used ? " " : "", (int)m->key_len, m->key,
+		 (int)m->val_len, m->val);
+	return ++w->n == w->stop_at ? -ENOMEM : 0;
+}
+
+START_TEST(test_record_check_props)
+{
+	static const char v[] =
+		"{\"id\":1,\"label\":\"p\",\"properties\":{\"a\":1,\"o\":{\"x\":2},\"l\":[\"0x\"]}}";
+	static const char e[] = "{\"label\":\"e\",\"outV\":1,\"outVLabel\":\"a\",\"inV\":2,\"inVLabel\":\"b\","
+				"\"properties\":{\"w\":0.5}}";
+	walk_log w = {"", 0, 0};
+	hgfs_vertex_rec vr;
+	hgfs_edge_rec er;
+	size_t col;
+	char err[128];
+
+	ck_assert_int_eq(hgfs_vertex_check(v, strlen(v), &vr, prop_cb, &w, &col, err, sizeof(err)), 0);
+	ck_assert_str_eq(w.text, "a=1 o={\"x\":2} l=[\"0x\"]");
+	ck_assert_uint_eq(vr.properties.val_len, 30);
+	memset(&w, 0, sizeof(w));
+	ck_assert_int_eq(hgfs_edge_check(e, strlen(e), &er, prop_cb, &w, &col, err, sizeof(err)), 0);
+	ck_assert_str_eq(w.text, "w=0.5");
+	/* the hook's failure is returned as it is */
+	memset(&w, 0, sizeof(w));
+	w.stop_at = 2;
+	ck_assert_int_eq(hgfs_vertex_check(v, strlen(v), &vr, prop_cb, &w, &col, err, sizeof(err)), -ENOMEM);
+	ck_assert_int_eq(w.n, 2);
 }
 END_TEST
 
@@ -1664,6 +1763,8 @@ static Suite *record_suite(void)
 	tcase_add_test(tc, test_vertex_fields);
 	tcase_add_loop_test(tc, test_record_bad, 0, N(record_bad));
 	tcase_add_test(tc, test_vertex_many_properties);
+	tcase_add_test(tc, test_validate_walk);
+	tcase_add_test(tc, test_record_check_props);
 	tcase_add_loop_test(tc, test_vertex_emit, 0, N(vertex_emit_cases));
 	tcase_add_loop_test(tc, test_pk_id_rewrite, 0, N(pk_cases));
 	tcase_add_loop_test(tc, test_edge_emit, 0, N(edge_emit_cases));
