@@ -1204,7 +1204,11 @@ static void *hgfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 {
 	hgfs *fs = fuse_get_context()->private_data;
 
-	(void)conn;
+	/* A snapshot file's pages stay valid for as long as the kernel may use
+	 * them: open() drops them (keep_cache 0) when a new snapshot replaced the
+	 * one cached.  Automatic invalidation would instead ask for the
+	 * attributes (a round trip, attr_timeout is 0) before every read(). */
+	conn->want &= ~FUSE_CAP_AUTO_INVAL_DATA;
 	/* sizes and mtimes change with every snapshot: never cache them */
 	cfg->attr_timeout = 0;
 	cfg->entry_timeout = 0;
