@@ -53,6 +53,8 @@ typedef enum {
 
 #define HGFS_NAME_MAX 255
 #define HGFS_MAX_PARALLEL 64
+/* the I/O size files announce (st_blksize): FUSE passes up to 1 MiB a request */
+#define HGFS_IO_SIZE (1024 * 1024)
 
 typedef struct hgfs_path {
 	hgfs_node_type type;

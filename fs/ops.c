@@ -444,7 +444,7 @@ static void fill_file(hgfs *fs, struct stat *st, mode_t mode, off_t size, const 
 	st->st_uid = fs->uid;
 	st->st_gid = fs->gid;
 	st->st_size = size;
-	st->st_blksize = 128 * 1024;
+	st->st_blksize = HGFS_IO_SIZE; /* cp and cat use it as their buffer size */
 	st->st_blocks = (size + 511) / 512;
 	st->st_mtim = st->st_atim = st->st_ctim = *mtime;
 }
