@@ -810,6 +810,44 @@ static int hgfs_read(const char *path, char *buf, size_t size, off_t off, struct
 	}
 }
 
+/* Reads of a snapshot are answered with the spool file itself: libfuse
+ * splices its pages into the reply (no copy through this process); other
+ * files are read into memory by hgfs_read. */
+static int hgfs_read_buf(const char *path, struct fuse_bufvec **bufp, size_t size, off_t off,
+			 struct fuse_file_info *fi)
+{
+	handle *h = fh(fi);
+	struct fuse_bufvec *bv = malloc(sizeof(*bv));
+	int rc;
+
+	if (bv == NULL)
+		return -ENOMEM;
+	*bv = (struct fuse_bufvec)FUSE_BUFVEC_INIT(size);
+	if (h->type == HGFS_N_SNAPFILE) {
+		off_t end = h->snap->size[h->file];
+		bv->buf[0].size = off >= end ? 0 : (size_t)(end - off) < size ? (size_t)(end - off) : size;
+		bv->buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK | FUSE_BUF_FD_RETRY;
+		bv->buf[0].fd = h->snap->fd[h->file];
+		bv->buf[0].pos = off;
+		*bufp = bv;
+		return 0;
+	}
+	bv->buf[0].mem = malloc(size ? size : 1);
+	if (bv->buf[0].mem == NULL) {
+		free(bv);
+		return -ENOMEM;
+	}
+	rc = hgfs_read(path, bv->buf[0].mem, size, off, fi);
+	if (rc < 0) {
+		free(bv->buf[0].mem);
+		free(bv);
+		return rc;
+	}
+	bv->buf[0].size = (size_t)rc;
+	*bufp = bv;
+	return 0;
+}
+
 /* Writes into a bounded in-memory buffer at off (or at its end). */
 static int buf_put(char **data, size_t *len, size_t cap, bool grow, const char *src, size_t size, off_t off,
 		   bool append)
@@ -1209,6 +1247,8 @@ static void *hgfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	 * one cached.  Automatic invalidation would instead ask for the
 	 * attributes (a round trip, attr_timeout is 0) before every read(). */
 	conn->want &= ~FUSE_CAP_AUTO_INVAL_DATA;
+	/* snapshot reads: spool pages spliced into the replies */
+	conn->want |= conn->capable & (FUSE_CAP_SPLICE_WRITE | FUSE_CAP_SPLICE_MOVE);
 	/* sizes and mtimes change with every snapshot: never cache them */
 	cfg->attr_timeout = 0;
 	cfg->entry_timeout = 0;
@@ -1268,6 +1308,7 @@ const struct fuse_operations hgfs_ops = {
 	.open = hgfs_open,
 	.create = hgfs_create,
 	.read = hgfs_read,
+	.read_buf = hgfs_read_buf,
 	.write = hgfs_write,
 	.flush = hgfs_flush,
 	.release = hgfs_release,
