@@ -60,6 +60,7 @@ typedef struct hg_error {
 	long http_status;    /* 0 when no HTTP answer came back */
 	char exception[160]; /* the server's "exception", e.g. "class java.lang.IllegalArgumentException" */
 	char message[1024];  /* readable text: the server's "message", or transport detail */
+	bool timed_out;      /* ETRANSPORT because the request took longer than its timeout */
 } hg_error;
 
 /* errno for a hg code (positive or negative); 0 for HG_OK. */
@@ -169,6 +170,82 @@ typedef int (*hg_elem_cb)(void *ctx, const char *elem, size_t len);
  * elements already handed to cb stay handed: the caller discards them. */
 int hg_scan(hg_client *c, const char *graph, hg_kind kind, const hg_shard *shard, bool paged, long page_limit,
 	    hg_elem_cb cb, void *ctx, hg_error *err);
+
+/* true when err is the server's 400 LimitExceedException "Too many records
+ * (must <= N) ...": a query met more elements than the server's capacity
+ * (800000); an unpaged scan of a memory shard that holds more. */
+bool hg_error_too_many_records(const hg_error *err);
+
+/* Shard bounds of the memory backend are decimal entry indexes.  true when
+ * s is one: ASCII digits only (no sign, no space), within int64; "" (open)
+ * is not. */
+bool hg_shard_bound_index(const char *s, int64_t *out);
+
+/* Halves the memory shard [start, end) at its decimal midpoint
+ * mid = start + (end - start) / 2 into left [start, mid) and right
+ * [mid, end); an empty start counts as 0 and stays "" in left.  Bounds are
+ * built only from decimal ones: -HG_EINVAL (nothing allocated) when end is
+ * open (""), a bound is not decimal (the opaque bounds of other backends)
+ * or the shard has fewer than 2 entries; -HG_ENOMEM.  left and right get
+ * malloc'd strings (free them), length 0. */
+int hg_shard_halve(const hg_shard *s, hg_shard *left, hg_shard *right);
+
+/* What hg_scan_shard did about a failed request. */
+typedef enum {
+	HG_SCAN_SPLIT,  /* unpaged: the part is scanned as two halves instead */
+	HG_SCAN_SHRINK, /* paged: the page is fetched again with page_limit halved */
+	HG_SCAN_RETRY,  /* a transient failure: the part or page is fetched again */
+	HG_SCAN_FAILED, /* given up: hg_scan_shard returns the error */
+} hg_scan_event_kind;
+
+typedef struct hg_scan_event {
+	hg_scan_event_kind kind;
+	const hg_shard *part;  /* unpaged: the part that failed (the shard or a piece of it);
+				  paged: the shard */
+	const char *page;      /* paged: token of the page that failed ("": the first); NULL unpaged */
+	long page_limit;       /* paged: the page limit of the next try (0: the server's default) */
+	int failures;          /* RETRY, FAILED: failed tries of this part or page in a row, this one included */
+	const hg_error *err;   /* the failure */
+} hg_scan_event;
+
+/* Where hg_scan_shard delivers.  Elements go to elem as they stream in;
+ * commit says that those since the last commit are final (a page or part is
+ * complete); discard says that they are void: the request failed and what
+ * it covers is fetched again.  event (may be NULL) reports each decision. */
+typedef struct hg_scan_sink {
+	hg_elem_cb elem;
+	void (*commit)(void *ctx);
+	void (*discard)(void *ctx);
+	void (*event)(void *ctx, const hg_scan_event *ev);
+	void *ctx;
+} hg_scan_sink;
+
+/* Scans one whole shard like hg_scan (paged: page_limit elements a page, 0
+ * the server's default), surviving what can be survived:
+ *  - "Too many records" (hg_error_too_many_records): unpaged (memory), the
+ *    part is halved at its decimal midpoint (hg_shard_halve) and the halves
+ *    are scanned in order, each again until it fits or holds one entry;
+ *    paged, the page is asked for again, from the same token, with
+ *    page_limit halved, down to HG_SCAN_MIN_PAGE_LIMIT (or page_limit when
+ *    that is smaller).
+ *  - a timeout (err.timed_out): the same, at most HG_SCAN_MAX_TIMEOUT_SHRINKS
+ *    times a shard; after that, or when nothing can be halved any more, it
+ *    is a transient failure like the next.
+ *  - transient failures (transport, 5xx, busy): the part or page is asked
+ *    for again, up to HG_SCAN_TRIES times in a row, after 0.1 s, 0.4 s, 0.9 s.
+ * Bounds are built only for unpaged shards with decimal bounds; opaque ones
+ * are never split.  Once a part needed halving, the parts still to come are
+ * halved to that size before they are asked for.  The elements reach
+ * sink->elem in shard order; after a failed request sink->discard drops
+ * what it delivered since the last commit, so each element is committed
+ * exactly once.  Anything else, or giving up, returns the error after a
+ * HG_SCAN_FAILED event naming the part or page; sink->elem stopping the scan
+ * returns -HG_ECALLBACK at once (no event). */
+#define HG_SCAN_TRIES 4
+#define HG_SCAN_MIN_PAGE_LIMIT 1000
+#define HG_SCAN_MAX_TIMEOUT_SHRINKS 8
+int hg_scan_shard(hg_client *c, const char *graph, hg_kind kind, const hg_shard *shard, bool paged,
+		  long page_limit, const hg_scan_sink *sink, hg_error *err);
 
 /* ---- restore: the create APIs ------------------------------------------- */
 

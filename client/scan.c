@@ -1,8 +1,10 @@
 /* scan.c - shards and the streamed, paged scan of vertices and edges. */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -190,29 +192,25 @@ static int scan_url(const hg_client *c, hg_buf *url, const char *graph, hg_kind 
 	return 0;
 }
 
-int hg_scan(hg_client *c, const char *graph, hg_kind kind, const hg_shard *shard, bool paged, long page_limit,
-	    hg_elem_cb cb, void *ctx, hg_error *err)
+/* Scans one part of a shard: unpaged (page NULL), or paged from the token
+ * *page on.  After each complete response on_page(ctx) is called and, paged,
+ * *page becomes the next page's token: on failure *page is the token of the
+ * page to fetch again. */
+static int scan_part(hg_client *c, const char *graph, hg_kind kind, const hg_shard *shard, char **page,
+		     long page_limit, hg_elem_cb cb, void (*on_page)(void *), void *ctx, hg_error *err)
 {
 	token_set seen = { NULL, 0, 0 };
-	char *page = NULL;
 	page_ctx pc;
 	hg_buf url;
 	bool more = true;
 	int rc = 0;
 
-	hg_error_clear(err);
-	if (!shard || !cb)
-		return hg_error_set(err, HG_EINVAL, 0, "hg_scan needs a shard and a callback");
 	hg_buf_init(&url, 0);
 	memset(&pc, 0, sizeof(pc));
 	pc.cb = cb;
 	pc.cb_ctx = ctx;
-	if (paged && !(page = strdup(""))) {
-		rc = hg_error_set(err, HG_ENOMEM, 0, "out of memory");
-		goto out;
-	}
 	while (more) {
-		rc = scan_url(c, &url, graph, kind, shard, page, page_limit, err);
+		rc = scan_url(c, &url, graph, kind, shard, page ? *page : NULL, page_limit, err);
 		if (rc)
 			goto out;
 		jscan_init(&pc.js, kind_name(kind), 0, page_elem, &pc);
@@ -225,30 +223,308 @@ int hg_scan(hg_client *c, const char *graph, hg_kind kind, const hg_shard *shard
 		if (rc)
 			goto out;
 		more = false;
-		if (paged && pc.js.page == JSCAN_PAGE_STRING && pc.js.n_elems > 0) {
+		if (page && pc.js.page == JSCAN_PAGE_STRING && pc.js.n_elems > 0) {
 			int seen_rc = token_seen(&seen, pc.js.page_value);
 
 			if (seen_rc < 0) {
 				rc = hg_error_set(err, HG_ENOMEM, 0, "out of memory");
 				goto out;
 			}
-			if (seen_rc > 0 || strcmp(pc.js.page_value, page) == 0) {
+			if (seen_rc > 0 || strcmp(pc.js.page_value, *page) == 0) {
 				rc = hg_error_set(err, HG_EPROTOCOL, 200,
 						  "scan of %s: the server returned page token '%.200s' twice",
 						  graph, pc.js.page_value);
 				goto out;
 			}
-			free(page);
-			page = pc.js.page_value;
+			free(*page);
+			*page = pc.js.page_value;
 			pc.js.page_value = NULL;
 			more = true;
 		}
 		jscan_free(&pc.js);
+		if (on_page)
+			on_page(ctx);
 	}
 out:
 	jscan_free(&pc.js);
 	free(seen.h);
-	free(page);
 	hg_buf_free(&url);
 	return rc;
+}
+
+int hg_scan(hg_client *c, const char *graph, hg_kind kind, const hg_shard *shard, bool paged, long page_limit,
+	    hg_elem_cb cb, void *ctx, hg_error *err)
+{
+	char *page = NULL;
+	int rc;
+
+	hg_error_clear(err);
+	if (!shard || !cb)
+		return hg_error_set(err, HG_EINVAL, 0, "hg_scan needs a shard and a callback");
+	if (paged && !(page = strdup("")))
+		return hg_error_set(err, HG_ENOMEM, 0, "out of memory");
+	rc = scan_part(c, graph, kind, shard, paged ? &page : NULL, page_limit, cb, NULL, ctx, err);
+	free(page);
+	return rc;
+}
+
+/* ---- hg_scan_shard: splitting, smaller pages, retries -------------------- */
+
+#define DEFAULT_PAGE_LIMIT 100000 /* the server's, when page_limit is not sent */
+
+bool hg_error_too_many_records(const hg_error *err)
+{
+	return err && err->http_status == 400 &&
+	       (strncmp(err->message, "Too many records", 16) == 0 || strstr(err->exception, "LimitExceedException"));
+}
+
+bool hg_shard_bound_index(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return false;
+	*out = (int64_t)v;
+	return true;
+}
+
+static void shard_clear(hg_shard *s)
+{
+	free(s->start);
+	free(s->end);
+	memset(s, 0, sizeof(*s));
+}
+
+int hg_shard_halve(const hg_shard *s, hg_shard *left, hg_shard *right)
+{
+	const char *start = s->start ? s->start : "";
+	int64_t a = 0, b;
+	char mid[32];
+
+	memset(left, 0, sizeof(*left));
+	memset(right, 0, sizeof(*right));
+	if ((*start && !hg_shard_bound_index(start, &a)) || !hg_shard_bound_index(s->end, &b) || b - a < 2)
+		return -HG_EINVAL;
+	snprintf(mid, sizeof(mid), "%lld", (long long)(a + (b - a) / 2));
+	left->start = strdup(start);
+	left->end = strdup(mid);
+	right->start = strdup(mid);
+	right->end = strdup(s->end);
+	if (!left->start || !left->end || !right->start || !right->end) {
+		shard_clear(left);
+		shard_clear(right);
+		return -HG_ENOMEM;
+	}
+	return 0;
+}
+
+static bool transient(int rc)
+{
+	return rc == -HG_ETRANSPORT || rc == -HG_ESERVER || rc == -HG_EBUSY;
+}
+
+/* One shard's scan: where it goes and the failure budgets. */
+typedef struct shard_scan {
+	hg_client *c;
+	const char *graph;
+	hg_kind kind;
+	const hg_scan_sink *sink;
+	hg_error *err;
+	int failures; /* transient failures in a row; progress resets it */
+	int timeouts; /* shrinks because of timeouts */
+} shard_scan;
+
+static void on_commit(void *ctx)
+{
+	shard_scan *ss = ctx;
+
+	ss->failures = 0;
+	if (ss->sink->commit)
+		ss->sink->commit(ss->sink->ctx);
+}
+
+static int on_elem(void *ctx, const char *elem, size_t len)
+{
+	shard_scan *ss = ctx;
+
+	return ss->sink->elem(ss->sink->ctx, elem, len);
+}
+
+typedef enum { NEXT_SHRINK, NEXT_RETRY, NEXT_GIVE_UP } next_step;
+
+/* After a failed request: discard what it delivered, then shrink (split the
+ * part or halve the pages) when that may help and can_shrink, retry a
+ * transient failure within the budget, or give up. */
+static next_step after_failure(shard_scan *ss, int rc, bool can_shrink)
+{
+	bool timeout = rc == -HG_ETRANSPORT && ss->err->timed_out;
+
+	if (rc == -HG_ECALLBACK || rc == -HG_ENOMEM) {
+		ss->failures++;
+		return NEXT_GIVE_UP;
+	}
+	if (ss->sink->discard)
+		ss->sink->discard(ss->sink->ctx);
+	if (can_shrink &&
+	    (hg_error_too_many_records(ss->err) || (timeout && ss->timeouts < HG_SCAN_MAX_TIMEOUT_SHRINKS))) {
+		ss->timeouts += timeout;
+		ss->failures = 0;
+		return NEXT_SHRINK;
+	}
+	if (++ss->failures < HG_SCAN_TRIES && transient(rc))
+		return NEXT_RETRY;
+	return NEXT_GIVE_UP;
+}
+
+/* Reports the step decided for a failed part or page; pauses before a retry. */
+static void report_step(const shard_scan *ss, int rc, next_step next, hg_scan_event_kind shrink,
+			const hg_shard *part, const char *page, long page_limit)
+{
+	hg_scan_event ev = { next == NEXT_SHRINK  ? shrink
+			     : next == NEXT_RETRY ? HG_SCAN_RETRY
+						  : HG_SCAN_FAILED,
+			     part, page, page_limit, ss->failures, ss->err };
+
+	if (rc != -HG_ECALLBACK && ss->sink->event)
+		ss->sink->event(ss->sink->ctx, &ev);
+	if (next == NEXT_RETRY)
+		usleep((useconds_t)(100000 * ss->failures * ss->failures));
+}
+
+/* Paged: follows the pages; a failed page is fetched again from its token. */
+static int scan_paged(shard_scan *ss, const hg_shard *shard, long page_limit)
+{
+	long floor = page_limit > 0 && page_limit < HG_SCAN_MIN_PAGE_LIMIT ? page_limit : HG_SCAN_MIN_PAGE_LIMIT;
+	char *page = strdup("");
+	int rc;
+
+	if (!page)
+		return hg_error_set(ss->err, HG_ENOMEM, 0, "out of memory");
+	for (;;) {
+		long now = page_limit > 0 ? page_limit : DEFAULT_PAGE_LIMIT;
+		next_step next;
+
+		hg_error_clear(ss->err);
+		rc = scan_part(ss->c, ss->graph, ss->kind, shard, &page, page_limit, on_elem, on_commit, ss, ss->err);
+		if (rc == 0)
+			break;
+		next = after_failure(ss, rc, now > floor);
+		if (next == NEXT_SHRINK)
+			page_limit = now / 2 > floor ? now / 2 : floor;
+		report_step(ss, rc, next, HG_SCAN_SHRINK, shard, page, page_limit);
+		if (next == NEXT_GIVE_UP)
+			break;
+	}
+	free(page);
+	return rc;
+}
+
+/* Unpaged: the parts still to scan, the next one on top.  A split replaces
+ * the top by its two halves; int64 bounds halve at most 63 times. */
+#define MAX_PARTS 66
+
+typedef struct part {
+	hg_shard s;
+	int level; /* halvings from the shard */
+} part;
+
+/* The halves of the top part: 0, -HG_EINVAL (it cannot be split) or -HG_ENOMEM. */
+static int halve_top(const part *parts, size_t n, hg_shard *left, hg_shard *right)
+{
+	if (n >= MAX_PARTS) {
+		memset(left, 0, sizeof(*left));
+		memset(right, 0, sizeof(*right));
+		return -HG_EINVAL;
+	}
+	return hg_shard_halve(&parts[n - 1].s, left, right);
+}
+
+/* Replaces the top part by its halves, the left one on top. */
+static void put_halves(part *parts, size_t *n, hg_shard left, hg_shard right)
+{
+	part *top = &parts[*n - 1];
+
+	shard_clear(&top->s);
+	top->s = right;
+	top->level++;
+	parts[*n].s = left;
+	parts[*n].level = top->level;
+	(*n)++;
+}
+
+static int scan_unpaged(shard_scan *ss, const hg_shard *shard)
+{
+	part parts[MAX_PARTS];
+	size_t n = 1;
+	int min_level = 0, rc = 0;
+
+	parts[0].s.start = strdup(shard->start ? shard->start : "");
+	parts[0].s.end = strdup(shard->end ? shard->end : "");
+	parts[0].s.length = 0;
+	parts[0].level = 0;
+	if (!parts[0].s.start || !parts[0].s.end) {
+		rc = hg_error_set(ss->err, HG_ENOMEM, 0, "out of memory");
+		goto out;
+	}
+	while (n > 0) {
+		part *top = &parts[n - 1];
+		hg_shard left, right;
+		int hrc;
+		next_step next;
+
+		/* once a part needed halving, the next ones are halved to that size unasked */
+		if (top->level < min_level) {
+			hrc = halve_top(parts, n, &left, &right);
+			if (hrc == 0) {
+				put_halves(parts, &n, left, right);
+				continue;
+			}
+			if (hrc == -HG_ENOMEM) {
+				rc = hg_error_set(ss->err, hrc, 0, "out of memory");
+				break;
+			}
+		}
+		hg_error_clear(ss->err);
+		rc = scan_part(ss->c, ss->graph, ss->kind, &top->s, NULL, 0, on_elem, on_commit, ss, ss->err);
+		if (rc == 0) {
+			shard_clear(&top->s);
+			n--;
+			continue;
+		}
+		hrc = halve_top(parts, n, &left, &right);
+		next = after_failure(ss, rc, hrc == 0);
+		report_step(ss, rc, next, HG_SCAN_SPLIT, &top->s, NULL, 0);
+		if (next == NEXT_SHRINK) {
+			put_halves(parts, &n, left, right);
+			if (min_level < parts[n - 1].level)
+				min_level = parts[n - 1].level;
+			rc = 0;
+			continue;
+		}
+		shard_clear(&left);
+		shard_clear(&right);
+		if (next == NEXT_GIVE_UP)
+			break;
+	}
+out:
+	while (n > 0)
+		shard_clear(&parts[--n].s);
+	return rc;
+}
+
+int hg_scan_shard(hg_client *c, const char *graph, hg_kind kind, const hg_shard *shard, bool paged,
+		  long page_limit, const hg_scan_sink *sink, hg_error *err)
+{
+	hg_error local;
+	shard_scan ss = { c, graph, kind, sink, err ? err : &local, 0, 0 };
+
+	hg_error_clear(ss.err);
+	if (!shard || !sink || !sink->elem)
+		return hg_error_set(err, HG_EINVAL, 0, "hg_scan_shard needs a shard and a sink");
+	return paged ? scan_paged(&ss, shard, page_limit) : scan_unpaged(&ss, shard);
 }

@@ -12,7 +12,8 @@
  *   the sink's    when a sink call returned non-zero (a negative hg code),
  *   return value  which stops the transfer;
  *   -HG_ETRANSPORT (err filled) when no complete response came back:
- *                 connection refused, timeout, a transfer cut short.
+ *                 connection refused, timeout (err->timed_out set), a
+ *                 transfer cut short.
  * A transport is used by many threads at once.
  */
 #ifndef HG_TRANSPORT_H

@@ -167,6 +167,8 @@ static int curl_perform(hg_transport *base, const hg_request *req, hg_response *
 		resp->status = status;
 		rc = hg_error_set(err, HG_ETRANSPORT, 0, "%s %s: %s (curl error %d)", req->method, req->url,
 				  errbuf[0] ? errbuf : curl_easy_strerror(cc), (int)cc);
+		if (err)
+			err->timed_out = cc == CURLE_OPERATION_TIMEDOUT;
 		goto out;
 	}
 	fill_status(&t);

@@ -198,14 +198,18 @@ static int export_schema(export_ctx *x, spool *sp)
  * elements go to a chunk: memory up to CHUNK_MEM, then an unlinked file.
  * The calling thread appends the chunks to the spool strictly in shard
  * order, so the file is the same as a sequential scan would write.  At
- * most `window` shards are in flight, which bounds memory.  A shard that
- * fails with a transient error (transport, 5xx, busy) is scanned again
- * from its start, its partial chunk discarded: never dropped, never
- * duplicated.  A backup that cannot finish fails loudly.
+ * most `window` shards are in flight, which bounds memory.
+ *
+ * A shard is scanned by hg_scan_shard: a memory shard answered with "Too
+ * many records" (or a timeout) is scanned as halves, in order, into the
+ * same chunk; a paged shard's page that times out is fetched again with a
+ * smaller page_limit; transient failures are tried again.  Each page or
+ * part is committed to the chunk once complete, and what a failed request
+ * delivered is cut off again: never dropped, never duplicated.  A shard
+ * that still fails fails the export, loudly (the log names its bounds).
  */
 
 #define CHUNK_MEM (2 * 1024 * 1024)
-#define SHARD_TRIES 4
 
 typedef struct chunk {
 	char *mem;
@@ -213,6 +217,8 @@ typedef struct chunk {
 	int fd; /* overflow file, -1 when none */
 	off_t file_len;
 	uint64_t lines;
+	off_t mark;          /* bytes of complete pages or parts */
+	uint64_t mark_lines; /* their lines */
 	int rc;   /* result of the scan */
 	bool done;
 } chunk;
@@ -275,7 +281,10 @@ static void chunk_reset(chunk *c)
 	c->fd = -1;
 }
 
+/* One shard's scan into its chunk. */
 typedef struct chunk_writer {
+	par_scan *ps;
+	size_t i;
 	chunk *c;
 	const char *dir;
 	int rc;
@@ -293,51 +302,84 @@ static int chunk_elem(void *ctx, const char *elem, size_t len)
 	return w->rc != 0;
 }
 
-static bool transient(int rc)
+/* Once spilled, all of a chunk is in its file (chunk_put). */
+static void chunk_commit(void *ctx)
 {
-	return rc == -HG_ETRANSPORT || rc == -HG_ESERVER || rc == -HG_EBUSY;
+	chunk *c = ((chunk_writer *)ctx)->c;
+
+	c->mark = c->fd >= 0 ? c->file_len : (off_t)c->len;
+	c->mark_lines = c->lines;
 }
 
-/* Scans shard i into its chunk, retrying transient failures. */
+static void chunk_discard(void *ctx)
+{
+	chunk *c = ((chunk_writer *)ctx)->c;
+
+	if (c->fd >= 0)
+		c->file_len = c->mark;
+	else
+		c->len = (size_t)c->mark;
+	c->lines = c->mark_lines;
+}
+
+/* The log lines of hg_scan_shard's decisions. */
+static void shard_event(void *ctx, const hg_scan_event *ev)
+{
+	chunk_writer *w = ctx;
+	export_ctx *x = w->ps->x;
+	const hg_shard *sh = &w->ps->shards->v[w->i];
+	const char *what = w->ps->kind == HG_KIND_VERTEX ? "vertices" : "edges";
+	char msg[1400], shard[512], failed[512];
+
+	hg_error_format(ev->err, msg, sizeof(msg));
+	snprintf(shard, sizeof(shard), "%s shard %zu of %zu [\"%.200s\", \"%.200s\")", what, w->i + 1,
+		 w->ps->shards->n, sh->start, sh->end);
+	if (ev->page != NULL)
+		snprintf(failed, sizeof(failed), "page '%.200s' (page_limit %ld)", ev->page, ev->page_limit);
+	else
+		snprintf(failed, sizeof(failed), "part [\"%.200s\", \"%.200s\")", ev->part->start, ev->part->end);
+	switch (ev->kind) {
+	case HG_SCAN_SPLIT:
+		hgfs_log(LOG_WARNING, "graph '%s': %s: %s failed, scanning it as two halves: %s", x->graph, shard,
+			 failed, msg);
+		break;
+	case HG_SCAN_SHRINK:
+		hgfs_log(LOG_WARNING, "graph '%s': %s: page '%.200s' failed, asking for it again with page_limit %ld: %s",
+			 x->graph, shard, ev->page, ev->page_limit, msg);
+		break;
+	case HG_SCAN_RETRY:
+		hgfs_log(LOG_WARNING, "graph '%s': %s: %s failed (attempt %d), retrying: %s", x->graph, shard, failed,
+			 ev->failures, msg);
+		break;
+	case HG_SCAN_FAILED:
+		__atomic_store_n(&x->logged, true, __ATOMIC_RELAXED);
+		hgfs_log(LOG_ERR, "export of graph '%s' failed (%s: %s, attempt %d): %s", x->graph, shard, failed,
+			 ev->failures, msg);
+		break;
+	}
+}
+
+/* Scans shard i into its chunk. */
 static int scan_shard(par_scan *ps, size_t i)
 {
 	hgfs *fs = ps->x->fs;
-	const char *what = ps->kind == HG_KIND_VERTEX ? "vertices" : "edges";
-	chunk *c = &ps->chunks[i];
+	chunk_writer w = {.ps = ps, .i = i, .c = &ps->chunks[i], .dir = fs->cfg.spool_dir};
+	hg_scan_sink sink = {chunk_elem, chunk_commit, chunk_discard, shard_event, &w};
 	hg_error err;
-	int rc = 0;
+	int rc;
 
-	for (int attempt = 1; attempt <= SHARD_TRIES; attempt++) {
-		chunk_writer w = {.c = c, .dir = fs->cfg.spool_dir};
-
-		chunk_reset(c);
-		hg_error_clear(&err);
-		rc = hg_scan(fs->client, ps->x->graph, ps->kind, &ps->shards->v[i], ps->paged, fs->cfg.page_limit,
-			     chunk_elem, &w, &err);
-		if (rc == 0)
-			return 0;
-		if (w.rc != 0) {
-			__atomic_store_n(&ps->x->logged, true, __ATOMIC_RELAXED);
-			hgfs_log(LOG_ERR, "export of graph '%s' failed (%s): spool: %s", ps->x->graph, what,
-				 strerror(-w.rc));
-			return w.rc;
-		}
-		if (!transient(rc) || attempt == SHARD_TRIES) {
-			char buf[1400];
-			__atomic_store_n(&ps->x->logged, true, __ATOMIC_RELAXED);
-			hgfs_log(LOG_ERR, "export of graph '%s' failed (%s, shard %zu of %zu, attempt %d): %s",
-				 ps->x->graph, what, i + 1, ps->shards->n, attempt,
-				 hg_error_format(&err, buf, sizeof(buf)));
-			return -hg_code_errno(rc);
-		}
-		{
-			char buf[1400];
-			hgfs_log(LOG_WARNING, "graph '%s': %s shard %zu failed (attempt %d), retrying: %s", ps->x->graph,
-				 what, i + 1, attempt, hg_error_format(&err, buf, sizeof(buf)));
-		}
-		usleep((useconds_t)(100000 * attempt * attempt));
+	chunk_reset(w.c);
+	rc = hg_scan_shard(fs->client, ps->x->graph, ps->kind, &ps->shards->v[i], ps->paged, fs->cfg.page_limit,
+			   &sink, &err);
+	if (rc == 0)
+		return 0;
+	if (w.rc != 0) {
+		__atomic_store_n(&ps->x->logged, true, __ATOMIC_RELAXED);
+		hgfs_log(LOG_ERR, "export of graph '%s' failed (%s): spool: %s", ps->x->graph,
+			 ps->kind == HG_KIND_VERTEX ? "vertices" : "edges", strerror(-w.rc));
+		return w.rc;
 	}
-	return rc;
+	return rc == -HG_ENOMEM ? -ENOMEM : -EIO;
 }
 
 static void *scan_worker(void *arg)
@@ -398,30 +440,19 @@ static int chunk_append(chunk *c, spool *sp)
 	return sp->err;
 }
 
-static bool decimal(const char *s, long long *out)
-{
-	char *end;
-
-	if (s == NULL || *s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	*out = strtoll(s, &end, 10);
-	return errno == 0 && *end == '\0' && *out >= 0;
-}
-
 int hgfs_fix_memory_shards(hg_shards *shards)
 {
 	for (size_t i = 1; i < shards->n; i++) {
 		hg_shard *sh = &shards->v[i], *prev = &shards->v[i - 1];
-		long long start, pstart = 0, pend;
+		int64_t start, pstart = 0, pend;
 		char buf[32], *end;
 
-		if (sh->end == NULL || sh->end[0] != '\0' || !decimal(sh->start, &start))
+		if (sh->end == NULL || sh->end[0] != '\0' || !hg_shard_bound_index(sh->start, &start))
 			continue;
-		if ((prev->start[0] != '\0' && !decimal(prev->start, &pstart)) || !decimal(prev->end, &pend) ||
-		    pend <= pstart)
+		if ((prev->start[0] != '\0' && !hg_shard_bound_index(prev->start, &pstart)) ||
+		    !hg_shard_bound_index(prev->end, &pend) || pend <= pstart)
 			continue;
-		snprintf(buf, sizeof(buf), "%lld", start + (pend - pstart));
+		snprintf(buf, sizeof(buf), "%lld", (long long)(start + (pend - pstart)));
 		end = strdup(buf);
 		if (end == NULL)
 			return -ENOMEM;

@@ -38,6 +38,7 @@ typedef struct canned_resp {
 	long status;
 	const char *body;
 	int truncate; /* deliver the body, then fail like curl error 18 */
+	int timeout;  /* deliver the body, then fail like curl error 28 (timed out) */
 } canned_resp;
 
 typedef struct canned {
@@ -105,6 +106,11 @@ static int canned_perform(hg_transport *t, const hg_request *req, hg_response *r
 	if (r->truncate)
 		return hg_error_set(err, HG_ETRANSPORT, 0,
 				    "transfer closed with outstanding read data remaining (curl error 18)");
+	if (r->timeout) {
+		rc = hg_error_set(err, HG_ETRANSPORT, 0, "Operation timed out after 300 milliseconds (curl error 28)");
+		err->timed_out = true;
+		return rc;
+	}
 	return 0;
 }
 
@@ -1325,6 +1331,269 @@ START_TEST(test_scan_http_error)
 }
 END_TEST
 
+/* ---- splitting memory shards, smaller pages: hg_scan_shard ------------- */
+
+static const struct {
+	const char *start, *end;
+	int rc;
+	const char *mid; /* left is [start, mid), right [mid, end) */
+} halve_cases[] = {
+	{ "", "10", 0, "5" },
+	{ "", "20011", 0, "10005" },
+	{ "10005", "20010", 0, "15007" },
+	{ "0", "2", 0, "1" },
+	{ "007", "9", 0, "8" }, /* the start passed back as received */
+	{ "0", "9223372036854775807", 0, "4611686018427387903" },
+	{ "4611686018427387904", "9223372036854775807", 0, "6917529027641081855" },
+	/* fewer than 2 entries, or reversed */
+	{ "3", "4", -HG_EINVAL, NULL },
+	{ "", "1", -HG_EINVAL, NULL },
+	{ "4", "4", -HG_EINVAL, NULL },
+	{ "5", "3", -HG_EINVAL, NULL },
+	/* open-ended: the end is unknown */
+	{ "", "", -HG_EINVAL, NULL },
+	{ "20000", "", -HG_EINVAL, NULL },
+	/* not decimal: opaque bounds (rocksdb, hbase, cassandra, mysql) */
+	{ "", "AAk+/x==", -HG_EINVAL, NULL },
+	{ "AAAA", "BBBB", -HG_EINVAL, NULL },
+	{ "-1", "5", -HG_EINVAL, NULL },
+	{ "+1", "5", -HG_EINVAL, NULL },
+	{ " 1", "5", -HG_EINVAL, NULL },
+	{ "1", "5 ", -HG_EINVAL, NULL },
+	{ "1x", "5", -HG_EINVAL, NULL },
+	{ "0", "99999999999999999999", -HG_EINVAL, NULL },
+};
+
+START_TEST(test_shard_halve)
+{
+	hg_shard in = { (char *)halve_cases[_i].start, (char *)halve_cases[_i].end, 7 };
+	hg_shard l, r;
+
+	ck_assert_int_eq(hg_shard_halve(&in, &l, &r), halve_cases[_i].rc);
+	if (halve_cases[_i].rc) {
+		ck_assert_ptr_null(l.start);
+		ck_assert_ptr_null(r.end);
+		return;
+	}
+	ck_assert_str_eq(l.start, halve_cases[_i].start);
+	ck_assert_str_eq(l.end, halve_cases[_i].mid);
+	ck_assert_str_eq(r.start, halve_cases[_i].mid);
+	ck_assert_str_eq(r.end, halve_cases[_i].end);
+	ck_assert_int_eq(l.length, 0);
+	free(l.start);
+	free(l.end);
+	free(r.start);
+	free(r.end);
+}
+END_TEST
+
+START_TEST(test_shard_halve_null_start)
+{
+	hg_shard in = { NULL, "6", 0 };
+	hg_shard l, r;
+	int64_t v = -1;
+
+	ck_assert_int_eq(hg_shard_halve(&in, &l, &r), 0);
+	ck_assert_str_eq(l.start, "");
+	ck_assert_str_eq(l.end, "3");
+	ck_assert_str_eq(r.start, "3");
+	free(l.start);
+	free(l.end);
+	free(r.start);
+	free(r.end);
+	ck_assert(hg_shard_bound_index("0", &v) && v == 0);
+	ck_assert(hg_shard_bound_index("20011", &v) && v == 20011);
+	ck_assert(!hg_shard_bound_index("", &v));
+	ck_assert(!hg_shard_bound_index(NULL, &v));
+}
+END_TEST
+
+START_TEST(test_too_many_records)
+{
+	hg_error e;
+
+	hg_error_clear(&e);
+	ck_assert(!hg_error_too_many_records(&e));
+	ck_assert(!hg_error_too_many_records(NULL));
+	e.http_status = 400;
+	snprintf(e.message, sizeof(e.message), "Too many records(must <= 800000) for a query");
+	ck_assert(hg_error_too_many_records(&e));
+	snprintf(e.message, sizeof(e.message), "something else");
+	snprintf(e.exception, sizeof(e.exception), "class org.apache.hugegraph.exception.LimitExceedException");
+	ck_assert(hg_error_too_many_records(&e));
+	e.http_status = 500;
+	ck_assert(!hg_error_too_many_records(&e));
+	e.http_status = 400;
+	snprintf(e.exception, sizeof(e.exception), "class java.lang.IllegalArgumentException");
+	ck_assert(!hg_error_too_many_records(&e));
+}
+END_TEST
+
+#define LEE_BODY                                                                                  \
+	"{\"exception\":\"class org.apache.hugegraph.exception.LimitExceedException\","           \
+	"\"message\":\"Too many records(must <= 3) for a query\",\"cause\":\"\"}"
+#define SCAN_URL "http://127.0.0.1:8080/graphs/g/traversers/vertices/scan?"
+#define ISE_BODY "{\"exception\":\"class java.lang.IllegalStateException\",\"message\":\"boom\"}"
+
+enum { CUT_NONE, CUT_TRUNCATE, CUT_TIMEOUT };
+
+/* hg_scan_shard against canned answers: the scan requests it makes (their
+ * query strings), what it commits, and what it reports ("KIND part-or-page",
+ * failures after a '#'). */
+static const struct {
+	const char *start, *end;
+	bool paged;
+	long page_limit;
+	struct {
+		long status;
+		const char *body;
+		int cut;
+	} resp[8];
+	int rc;
+	const char *out;
+	const char *queries;
+	const char *events;
+	int stop_after; /* the sink stops the scan at this element */
+} shard_scan_cases[] = {
+	/* a memory shard too large for one scan: halves, in order; once the left
+	 * part needed halving twice, the right one is halved to that size unasked */
+	{ "", "8", false, 500,
+	  { { 400, LEE_BODY, 0 }, { 400, LEE_BODY, 0 }, { 200, "{\"vertices\":[0,1]}", 0 },
+	    { 200, "{\"vertices\":[2,3]}", 0 }, { 200, "{\"vertices\":[4,5]}", 0 },
+	    { 200, "{\"vertices\":[6,7]}", 0 } },
+	  0, "0\n1\n2\n3\n4\n5\n6\n7\n",
+	  "start=&end=8 start=&end=4 start=&end=2 start=2&end=4 start=4&end=6 start=6&end=8",
+	  "SPLIT [,8) SPLIT [,4)" },
+	/* splitting cannot help: one entry is still too many */
+	{ "5", "7", false, 0, { { 400, LEE_BODY, 0 }, { 400, LEE_BODY, 0 } }, -HG_EINVAL, "",
+	  "start=5&end=7 start=5&end=6", "SPLIT [5,7) FAILED#1 [5,6)" },
+	/* opaque bounds are never split, an open end cannot be */
+	{ "", "AAk+/x==", false, 0, { { 400, LEE_BODY, 0 } }, -HG_EINVAL, "", "start=&end=AAk%2B%2Fx%3D%3D",
+	  "FAILED#1 [,AAk+/x==)" },
+	{ "10", "", false, 0, { { 400, LEE_BODY, 0 } }, -HG_EINVAL, "", "start=10&end=", "FAILED#1 [10,)" },
+	/* transient failures: the part is asked for again, what a failed try
+	 * delivered is discarded; a part that timed out is split */
+	{ "0", "4", false, 0,
+	  { { 500, ISE_BODY, 0 }, { 200, "{\"vertices\":[0,1,", CUT_TRUNCATE },
+	    { 200, "{\"vertices\":[0,1,2,", CUT_TIMEOUT }, { 200, "{\"vertices\":[0,1]}", 0 },
+	    { 200, "{\"vertices\":[2,3]}", 0 } },
+	  0, "0\n1\n2\n3\n", "start=0&end=4 start=0&end=4 start=0&end=4 start=0&end=2 start=2&end=4",
+	  "RETRY#1 [0,4) RETRY#2 [0,4) SPLIT [0,4)" },
+	/* paged: a page that times out or is too many is asked for again from its
+	 * token with half the page_limit, down to the floor */
+	{ "", "AAk+", true, 4000,
+	  { { 200, "{\"vertices\":[1,2],\"page\":\"a\"}", 0 }, { 200, "{\"vertices\":[3,4,", CUT_TIMEOUT },
+	    { 200, "{\"vertices\":[3],\"page\":\"b\"}", 0 }, { 400, LEE_BODY, 0 },
+	    { 200, "{\"vertices\":[4],\"page\":null}", 0 } },
+	  0, "1\n2\n3\n4\n",
+	  "start=&end=AAk%2B&page=&page_limit=4000 start=&end=AAk%2B&page=a&page_limit=4000 "
+	  "start=&end=AAk%2B&page=a&page_limit=2000 start=&end=AAk%2B&page=b&page_limit=2000 "
+	  "start=&end=AAk%2B&page=b&page_limit=1000",
+	  "SHRINK a@2000 SHRINK b@1000" },
+	/* paged, at the floor already: timeouts are retried from the same page
+	 * (HG_SCAN_TRIES in a row), then the shard fails */
+	{ "", "", true, 1000,
+	  { { 200, "{\"vertices\":[1],\"page\":\"a\"}", 0 }, { 200, "{\"vertices\":[2,", CUT_TIMEOUT },
+	    { 200, "{\"vertices\":[2,", CUT_TIMEOUT }, { 200, "{\"vertices\":[2,", CUT_TIMEOUT },
+	    { 200, "{\"vertices\":[2,", CUT_TIMEOUT } },
+	  -HG_ETRANSPORT, "1\n",
+	  "start=&end=&page=&page_limit=1000 start=&end=&page=a&page_limit=1000 start=&end=&page=a&page_limit=1000 "
+	  "start=&end=&page=a&page_limit=1000 start=&end=&page=a&page_limit=1000",
+	  "RETRY#1 a@1000 RETRY#2 a@1000 RETRY#3 a@1000 FAILED#4 a@1000" },
+	/* the page limit's default (0) is halved from the server's 100000 */
+	{ "", "", true, 0,
+	  { { 400, LEE_BODY, 0 }, { 200, "{\"vertices\":[1],\"page\":null}", 0 } },
+	  0, "1\n", "start=&end=&page= start=&end=&page=&page_limit=50000", "SHRINK @50000" },
+	/* the sink stops the scan: no retry, no event */
+	{ "0", "2", false, 0, { { 200, "{\"vertices\":[1,2]}", 0 } }, -HG_ECALLBACK, "1\n", "start=0&end=2", "", 1 },
+};
+
+/* A sink that keeps what was committed and what the scan reported. */
+typedef struct rec_sink {
+	slices s;
+	size_t mark; /* committed bytes of s.all */
+	hg_buf events;
+} rec_sink;
+
+static int rec_elem(void *ctx, const char *elem, size_t len)
+{
+	return slice_cb(&((rec_sink *)ctx)->s, elem, len);
+}
+
+static void rec_commit(void *ctx)
+{
+	rec_sink *r = ctx;
+
+	r->mark = r->s.all.len;
+}
+
+static void rec_discard(void *ctx)
+{
+	rec_sink *r = ctx;
+
+	r->s.all.len = r->mark;
+	if (r->s.all.data)
+		r->s.all.data[r->mark] = '\0';
+}
+
+static void rec_event(void *ctx, const hg_scan_event *ev)
+{
+	static const char *const names[] = { "SPLIT", "SHRINK", "RETRY", "FAILED" };
+	rec_sink *r = ctx;
+
+	if (r->events.len)
+		hg_buf_puts(&r->events, " ");
+	hg_buf_puts(&r->events, names[ev->kind]);
+	if (ev->kind == HG_SCAN_RETRY || ev->kind == HG_SCAN_FAILED)
+		hg_buf_printf(&r->events, "#%d", ev->failures);
+	if (ev->page)
+		hg_buf_printf(&r->events, " %s@%ld", ev->page, ev->page_limit);
+	else
+		hg_buf_printf(&r->events, " [%s,%s)", ev->part->start, ev->part->end);
+	ck_assert_int_ne(ev->err->code, 0);
+}
+
+START_TEST(test_scan_shard)
+{
+	size_t n_chunks = sizeof(scan_chunks) / sizeof(scan_chunks[0]), k = (size_t)_i / n_chunks;
+	canned *t;
+	hg_client *cl = open_canned(VERSIONS("1.5.0"), scan_chunks[(size_t)_i % n_chunks], &t);
+	hg_shard shard = { (char *)shard_scan_cases[k].start, (char *)shard_scan_cases[k].end, 0 };
+	rec_sink r = { .s = { .stop_after = shard_scan_cases[k].stop_after } };
+	hg_scan_sink sink = { rec_elem, rec_commit, rec_discard, rec_event, &r };
+	hg_buf queries;
+	hg_error err;
+	size_t j;
+
+	hg_buf_init(&queries, 0);
+	for (j = 0; j < 8 && shard_scan_cases[k].resp[j].body; j++) {
+		canned_add(t, shard_scan_cases[k].resp[j].status, shard_scan_cases[k].resp[j].body);
+		t->resp[t->n_resp - 1].truncate = shard_scan_cases[k].resp[j].cut == CUT_TRUNCATE;
+		t->resp[t->n_resp - 1].timeout = shard_scan_cases[k].resp[j].cut == CUT_TIMEOUT;
+	}
+	ck_assert_int_eq(hg_scan_shard(cl, "g", HG_KIND_VERTEX, &shard, shard_scan_cases[k].paged,
+				       shard_scan_cases[k].page_limit, &sink, &err),
+			 shard_scan_cases[k].rc);
+	ck_assert_str_eq(r.s.all.data ? r.s.all.data : "", shard_scan_cases[k].out);
+	ck_assert_uint_eq(t->n_req, 2 + j); /* every canned answer was asked for */
+	for (j = 2; j < t->n_req; j++) {
+		const char *q = strchr(t->url[j], '?');
+
+		ck_assert_ptr_nonnull(q);
+		ck_assert(strncmp(t->url[j], SCAN_URL, strlen(SCAN_URL) - 1) == 0);
+		hg_buf_printf(&queries, "%s%s", j > 2 ? " " : "", q + 1);
+	}
+	ck_assert_str_eq(queries.data, shard_scan_cases[k].queries);
+	ck_assert_str_eq(r.events.data ? r.events.data : "", shard_scan_cases[k].events);
+	if (shard_scan_cases[k].rc == -HG_ETRANSPORT)
+		ck_assert(err.timed_out);
+	hg_buf_free(&queries);
+	hg_buf_free(&r.s.all);
+	hg_buf_free(&r.events);
+	hg_client_free(cl);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* restore: schema create, tasks, batches, schema names                */
 
@@ -1913,6 +2182,7 @@ typedef struct responder {
 	const char *body;
 	size_t body_len;
 	size_t declared_len; /* Content-Length sent */
+	int hold_ms;         /* keep the connection open this long before closing it */
 	int n_conn;
 	char last_request[4096];
 } responder;
@@ -1939,6 +2209,8 @@ static void *responder_main(void *arg)
 			 r->declared_len);
 		if (write(c, hdr, strlen(hdr)) < 0 || write(c, r->body, r->body_len) < 0)
 			perror("write");
+		if (r->hold_ms)
+			usleep((useconds_t)r->hold_ms * 1000);
 		close(c);
 		r->n_conn++;
 	}
@@ -2031,10 +2303,21 @@ START_TEST(test_curl_gzip)
 }
 END_TEST
 
-START_TEST(test_curl_truncated)
+/* A response cut short: the connection closes early (curl error 18), or
+ * stalls past the timeout (curl error 28, err.timed_out). */
+static const struct {
+	int hold_ms;
+	const char *curl_error;
+	bool timed_out;
+} cut_cases[] = {
+	{ 0, "curl error 18", false },
+	{ 1500, "curl error 28", true },
+};
+
+START_TEST(test_curl_cut_short)
 {
 	const char *body = "{\"vertices\":[{\"id\":1},";
-	responder r = { .head = "HTTP/1.1 200 OK\r\nContent-Type: application/json" };
+	responder r = { .head = "HTTP/1.1 200 OK\r\nContent-Type: application/json", .hold_ms = cut_cases[_i].hold_ms };
 	hg_buf got;
 	hg_client *cl;
 	hg_error err;
@@ -2042,14 +2325,17 @@ START_TEST(test_curl_truncated)
 
 	r.body = body;
 	r.body_len = strlen(body);
-	r.declared_len = r.body_len + 100; /* the connection closes early */
+	r.declared_len = r.body_len + 100;
 	responder_start(&r);
 	cl = curl_client(r.port);
+	cl->timeout_ms = 300;
 	hg_buf_init(&got, 0);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/x", r.port);
 	ck_assert_int_eq(hg_http_stream(cl, url, curl_collect, &got, &err), -HG_ETRANSPORT);
 	ck_assert_int_eq(err.code, HG_ETRANSPORT);
-	ck_assert_ptr_nonnull(strstr(err.message, "curl error 18"));
+	ck_assert_ptr_nonnull(strstr(err.message, cut_cases[_i].curl_error));
+	ck_assert_int_eq(err.timed_out, cut_cases[_i].timed_out);
+	ck_assert_str_eq(got.data, body);
 	hg_buf_free(&got);
 	hg_client_free(cl);
 	responder_stop(&r);
@@ -2272,6 +2558,10 @@ static Suite *scan_suite(void)
 	tcase_add_test(tc, test_scan_empty_page_stops);
 	tcase_add_loop_test(tc, test_scan_errors, 0, N(scan_err_cases));
 	tcase_add_test(tc, test_scan_http_error);
+	tcase_add_loop_test(tc, test_shard_halve, 0, N(halve_cases));
+	tcase_add_test(tc, test_shard_halve_null_start);
+	tcase_add_test(tc, test_too_many_records);
+	tcase_add_loop_test(tc, test_scan_shard, 0, N(shard_scan_cases) * N(scan_chunks));
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -2306,7 +2596,7 @@ static Suite *curl_suite(void)
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_curl_gzip);
-	tcase_add_test(tc, test_curl_truncated);
+	tcase_add_loop_test(tc, test_curl_cut_short, 0, N(cut_cases));
 	tcase_add_test(tc, test_curl_error_status_and_put);
 	tcase_add_test(tc, test_curl_threads);
 	tcase_add_test(tc, test_curl_refused);
