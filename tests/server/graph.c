@@ -100,40 +100,44 @@ static uint64_t hash_bytes(const char *p, size_t n)
         h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
     return h ^ (h >> 29);
 }
+/* Each slot keeps the low 32 bits of its key's hash beside it: a probe looks at an element only
+ * when they match, and a rehash never touches the elements. */
 static void et_rehash(etable *t, size_t ncap)
 {
     elem **ns = calloc(ncap, sizeof *ns);
+    uint32_t *nh = malloc(ncap * sizeof *nh);
     for (size_t i = 0; i < t->cap; i++) {
         elem *e = t->slots[i];
         if (!e || e == TOMB)
             continue;
-        size_t h = hash_bytes(ELEM_KEY(e), e->keylen) & (ncap - 1);
+        size_t h = t->hash[i] & (ncap - 1);
         while (ns[h])
             h = (h + 1) & (ncap - 1);
         ns[h] = e;
+        nh[h] = t->hash[i];
     }
     free(t->slots);
+    free(t->hash);
     t->slots = ns;
+    t->hash = nh;
     t->cap = ncap;
     t->used = t->count;
 }
-static size_t et_find(etable *t, const char *key, size_t klen)
+static size_t et_find(const etable *t, const char *key, size_t klen, uint32_t h)
 {
     if (!t->cap)
         return SIZE_MAX;
-    size_t h = hash_bytes(key, klen) & (t->cap - 1);
-    for (;;) {
-        elem *e = t->slots[h];
+    for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+        elem *e = t->slots[i];
         if (!e)
             return SIZE_MAX;
-        if (e != TOMB && e->keylen == klen && !memcmp(ELEM_KEY(e), key, klen))
-            return h;
-        h = (h + 1) & (t->cap - 1);
+        if (e != TOMB && t->hash[i] == h && e->keylen == klen && !memcmp(ELEM_KEY(e), key, klen))
+            return i;
     }
 }
 elem *etable_get(etable *t, const char *key, size_t klen)
 {
-    size_t i = et_find(t, key, klen);
+    size_t i = et_find(t, key, klen, (uint32_t)hash_bytes(key, klen));
     return i == SIZE_MAX ? NULL : t->slots[i];
 }
 static pthread_mutex_t g_pin_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -173,7 +177,8 @@ void etable_put(etable *t, elem *el)
 {
     if ((t->used + 1) * 2 > t->cap)
         et_rehash(t, t->cap ? (t->count * 4 > t->cap ? t->cap * 2 : t->cap) : 1024);
-    size_t i = et_find(t, ELEM_KEY(el), el->keylen);
+    uint32_t hv = (uint32_t)hash_bytes(ELEM_KEY(el), el->keylen);
+    size_t i = et_find(t, ELEM_KEY(el), el->keylen, hv);
     t->dirty = true;
     if (i != SIZE_MAX) {
         t->total_bytes -= t->slots[i]->jsonlen;
@@ -182,18 +187,19 @@ void etable_put(etable *t, elem *el)
         t->total_bytes += el->jsonlen;
         return;
     }
-    size_t h = hash_bytes(ELEM_KEY(el), el->keylen) & (t->cap - 1);
+    size_t h = hv & (t->cap - 1);
     while (t->slots[h] && t->slots[h] != TOMB)
         h = (h + 1) & (t->cap - 1);
     if (!t->slots[h])
         t->used++;
     t->slots[h] = el;
+    t->hash[h] = hv;
     t->count++;
     t->total_bytes += el->jsonlen;
 }
 bool etable_del(etable *t, const char *key, size_t klen)
 {
-    size_t i = et_find(t, key, klen);
+    size_t i = et_find(t, key, klen, (uint32_t)hash_bytes(key, klen));
     if (i == SIZE_MAX)
         return false;
     t->total_bytes -= t->slots[i]->jsonlen;
@@ -210,8 +216,10 @@ void etable_free(etable *t)
         if (t->slots[i] && t->slots[i] != TOMB)
             elem_drop(t, t->slots[i]);
     free(t->slots);
+    free(t->hash);
     free(t->sorted);
     t->slots = t->sorted = NULL;
+    t->hash = NULL;
     t->cap = t->count = t->used = t->nsorted = t->total_bytes = 0;
     t->dirty = false;
     pthread_mutex_lock(&g_pin_lock);

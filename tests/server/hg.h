@@ -138,6 +138,7 @@ typedef struct elem {
 
 typedef struct {
     elem **slots;
+    uint32_t *hash; /* low 32 bits of each slot's key hash */
     size_t cap, count, used; /* used includes tombstones */
     elem **sorted;
     size_t nsorted;
