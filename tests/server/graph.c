@@ -71,6 +71,9 @@ void graph_clear(graph *g)
         free(g->sc[t]);
         g->sc[t] = NULL;
         g->nsc[t] = 0;
+        free(g->byname[t]);
+        g->byname[t] = NULL;
+        g->nbyname[t] = 0;
         g->next_id[t] = 0;
     }
     etable_free(&g->vertices);
@@ -274,11 +277,35 @@ static elem *elem_new(const char *key, size_t klen, const char *json, size_t jle
 }
 
 /* ---------------- schema lookup ---------------- */
+/* Names are unique per type; an open-addressing index (at most half full) finds them: element
+ * creation looks up every property key by name. */
+static void name_index_add(graph *g, schema *s)
+{
+    int t = s->type;
+    size_t mask = g->nbyname[t] - 1, h = hash_bytes(s->name, strlen(s->name)) & mask;
+    while (g->byname[t][h])
+        h = (h + 1) & mask;
+    g->byname[t][h] = s;
+}
+static void name_index_build(graph *g, int t)
+{
+    size_t cap = 16;
+    while (cap < 2 * (g->nsc[t] + 1))
+        cap *= 2;
+    free(g->byname[t]);
+    g->byname[t] = calloc(cap, sizeof *g->byname[t]);
+    g->nbyname[t] = cap;
+    for (size_t i = 0; i < g->nsc[t]; i++)
+        name_index_add(g, g->sc[t][i]);
+}
 schema *schema_by_name(graph *g, int type, const char *name)
 {
-    for (size_t i = 0; i < g->nsc[type]; i++)
-        if (!strcmp(g->sc[type][i]->name, name))
-            return g->sc[type][i];
+    if (!g->nbyname[type])
+        return NULL;
+    size_t mask = g->nbyname[type] - 1;
+    for (size_t h = hash_bytes(name, strlen(name)) & mask; g->byname[type][h]; h = (h + 1) & mask)
+        if (!strcmp(g->byname[type][h]->name, name))
+            return g->byname[type][h];
     return NULL;
 }
 schema *schema_by_id(graph *g, int type, int64_t id)
@@ -307,6 +334,10 @@ static void schema_insert(graph *g, schema *s)
     }
     g->sc[t][i] = s;
     g->nsc[t]++;
+    if (2 * (g->nsc[t] + 1) > g->nbyname[t])
+        name_index_build(g, t);
+    else
+        name_index_add(g, s);
 }
 static void schema_remove(graph *g, schema *s)
 {
@@ -317,6 +348,7 @@ static void schema_remove(graph *g, schema *s)
             g->nsc[t]--;
             break;
         }
+    name_index_build(g, t);
     schema_free(s);
 }
 static int64_t add_task(graph *g, const char *type, const char *name)

@@ -164,8 +164,10 @@ typedef struct graph {
     pthread_mutex_t sort_lock;
     int mode;
     int read_mode;
-    schema **sc[ST_N];
+    schema **sc[ST_N]; /* by ascending id */
     size_t nsc[ST_N];
+    schema **byname[ST_N]; /* name index: nbyname slots (a power of 2), NULL = free */
+    size_t nbyname[ST_N];
     int64_t next_id[ST_N];
     etable vertices, edges;
     htask *tasks;
