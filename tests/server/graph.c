@@ -1752,7 +1752,9 @@ static int build_props(graph *g, const schema *label, const jnode *props, const 
             if (pv[j].pk == pk)
                 dupi = j;
         propv p = {pk, frag->len, 0, ser->len, 0};
-        if (conv_value(pk, v, frag, pk->card == CARD_SINGLE ? ser : NULL, e)) {
+        /* the id-serial form is only read for primary keys and sort keys */
+        bool serial = pk->card == CARD_SINGLE && (idl_has(&label->pks, pk->id) || idl_has(&label->sort_keys, pk->id));
+        if (conv_value(pk, v, frag, serial ? ser : NULL, e)) {
             free(pv);
             return -1;
         }
