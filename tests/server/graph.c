@@ -1610,8 +1610,7 @@ static int conv_one(const schema *pk, const jnode *v, sb_t *frag, sb_t *serial, 
         if (serial) {
             /* PropertyKey.serialValue keeps the Blob; concatValues uses Blob.toString(): Blob{<lower hex>} */
             sb_puts(serial, "Blob{");
-            for (size_t i = 0; i < bytes.len; i++)
-                sb_printf(serial, "%02x", (unsigned char)bytes.p[i]);
+            sb_hex(serial, (const unsigned char *)bytes.p, bytes.len);
             sb_putc(serial, '}');
         }
         sb_free(&bytes);

@@ -22,6 +22,7 @@ void sb_free(sb_t *s);
 char *sb_steal(sb_t *s);
 void sb_json_str(sb_t *s, const char *d, size_t n); /* Jackson-style escaped, quoted */
 void sb_i64(sb_t *s, int64_t v);
+void sb_hex(sb_t *s, const unsigned char *d, size_t n); /* lower-case hex digits */
 
 /* ---------- arena ---------- */
 typedef struct arena_chunk arena_chunk;

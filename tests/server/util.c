@@ -993,6 +993,14 @@ bool b64_decode(sb_t *out, const char *s, size_t n)
 }
 
 /* ---------------- dates (UTC) ---------------- */
+/* n decimal digits of v (0 <= v < 10^n), zero padded */
+static void put_digits(char *o, unsigned v, int n)
+{
+    while (n-- > 0) {
+        o[n] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
 void fmt_date(sb_t *s, int64_t ms)
 {
     int64_t secs = ms / 1000, rem = ms % 1000;
@@ -1003,8 +1011,22 @@ void fmt_date(sb_t *s, int64_t ms)
     time_t t = (time_t)secs;
     struct tm tm;
     gmtime_r(&t, &tm);
-    sb_printf(s, "%04d-%02d-%02d %02d:%02d:%02d.%03d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-              tm.tm_min, tm.tm_sec, (int)rem);
+    int year = tm.tm_year + 1900;
+    if (year < 0 || year > 9999) {
+        sb_printf(s, "%04d-%02d-%02d %02d:%02d:%02d.%03d", year, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                  tm.tm_sec, (int)rem);
+        return;
+    }
+    /* yyyy-MM-dd HH:mm:ss.SSS */
+    char b[24] = "0000-00-00 00:00:00.000";
+    put_digits(b, (unsigned)year, 4);
+    put_digits(b + 5, (unsigned)tm.tm_mon + 1, 2);
+    put_digits(b + 8, (unsigned)tm.tm_mday, 2);
+    put_digits(b + 11, (unsigned)tm.tm_hour, 2);
+    put_digits(b + 14, (unsigned)tm.tm_min, 2);
+    put_digits(b + 17, (unsigned)tm.tm_sec, 2);
+    put_digits(b + 20, (unsigned)rem, 3);
+    sb_putn(s, b, 23);
 }
 bool parse_date(const char *s, size_t n, int64_t *ms)
 {
@@ -1077,10 +1099,29 @@ bool parse_uuid(const char *s, size_t n, unsigned char out[16])
     }
     return true;
 }
+static const char HEX_LOWER[] = "0123456789abcdef";
+void sb_hex(sb_t *s, const unsigned char *d, size_t n)
+{
+    sb_grow(s, 2 * n);
+    char *o = s->p + s->len;
+    for (size_t i = 0; i < n; i++) {
+        *o++ = HEX_LOWER[d[i] >> 4];
+        *o++ = HEX_LOWER[d[i] & 15];
+    }
+    s->len += 2 * n;
+    s->p[s->len] = 0;
+}
 void fmt_uuid(sb_t *s, const unsigned char u[16])
 {
-    sb_printf(s, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4],
-              u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+    /* 8-4-4-4-12 lower-case hex digits */
+    char b[36], *o = b;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            *o++ = '-';
+        *o++ = HEX_LOWER[u[i] >> 4];
+        *o++ = HEX_LOWER[u[i] & 15];
+    }
+    sb_putn(s, b, sizeof b);
 }
 
 /* IdUtil.escape: separator only added when output non-empty; each splitor in part gets a backtick */
