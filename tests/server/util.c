@@ -2,6 +2,7 @@
 #include "hg.h"
 
 #include <ctype.h>
+#include <endian.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -85,6 +86,27 @@ void sb_i64(sb_t *s, int64_t v)
         b[--n] = '-';
     sb_putn(s, b + n, (size_t)(24 - n));
 }
+/* How many bytes of d[0..n) come before the first '"', '\\' or control character: eight bytes at
+ * a time. A byte equal to '"' or '\\', or below 0x20, sets its high bit in hit; bits above the first
+ * such byte may be set wrongly (borrows), the lowest one is exact. */
+static size_t json_plain_len(const char *d, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w, q, b;
+        memcpy(&w, d + i, 8);
+        w = le64toh(w);
+        q = w ^ (ones * '"');
+        b = w ^ (ones * '\\');
+        uint64_t hit = (((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) & highs;
+        if (hit)
+            return i + (size_t)__builtin_ctzll(hit) / 8;
+    }
+    while (i < n && (unsigned char)d[i] >= 0x20 && d[i] != '"' && d[i] != '\\')
+        i++;
+    return i;
+}
 void sb_json_str(sb_t *s, const char *d, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -92,9 +114,10 @@ void sb_json_str(sb_t *s, const char *d, size_t n)
     s->p[s->len++] = '"';
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
+        i += json_plain_len(d + i, n - i);
+        if (i == n)
+            break;
         unsigned char c = (unsigned char)d[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
         sb_putn(s, d + start, i - start);
         start = i + 1;
         switch (c) {
@@ -229,11 +252,9 @@ static bool jp_string(jp *j, char **out, size_t *olen)
     j->p++;
     const char *st = j->p;
     /* fast path: no escapes */
-    while (j->p < j->end && *j->p != '"' && *j->p != '\\') {
-        if ((unsigned char)*j->p < 0x20)
-            return false;
-        j->p++;
-    }
+    j->p += json_plain_len(j->p, (size_t)(j->end - j->p));
+    if (j->p < j->end && (unsigned char)*j->p < 0x20)
+        return false;
     if (j->p < j->end && *j->p == '"') {
         *out = ar_strndup(j->a, st, (size_t)(j->p - st));
         *olen = (size_t)(j->p - st);
@@ -1129,10 +1150,16 @@ void escape_join_add(sb_t *s, char sep, const char *part, size_t n)
 {
     if (s->len > 0)
         sb_putc(s, sep);
-    for (size_t i = 0; i < n; i++) {
-        if (part[i] == sep)
-            sb_putc(s, '`');
-        sb_putc(s, part[i]);
+    for (const char *p = part, *end = part + n; p < end;) {
+        const char *q = memchr(p, sep, (size_t)(end - p));
+        if (!q) {
+            sb_putn(s, p, (size_t)(end - p));
+            break;
+        }
+        sb_putn(s, p, (size_t)(q - p));
+        sb_putc(s, '`');
+        sb_putc(s, sep);
+        p = q + 1;
     }
 }
 
