@@ -325,6 +325,11 @@ static bool jp_string(jp *j, char **out, size_t *olen)
     sb_free(&s);
     return true;
 }
+static void kids_free(jnode **kids, jnode **few)
+{
+    if (kids != few)
+        free(kids);
+}
 static jnode *jp_value(jp *j)
 {
     jp_ws(j);
@@ -339,8 +344,9 @@ static jnode *jp_value(jp *j)
         bool obj = c == '{';
         n->type = obj ? J_OBJ : J_ARR;
         j->p++;
-        size_t cap = 0;
-        jnode **kids = NULL;
+        /* the members are gathered on the stack (on the heap past 16) and then copied to the arena */
+        jnode *few[16], **kids = few;
+        size_t cap = 16;
         jp_ws(j);
         if (j->p < j->end && *j->p == (obj ? '}' : ']')) {
             j->p++;
@@ -353,26 +359,31 @@ static jnode *jp_value(jp *j)
             jp_ws(j);
             if (obj) {
                 if (j->p >= j->end || *j->p != '"' || !jp_string(j, &key, &keylen)) {
-                    free(kids);
+                    kids_free(kids, few);
                     return jp_fail(j, "Expected field name");
                 }
                 jp_ws(j);
                 if (j->p >= j->end || *j->p != ':') {
-                    free(kids);
+                    kids_free(kids, few);
                     return jp_fail(j, "Expected ':'");
                 }
                 j->p++;
             }
             jnode *k = jp_value(j);
             if (!k) {
-                free(kids);
+                kids_free(kids, few);
                 return NULL;
             }
             k->key = key;
             k->keylen = keylen;
             if (n->nkids == cap) {
-                cap = cap ? cap * 2 : 8;
-                kids = realloc(kids, cap * sizeof *kids);
+                cap *= 2;
+                if (kids == few) {
+                    kids = malloc(cap * sizeof *kids);
+                    memcpy(kids, few, sizeof few);
+                } else {
+                    kids = realloc(kids, cap * sizeof *kids);
+                }
             }
             kids[n->nkids++] = k;
             jp_ws(j);
@@ -384,12 +395,12 @@ static jnode *jp_value(jp *j)
                 j->p++;
                 break;
             }
-            free(kids);
+            kids_free(kids, few);
             return jp_fail(j, "Unexpected character");
         }
         n->kids = ar_alloc(j->a, n->nkids * sizeof *kids);
         memcpy(n->kids, kids, n->nkids * sizeof *kids);
-        free(kids);
+        kids_free(kids, few);
         j->depth--;
         return n;
     }
