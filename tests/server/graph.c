@@ -1187,18 +1187,33 @@ static int hexval(char c)
 {
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
-/* Jackson's untyped mapping of a JSON number: 0 Integer, 1 Long, 2 BigInteger, 3 Double */
-static int jnum_kind(const jnode *v)
+/* Jackson's untyped mapping of a JSON number: 0 Integer, 1 Long, 2 BigInteger, 3 Double; for 0 and 1
+ * the value goes to *val when val is not NULL (what strtoll gives) */
+static int jnum_kind_val(const jnode *v, int64_t *val)
 {
     int64_t x;
     if (!jnum_is_int(v))
         return 3;
-    errno = 0;
-    x = strtoll(v->s, NULL, 10);
-    if (errno)
-        return 2;
+    size_t neg = v->s[0] == '-';
+    if (v->slen - neg <= 19) {
+        /* 19 digits fit a uint64_t: no strtoll needed */
+        uint64_t u = 0;
+        for (size_t i = neg; i < v->slen; i++)
+            u = u * 10 + (uint64_t)(v->s[i] - '0');
+        if (u > (uint64_t)INT64_MAX + neg)
+            return 2;
+        x = neg ? (int64_t)(0 - u) : (int64_t)u;
+    } else {
+        errno = 0;
+        x = strtoll(v->s, NULL, 10);
+        if (errno)
+            return 2;
+    }
+    if (val)
+        *val = x;
     return (x >= INT32_MIN && x <= INT32_MAX) ? 0 : 1;
 }
+static int jnum_kind(const jnode *v) { return jnum_kind_val(v, NULL); }
 static const char *jtype_java(const jnode *v)
 {
     static const char *const K[] = {"Integer", "Long", "BigInteger", "Double"};
@@ -1246,9 +1261,10 @@ static void java_str(sb_t *s, const jnode *v)
 /* Number.longValue() of a JSON number: BigInteger keeps the low 64 bits, Double saturates */
 int64_t jnum_long_value(const jnode *v)
 {
-    int k = jnum_kind(v);
+    int64_t x;
+    int k = jnum_kind_val(v, &x);
     if (k < 2)
-        return strtoll(v->s, NULL, 10);
+        return x;
     if (k == 2) {
         uint64_t u = 0;
         const char *p = v->s + (v->s[0] == '-');
@@ -1478,7 +1494,8 @@ static int conv_one(const schema *pk, const jnode *v, sb_t *frag, sb_t *serial, 
             return 1;
         sb_t txt = {0};
         java_str(&txt, v);
-        int kind = special ? -1 : jnum_kind(v);
+        int64_t val = 0;
+        int kind = special ? -1 : jnum_kind_val(v, &val);
         if (dt == DT_FLOAT || dt == DT_DOUBLE) {
             /* Float/Double.valueOf(value.toString()) unless already a Double */
             double d = special ? (v->s[0] == 'N' ? NAN : v->s[0] == '-' ? -INFINITY : INFINITY) : strtod(txt.p, NULL);
@@ -1512,7 +1529,7 @@ static int conv_one(const schema *pk, const jnode *v, sb_t *frag, sb_t *serial, 
         /* Byte/Integer/Long.valueOf(value.toString()) */
         bool okparse = !special && kind != 3 && kind != 2 && !((dt == DT_INT || dt == DT_BYTE) && kind == 1);
         if (okparse)
-            x = strtoll(txt.p, NULL, 10);
+            x = val;
         if (!okparse || (dt == DT_BYTE && (x < -128 || x > 127))) {
             if (okparse)
                 sb_printf(msg, "Can't read '%s' as %s: Value out of range. Value:\"%s\" Radix:10", txt.p, DT_LOWER[dt], txt.p);
@@ -1536,9 +1553,8 @@ static int conv_one(const schema *pk, const jnode *v, sb_t *frag, sb_t *serial, 
         return 0;
     case DT_DATE:
         if (v->type == J_NUM) {
-            if (jnum_kind(v) > 1)
+            if (jnum_kind_val(v, &x) > 1)
                 return 1;
-            x = strtoll(v->s, NULL, 10);
         } else if (v->type == J_STR) {
             if (!java_date(v->s, v->slen, &x, msg))
                 return 2;
