@@ -71,6 +71,9 @@ void graph_clear(graph *g)
         free(g->sc[t]);
         g->sc[t] = NULL;
         g->nsc[t] = 0;
+        free(g->byname[t]);
+        g->byname[t] = NULL;
+        g->nbyname[t] = 0;
         g->next_id[t] = 0;
     }
     etable_free(&g->vertices);
@@ -100,40 +103,44 @@ static uint64_t hash_bytes(const char *p, size_t n)
         h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
     return h ^ (h >> 29);
 }
+/* Each slot keeps the low 32 bits of its key's hash beside it: a probe looks at an element only
+ * when they match, and a rehash never touches the elements. */
 static void et_rehash(etable *t, size_t ncap)
 {
     elem **ns = calloc(ncap, sizeof *ns);
+    uint32_t *nh = malloc(ncap * sizeof *nh);
     for (size_t i = 0; i < t->cap; i++) {
         elem *e = t->slots[i];
         if (!e || e == TOMB)
             continue;
-        size_t h = hash_bytes(ELEM_KEY(e), e->keylen) & (ncap - 1);
+        size_t h = t->hash[i] & (ncap - 1);
         while (ns[h])
             h = (h + 1) & (ncap - 1);
         ns[h] = e;
+        nh[h] = t->hash[i];
     }
     free(t->slots);
+    free(t->hash);
     t->slots = ns;
+    t->hash = nh;
     t->cap = ncap;
     t->used = t->count;
 }
-static size_t et_find(etable *t, const char *key, size_t klen)
+static size_t et_find(const etable *t, const char *key, size_t klen, uint32_t h)
 {
     if (!t->cap)
         return SIZE_MAX;
-    size_t h = hash_bytes(key, klen) & (t->cap - 1);
-    for (;;) {
-        elem *e = t->slots[h];
+    for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+        elem *e = t->slots[i];
         if (!e)
             return SIZE_MAX;
-        if (e != TOMB && e->keylen == klen && !memcmp(ELEM_KEY(e), key, klen))
-            return h;
-        h = (h + 1) & (t->cap - 1);
+        if (e != TOMB && t->hash[i] == h && e->keylen == klen && !memcmp(ELEM_KEY(e), key, klen))
+            return i;
     }
 }
 elem *etable_get(etable *t, const char *key, size_t klen)
 {
-    size_t i = et_find(t, key, klen);
+    size_t i = et_find(t, key, klen, (uint32_t)hash_bytes(key, klen));
     return i == SIZE_MAX ? NULL : t->slots[i];
 }
 static pthread_mutex_t g_pin_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -173,7 +180,8 @@ void etable_put(etable *t, elem *el)
 {
     if ((t->used + 1) * 2 > t->cap)
         et_rehash(t, t->cap ? (t->count * 4 > t->cap ? t->cap * 2 : t->cap) : 1024);
-    size_t i = et_find(t, ELEM_KEY(el), el->keylen);
+    uint32_t hv = (uint32_t)hash_bytes(ELEM_KEY(el), el->keylen);
+    size_t i = et_find(t, ELEM_KEY(el), el->keylen, hv);
     t->dirty = true;
     if (i != SIZE_MAX) {
         t->total_bytes -= t->slots[i]->jsonlen;
@@ -182,18 +190,19 @@ void etable_put(etable *t, elem *el)
         t->total_bytes += el->jsonlen;
         return;
     }
-    size_t h = hash_bytes(ELEM_KEY(el), el->keylen) & (t->cap - 1);
+    size_t h = hv & (t->cap - 1);
     while (t->slots[h] && t->slots[h] != TOMB)
         h = (h + 1) & (t->cap - 1);
     if (!t->slots[h])
         t->used++;
     t->slots[h] = el;
+    t->hash[h] = hv;
     t->count++;
     t->total_bytes += el->jsonlen;
 }
 bool etable_del(etable *t, const char *key, size_t klen)
 {
-    size_t i = et_find(t, key, klen);
+    size_t i = et_find(t, key, klen, (uint32_t)hash_bytes(key, klen));
     if (i == SIZE_MAX)
         return false;
     t->total_bytes -= t->slots[i]->jsonlen;
@@ -210,8 +219,10 @@ void etable_free(etable *t)
         if (t->slots[i] && t->slots[i] != TOMB)
             elem_drop(t, t->slots[i]);
     free(t->slots);
+    free(t->hash);
     free(t->sorted);
     t->slots = t->sorted = NULL;
+    t->hash = NULL;
     t->cap = t->count = t->used = t->nsorted = t->total_bytes = 0;
     t->dirty = false;
     pthread_mutex_lock(&g_pin_lock);
@@ -266,11 +277,35 @@ static elem *elem_new(const char *key, size_t klen, const char *json, size_t jle
 }
 
 /* ---------------- schema lookup ---------------- */
+/* Names are unique per type; an open-addressing index (at most half full) finds them: element
+ * creation looks up every property key by name. */
+static void name_index_add(graph *g, schema *s)
+{
+    int t = s->type;
+    size_t mask = g->nbyname[t] - 1, h = hash_bytes(s->name, strlen(s->name)) & mask;
+    while (g->byname[t][h])
+        h = (h + 1) & mask;
+    g->byname[t][h] = s;
+}
+static void name_index_build(graph *g, int t)
+{
+    size_t cap = 16;
+    while (cap < 2 * (g->nsc[t] + 1))
+        cap *= 2;
+    free(g->byname[t]);
+    g->byname[t] = calloc(cap, sizeof *g->byname[t]);
+    g->nbyname[t] = cap;
+    for (size_t i = 0; i < g->nsc[t]; i++)
+        name_index_add(g, g->sc[t][i]);
+}
 schema *schema_by_name(graph *g, int type, const char *name)
 {
-    for (size_t i = 0; i < g->nsc[type]; i++)
-        if (!strcmp(g->sc[type][i]->name, name))
-            return g->sc[type][i];
+    if (!g->nbyname[type])
+        return NULL;
+    size_t mask = g->nbyname[type] - 1;
+    for (size_t h = hash_bytes(name, strlen(name)) & mask; g->byname[type][h]; h = (h + 1) & mask)
+        if (!strcmp(g->byname[type][h]->name, name))
+            return g->byname[type][h];
     return NULL;
 }
 schema *schema_by_id(graph *g, int type, int64_t id)
@@ -299,6 +334,10 @@ static void schema_insert(graph *g, schema *s)
     }
     g->sc[t][i] = s;
     g->nsc[t]++;
+    if (2 * (g->nsc[t] + 1) > g->nbyname[t])
+        name_index_build(g, t);
+    else
+        name_index_add(g, s);
 }
 static void schema_remove(graph *g, schema *s)
 {
@@ -309,6 +348,7 @@ static void schema_remove(graph *g, schema *s)
             g->nsc[t]--;
             break;
         }
+    name_index_build(g, t);
     schema_free(s);
 }
 static int64_t add_task(graph *g, const char *type, const char *name)
@@ -1147,18 +1187,33 @@ static int hexval(char c)
 {
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
-/* Jackson's untyped mapping of a JSON number: 0 Integer, 1 Long, 2 BigInteger, 3 Double */
-static int jnum_kind(const jnode *v)
+/* Jackson's untyped mapping of a JSON number: 0 Integer, 1 Long, 2 BigInteger, 3 Double; for 0 and 1
+ * the value goes to *val when val is not NULL (what strtoll gives) */
+static int jnum_kind_val(const jnode *v, int64_t *val)
 {
     int64_t x;
     if (!jnum_is_int(v))
         return 3;
-    errno = 0;
-    x = strtoll(v->s, NULL, 10);
-    if (errno)
-        return 2;
+    size_t neg = v->s[0] == '-';
+    if (v->slen - neg <= 19) {
+        /* 19 digits fit a uint64_t: no strtoll needed */
+        uint64_t u = 0;
+        for (size_t i = neg; i < v->slen; i++)
+            u = u * 10 + (uint64_t)(v->s[i] - '0');
+        if (u > (uint64_t)INT64_MAX + neg)
+            return 2;
+        x = neg ? (int64_t)(0 - u) : (int64_t)u;
+    } else {
+        errno = 0;
+        x = strtoll(v->s, NULL, 10);
+        if (errno)
+            return 2;
+    }
+    if (val)
+        *val = x;
     return (x >= INT32_MIN && x <= INT32_MAX) ? 0 : 1;
 }
+static int jnum_kind(const jnode *v) { return jnum_kind_val(v, NULL); }
 static const char *jtype_java(const jnode *v)
 {
     static const char *const K[] = {"Integer", "Long", "BigInteger", "Double"};
@@ -1206,9 +1261,10 @@ static void java_str(sb_t *s, const jnode *v)
 /* Number.longValue() of a JSON number: BigInteger keeps the low 64 bits, Double saturates */
 int64_t jnum_long_value(const jnode *v)
 {
-    int k = jnum_kind(v);
+    int64_t x;
+    int k = jnum_kind_val(v, &x);
     if (k < 2)
-        return strtoll(v->s, NULL, 10);
+        return x;
     if (k == 2) {
         uint64_t u = 0;
         const char *p = v->s + (v->s[0] == '-');
@@ -1438,7 +1494,8 @@ static int conv_one(const schema *pk, const jnode *v, sb_t *frag, sb_t *serial, 
             return 1;
         sb_t txt = {0};
         java_str(&txt, v);
-        int kind = special ? -1 : jnum_kind(v);
+        int64_t val = 0;
+        int kind = special ? -1 : jnum_kind_val(v, &val);
         if (dt == DT_FLOAT || dt == DT_DOUBLE) {
             /* Float/Double.valueOf(value.toString()) unless already a Double */
             double d = special ? (v->s[0] == 'N' ? NAN : v->s[0] == '-' ? -INFINITY : INFINITY) : strtod(txt.p, NULL);
@@ -1472,7 +1529,7 @@ static int conv_one(const schema *pk, const jnode *v, sb_t *frag, sb_t *serial, 
         /* Byte/Integer/Long.valueOf(value.toString()) */
         bool okparse = !special && kind != 3 && kind != 2 && !((dt == DT_INT || dt == DT_BYTE) && kind == 1);
         if (okparse)
-            x = strtoll(txt.p, NULL, 10);
+            x = val;
         if (!okparse || (dt == DT_BYTE && (x < -128 || x > 127))) {
             if (okparse)
                 sb_printf(msg, "Can't read '%s' as %s: Value out of range. Value:\"%s\" Radix:10", txt.p, DT_LOWER[dt], txt.p);
@@ -1496,9 +1553,8 @@ static int conv_one(const schema *pk, const jnode *v, sb_t *frag, sb_t *serial, 
         return 0;
     case DT_DATE:
         if (v->type == J_NUM) {
-            if (jnum_kind(v) > 1)
+            if (jnum_kind_val(v, &x) > 1)
                 return 1;
-            x = strtoll(v->s, NULL, 10);
         } else if (v->type == J_STR) {
             if (!java_date(v->s, v->slen, &x, msg))
                 return 2;
@@ -1570,8 +1626,7 @@ static int conv_one(const schema *pk, const jnode *v, sb_t *frag, sb_t *serial, 
         if (serial) {
             /* PropertyKey.serialValue keeps the Blob; concatValues uses Blob.toString(): Blob{<lower hex>} */
             sb_puts(serial, "Blob{");
-            for (size_t i = 0; i < bytes.len; i++)
-                sb_printf(serial, "%02x", (unsigned char)bytes.p[i]);
+            sb_hex(serial, (const unsigned char *)bytes.p, bytes.len);
             sb_putc(serial, '}');
         }
         sb_free(&bytes);
@@ -1712,7 +1767,9 @@ static int build_props(graph *g, const schema *label, const jnode *props, const 
             if (pv[j].pk == pk)
                 dupi = j;
         propv p = {pk, frag->len, 0, ser->len, 0};
-        if (conv_value(pk, v, frag, pk->card == CARD_SINGLE ? ser : NULL, e)) {
+        /* the id-serial form is only read for primary keys and sort keys */
+        bool serial = pk->card == CARD_SINGLE && (idl_has(&label->pks, pk->id) || idl_has(&label->sort_keys, pk->id));
+        if (conv_value(pk, v, frag, serial ? ser : NULL, e)) {
             free(pv);
             return -1;
         }

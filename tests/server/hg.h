@@ -22,6 +22,7 @@ void sb_free(sb_t *s);
 char *sb_steal(sb_t *s);
 void sb_json_str(sb_t *s, const char *d, size_t n); /* Jackson-style escaped, quoted */
 void sb_i64(sb_t *s, int64_t v);
+void sb_hex(sb_t *s, const unsigned char *d, size_t n); /* lower-case hex digits */
 
 /* ---------- arena ---------- */
 typedef struct arena_chunk arena_chunk;
@@ -138,6 +139,7 @@ typedef struct elem {
 
 typedef struct {
     elem **slots;
+    uint32_t *hash; /* low 32 bits of each slot's key hash */
     size_t cap, count, used; /* used includes tombstones */
     elem **sorted;
     size_t nsorted;
@@ -163,8 +165,10 @@ typedef struct graph {
     pthread_mutex_t sort_lock;
     int mode;
     int read_mode;
-    schema **sc[ST_N];
+    schema **sc[ST_N]; /* by ascending id */
     size_t nsc[ST_N];
+    schema **byname[ST_N]; /* name index: nbyname slots (a power of 2), NULL = free */
+    size_t nbyname[ST_N];
     int64_t next_id[ST_N];
     etable vertices, edges;
     htask *tasks;

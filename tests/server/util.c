@@ -2,6 +2,7 @@
 #include "hg.h"
 
 #include <ctype.h>
+#include <endian.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -85,6 +86,27 @@ void sb_i64(sb_t *s, int64_t v)
         b[--n] = '-';
     sb_putn(s, b + n, (size_t)(24 - n));
 }
+/* How many bytes of d[0..n) come before the first '"', '\\' or control character: eight bytes at
+ * a time. A byte equal to '"' or '\\', or below 0x20, sets its high bit in hit; bits above the first
+ * such byte may be set wrongly (borrows), the lowest one is exact. */
+static size_t json_plain_len(const char *d, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w, q, b;
+        memcpy(&w, d + i, 8);
+        w = le64toh(w);
+        q = w ^ (ones * '"');
+        b = w ^ (ones * '\\');
+        uint64_t hit = (((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) & highs;
+        if (hit)
+            return i + (size_t)__builtin_ctzll(hit) / 8;
+    }
+    while (i < n && (unsigned char)d[i] >= 0x20 && d[i] != '"' && d[i] != '\\')
+        i++;
+    return i;
+}
 void sb_json_str(sb_t *s, const char *d, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -92,9 +114,10 @@ void sb_json_str(sb_t *s, const char *d, size_t n)
     s->p[s->len++] = '"';
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
+        i += json_plain_len(d + i, n - i);
+        if (i == n)
+            break;
         unsigned char c = (unsigned char)d[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
         sb_putn(s, d + start, i - start);
         start = i + 1;
         switch (c) {
@@ -229,11 +252,9 @@ static bool jp_string(jp *j, char **out, size_t *olen)
     j->p++;
     const char *st = j->p;
     /* fast path: no escapes */
-    while (j->p < j->end && *j->p != '"' && *j->p != '\\') {
-        if ((unsigned char)*j->p < 0x20)
-            return false;
-        j->p++;
-    }
+    j->p += json_plain_len(j->p, (size_t)(j->end - j->p));
+    if (j->p < j->end && (unsigned char)*j->p < 0x20)
+        return false;
     if (j->p < j->end && *j->p == '"') {
         *out = ar_strndup(j->a, st, (size_t)(j->p - st));
         *olen = (size_t)(j->p - st);
@@ -304,6 +325,11 @@ static bool jp_string(jp *j, char **out, size_t *olen)
     sb_free(&s);
     return true;
 }
+static void kids_free(jnode **kids, jnode **few)
+{
+    if (kids != few)
+        free(kids);
+}
 static jnode *jp_value(jp *j)
 {
     jp_ws(j);
@@ -318,8 +344,9 @@ static jnode *jp_value(jp *j)
         bool obj = c == '{';
         n->type = obj ? J_OBJ : J_ARR;
         j->p++;
-        size_t cap = 0;
-        jnode **kids = NULL;
+        /* the members are gathered on the stack (on the heap past 16) and then copied to the arena */
+        jnode *few[16], **kids = few;
+        size_t cap = 16;
         jp_ws(j);
         if (j->p < j->end && *j->p == (obj ? '}' : ']')) {
             j->p++;
@@ -332,26 +359,31 @@ static jnode *jp_value(jp *j)
             jp_ws(j);
             if (obj) {
                 if (j->p >= j->end || *j->p != '"' || !jp_string(j, &key, &keylen)) {
-                    free(kids);
+                    kids_free(kids, few);
                     return jp_fail(j, "Expected field name");
                 }
                 jp_ws(j);
                 if (j->p >= j->end || *j->p != ':') {
-                    free(kids);
+                    kids_free(kids, few);
                     return jp_fail(j, "Expected ':'");
                 }
                 j->p++;
             }
             jnode *k = jp_value(j);
             if (!k) {
-                free(kids);
+                kids_free(kids, few);
                 return NULL;
             }
             k->key = key;
             k->keylen = keylen;
             if (n->nkids == cap) {
-                cap = cap ? cap * 2 : 8;
-                kids = realloc(kids, cap * sizeof *kids);
+                cap *= 2;
+                if (kids == few) {
+                    kids = malloc(cap * sizeof *kids);
+                    memcpy(kids, few, sizeof few);
+                } else {
+                    kids = realloc(kids, cap * sizeof *kids);
+                }
             }
             kids[n->nkids++] = k;
             jp_ws(j);
@@ -363,12 +395,12 @@ static jnode *jp_value(jp *j)
                 j->p++;
                 break;
             }
-            free(kids);
+            kids_free(kids, few);
             return jp_fail(j, "Unexpected character");
         }
         n->kids = ar_alloc(j->a, n->nkids * sizeof *kids);
         memcpy(n->kids, kids, n->nkids * sizeof *kids);
-        free(kids);
+        kids_free(kids, few);
         j->depth--;
         return n;
     }
@@ -993,6 +1025,14 @@ bool b64_decode(sb_t *out, const char *s, size_t n)
 }
 
 /* ---------------- dates (UTC) ---------------- */
+/* n decimal digits of v (0 <= v < 10^n), zero padded */
+static void put_digits(char *o, unsigned v, int n)
+{
+    while (n-- > 0) {
+        o[n] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
 void fmt_date(sb_t *s, int64_t ms)
 {
     int64_t secs = ms / 1000, rem = ms % 1000;
@@ -1003,8 +1043,22 @@ void fmt_date(sb_t *s, int64_t ms)
     time_t t = (time_t)secs;
     struct tm tm;
     gmtime_r(&t, &tm);
-    sb_printf(s, "%04d-%02d-%02d %02d:%02d:%02d.%03d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-              tm.tm_min, tm.tm_sec, (int)rem);
+    int year = tm.tm_year + 1900;
+    if (year < 0 || year > 9999) {
+        sb_printf(s, "%04d-%02d-%02d %02d:%02d:%02d.%03d", year, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                  tm.tm_sec, (int)rem);
+        return;
+    }
+    /* yyyy-MM-dd HH:mm:ss.SSS */
+    char b[24] = "0000-00-00 00:00:00.000";
+    put_digits(b, (unsigned)year, 4);
+    put_digits(b + 5, (unsigned)tm.tm_mon + 1, 2);
+    put_digits(b + 8, (unsigned)tm.tm_mday, 2);
+    put_digits(b + 11, (unsigned)tm.tm_hour, 2);
+    put_digits(b + 14, (unsigned)tm.tm_min, 2);
+    put_digits(b + 17, (unsigned)tm.tm_sec, 2);
+    put_digits(b + 20, (unsigned)rem, 3);
+    sb_putn(s, b, 23);
 }
 bool parse_date(const char *s, size_t n, int64_t *ms)
 {
@@ -1077,10 +1131,29 @@ bool parse_uuid(const char *s, size_t n, unsigned char out[16])
     }
     return true;
 }
+static const char HEX_LOWER[] = "0123456789abcdef";
+void sb_hex(sb_t *s, const unsigned char *d, size_t n)
+{
+    sb_grow(s, 2 * n);
+    char *o = s->p + s->len;
+    for (size_t i = 0; i < n; i++) {
+        *o++ = HEX_LOWER[d[i] >> 4];
+        *o++ = HEX_LOWER[d[i] & 15];
+    }
+    s->len += 2 * n;
+    s->p[s->len] = 0;
+}
 void fmt_uuid(sb_t *s, const unsigned char u[16])
 {
-    sb_printf(s, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4],
-              u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+    /* 8-4-4-4-12 lower-case hex digits */
+    char b[36], *o = b;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            *o++ = '-';
+        *o++ = HEX_LOWER[u[i] >> 4];
+        *o++ = HEX_LOWER[u[i] & 15];
+    }
+    sb_putn(s, b, sizeof b);
 }
 
 /* IdUtil.escape: separator only added when output non-empty; each splitor in part gets a backtick */
@@ -1088,10 +1161,16 @@ void escape_join_add(sb_t *s, char sep, const char *part, size_t n)
 {
     if (s->len > 0)
         sb_putc(s, sep);
-    for (size_t i = 0; i < n; i++) {
-        if (part[i] == sep)
-            sb_putc(s, '`');
-        sb_putc(s, part[i]);
+    for (const char *p = part, *end = part + n; p < end;) {
+        const char *q = memchr(p, sep, (size_t)(end - p));
+        if (!q) {
+            sb_putn(s, p, (size_t)(end - p));
+            break;
+        }
+        sb_putn(s, p, (size_t)(q - p));
+        sb_putc(s, '`');
+        sb_putc(s, sep);
+        p = q + 1;
     }
 }
 
