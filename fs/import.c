@@ -436,10 +436,20 @@ typedef struct label_memo {
 	const hg_label *label;
 } label_memo;
 
+#define KEY_MEMO 64 /* a power of two */
+
+/* A property key already looked up, by its raw bytes. */
+typedef struct key_memo {
+	bool used;
+	unsigned char len;
+	char raw[45];
+} key_memo;
+
 /* What the data pass needs to know about the target graph. */
 typedef struct data_ctx {
 	label_memo memo[LABEL_MEMO];
 	size_t n_memo;
+	key_memo keys[KEY_MEMO]; /* by a hash of the raw bytes; a newer key replaces an older one */
 	hgfs *fs;
 	hgfs_graph *g;
 	hgfs_rentry *e;
@@ -537,13 +547,27 @@ static int key_name(data_ctx *d, const char *key, size_t len, const char **name,
 static int prop_key(void *ctx, const rj_member *m)
 {
 	data_ctx *d = ctx;
+	key_memo *k = NULL;
 	const char *name;
 	size_t len;
 
+	if (m->key_len <= sizeof(k->raw)) {
+		uint32_t h = 2166136261u; /* FNV-1a */
+		for (size_t i = 0; i < m->key_len; i++)
+			h = (h ^ (unsigned char)m->key[i]) * 16777619u;
+		k = &d->keys[h % KEY_MEMO];
+		if (k->used && k->len == m->key_len && memcmp(k->raw, m->key, m->key_len) == 0)
+			return 0; /* a missing key is listed once */
+	}
 	if (key_name(d, m->key, m->key_len, &name, &len) < 0)
 		return -ENOMEM;
 	if (hg_schema_names_find(d->names, HG_SCHEMA_PROPERTYKEYS, name, len) == NULL)
 		missing_add(&d->miss, "property key", name, len);
+	if (k != NULL) {
+		k->used = true;
+		k->len = (unsigned char)m->key_len;
+		memcpy(k->raw, m->key, m->key_len);
+	}
 	return 0;
 }
 

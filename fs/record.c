@@ -232,6 +232,7 @@ typedef enum {
 
 typedef struct field {
 	const char *name;
+	size_t len; /* strlen(name) */
 	field_kind kind;
 	bool required;
 	size_t slot; /* offsetof in the record struct; NO_SLOT for "type" */
@@ -247,22 +248,22 @@ typedef struct rec_spec {
 } rec_spec;
 
 static const field vertex_fields[] = {
-	{"id", F_ID, false, offsetof(hgfs_vertex_rec, id)},
-	{"label", F_LABEL, true, offsetof(hgfs_vertex_rec, label)},
-	{"type", F_TYPE, false, NO_SLOT},
-	{"properties", F_PROPS, true, offsetof(hgfs_vertex_rec, properties)},
+	{"id", 2, F_ID, false, offsetof(hgfs_vertex_rec, id)},
+	{"label", 5, F_LABEL, true, offsetof(hgfs_vertex_rec, label)},
+	{"type", 4, F_TYPE, false, NO_SLOT},
+	{"properties", 10, F_PROPS, true, offsetof(hgfs_vertex_rec, properties)},
 };
 static const rec_spec vertex_spec = {"vertex", vertex_fields, sizeof(vertex_fields) / sizeof(vertex_fields[0])};
 
 static const field edge_fields[] = {
-	{"id", F_SID, false, offsetof(hgfs_edge_rec, id)},
-	{"label", F_LABEL, true, offsetof(hgfs_edge_rec, label)},
-	{"type", F_TYPE, false, NO_SLOT},
-	{"outV", F_ID, true, offsetof(hgfs_edge_rec, out_v)},
-	{"outVLabel", F_LABEL, true, offsetof(hgfs_edge_rec, out_label)},
-	{"inV", F_ID, true, offsetof(hgfs_edge_rec, in_v)},
-	{"inVLabel", F_LABEL, true, offsetof(hgfs_edge_rec, in_label)},
-	{"properties", F_PROPS, true, offsetof(hgfs_edge_rec, properties)},
+	{"id", 2, F_SID, false, offsetof(hgfs_edge_rec, id)},
+	{"label", 5, F_LABEL, true, offsetof(hgfs_edge_rec, label)},
+	{"type", 4, F_TYPE, false, NO_SLOT},
+	{"outV", 4, F_ID, true, offsetof(hgfs_edge_rec, out_v)},
+	{"outVLabel", 9, F_LABEL, true, offsetof(hgfs_edge_rec, out_label)},
+	{"inV", 3, F_ID, true, offsetof(hgfs_edge_rec, in_v)},
+	{"inVLabel", 8, F_LABEL, true, offsetof(hgfs_edge_rec, in_label)},
+	{"properties", 10, F_PROPS, true, offsetof(hgfs_edge_rec, properties)},
 };
 static const rec_spec edge_spec = {"edge", edge_fields, sizeof(edge_fields) / sizeof(edge_fields[0])};
 
@@ -303,7 +304,8 @@ static int rec_member(void *ctx, const rj_member *m)
 
 	for (size_t k = 0; k < c->spec->n; k++) {
 		size_t i = (c->next + k) % c->spec->n;
-		if (!rj_key_is(m, c->spec->f[i].name))
+		const field *f = &c->spec->f[i];
+		if (m->key_len != f->len || memcmp(m->key, f->name, f->len) != 0)
 			continue;
 		c->next = i + 1;
 		if (c->got[i].type != RJ_NONE) {
