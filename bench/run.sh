@@ -27,6 +27,10 @@
 #   HGSERVER, HUGEGRAPHFS, RAWSCAN override the binaries' paths.
 set -uo pipefail
 
+# The whole script is one compound command, { ... }: bash reads all of it
+# before running any of it, so editing the file during a run cannot change
+# the run.
+{
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SRC=$(dirname "$HERE")
 BUILD_DIR=${BUILD_DIR:-$SRC/build}
@@ -261,7 +265,7 @@ backups() {
 			naive_how=$(same_lines "$REF" "$out") || fail "the naive loop's files differ from the mount's: $naive_how ($out)"
 			rm -rf "$out"
 		fi
-		say "latency $lat ms, run $r: mount ${tm[-1]} s, raw ${tr[-1]} s${tn:+, naive ${tn[-1]} s}"
+		say "latency $lat ms, run $r: mount ${tm[-1]} s, raw ${tr[-1]} s$([ "$r" -le "$NAIVE_RUNS" ] && echo ", naive ${tn[-1]} s")"
 	done
 	local mm mr mn el=$((CUR_V + CUR_E)) peak res
 	mm=$(median "${tm[@]}") mr=$(median "${tr[@]}")
@@ -477,3 +481,5 @@ echo "|---|---|---|---:|---:|---:|---|---:|---|"
 printf '%s\n' "${TABLE[@]}"
 echo
 printf -- '- %s\n' "${DETAILS[@]}"
+exit 0
+}
