@@ -174,27 +174,64 @@ static inline bool string_byte(slicer *s, char c)
 	return s->in_str;
 }
 
+/* Bytes that stop the scan inside a string, and outside strings inside an
+ * element. */
+static const bool str_stop[256] = {['"'] = true, ['\\'] = true};
+static const bool elem_stop[256] = {['"'] = true, ['{'] = true, ['}'] = true, ['['] = true, [']'] = true};
+
+/* Inside an element, only strings and depth matter: advances *pos past
+ * the element's last byte (true) or to n (false, the element goes on in
+ * the next chunk). */
+static bool element_bytes(slicer *s, const char *p, size_t n, size_t *pos)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t i = *pos;
+
+	for (;;) {
+		if (s->in_str) {
+			if (s->esc) {
+				if (i == n)
+					break;
+				s->esc = false;
+				i++; /* the escaped byte; \uXXXX goes on with hex digits */
+			}
+			while (i < n && !str_stop[u[i]])
+				i++;
+			if (i == n)
+				break;
+			if (u[i++] == '\\')
+				s->esc = true;
+			else
+				s->in_str = false;
+			continue;
+		}
+		while (i < n && !elem_stop[u[i]])
+			i++;
+		if (i == n)
+			break;
+		switch (u[i++]) {
+		case '"': s->in_str = true; break;
+		case '{':
+		case '[': s->depth++; break;
+		default:
+			if (--s->depth == 2) {
+				*pos = i;
+				return true;
+			}
+		}
+	}
+	*pos = n;
+	return false;
+}
+
 static int slicer_feed(slicer *s, const char *p, size_t n)
 {
 	size_t i = 0;
 
 	while (i < n) {
 		if (s->in_elem) {
-			/* inside an element: only strings and depth matter */
 			size_t start = i;
-			bool closed = false;
-			for (; i < n; i++) {
-				char c = p[i];
-				if (string_byte(s, c))
-					continue;
-				if (c == '{' || c == '[') {
-					s->depth++;
-				} else if ((c == '}' || c == ']') && --s->depth == 2) {
-					i++;
-					closed = true;
-					break;
-				}
-			}
+			bool closed = element_bytes(s, p, n, &i);
 			buf_reserve(s->out, i - start + 1);
 			memcpy(s->out->p + s->out->len, p + start, i - start);
 			s->out->len += i - start;
