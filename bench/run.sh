@@ -1,0 +1,485 @@
+#!/bin/bash
+# bench/run.sh - the hugegraphfs benchmark: backup and restore through the
+# mount against a raw parallel baseline and a naive one, reads of a
+# finished snapshot, and the reference server's own speed.  Prints one
+# table (see bench/README.md).  Exits non-zero only when an output is wrong
+# (a file differs from the mount's, a restore misses elements), never
+# because a target is missed.
+#
+#   bench/run.sh [options]
+#     --vertices N       vertices of the generated graph (default 1000000)
+#     --edges N          edges of the generated graph (default 3000000)
+#     --runs N           runs per row; the table shows the median (default 3)
+#     --latency-ms N     the latency of the second server (default 10)
+#     --persona P        hgserver persona, 1.7 or 1.3 (default 1.7)
+#     --backend B        hgserver backend, rocksdb or memory (default rocksdb)
+#     --parallel N       shards/batches in flight, mount and baselines (default 4)
+#     --naive-limit L    page size of the naive list loop (default 500)
+#     --naive-runs N     runs of the naive loop per latency (default: --runs)
+#     --also-small       first run everything at 100000/300000 too
+#     --quick            a small, fast run (5000/15000, 1 run, 5 ms), for the tests
+#     --seed N           generator seed (default 42)
+#     --port-base P      ports P, P+1, P+2 for the servers; 0: any free ports
+#                        (default 19100)
+#     --keep             keep the work directory (/tmp/bench-XXXXXX)
+#     --no-build         use the binaries as they are (the test suite)
+#   Environment: BUILD_DIR (default ./build; configured and built if needed);
+#   HGSERVER, HUGEGRAPHFS, RAWSCAN override the binaries' paths.
+set -uo pipefail
+
+# The whole script is one compound command, { ... }: bash reads all of it
+# before running any of it, so editing the file during a run cannot change
+# the run.
+{
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SRC=$(dirname "$HERE")
+BUILD_DIR=${BUILD_DIR:-$SRC/build}
+
+V=1000000 E=3000000 RUNS=3 LAT=10 PERSONA=1.7 BACKEND=rocksdb PAR=4
+NAIVE_LIMIT=500 NAIVE_RUNS= ALSO_SMALL=0 SEED=42 PORT_BASE=19100 KEEP=0 NO_BUILD=0
+SPLIT_SIZE=1048576 PAGE_LIMIT=100000
+
+usage() { sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; }
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--vertices) V=$2; shift ;;
+	--edges) E=$2; shift ;;
+	--runs) RUNS=$2; shift ;;
+	--latency-ms) LAT=$2; shift ;;
+	--persona) PERSONA=$2; shift ;;
+	--backend) BACKEND=$2; shift ;;
+	--parallel) PAR=$2; shift ;;
+	--naive-limit) NAIVE_LIMIT=$2; shift ;;
+	--naive-runs) NAIVE_RUNS=$2; shift ;;
+	--also-small) ALSO_SMALL=1 ;;
+	--quick) V=5000 E=15000 RUNS=1 LAT=5 ;;
+	--seed) SEED=$2; shift ;;
+	--port-base) PORT_BASE=$2; shift ;;
+	--keep) KEEP=1 ;;
+	--no-build) NO_BUILD=1 ;;
+	-h | --help) usage; exit 0 ;;
+	*) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
+	esac
+	shift
+done
+NAIVE_RUNS=${NAIVE_RUNS:-$RUNS}
+for n in "$V" "$E" "$RUNS" "$LAT" "$PAR" "$NAIVE_LIMIT" "$NAIVE_RUNS" "$SEED" "$PORT_BASE"; do
+	[[ $n =~ ^[0-9]+$ ]] || { echo "run.sh: not a number: $n" >&2; exit 2; }
+done
+[ "$RUNS" -ge 1 ] && [ "$PAR" -ge 1 ] || { echo "run.sh: --runs and --parallel must be >= 1" >&2; exit 2; }
+case $PERSONA in 1.7 | 1.3) ;; *) echo "run.sh: --persona 1.7 or 1.3" >&2; exit 2 ;; esac
+case $BACKEND in rocksdb | memory) ;; *) echo "run.sh: --backend rocksdb or memory" >&2; exit 2 ;; esac
+
+say() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
+fail() {
+	printf 'bench: FAILED: %s\n' "$*" >&2
+	exit 1
+}
+
+# ---- build -------------------------------------------------------------------
+if [ "$NO_BUILD" = 0 ]; then
+	if [ ! -f "$BUILD_DIR/build.ninja" ]; then
+		say "configuring $BUILD_DIR"
+		meson setup "$BUILD_DIR" "$SRC" >&2 || fail "meson setup"
+	fi
+	say "building in $BUILD_DIR"
+	meson compile -C "$BUILD_DIR" >/dev/null || fail "meson compile (run it by hand to see why)"
+fi
+HGSERVER=${HGSERVER:-$BUILD_DIR/tests/server/hgserver}
+HUGEGRAPHFS=${HUGEGRAPHFS:-$BUILD_DIR/fs/hugegraphfs}
+RAWSCAN=${RAWSCAN:-$BUILD_DIR/bench/rawscan}
+for b in "$HGSERVER" "$HUGEGRAPHFS" "$RAWSCAN"; do [ -x "$b" ] || fail "$b was not built"; done
+
+# ---- processes, always cleaned up ---------------------------------------------
+WORK=$(mktemp -d /tmp/bench-XXXXXX)
+SPOOL=$WORK/spool
+MNT=$WORK/mnt
+mkdir -p "$SPOOL" "$MNT"
+SERVER_PIDS=() DAEMON_PID=
+
+cleanup() {
+	local p
+	if grep -qs " $MNT fuse" /proc/mounts; then
+		fusermount3 -u "$MNT" 2>/dev/null || fusermount3 -uz "$MNT" 2>/dev/null
+	fi
+	if [ -n "$DAEMON_PID" ]; then
+		kill "$DAEMON_PID" 2>/dev/null
+		wait "$DAEMON_PID" 2>/dev/null
+	fi
+	for p in "${SERVER_PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	if [ "$KEEP" = 1 ]; then
+		say "work directory kept: $WORK"
+	elif grep -qs " $MNT fuse" /proc/mounts; then
+		say "$MNT is still mounted: $WORK not removed"
+	else
+		rm -rf "$WORK"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
+
+# start_server PORT ARGS...: starts hgserver on PORT (0: any free port);
+# sets SPID and SPORT.
+start_server() {
+	local port=$1 out="$WORK/server.$RANDOM" i
+	shift
+	"$HGSERVER" --listen "127.0.0.1:$port" --persona "$PERSONA" --backend "$BACKEND" "$@" >"$out" 2>"$out.err" &
+	SPID=$!
+	SERVER_PIDS+=("$SPID")
+	for ((i = 0; i < 18000; i++)); do
+		SPORT=$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9]*\)$|\1|p' "$out" 2>/dev/null)
+		[ -n "$SPORT" ] && return 0
+		kill -0 "$SPID" 2>/dev/null || fail "hgserver on port $port exited: $(head -c 600 "$out.err")"
+		sleep 0.05
+	done
+	fail "hgserver on port $port did not start"
+}
+
+# port N: the Nth port of --port-base (0: any free port)
+port() { [ "$PORT_BASE" = 0 ] && echo 0 || echo $((PORT_BASE + $1)); }
+
+stop_server() {
+	local p keep=()
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	for p in "${SERVER_PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+	SERVER_PIDS=("${keep[@]}")
+}
+
+# graph_url PORT GRAPH: the graph's base URL for the persona.
+graph_url() {
+	if [ "$PERSONA" = 1.7 ]; then
+		echo "http://127.0.0.1:$1/graphspaces/DEFAULT/graphs/$2"
+	else
+		echo "http://127.0.0.1:$1/graphs/$2"
+	fi
+}
+
+# mount_fs PORT: a fresh mount of the server on PORT at $MNT (daemon in the
+# foreground, backgrounded: $DAEMON_PID).
+mount_fs() {
+	local i
+	"$HUGEGRAPHFS" -f "http://127.0.0.1:$1" "$MNT" -o spool_dir="$SPOOL" -o parallel="$PAR" \
+		2>>"$WORK/mount.log" &
+	DAEMON_PID=$!
+	for ((i = 0; i < 600; i++)); do
+		grep -qs " $MNT fuse" /proc/mounts && return 0
+		kill -0 "$DAEMON_PID" 2>/dev/null || fail "hugegraphfs exited: $(tail -n 5 "$WORK/mount.log")"
+		sleep 0.05
+	done
+	fail "the mount did not appear"
+}
+
+# vmhwm: the daemon's peak RSS in KiB (read before unmounting).
+vmhwm() { awk '/^VmHWM:/ { print $2 }' "/proc/$DAEMON_PID/status"; }
+
+unmount_fs() {
+	fusermount3 -u "$MNT" || fail "fusermount3 -u $MNT"
+	wait "$DAEMON_PID" 2>/dev/null
+	DAEMON_PID=
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { printf "%.3f\n", NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+max() { printf '%s\n' "$@" | sort -g | tail -n 1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }'; }
+rate() { awk -v n="$1" -v t="$2" 'BEGIN { if (t > 0) printf "%.0f", n / t; else print "inf" }'; }
+# leq A B / geq A B: numeric comparisons for the targets
+leq() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
+geq() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
+human() { awk -v n="$1" 'BEGIN { if (n >= 1e6) printf "%.2fM", n / 1e6; else if (n >= 1e3) printf "%.1fk", n / 1e3; else printf "%d", n }'; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
+
+# same_data A B: vertices.jsonl and edges.jsonl of dirs A and B are equal.
+same_data() {
+	cmp "$1/vertices.jsonl" "$2/vertices.jsonl" && cmp "$1/edges.jsonl" "$2/edges.jsonl"
+}
+
+# same_lines A B: the same lines, in the same order or not; prints which.
+same_lines() {
+	local f how=identical
+	for f in vertices.jsonl edges.jsonl; do
+		cmp -s "$1/$f" "$2/$f" && continue
+		cmp -s <(LC_ALL=C sort "$1/$f") <(LC_ALL=C sort "$2/$f") || { echo "$f differs"; return 1; }
+		how="same lines, another order"
+	done
+	echo "$how"
+}
+
+# ---- the table -------------------------------------------------------------------
+TABLE=() DETAILS=()
+# row SIZE LATENCY WHAT MEDIAN ELEMS_PER_S RATIO TARGET RSS RESULT
+row() {
+	TABLE+=("| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 | $9 |")
+}
+detail() { DETAILS+=("$*"); }
+
+# ---- one size ----------------------------------------------------------------------
+# backups PORT LAT SIZE: rows 1-3 against the server on PORT (latency LAT).
+backups() {
+	local port=$1 lat=$2 size=$3 r t rss out gurl
+	local -a tm=() tr=() tn=() rs=()
+	local naive_how=
+	gurl=$(graph_url "$port" g)
+	for ((r = 1; r <= RUNS; r++)); do
+		# 1. the mount: cp -r from a fresh mount, export included
+		out=$WORK/bk_mount.$lat.$r
+		mount_fs "$port"
+		t=$(now)
+		cp -r "$MNT/graphs/g" "$out" || fail "cp -r of the mount"
+		tm+=("$(since "$t")")
+		rss=$(vmhwm)
+		rs+=("$rss")
+		unmount_fs
+		if [ -z "${REF:-}" ]; then
+			REF=$WORK/ref
+			mv "$out" "$REF"
+			rm -rf "$REF/mode" "$REF/restore" "$REF/restore.status"
+			[ "$(wc -l <"$REF/vertices.jsonl")" -eq "$CUR_V" ] || fail "the mount's backup has $(wc -l <"$REF/vertices.jsonl") vertices, not $CUR_V"
+			[ "$(wc -l <"$REF/edges.jsonl")" -eq "$CUR_E" ] || fail "the mount's backup has $(wc -l <"$REF/edges.jsonl") edges, not $CUR_E"
+		else
+			same_data "$REF" "$out" >&2 && cmp "$REF/schema.json" "$out/schema.json" >&2 ||
+				fail "two backups of the unchanged graph through the mount differ ($out)"
+			rm -rf "$out"
+		fi
+		# 2. the raw parallel baseline
+		out=$WORK/bk_raw.$lat.$r
+		t=$(now)
+		"$RAWSCAN" -p "$PAR" --split-size "$SPLIT_SIZE" --page-limit "$PAGE_LIMIT" \
+			"http://127.0.0.1:$port" g "$out" 2>>"$WORK/rawscan.log" || fail "rawscan: $(tail -n 2 "$WORK/rawscan.log")"
+		tr+=("$(since "$t")")
+		same_data "$REF" "$out" >&2 || fail "rawscan's files differ from the mount's ($out, $REF)"
+		rm -rf "$out"
+		# 3. the naive loop
+		if [ "$r" -le "$NAIVE_RUNS" ]; then
+			out=$WORK/bk_naive.$lat.$r
+			t=$(now)
+			"$HERE/naive_backup.sh" "$gurl" "$out" "$NAIVE_LIMIT" || fail "naive_backup.sh"
+			tn+=("$(since "$t")")
+			naive_how=$(same_lines "$REF" "$out") || fail "the naive loop's files differ from the mount's: $naive_how ($out)"
+			rm -rf "$out"
+		fi
+		say "latency $lat ms, run $r: mount ${tm[-1]} s, raw ${tr[-1]} s$([ "$r" -le "$NAIVE_RUNS" ] && echo ", naive ${tn[-1]} s")"
+	done
+	local mm mr mn el=$((CUR_V + CUR_E)) peak res
+	mm=$(median "${tm[@]}") mr=$(median "${tr[@]}")
+	peak=$(max "${rs[@]}")
+	local rt
+	rt=$(ratio "$mm" "$mr")
+	res=MISS
+	leq "$rt" 1.10 && [ "$peak" -lt 65536 ] && res=PASS
+	row "$size" "$lat ms" "backup: cp -r of a fresh mount" "$mm" "$(human "$(rate $el "$mm")")" \
+		"${rt}x raw" "<= 1.10x raw, RSS < 64 MiB" "$(mib "$peak")" "$res"
+	row "$size" "$lat ms" "backup: rawscan, $PAR in flight" "$mr" "$(human "$(rate $el "$mr")")" \
+		"baseline" "" "" ""
+	detail "$size, latency $lat ms: backup through the mount: ${tm[*]} s; rawscan: ${tr[*]} s"
+	if [ "${#tn[@]}" -gt 0 ]; then
+		mn=$(median "${tn[@]}")
+		rt=$(ratio "$mn" "$mm")
+		if [ "$lat" -gt 0 ]; then
+			res=MISS
+			geq "$rt" 4 && res=PASS
+			row "$size" "$lat ms" "backup: naive curl list loop, limit $NAIVE_LIMIT" "$mn" \
+				"$(human "$(rate $el "$mn")")" "${rt}x mount" ">= 4x mount" "" "$res"
+		else
+			row "$size" "$lat ms" "backup: naive curl list loop, limit $NAIVE_LIMIT" "$mn" \
+				"$(human "$(rate $el "$mn")")" "${rt}x mount" "" "" ""
+		fi
+		detail "$size, latency $lat ms: naive loop: ${tn[*]} s (its files: $naive_how)"
+	fi
+}
+
+# reads PORT SIZE: row 6, reads of a finished snapshot.
+reads() {
+	local port=$1 size=$2 r t f fd spool_path vsize rss
+	local -a t1=() t2=() ts=() rs=()
+	vsize=$(stat -c %s "$REF/vertices.jsonl")
+	for ((r = 1; r <= RUNS; r++)); do
+		mount_fs "$port"
+		t=$(now)
+		cat "$MNT/graphs/g/vertices.jsonl" >/dev/null || fail "cat of the mount's vertices.jsonl"
+		t1+=("$(since "$t")")
+		t=$(now)
+		cat "$MNT/graphs/g/vertices.jsonl" >/dev/null || fail "second cat of the mount's vertices.jsonl"
+		t2+=("$(since "$t")")
+		spool_path=
+		for fd in /proc/"$DAEMON_PID"/fd/*; do
+			f=$(stat -L -c '%F %s' "$fd" 2>/dev/null) || continue
+			[ "$f" = "regular file $vsize" ] || [ "$f" = "regular empty file $vsize" ] || continue
+			spool_path=$fd
+			break
+		done
+		[ -n "$spool_path" ] || fail "no spool file of $vsize bytes among the daemon's descriptors"
+		t=$(now)
+		cat "$spool_path" >/dev/null || fail "cat $spool_path"
+		ts+=("$(since "$t")")
+		rss=$(vmhwm)
+		rs+=("$rss")
+		unmount_fs
+	done
+	local m2 ms rt res peak mbs
+	m2=$(median "${t2[@]}") ms=$(median "${ts[@]}")
+	peak=$(max "${rs[@]}")
+	rt=$(ratio "$ms" "$m2") # speed of the mount's read / speed of the spool's
+	res=MISS
+	geq "$rt" 0.5 && res=PASS
+	mbs=$(awk -v b="$vsize" -v t="$m2" 'BEGIN { printf "%.0f", b / t / 1048576 }')
+	row "$size" "-" "read: 2nd cat of vertices.jsonl ($mbs MiB/s)" "$m2" "$(human "$(rate "$CUR_V" "$m2")")" \
+		"${rt}x spool speed" ">= 0.5x spool speed" "$(mib "$peak")" "$res"
+	mbs=$(awk -v b="$vsize" -v t="$ms" 'BEGIN { printf "%.0f", b / t / 1048576 }')
+	row "$size" "-" "read: cat of the daemon's spool file ($mbs MiB/s)" "$ms" \
+		"$(human "$(rate "$CUR_V" "$ms")")" "baseline" "" "" ""
+	detail "$size: first cat of vertices.jsonl from a fresh mount (export included): ${t1[*]} s; second: ${t2[*]} s; spool: ${ts[*]} s"
+}
+
+# server_speed PORT SIZE: row 7, one scan request to /dev/null.
+server_speed() {
+	local port=$1 size=$2 n url r t count
+	local -a tt=()
+	n=$((CUR_V < 800000 ? CUR_V : 800000))
+	if [ "$BACKEND" = memory ]; then
+		# entry indexes; unpaged (the memory backend cannot page)
+		url="$(graph_url "$port" g)/traversers/vertices/scan?start=0&end=$n"
+	else
+		url="$(graph_url "$port" g)/traversers/vertices/scan?start=&end=&page=&page_limit=$n"
+	fi
+	count=$(curl -sS --compressed "$url" | grep -o '"type":"vertex"' | wc -l)
+	[ "$count" -eq "$n" ] || fail "the server-speed scan returned $count vertices, not $n"
+	for ((r = 1; r <= RUNS; r++)); do
+		t=$(curl -sS --compressed -o /dev/null -w '%{time_total}' "$url") || fail "curl $url"
+		tt+=("$t")
+	done
+	local m res v
+	m=$(median "${tt[@]}")
+	v=$(rate "$n" "$m")
+	res=MISS
+	geq "$v" 1000000 && res=PASS
+	row "$size" "0 ms" "server: one scan request, $(human "$n") vertices" "$m" "$(human "$v")" "" \
+		">= 1M vertices/s" "" "$res"
+	detail "$size: server scan of $n vertices in one request ($url): ${tt[*]} s"
+}
+
+# restores SIZE: row 5, each run into an empty graph of a new server.
+restores() {
+	local size=$1 r t tp rss counts gurl legacy=
+	local -a tm=() tr=() rs=()
+	[ "$PERSONA" = 1.3 ] && legacy=--legacy
+	t=$(now)
+	python3 "$HERE/restore_prep.py" $legacy "$REF" "$WORK/prep" || fail "restore_prep.py"
+	tp=$(since "$t")
+	for ((r = 1; r <= RUNS; r++)); do
+		# through the mount
+		start_server "$(port 2)" --graph empty
+		mount_fs "$SPORT"
+		echo RESTORING >"$MNT/graphs/empty/mode" || fail "echo RESTORING > mode"
+		t=$(now)
+		cp -r "$REF/." "$MNT/graphs/empty/restore/" || fail "cp -r into restore/: $(cat "$MNT/graphs/empty/restore.status")"
+		tm+=("$(since "$t")")
+		rss=$(vmhwm)
+		rs+=("$rss")
+		tail -n 1 "$MNT/graphs/empty/restore.status" | grep -q '^summary: 4 imported, 0 pending, 0 failed' ||
+			fail "restore.status: $(cat "$MNT/graphs/empty/restore.status")"
+		if [ "$r" = 1 ]; then
+			echo NONE >"$MNT/graphs/empty/mode" || fail "echo NONE > mode"
+			cp -r "$MNT/graphs/empty" "$WORK/back" || fail "backup of the restored graph"
+			same_data "$REF" "$WORK/back" >&2 && cmp "$REF/schema.json" "$WORK/back/schema.json" >&2 ||
+				fail "the backup of the graph restored through the mount differs from the original"
+			rm -rf "$WORK/back"
+			detail "$size: the backup of the graph restored through the mount is byte-identical to the original (run 1)"
+		fi
+		unmount_fs
+		counts=$("$RAWSCAN" --count "http://127.0.0.1:$SPORT" empty) || fail "rawscan --count"
+		[ "$counts" = "$CUR_V $CUR_E" ] || fail "the graph restored through the mount holds $counts, not $CUR_V $CUR_E"
+		stop_server "$SPID"
+		# the raw baseline
+		start_server "$(port 2)" --graph empty
+		gurl=$(graph_url "$SPORT" empty)
+		curl -sS --fail -X PUT -H 'Content-Type: application/json' -d '"RESTORING"' "$gurl/mode" >/dev/null ||
+			fail "PUT mode RESTORING"
+		rm -f "$WORK"/prep/schema/*.out
+		t=$(now)
+		"$HERE/raw_restore.sh" "$WORK/prep" "$gurl" "$PAR" || fail "raw_restore.sh"
+		tr+=("$(since "$t")")
+		counts=$("$RAWSCAN" --count "http://127.0.0.1:$SPORT" empty) || fail "rawscan --count"
+		[ "$counts" = "$CUR_V $CUR_E" ] || fail "the graph restored by raw_restore.sh holds $counts, not $CUR_V $CUR_E"
+		stop_server "$SPID"
+		say "restore run $r: mount ${tm[-1]} s, raw ${tr[-1]} s"
+	done
+	rm -rf "$WORK/prep"
+	local mm mr rt res peak el=$((CUR_V + CUR_E))
+	mm=$(median "${tm[@]}") mr=$(median "${tr[@]}")
+	peak=$(max "${rs[@]}")
+	rt=$(ratio "$mm" "$mr")
+	res=MISS
+	leq "$rt" 1.20 && [ "$peak" -lt 65536 ] && res=PASS
+	row "$size" "0 ms" "restore: cp -r into restore/ (RESTORING)" "$mm" "$(human "$(rate $el "$mm")")" \
+		"${rt}x raw" "<= 1.20x raw, RSS < 64 MiB" "$(mib "$peak")" "$res"
+	row "$size" "0 ms" "restore: curl -Z, $PAR in flight, batches of 500" "$mr" \
+		"$(human "$(rate $el "$mr")")" "baseline" "" "" ""
+	detail "$size: restore through the mount: ${tm[*]} s; raw: ${tr[*]} s (batch files prepared in $tp s, not timed)"
+}
+
+bench_size() {
+	local v=$1 e=$2 size t
+	CUR_V=$v CUR_E=$e REF=
+	size="$(human "$v")/$(human "$e")"
+	# 1.1 KB per element covers the copies kept at once (reference, one
+	# baseline's output, spool, prepared batches), at ~250 bytes each
+	local need=$(((v + e) * 1100 / 1024)) avail
+	avail=$(df -Pk "$WORK" | awk 'NR == 2 { print $4 }')
+	[ "$avail" -gt "$need" ] || fail "$WORK has $avail KiB free, the bench needs about $need KiB"
+
+	say "$size: generating the graph (latency 0)"
+	t=$(now)
+	start_server "$(port 0)" --generate "g=$v,$e,$SEED"
+	detail "$size: hgserver --generate took $(since "$t") s"
+	local src=$SPID srcport=$SPORT
+	backups "$srcport" 0 "$size"
+	reads "$srcport" "$size"
+	server_speed "$srcport" "$size"
+	restores "$size"
+	stop_server "$src"
+	if [ "$LAT" -gt 0 ]; then
+		say "$size: generating the graph again, latency $LAT ms"
+		start_server "$(port 1)" --latency-ms "$LAT" --generate "g=$v,$e,$SEED"
+		backups "$SPORT" "$LAT" "$size"
+		stop_server "$SPID"
+	fi
+	FILES="$size: vertices.jsonl $(stat -c %s "$REF/vertices.jsonl") bytes, edges.jsonl $(stat -c %s "$REF/edges.jsonl") bytes"
+	detail "$FILES"
+	rm -rf "$REF"
+}
+
+STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+if [ "$ALSO_SMALL" = 1 ]; then
+	bench_size 100000 300000
+fi
+bench_size "$V" "$E"
+
+# ---- the report ----------------------------------------------------------------------
+cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+ram=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+os=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")
+commit=$(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo unknown)
+dirty=$(git -C "$SRC" status --porcelain 2>/dev/null | grep -q . && echo "+changes")
+echo "hugegraphfs benchmark, $STARTED"
+echo
+echo "machine:  $cpu, $(nproc) cores, $ram RAM, Linux $(uname -r), $os"
+echo "versions: $("$HUGEGRAPHFS" --version 2>&1 | head -n 1) (git $commit$dirty), hgserver persona $PERSONA backend $BACKEND," \
+	"$(curl --version | head -n 1 | cut -d' ' -f1-2), $(fusermount3 -V 2>&1 | sed 's/.*version: /fuse /'), $(python3 --version)"
+echo "settings: median of $RUNS runs (naive: $NAIVE_RUNS), parallel $PAR (mount -o parallel, rawscan -p, curl --parallel-max)," \
+	"split_size $SPLIT_SIZE, page_limit $PAGE_LIMIT, naive list limit $NAIVE_LIMIT, server latency 0 and $LAT ms"
+echo
+echo "| graph V/E | latency | what | median s | elements/s | ratio | target | daemon VmHWM | result |"
+echo "|---|---|---|---:|---:|---:|---|---:|---|"
+printf '%s\n' "${TABLE[@]}"
+echo
+printf -- '- %s\n' "${DETAILS[@]}"
+exit 0
+}
