@@ -207,6 +207,33 @@ static int capture(jscan *s, const char *p, size_t n, uint64_t pos)
 	return 0;
 }
 
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* The number of bytes at p[0..n) before the first one a string cannot
+ * just take: '"', '\\' or a control character (eight at a time). */
+static size_t plain_run(const char *p, size_t n)
+{
+	size_t i = 0;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (n - i >= 8) {
+		uint64_t v, q, b, m;
+
+		memcpy(&v, p + i, 8);
+		q = v ^ (ONES * '"');
+		b = v ^ (ONES * '\\');
+		m = ((v - ONES * 0x20) & ~v & HIGHS) | ((q - ONES) & ~q & HIGHS) | ((b - ONES) & ~b & HIGHS);
+		if (m != 0) /* a borrow only runs towards higher bytes: the lowest flag is exact */
+			return i + (size_t)__builtin_ctzll(m) / 8;
+		i += 8;
+	}
+#endif
+	while (i < n && p[i] != '"' && p[i] != '\\' && (unsigned char)p[i] >= 0x20)
+		i++;
+	return i;
+}
+
 static bool capturing(const jscan *s)
 {
 	return (s->is_key && s->depth == 1) || s->capture_page;
@@ -265,8 +292,7 @@ int jscan_feed(jscan *s, const char *data, size_t len)
 		case ST_STRING:
 			if (!capturing(s)) {
 				/* fast path over ordinary string bytes */
-				while (i < len && data[i] != '"' && data[i] != '\\' && (unsigned char)data[i] >= 0x20)
-					i++;
+				i += plain_run(data + i, len - i);
 				if (i == len)
 					continue;
 				pos = s->offset + i;
@@ -316,7 +342,18 @@ int jscan_feed(jscan *s, const char *data, size_t len)
 			i++;
 			break;
 		case ST_NUMBER: {
-			int next = num_step(s->num_state, c);
+			int next;
+
+			if (s->num_state == NUM_INT || s->num_state == NUM_FRAC || s->num_state == NUM_EXP) {
+				/* fast path over the digits */
+				while (i < len && data[i] >= '0' && data[i] <= '9')
+					i++;
+				if (i == len)
+					continue;
+				pos = s->offset + i;
+				c = data[i];
+			}
+			next = num_step(s->num_state, c);
 
 			if (next >= 0) {
 				s->num_state = next;

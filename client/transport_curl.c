@@ -146,6 +146,9 @@ static int curl_perform(hg_transport *base, const hg_request *req, hg_response *
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
+	/* scans deliver megabytes: fewer, larger callbacks (the default is 16 KiB) */
+	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 512L * 1024);
 	if (req->body) {
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body);
