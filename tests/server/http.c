@@ -1853,9 +1853,13 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     if (threads < 1)
         threads = 1;
+    /* With --latency-ms every connection gets its own thread: the delay (a sleep before the answer)
+     * then holds up only its own connection, as network latency does, instead of every connection
+     * that shares a pool thread with it. */
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, 0, NULL, NULL, on_request, NULL,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+        MHD_USE_INTERNAL_POLLING_THREAD | (g_latency_ms > 0 ? MHD_USE_THREAD_PER_CONNECTION : MHD_USE_AUTO), 0,
+        NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
+        g_latency_ms > 0 ? 0u : (unsigned)threads,
         MHD_OPTION_NOTIFY_COMPLETED, on_complete, NULL, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY, MHD_OPTION_END);
