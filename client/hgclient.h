@@ -181,6 +181,15 @@ bool hg_error_too_many_records(const hg_error *err);
  * is not. */
 bool hg_shard_bound_index(const char *s, int64_t *out);
 
+/* The memory backend's shards are decimal entry indexes, and its splitter
+ * gives the last shard an empty end when the entry count does not divide
+ * evenly; scanning that shard fails on the server ("Illegal Capacity: -N"),
+ * because it reads an empty end as 0.  This gives such a shard an end one
+ * shard-width past its start: the scan stops at the last entry anyway, so
+ * nothing is lost and nothing is read twice.  Only shards whose bounds are
+ * decimal are touched.  Returns 0 or -HG_ENOMEM. */
+int hg_shards_fix_memory(hg_shards *shards);
+
 /* Halves the memory shard [start, end) at its decimal midpoint
  * mid = start + (end - start) / 2 into left [start, mid) and right
  * [mid, end); an empty start counts as 0 and stays "" in left.  Bounds are
@@ -287,6 +296,8 @@ typedef enum {
 	HG_IDS_CUSTOMIZE_NUMBER,
 	HG_IDS_CUSTOMIZE_UUID,
 } hg_id_strategy;
+/* "AUTOMATIC", "PRIMARY_KEY", ...; "unknown" for HG_IDS_UNKNOWN. */
+const char *hg_id_strategy_name(hg_id_strategy s);
 
 /* One schema element as far as a restore needs it. */
 typedef struct hg_label {

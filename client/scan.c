@@ -293,6 +293,28 @@ bool hg_shard_bound_index(const char *s, int64_t *out)
 	return true;
 }
 
+int hg_shards_fix_memory(hg_shards *shards)
+{
+	for (size_t i = 1; i < shards->n; i++) {
+		hg_shard *sh = &shards->v[i], *prev = &shards->v[i - 1];
+		int64_t start, pstart = 0, pend;
+		char buf[32], *end;
+
+		if (sh->end == NULL || sh->end[0] != '\0' || !hg_shard_bound_index(sh->start, &start))
+			continue;
+		if ((prev->start[0] != '\0' && !hg_shard_bound_index(prev->start, &pstart)) ||
+		    !hg_shard_bound_index(prev->end, &pend) || pend <= pstart)
+			continue;
+		snprintf(buf, sizeof(buf), "%lld", (long long)(start + (pend - pstart)));
+		end = strdup(buf);
+		if (end == NULL)
+			return -HG_ENOMEM;
+		free(sh->end);
+		sh->end = end;
+	}
+	return 0;
+}
+
 static void shard_clear(hg_shard *s)
 {
 	free(s->start);

@@ -179,6 +179,16 @@ static hg_id_strategy parse_strategy(const cJSON *it)
 	return HG_IDS_UNKNOWN;
 }
 
+const char *hg_id_strategy_name(hg_id_strategy s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(id_strategies) / sizeof(id_strategies[0]); i++)
+		if (id_strategies[i].strategy == s)
+			return id_strategies[i].name;
+	return "unknown";
+}
+
 void hg_schema_names_free(hg_schema_names *s)
 {
 	size_t i;

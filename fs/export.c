@@ -440,28 +440,6 @@ static int chunk_append(chunk *c, spool *sp)
 	return sp->err;
 }
 
-int hgfs_fix_memory_shards(hg_shards *shards)
-{
-	for (size_t i = 1; i < shards->n; i++) {
-		hg_shard *sh = &shards->v[i], *prev = &shards->v[i - 1];
-		int64_t start, pstart = 0, pend;
-		char buf[32], *end;
-
-		if (sh->end == NULL || sh->end[0] != '\0' || !hg_shard_bound_index(sh->start, &start))
-			continue;
-		if ((prev->start[0] != '\0' && !hg_shard_bound_index(prev->start, &pstart)) ||
-		    !hg_shard_bound_index(prev->end, &pend) || pend <= pstart)
-			continue;
-		snprintf(buf, sizeof(buf), "%lld", (long long)(start + (pend - pstart)));
-		end = strdup(buf);
-		if (end == NULL)
-			return -ENOMEM;
-		free(sh->end);
-		sh->end = end;
-	}
-	return 0;
-}
-
 static int export_elements(export_ctx *x, hg_kind kind, spool *sp)
 {
 	const char *what = kind == HG_KIND_VERTEX ? "vertices" : "edges";
@@ -478,9 +456,10 @@ static int export_elements(export_ctx *x, hg_kind kind, spool *sp)
 	if (ps.shards->n == 0)
 		goto out;
 	if (!ps.paged) {
-		rc = hgfs_fix_memory_shards(ps.shards);
-		if (rc < 0)
+		if (hg_shards_fix_memory(ps.shards) < 0) {
+			rc = -ENOMEM;
 			goto out;
+		}
 	}
 	ps.chunks = calloc(ps.shards->n, sizeof(*ps.chunks));
 	if (ps.chunks == NULL) {

@@ -203,15 +203,6 @@ int hgfs_pwrite_all(int fd, const char *p, size_t len, off_t off);
 int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_snapshot **out);
 void hgfs_snapshot_close(hgfs_snapshot *s);
 
-/* The memory backend's shards are decimal entry indexes, and its splitter
- * gives the last shard an empty end when the entry count does not divide
- * evenly; scanning that shard fails on the server ("Illegal Capacity: -N"),
- * because it reads an empty end as 0.  This gives such a shard an end one
- * shard-width past its start: the scan stops at the last entry anyway, so
- * nothing is lost and nothing is read twice.  Only shards whose bounds are
- * decimal are touched.  Returns 0 or -ENOMEM. */
-int hgfs_fix_memory_shards(hg_shards *shards);
-
 /* ---- SHA-256 (sha256.c) -------------------------------------------------- */
 
 typedef struct hgfs_sha256 {

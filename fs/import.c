@@ -571,24 +571,6 @@ static int prop_key(void *ctx, const rj_member *m)
 	return 0;
 }
 
-static const char *strategy_name(hg_id_strategy s)
-{
-	switch (s) {
-	case HG_IDS_AUTOMATIC:
-		return "AUTOMATIC";
-	case HG_IDS_PRIMARY_KEY:
-		return "PRIMARY_KEY";
-	case HG_IDS_CUSTOMIZE_STRING:
-		return "CUSTOMIZE_STRING";
-	case HG_IDS_CUSTOMIZE_NUMBER:
-		return "CUSTOMIZE_NUMBER";
-	case HG_IDS_CUSTOMIZE_UUID:
-		return "CUSTOMIZE_UUID";
-	default:
-		return "unknown";
-	}
-}
-
 /* The id a vertex of label l must carry: 0 ok, -1 with d->err. */
 static int check_vertex_id(data_ctx *d, const hg_label *l, const rj_member *id)
 {
@@ -611,7 +593,7 @@ static int check_vertex_id(data_ctx *d, const hg_label *l, const rj_member *id)
 	if (id->type == want)
 		return 0;
 	snprintf(d->err, sizeof(d->err), "vertex label '%s' has id strategy %s, which needs %s id, but the record %s",
-		 l->name, strategy_name(l->strategy), want == RJ_NUMBER ? "a numeric" : "a string",
+		 l->name, hg_id_strategy_name(l->strategy), want == RJ_NUMBER ? "a numeric" : "a string",
 		 id->type == RJ_NONE ? "has none" : "has another kind");
 	return -1;
 }

@@ -1408,6 +1408,41 @@ START_TEST(test_shard_halve_null_start)
 }
 END_TEST
 
+static const struct {
+	const char *in[8]; /* start, end pairs, NULL-terminated */
+	const char *out_end[4];
+} shard_cases[] = {
+	/* 20001 entries, split in two: the last shard's empty end is filled */
+	{{"", "10000", "10000", "20000", "20000", "", NULL}, {"10000", "20000", "30000", NULL}},
+	/* evenly divided: nothing changes */
+	{{"", "10000", "10000", "20000", NULL}, {"10000", "20000", NULL}},
+	/* one shard only: nothing changes */
+	{{"", "5", NULL}, {"5", NULL}},
+	/* opaque (rocksdb-like) bounds are left alone */
+	{{"", "AAAA", "AAAA", "", NULL}, {"AAAA", "", NULL}},
+};
+
+START_TEST(test_fix_memory_shards)
+{
+	hg_shard v[4];
+	hg_shards s = {.v = v, .n = 0};
+
+	for (size_t i = 0; shard_cases[_i].in[2 * i] != NULL; i++) {
+		v[i].start = strdup(shard_cases[_i].in[2 * i]);
+		v[i].end = strdup(shard_cases[_i].in[2 * i + 1]);
+		v[i].length = 0;
+		s.n++;
+	}
+	ck_assert_int_eq(hg_shards_fix_memory(&s), 0);
+	for (size_t i = 0; i < s.n; i++) {
+		ck_assert_str_eq(v[i].start, shard_cases[_i].in[2 * i]);
+		ck_assert_str_eq(v[i].end, shard_cases[_i].out_end[i]);
+		free(v[i].start);
+		free(v[i].end);
+	}
+}
+END_TEST
+
 START_TEST(test_too_many_records)
 {
 	hg_error e;
@@ -2561,6 +2596,7 @@ static Suite *scan_suite(void)
 	tcase_add_loop_test(tc, test_shard_halve, 0, N(halve_cases));
 	tcase_add_test(tc, test_shard_halve_null_start);
 	tcase_add_test(tc, test_too_many_records);
+	tcase_add_loop_test(tc, test_fix_memory_shards, 0, sizeof(shard_cases) / sizeof(shard_cases[0]));
 	tcase_add_loop_test(tc, test_scan_shard, 0, N(shard_scan_cases) * N(scan_chunks));
 	suite_add_tcase(s, tc);
 	return s;

@@ -240,41 +240,6 @@ END_TEST
 
 /* ---- memory-backend shards ---------------------------------------------------- */
 
-static const struct {
-	const char *in[8]; /* start, end pairs, NULL-terminated */
-	const char *out_end[4];
-} shard_cases[] = {
-	/* 20001 entries, split in two: the last shard's empty end is filled */
-	{{"", "10000", "10000", "20000", "20000", "", NULL}, {"10000", "20000", "30000", NULL}},
-	/* evenly divided: nothing changes */
-	{{"", "10000", "10000", "20000", NULL}, {"10000", "20000", NULL}},
-	/* one shard only: nothing changes */
-	{{"", "5", NULL}, {"5", NULL}},
-	/* opaque (rocksdb-like) bounds are left alone */
-	{{"", "AAAA", "AAAA", "", NULL}, {"AAAA", "", NULL}},
-};
-
-START_TEST(test_fix_memory_shards)
-{
-	hg_shard v[4];
-	hg_shards s = {.v = v, .n = 0};
-
-	for (size_t i = 0; shard_cases[_i].in[2 * i] != NULL; i++) {
-		v[i].start = strdup(shard_cases[_i].in[2 * i]);
-		v[i].end = strdup(shard_cases[_i].in[2 * i + 1]);
-		v[i].length = 0;
-		s.n++;
-	}
-	ck_assert_int_eq(hgfs_fix_memory_shards(&s), 0);
-	for (size_t i = 0; i < s.n; i++) {
-		ck_assert_str_eq(v[i].start, shard_cases[_i].in[2 * i]);
-		ck_assert_str_eq(v[i].end, shard_cases[_i].out_end[i]);
-		free(v[i].start);
-		free(v[i].end);
-	}
-}
-END_TEST
-
 /* ---- a file against its set's manifest ------------------------------------------- */
 
 static const char SHA_A[] = "6e4d315014520c32efc921f2e9fc19aeed4f5a55733835f8a778ff51ba46ca77";
@@ -364,7 +329,6 @@ static Suite *fs_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("memory shards");
-	tcase_add_loop_test(tc, test_fix_memory_shards, 0, sizeof(shard_cases) / sizeof(shard_cases[0]));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("sha256");
