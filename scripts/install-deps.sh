@@ -1,5 +1,7 @@
 #!/bin/bash
-# Installs what hugegraphfs needs to build, test and demo on Debian 12.
+# Installs what hugegraphfs needs to build, test and demo on Debian 12,
+# including Java and Maven for the real-server suite (scripts/hugegraph-server.sh
+# assembles Apache HugeGraph from Maven Central with them).
 # Does nothing when everything is there already.  Needs root (or sudo).
 set -euo pipefail
 
@@ -8,6 +10,7 @@ PACKAGES=(
 	libfuse3-dev fuse3 libcurl4-openssl-dev libcjson-dev libssl-dev
 	check libmicrohttpd-dev zlib1g-dev
 	curl rsync tar python3 ed vim-tiny
+	openjdk-17-jre-headless maven unzip
 )
 
 missing=()
