@@ -305,6 +305,7 @@ typedef struct hg_label {
 	int64_t id;
 	hg_id_strategy strategy; /* vertex labels; HG_IDS_UNKNOWN for the other types */
 	char data_type[16];      /* property keys: "TEXT", "BLOB", ...; "" for the other types */
+	bool parent;             /* edge labels: "edgelabel_type":"PARENT" (1.5+) */
 } hg_label;
 
 /* The names and ids of a graph's schema, per type, sorted by name. */

@@ -252,6 +252,10 @@ static int read_labels(hg_schema_names *s, hg_schema_type t, const cJSON *arr, h
 		l->strategy = t == HG_SCHEMA_VERTEXLABELS
 				      ? parse_strategy(cJSON_GetObjectItemCaseSensitive(it, "id_strategy"))
 				      : HG_IDS_UNKNOWN;
+		if (t == HG_SCHEMA_EDGELABELS) {
+			const cJSON *et = cJSON_GetObjectItemCaseSensitive(it, "edgelabel_type");
+			l->parent = cJSON_IsString(et) && strcmp(et->valuestring, "PARENT") == 0;
+		}
 		if (t == HG_SCHEMA_PROPERTYKEYS) {
 			const cJSON *dt = cJSON_GetObjectItemCaseSensitive(it, "data_type");
 			if (cJSON_IsString(dt))

@@ -276,10 +276,10 @@ static void explain_conflict(hgfs *fs, hgfs_graph *g, const hgfs_schema_elem *el
 	hg_elems_free(list);
 }
 
-/* true for a PARENT edge label that the graph has already. */
-static bool parent_exists(const hg_schema_names *have, const hgfs_schema_elem *el)
+/* The graph's edge label named like the PARENT label el, or NULL. */
+static const hg_label *parent_exists(const hg_schema_names *have, const hgfs_schema_elem *el)
 {
-	return el->is_parent && hg_schema_names_find(have, HG_SCHEMA_EDGELABELS, el->name, strlen(el->name)) != NULL;
+	return el->is_parent ? hg_schema_names_find(have, HG_SCHEMA_EDGELABELS, el->name, strlen(el->name)) : NULL;
 }
 
 static int import_schema(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *ctx, off_t size)
@@ -322,9 +322,15 @@ static int import_schema(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_imp
 	}
 	/* every element must be postable before the first one is posted */
 	for (size_t i = 0; i < sf.n; i++) {
+		const hg_label *old = parent_exists(have, &sf.v[i]);
+
 		hgfs_buf_reset(&body);
-		rc = hgfs_schema_emit(&sf.v[i], mode == HG_MODE_RESTORING, legacy, parent_exists(have, &sf.v[i]), &body,
-				      err, sizeof(err));
+		rc = hgfs_schema_emit(&sf.v[i], mode == HG_MODE_RESTORING, legacy, false, &body, err, sizeof(err));
+		if (rc == 0 && old != NULL && !old->parent) {
+			snprintf(err, sizeof(err), "edge label '%s' is a PARENT label in the backup but not in the graph",
+				 sf.v[i].name);
+			rc = -1;
+		}
 		if (rc == 0 && mode == HG_MODE_RESTORING && sf.v[i].id <= 0) {
 			snprintf(err, sizeof(err), "%s '%s' has no id, which RESTORING needs; use MERGING",
 				 type_label(sf.v[i].type), sf.v[i].name);
@@ -339,9 +345,16 @@ static int import_schema(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_imp
 		const hgfs_schema_elem *el = &sf.v[i];
 		int64_t task = 0;
 
+		/* A PARENT label that the graph has is not sent again: the real
+		 * server refuses every create of an existing PARENT label ("has
+		 * existed", whatever check_exist says).  A PARENT has nothing of
+		 * its own to compare; its SUB labels, sent next, are compared. */
+		if (parent_exists(have, el) != NULL) {
+			set_progress(g, e, i + 1, sf.n);
+			continue;
+		}
 		hgfs_buf_reset(&body);
-		rc = hgfs_schema_emit(el, mode == HG_MODE_RESTORING, legacy, parent_exists(have, el), &body, err,
-				      sizeof(err));
+		rc = hgfs_schema_emit(el, mode == HG_MODE_RESTORING, legacy, false, &body, err, sizeof(err));
 		if (rc != 0) {
 			rc = fail(g, e, -ENOMEM, "out of memory");
 			goto out;

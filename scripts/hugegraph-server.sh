@@ -6,7 +6,7 @@
 #   scripts/hugegraph-server.sh fetch VERSION
 #   scripts/hugegraph-server.sh start VERSION [--backend memory|rocksdb]
 #         [--port N] [--auth PASSWORD] [--graphs a,b,c] [--home DIR]
-#         [--heap SIZE] [--timeout SECONDS] [--fresh]
+#         [--heap SIZE] [--timeout SECONDS] [--batch-max N] [--fresh]
 #   scripts/hugegraph-server.sh stop VERSION [--home DIR]
 #   scripts/hugegraph-server.sh status VERSION [--home DIR]
 #   scripts/hugegraph-server.sh versions
@@ -23,6 +23,8 @@
 # as the administrator and PASSWORD as its password.  --graphs names the
 # graphs (conf/graphs/<name>.properties; default "hugegraph").  --fresh
 # deletes the instance's data first (rocksdb keeps it across restarts).
+# --batch-max N lowers the most vertices and edges a batch create takes
+# (batch.max_vertices_per_batch, batch.max_edges_per_batch; default 500).
 # Needs java 11+ (Debian 12: openjdk-17-jre-headless) and mvn (maven).
 set -euo pipefail
 
@@ -176,7 +178,7 @@ write_graph_conf() {
 }
 
 configure() {
-	local v=$1 home=$2 backend=$3 port=$4 gport=$5 auth=$6 graphs=$7
+	local v=$1 home=$2 backend=$3 port=$4 gport=$5 auth=$6 graphs=$7 batch=$8
 	local tpl=$CACHE/hugegraph-$v/template
 	mkdir -p "$home/conf/graphs" "$home/logs" "$home/tmp" "$home/data" "$home/scripts"
 	cp "$tpl/conf/log4j2.xml" "$home/conf/"
@@ -193,6 +195,10 @@ configure() {
 		echo "server.id=server-1"
 		echo "server.role=master"
 		echo "batch.max_write_threads=0"
+		if [ -n "$batch" ]; then
+			echo "batch.max_vertices_per_batch=$batch"
+			echo "batch.max_edges_per_batch=$batch"
+		fi
 		if [ -n "$auth" ]; then
 			echo "auth.authenticator=org.apache.hugegraph.auth.StandardAuthenticator"
 			echo "auth.graph_store=$first"
@@ -233,7 +239,7 @@ pid_of() {
 
 start() {
 	local v=$1; shift
-	local backend=memory port="" auth="" graphs=hugegraph home="" heap=1g timeout=180 fresh=0
+	local backend=memory port="" auth="" graphs=hugegraph home="" heap=1g timeout=180 fresh=0 batch=""
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--backend) backend=$2; shift 2 ;;
@@ -243,6 +249,7 @@ start() {
 		--home) home=$2; shift 2 ;;
 		--heap) heap=$2; shift 2 ;;
 		--timeout) timeout=$2; shift 2 ;;
+		--batch-max) batch=$2; shift 2 ;;
 		--fresh) fresh=1; shift ;;
 		*) die "start: unknown option '$1'" ;;
 		esac
@@ -261,7 +268,9 @@ start() {
 	local gport
 	gport=$(free_port)
 	[ "$fresh" = 1 ] && rm -rf "$home/data"
-	configure "$v" "$home" "$backend" "$port" "$gport" "$auth" "$graphs"
+	configure "$v" "$home" "$backend" "$port" "$gport" "$auth" "$graphs" "$batch"
+	# what a restart of this instance needs (tests restart a killed server)
+	echo "--backend $backend --graphs $graphs${auth:+ --auth $auth}${batch:+ --batch-max $batch}" >"$home/start.args"
 	local cp
 	cp=$(cat "$CACHE/hugegraph-$v/classpath")
 	java_opts "$home" "$heap"

@@ -82,8 +82,14 @@ require_fuse() {
 	fi
 }
 
-# start_server VAR ARGS...: starts hgserver, sets VAR to its URL.
+# start_server VAR ARGS...: starts hgserver, sets VAR to its URL.  With
+# HGFS_REAL=VERSION in the environment it starts the real Apache HugeGraph
+# VERSION instead (see start_real_server).
 start_server() {
+	if [ -n "${HGFS_REAL:-}" ]; then
+		start_real_server "$@"
+		return
+	fi
 	local var=$1; shift
 	local out="$T/server.$RANDOM.out" url="" i
 	"$HGSERVER" --listen 127.0.0.1:0 "$@" >"$out" 2>"$out.err" &
@@ -106,7 +112,109 @@ start_server() {
 stop_server() {
 	kill "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
+	# a real server is not our child: wait for it to go
+	local i
+	for i in $(seq 1 300); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -9 "$1" 2>/dev/null
 	return 0
+}
+
+# --- the real Apache HugeGraph server --------------------------------------
+
+# require_real: the real-server tests run unless HUGEGRAPHFS_SKIP_REAL=1.
+require_real() {
+	if [ "${HUGEGRAPHFS_SKIP_REAL:-}" = 1 ]; then
+		echo "SKIPPED: real-server tests disabled by HUGEGRAPHFS_SKIP_REAL=1"
+		echo "1..0 # SKIP real-server tests disabled by HUGEGRAPHFS_SKIP_REAL"
+		exit 77
+	fi
+}
+
+REAL_HOMES=()
+REAL_N=0
+
+# start_real_server VAR HGSERVER-ARGS...: starts real HugeGraph $HGFS_REAL
+# (scripts/hugegraph-server.sh, a fresh instance under $T) with the graphs
+# that the hgserver arguments name, and sets VAR to its URL.  Translated:
+# --backend, --graph NAME, --load NAME=DIR and --generate NAME=V,E[,SEED]
+# (the data is loaded with tests/real/load.sh, independently of the mount:
+# a generated graph is hgserver's --dump of it), --auth admin:PASSWORD,
+# --batch-max N.
+# --persona is ignored (the real version decides); any other hgserver
+# option cannot be imitated and fails the start.
+start_real_server() {
+	require_real
+	local var=$1; shift
+	local backend=memory graphs=() loads=() auth="" batch=""
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--persona) shift 2 ;;
+		--backend) backend=$2; shift 2 ;;
+		--batch-max) batch=$2; shift 2 ;;
+		--graph) graphs+=("$2"); shift 2 ;;
+		--load | --generate) graphs+=("${2%%=*}"); loads+=("$1" "$2"); shift 2 ;;
+		--auth)
+			[ "${2%%:*}" = admin ] || { echo "the real server's administrator is 'admin', not '${2%%:*}'" >&2; return 1; }
+			auth=${2#*:}; shift 2 ;;
+		--reader)
+			# HugeGraph's user API answers 500 "Property creator can't be
+			# null" unless the graphs run behind HugeFactoryAuthProxy,
+			# which cannot start on Java 17 (the only Java of Debian 12)
+			echo "start_real_server: no second user can be created on the real server (see tests/real/README.md)" >&2
+			return 1 ;;
+		*) echo "start_real_server: hgserver option '$1' cannot be imitated by the real server" >&2; return 1 ;;
+		esac
+	done
+	REAL_N=$((REAL_N + 1))
+	local home=$T/real.$REAL_N url
+	local list
+	list=$(IFS=,; echo "${graphs[*]}")
+	url=$("$SRCDIR/scripts/hugegraph-server.sh" start "$HGFS_REAL" --backend "$backend" \
+		--graphs "$list" --home "$home" --fresh ${auth:+--auth "$auth"} ${batch:+--batch-max "$batch"} 2>"$T/real.$REAL_N.start") || {
+		cat "$T/real.$REAL_N.start" >&2
+		echo "the real HugeGraph $HGFS_REAL did not start" >&2
+		[ "${CI:-}" = true ] && echo "(in CI a real server that will not start is a failure)" >&2
+		return 1
+	}
+	REAL_HOMES+=("$home")
+	LAST_SERVER_PID=$(cat "$home/server.pid")
+	LAST_REAL_HOME=$home
+	SERVER_PIDS+=("$LAST_SERVER_PID")
+	log "real HugeGraph $HGFS_REAL ($backend${auth:+, auth}) at $url, graphs $list"
+	local i=0 name src
+	while [ $i -lt ${#loads[@]} ]; do
+		name=${loads[$((i + 1))]%%=*}
+		src=${loads[$((i + 1))]#*=}
+		if [ "${loads[$i]}" = --generate ]; then
+			local dump=$T/generated.$name.$REAL_N
+			mkdir -p "$dump"
+			"$HGSERVER" --persona 1.7 --generate "$name=$src" --dump "$name=$dump" >/dev/null ||
+				{ echo "hgserver --dump of $name=$src failed" >&2; return 1; }
+			src=$dump
+		fi
+		"$SRCDIR/tests/real/load.sh" "$url" "$name" "$src" ${auth:+"admin:$auth"} ||
+			{ echo "loading $src into $name failed" >&2; return 1; }
+		i=$((i + 2))
+	done
+	printf -v "$var" '%s' "$url"
+}
+
+# restart_real_server: starts the last real server again, on the same port
+# and data (rocksdb keeps its graphs; memory starts empty; modes are NONE).
+restart_real_server() {
+	local home=$LAST_REAL_HOME
+	local port
+	port=$(sed 's/.*://' "$home/server.url")
+	local args
+	args=$(cat "$home/start.args")
+	# shellcheck disable=SC2086
+	"$SRCDIR/scripts/hugegraph-server.sh" start "$HGFS_REAL" $args --home "$home" --port "$port" \
+		>/dev/null 2>"$home/restart.err" || { cat "$home/restart.err" >&2; return 1; }
+	LAST_SERVER_PID=$(cat "$home/server.pid")
+	SERVER_PIDS+=("$LAST_SERVER_PID")
 }
 
 # mount_fs URL MNT [hugegraphfs options...]: mounts in the foreground
@@ -165,7 +273,7 @@ teardown() {
 		kill -9 "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
-	for p in "${SERVER_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	for p in "${SERVER_PIDS[@]}"; do stop_server "$p"; done
 	return 0
 }
 

@@ -73,7 +73,7 @@ if [ "$SPEC" = modern ]; then
 	check_eq "modern: 6 vertices" 6 "$nv"
 	check_eq "modern: 6 edges" 6 "$ne"
 	check "modern: marko is there with his PK id" grep -q '"id":"1:marko"' "$T/cp/vertices.jsonl"
-	if [ "$PERSONA" = 1.7 ]; then
+	if [ "$PERSONA" = 1.7 ] && [ -z "${HGFS_REAL:-}" ]; then
 		check "modern: the backup equals examples/modern byte for byte" same_files "$T/cp" "$SRCDIR/examples/modern" "${DATA[@]}"
 	fi
 else

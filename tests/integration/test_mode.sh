@@ -5,7 +5,11 @@
 require_fuse
 PERSONA=${1:-1.7}
 
-start_server SERVER --persona "$PERSONA" --graph g --auth admin:secret --reader viewer:look || exit 1
+# The real server cannot have a second user here (tests/real/README.md):
+# the reader's part runs against hgserver only.
+READER=(--reader viewer:look)
+[ -n "${HGFS_REAL:-}" ] && READER=()
+start_server SERVER --persona "$PERSONA" --graph g --auth admin:secret "${READER[@]}" || exit 1
 M=$T/mnt
 HUGEGRAPH_PASSWORD=secret mount_fs "$SERVER" "$M" -o user=admin || exit 1
 F=$M/graphs/g/mode
@@ -64,6 +68,11 @@ check_fails "mode cannot be removed" rm -f "$F"
 check "chmod and touch of mode succeed" bash -c "chmod 644 '$F' && touch '$F'"
 
 check "unmount" unmount_fs "$M"
+
+if [ -n "${HGFS_REAL:-}" ]; then
+	log "no reader user on the real server (it cannot create users on Java 17)"
+	finish
+fi
 
 # a user who may read but not write: EACCES at write
 HUGEGRAPH_PASSWORD=look mount_fs "$SERVER" "$M" -o user=viewer || exit 1

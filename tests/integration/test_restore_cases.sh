@@ -389,6 +389,10 @@ check "unmount is clean" unmount_fs "$M"
 stop_server "$LAST_SERVER_PID"
 
 # ---- a user who may read but not write: EACCES ------------------------------------------------
+if [ -n "${HGFS_REAL:-}" ]; then
+	log "no reader user on the real server (it cannot create users on Java 17)"
+	finish
+fi
 start_server SERVER --persona "$PERSONA" --backend "$BACKEND" --graph w --auth admin:secret --reader viewer:look || exit 1
 curl -s -u admin:secret -X PUT -H 'Content-Type: application/json' --data '"RESTORING"' "$SERVER/graphs/w/mode" >/dev/null
 HUGEGRAPH_PASSWORD=look mount_fs "$SERVER" "$M" -o user=viewer,spool_dir="$T" || exit 1
