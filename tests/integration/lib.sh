@@ -143,15 +143,18 @@ REAL_N=0
 # (the data is loaded with tests/real/load.sh, independently of the mount:
 # a generated graph is hgserver's --dump of it), --auth admin:PASSWORD,
 # --batch-max N.
-# --persona is ignored (the real version decides); any other hgserver
-# option cannot be imitated and fails the start.
+# --persona names the persona whose --generate data is loaded (default 1.7;
+# the server's version is $HGFS_REAL); any other hgserver option cannot be
+# imitated and fails the start.
 start_real_server() {
 	require_real
 	local var=$1; shift
-	local backend=memory graphs=() loads=() auth="" batch=""
+	local backend=memory graphs=() loads=() auth="" batch="" persona=1.7
 	while [ $# -gt 0 ]; do
 		case $1 in
-		--persona) shift 2 ;;
+		--persona) # hgserver has personas 1.3 and 1.7: 1.5 data is 1.7's
+			[ "$2" = 1.3 ] && persona=1.3
+			shift 2 ;;
 		--backend) backend=$2; shift 2 ;;
 		--batch-max) batch=$2; shift 2 ;;
 		--graph) graphs+=("$2"); shift 2 ;;
@@ -191,7 +194,7 @@ start_real_server() {
 		if [ "${loads[$i]}" = --generate ]; then
 			local dump=$T/generated.$name.$REAL_N
 			mkdir -p "$dump"
-			"$HGSERVER" --persona 1.7 --generate "$name=$src" --dump "$name=$dump" >/dev/null ||
+			"$HGSERVER" --persona "$persona" --generate "$name=$src" --dump "$name=$dump" >/dev/null ||
 				{ echo "hgserver --dump of $name=$src failed" >&2; return 1; }
 			src=$dump
 		fi
@@ -274,6 +277,10 @@ teardown() {
 		wait "$p" 2>/dev/null
 	done
 	for p in "${SERVER_PIDS[@]}"; do stop_server "$p"; done
+	# real servers, also those (re)started in a subshell such as check's
+	for p in "$T"/real.*/server.pid; do
+		[ -f "$p" ] && stop_server "$(cat "$p")"
+	done
 	return 0
 }
 

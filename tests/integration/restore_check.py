@@ -2,7 +2,7 @@
 """Server-side helpers for the restore tests, through the REST API only
 (never through the mount), with urllib.
 
-  restore_check.py counts URL GRAPH
+  restore_check.py counts URL GRAPH     (HGFS_AUTH=user:password if needed)
       prints "VERTICES EDGES" counted with the paged vertex and edge lists
   restore_check.py mode URL GRAPH MODE
       PUT the graph mode directly
@@ -36,7 +36,9 @@ from expected import Api  # noqa: E402
 
 class Rest(Api):
     def __init__(self, url):
-        super().__init__(url, None, None, "DEFAULT")
+        # HGFS_AUTH=user:password for a server with authentication
+        user, _, password = os.environ.get("HGFS_AUTH", "").partition(":")
+        super().__init__(url, user or None, password, "DEFAULT")
         self._pre = {}
 
     def pre(self, graph):
@@ -48,6 +50,8 @@ class Rest(Api):
         data = json.dumps(body).encode("utf-8")
         req = urllib.request.Request(self.url + path, data=data, method=method)
         req.add_header("Content-Type", "application/json")
+        if self.auth:
+            req.add_header("Authorization", self.auth)
         try:
             with urllib.request.urlopen(req, timeout=300) as r:
                 return json.loads(r.read().decode("utf-8") or "null")

@@ -50,12 +50,24 @@ for how in "${METHODS[@]}"; do
 		"$(stat -c %s "$R/vertices.jsonl")"
 	check "$how: echo NONE > mode" set_mode "$g" NONE
 	check "$how: backup of the restored graph through the mount" backup_set "$g" "$T/back_$how"
-	for f in vertices.jsonl edges.jsonl schema.json; do
-		check "$how: $f of the restored graph is byte-identical to the original backup" \
-			cmp "$BK/$f" "$T/back_$how/$f"
-	done
-	check "$how: the manifests agree in counts, sizes and digests" \
-		$RESTORE_CHECK same-manifest "$BK/manifest.json" "$T/back_$how/manifest.json"
+	if [ -n "${HGFS_REAL:-}" ] && [ "$BACKEND" = memory ]; then
+		# The real memory backend lists elements in an order that depends
+		# on the order they were inserted in (a hash table): the same
+		# lines, byte for byte, in another order.
+		for f in vertices.jsonl edges.jsonl; do
+			check "$how: $f of the restored graph has the original backup's lines, byte for byte (real memory backend: in its own order)" \
+				cmp <(LC_ALL=C sort "$BK/$f") <(LC_ALL=C sort "$T/back_$how/$f")
+		done
+		check "$how: schema.json of the restored graph is byte-identical to the original backup" \
+			cmp "$BK/schema.json" "$T/back_$how/schema.json"
+	else
+		for f in vertices.jsonl edges.jsonl schema.json; do
+			check "$how: $f of the restored graph is byte-identical to the original backup" \
+				cmp "$BK/$f" "$T/back_$how/$f"
+		done
+		check "$how: the manifests agree in counts, sizes and digests" \
+			$RESTORE_CHECK same-manifest "$BK/manifest.json" "$T/back_$how/manifest.json"
+	fi
 	check "$how: the new manifest names the restored graph" \
 		grep -q "\"graph\": *\"$g\"" "$T/back_$how/manifest.json"
 done

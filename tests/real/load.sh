@@ -31,6 +31,10 @@ case $(core_version "$url") in 1.0.* | 1.2.* | 1.3.*) legacy=(--legacy) ;; esac
 prep=$(mktemp -d)
 trap 'rm -rf "$prep" ${CURL_HOME:+"$CURL_HOME"}' EXIT
 python3 "$SRCDIR/bench/restore_prep.py" "${legacy[@]}" "$dir" "$prep/p" >/dev/null
+if [ -n "${4:-}" ]; then
+	# curl's "next" forgets .curlrc's user: each request of the configs names it
+	sed -i "s|^url = .*|&\nuser = \"$4\"|" "$prep/p/schema.cfg" "$prep/p/data.cfg"
+fi
 mode() {
 	local code
 	code=$(curl -sS -o /dev/null -w '%{http_code}' -X PUT -H 'Content-Type: application/json' -d "\"$1\"" "$gurl/mode")
