@@ -11,7 +11,7 @@
 #   scripts/hugegraph-server.sh status VERSION [--home DIR]
 #   scripts/hugegraph-server.sh versions
 #
-# fetch assembles lib/ of VERSION (1.3.0, 1.5.0, 1.7.0) into
+# fetch assembles lib/ of VERSION (1.5.0, 1.7.0) into
 # $HUGEGRAPHFS_CACHE (default ~/.cache/hugegraphfs) with a one-dependency pom
 # and `mvn dependency:copy-dependencies`; start fetches when needed, writes an
 # instance directory (default $HUGEGRAPHFS_CACHE/instances/VERSION) with its
@@ -29,7 +29,10 @@
 set -euo pipefail
 
 CACHE=${HUGEGRAPHFS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hugegraphfs}
-KNOWN_VERSIONS="1.3.0 1.5.0 1.7.0"
+# 1.3.0 cannot be assembled: Maven Central's org.apache.hugegraph:hugegraph-dist:1.3.0
+# is the toolchain's (a 7 KB jar whose parent is hugegraph-toolchain, no
+# dependencies), not the server's. 1.0.0 and 1.2.0 were not tried.
+KNOWN_VERSIONS="1.5.0 1.7.0"
 prog=$(basename "$0")
 
 die() { echo "$prog: $*" >&2; exit 1; }
