@@ -368,11 +368,18 @@ static int mode_fetch(hgfs *fs, hgfs_graph *g, char *buf, size_t len, struct tim
 	return 0;
 }
 
-static int mode_apply(hgfs *fs, const char *graph, hg_mode m)
+static int mode_apply(hgfs *fs, hgfs_graph *g, hg_mode m)
 {
+	const char *graph = g->name;
+	char why[1024];
 	hg_error err;
 	int rc;
 
+	/* NONE ends a restore: not while restore/ still has work in it */
+	if (m == HG_MODE_NONE && hgfs_rs_unfinished(g, why, sizeof(why)) < 0) {
+		hgfs_log(LOG_ERR, "graph %s: refused NONE: restore/ is unfinished: %s", graph, why);
+		return -EBUSY;
+	}
 	hg_error_clear(&err);
 	rc = hg_set_mode(fs->client, graph, m, &err);
 	if (rc < 0)
@@ -397,8 +404,9 @@ static void log_refused(const char *graph, const char *buf, size_t len)
 
 /* Judges and, once final, applies the bytes written so far.  `closing`:
  * nothing more will be written. */
-static int mode_judge(hgfs *fs, const char *graph, const char *buf, size_t len, bool closing, bool *applied)
+static int mode_judge(hgfs *fs, hgfs_graph *g, const char *buf, size_t len, bool closing, bool *applied)
 {
+	const char *graph = g->name;
 	hg_mode m = HG_MODE_NONE;
 	hgfs_modeval_state st = hgfs_modeval(buf, len, &m);
 
@@ -421,7 +429,7 @@ static int mode_judge(hgfs *fs, const char *graph, const char *buf, size_t len, 
 		if (*applied)
 			return 0;
 		*applied = true;
-		return mode_apply(fs, graph, m);
+		return mode_apply(fs, g, m);
 	}
 	return -EINVAL;
 }
@@ -887,7 +895,7 @@ static int hgfs_write(const char *path, const char *buf, size_t size, off_t off,
 		if (rc == -EFBIG)
 			rc = -EINVAL;
 		if (rc >= 0) {
-			int jrc = mode_judge(fs, h->g->name, h->buf, h->len, false, &h->applied);
+			int jrc = mode_judge(fs, h->g, h->buf, h->len, false, &h->applied);
 			if (jrc < 0)
 				rc = jrc;
 		}
@@ -921,7 +929,7 @@ static int hgfs_flush(const char *path, struct fuse_file_info *fi)
 		return 0;
 	if (h->failed)
 		return h->failed;
-	h->failed = mode_judge(fs, h->g->name, h->buf, h->len, true, &h->applied);
+	h->failed = mode_judge(fs, h->g, h->buf, h->len, true, &h->applied);
 	return h->failed;
 }
 
@@ -1143,7 +1151,7 @@ static int hgfs_rename(const char *from, const char *to, unsigned int flags)
 			hgfs_log(LOG_ERR, "graph %s: refused an empty mode value", g->name);
 			rc = -EINVAL;
 		} else {
-			rc = mode_judge(fs, g->name, data, len, true, &applied);
+			rc = mode_judge(fs, g, data, len, true, &applied);
 		}
 	}
 	free(data);
@@ -1282,7 +1290,7 @@ static void hgfs_destroy(void *data)
 		next = g->next;
 		if (g->current != NULL && --g->current->refs == 0)
 			hgfs_snapshot_close(g->current);
-		hgfs_rs_free(g->restore);
+		hgfs_rs_free(g->restore, g->name);
 		while (g->scratch != NULL) {
 			hgfs_scratch *s = g->scratch;
 			g->scratch = s->next;

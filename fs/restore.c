@@ -489,6 +489,13 @@ static int check_set_locked(hgfs_restore *r, hgfs_rentry *man, char *why, size_t
 			if (rc == 0)
 				snprintf(why, len, "%s was imported but %s", e->path, msg);
 			rc = -EINVAL;
+		} else if (e->state == HGFS_RS_EMPTY) {
+			e->state = HGFS_RS_FAILED;
+			e->result = -EINVAL;
+			set_detail_locked(e, "EINVAL: empty, but %s", msg);
+			if (rc == 0)
+				snprintf(why, len, "%s is empty but %s", e->path, msg);
+			rc = -EINVAL;
 		}
 	}
 	return rc;
@@ -530,6 +537,22 @@ static int run_pending(hgfs *fs, hgfs_graph *g, hgfs_rentry *schema)
 			break;
 		rc = import_one(fs, g, e);
 		pthread_mutex_lock(&g->lock);
+		if (rc == 0 && e->state == HGFS_RS_PENDING && same_set(e->path, schema->path)) {
+			/* its own set's schema is in and it still lacks labels or
+			 * keys: no schema to come can be meant for it */
+			const char *lack = "it still lacks labels or keys";
+			int lack_len = (int)strlen(lack);
+			if (e->detail != NULL && strncmp(e->detail, "waiting for the schema: ", 24) == 0) {
+				const char *end = strstr(e->detail, "; copy the backup");
+				lack = e->detail + 24;
+				lack_len = end != NULL ? (int)(end - lack) : (int)strlen(lack);
+			}
+			e->state = HGFS_RS_FAILED;
+			rc = e->result = -EINVAL;
+			set_detail_locked(e, "EINVAL: the schema of its own set (%s) was imported and %.*s; nothing imported",
+					  schema->path, lack_len, lack);
+			hgfs_log(LOG_ERR, "graph %s: restore/%s: %s", g->name, e->path, e->detail);
+		}
 		if (rc < 0 && first == 0) {
 			first = rc;
 			set_detail_locked(schema, "imported; then the pending %s failed: %s", e->path,
@@ -585,6 +608,34 @@ static int import_one(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
 	return rc;
 }
 
+/* A schema, vertex or edge file closed without a byte written (graph lock
+ * held): a complete empty file.  It is measured as such, so that its set's
+ * manifest, now or when it arrives, can say whether it should be empty. */
+static int empty_file_locked(hgfs_graph *g, hgfs_rentry *e)
+{
+	static const char empty_sha256[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+	const hgfs_manifest *m;
+	hgfs_kind kind = hgfs_kind_by_name(e->path);
+	char msg[512];
+
+	if (kind != HGFS_K_SCHEMA && kind != HGFS_K_VERTICES && kind != HGFS_K_EDGES)
+		return 0;
+	e->kind = kind;
+	e->measured = true;
+	e->m_size = 0;
+	memcpy(e->m_sha256, empty_sha256, sizeof(empty_sha256));
+	for (int i = 0; i < HG_SCHEMA__COUNT + 2; i++)
+		e->m_count[i] = 0;
+	m = set_manifest_locked(g->restore, e->path);
+	if (m == NULL || hgfs_manifest_check(m, e, msg, sizeof(msg)) == 0)
+		return 0;
+	e->state = HGFS_RS_FAILED;
+	e->result = -EINVAL;
+	set_detail_locked(e, "EINVAL: empty, but %s", msg);
+	hgfs_log(LOG_ERR, "graph %s: restore/%s: empty, but %s", g->name, e->path, msg);
+	return -EINVAL;
+}
+
 /* Starts the import of e when it is complete and new; otherwise reports the
  * last result again (a second close of the same data, a dup'd descriptor). */
 static int maybe_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
@@ -598,7 +649,9 @@ static int maybe_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
 		return 0;
 	}
 	if (!e->dirty) {
-		rc = e->state == HGFS_RS_FAILED ? e->result : 0;
+		rc = e->state == HGFS_RS_EMPTY ? empty_file_locked(g, e)
+		     : e->state == HGFS_RS_FAILED ? e->result
+						  : 0;
 		pthread_mutex_unlock(&g->lock);
 		return rc;
 	}
@@ -856,6 +909,94 @@ out:
 	return rc;
 }
 
+/* The files that manifest entry man lists, how many of them are complete in
+ * its set (imported, or empty and matching), and what the others are
+ * ("edges.jsonl not arrived", "vertices.jsonl pending") into what (graph
+ * lock held). */
+static void set_progress_locked(const hgfs_restore *r, const hgfs_rentry *man, int *listed, int *complete,
+				char *what, size_t len)
+{
+	static const char *const names[] = {"", "schema.json", "vertices.jsonl", "edges.jsonl"};
+	size_t used = 0;
+
+	*listed = *complete = 0;
+	what[0] = '\0';
+	for (int k = HGFS_K_SCHEMA; k <= HGFS_K_EDGES; k++) {
+		const hgfs_rentry *found = NULL;
+		const char *state = "not arrived";
+
+		if (!man->manifest->file[k].present)
+			continue;
+		(*listed)++;
+		for (const hgfs_rentry *e = r->head; e != NULL; e = e->next) {
+			if (e == man || e->is_dir || !same_set(e->path, man->path))
+				continue;
+			if (e->kind == (hgfs_kind)k || (e->kind == HGFS_K_UNKNOWN && hgfs_kind_by_name(e->path) == (hgfs_kind)k)) {
+				/* a complete one wins over another copy still on its way */
+				if (found == NULL || e->state == HGFS_RS_IMPORTED || (e->state == HGFS_RS_EMPTY && e->measured))
+					found = e;
+			}
+		}
+		if (found != NULL && (found->state == HGFS_RS_IMPORTED || (found->state == HGFS_RS_EMPTY && found->measured))) {
+			(*complete)++;
+			continue;
+		}
+		if (found != NULL)
+			state = state_names[found->state];
+		if (used < len) {
+			int n = snprintf(what + used, len - used, "%s%s %s", used ? ", " : "", names[k], state);
+			used = n < 0 ? len : used + (size_t)n;
+		}
+	}
+}
+
+int hgfs_rs_unfinished(hgfs_graph *g, char *why, size_t len)
+{
+	size_t used = 0;
+	int rc = 0;
+
+	why[0] = '\0';
+	pthread_mutex_lock(&g->lock);
+	for (hgfs_rentry *e = g->restore != NULL ? g->restore->head : NULL; e != NULL; e = e->next) {
+		char what[256];
+		int n = 0;
+
+		if (e->is_dir)
+			continue;
+		if (e->state == HGFS_RS_PENDING || e->state == HGFS_RS_IMPORTING ||
+		    (e->state == HGFS_RS_WRITING && final_name(e->path))) {
+			n = snprintf(why + used, len - used, "%s%s is %s", used ? "; " : "", e->path,
+				     state_names[e->state]);
+		} else if (e->kind == HGFS_K_MANIFEST && e->manifest != NULL && e->state == HGFS_RS_IMPORTED) {
+			int listed, complete;
+			set_progress_locked(g->restore, e, &listed, &complete, what, sizeof(what));
+			if (complete < listed)
+				n = snprintf(why + used, len - used, "%sthe set of %s is incomplete (%s)", used ? "; " : "",
+					     e->path, what);
+		} else {
+			continue;
+		}
+		if (n > 0)
+			rc = -EBUSY;
+		used = n < 0 || used + (size_t)n >= len ? len - 1 : used + (size_t)n;
+	}
+	if (rc == 0 && g->restore != NULL && g->restore->refused != NULL &&
+	    strncmp(g->restore->refused, "refused: NONE ", 14) == 0) {
+		free(g->restore->refused);
+		g->restore->refused = NULL;
+	}
+	if (rc < 0 && g->restore != NULL) {
+		free(g->restore->refused);
+		if (asprintf(&g->restore->refused,
+			     "refused: NONE while restore/ is unfinished: %s; let the copies finish, copy what is missing, "
+			     "or remove what should not be imported from restore/",
+			     why) < 0)
+			g->restore->refused = NULL;
+	}
+	pthread_mutex_unlock(&g->lock);
+	return rc;
+}
+
 static const char *unit_of(hgfs_kind k)
 {
 	switch (k) {
@@ -883,7 +1024,7 @@ static uint64_t fnv1a(const char *s, size_t len)
 
 int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len, struct timespec *mtime)
 {
-	int count[HGFS_RS_SKIPPED + 1] = {0};
+	int count[HGFS_RS_SKIPPED + 1] = {0}, incomplete = 0;
 	char *buf = NULL;
 	size_t size = 0;
 	FILE *f = open_memstream(&buf, &size);
@@ -897,6 +1038,21 @@ int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len, struct timespec *mti
 		if (e->is_dir)
 			continue;
 		count[e->state]++;
+		if (e->kind == HGFS_K_MANIFEST && e->manifest != NULL && e->state == HGFS_RS_IMPORTED) {
+			/* a set is complete when every file its manifest lists is */
+			int listed, complete;
+			char what[256];
+			set_progress_locked(g->restore, e, &listed, &complete, what, sizeof(what));
+			fprintf(f, "%s: %s, %d/%d files", e->path, state_names[e->state], complete, listed);
+			if (complete < listed) {
+				fprintf(f, " - the set is incomplete: %s", what);
+				incomplete++;
+			} else if (e->detail != NULL) {
+				fprintf(f, " - %s", e->detail);
+			}
+			fputc('\n', f);
+			continue;
+		}
 		fprintf(f, "%s: %s, %llu/%llu %s", e->path, state_names[e->state], (unsigned long long)e->done,
 			(unsigned long long)e->total, unit_of(e->kind));
 		if (e->detail != NULL)
@@ -912,6 +1068,8 @@ int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len, struct timespec *mti
 		fprintf(f, ", %d importing", count[HGFS_RS_IMPORTING]);
 	if (count[HGFS_RS_WRITING])
 		fprintf(f, ", %d being written", count[HGFS_RS_WRITING]);
+	if (incomplete)
+		fprintf(f, ", %d incomplete set%s", incomplete, incomplete > 1 ? "s" : "");
 	fputc('\n', f);
 	if (fclose(f) != 0) {
 		free(buf);
@@ -933,12 +1091,17 @@ int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len, struct timespec *mti
 	return 0;
 }
 
-void hgfs_rs_free(hgfs_restore *r)
+void hgfs_rs_free(hgfs_restore *r, const char *graph)
 {
 	if (r == NULL)
 		return;
 	while (r->head != NULL) {
 		hgfs_rentry *e = r->head;
+		if (!e->is_dir && (e->state == HGFS_RS_PENDING || e->state == HGFS_RS_WRITING ||
+				   e->state == HGFS_RS_IMPORTING || (e->dirty && e->fd >= 0)))
+			hgfs_log(LOG_WARNING, "graph %s: unmount discards restore/%s (%s, %lld bytes)%s%s", graph, e->path,
+				 state_names[e->state], (long long)e->size, e->detail != NULL ? ": " : "",
+				 e->detail != NULL ? e->detail : "");
 		r->head = e->next;
 		entry_free(e);
 	}

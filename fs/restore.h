@@ -122,7 +122,14 @@ int hgfs_rs_rename(hgfs *fs, hgfs_graph *g, const char *from, const char *to, un
  * ({0,0} before anything happened): stable while nothing changes, so that
  * tar does not see a file that "changed as we read it". */
 int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len, struct timespec *mtime);
-void hgfs_rs_free(hgfs_restore *r);
+/* Whether restore/ is finished, before NONE is written to the mode file:
+ * -EBUSY, with why (and the refusal in restore.status), while a file is
+ * being written, importing or pending, or a manifest lists a file of its
+ * set that has not been imported; else 0. */
+int hgfs_rs_unfinished(hgfs_graph *g, char *why, size_t len);
+
+/* At unmount: logs every file whose bytes were not imported, then frees. */
+void hgfs_rs_free(hgfs_restore *r, const char *graph);
 
 /* ---- imports (import.c) -------------------------------------------------- */
 

@@ -16,7 +16,8 @@ BACKEND=${2:-memory}
 SPEC=3001,7002,5
 log "persona $PERSONA, backend $BACKEND, graph $SPEC"
 
-GRAPHS=(o1 o2 o3 o4 o5 bad trunc1 trunc2 unrec none tmp sub redir cpa again pf bsrc blob flip whole loop pm long delay)
+GRAPHS=(o1 o2 o3 o4 o5 bad trunc1 trunc2 unrec none tmp sub redir cpa again pf bsrc blob flip whole loop pm long delay
+	hole gap alien)
 GARGS=()
 for x in "${GRAPHS[@]}"; do GARGS+=(--graph "$x"); done
 start_server SERVER --persona "$PERSONA" --backend "$BACKEND" --generate "g=$SPEC" "${GARGS[@]}" || exit 1
@@ -374,7 +375,58 @@ check_eq "...restore/vertices.jsonl came out empty" 0 "$(stat -c %s "$T/whole2/r
 check "whole: tar of the graph directory succeeds (restore.status stays put while read)" \
 	tar -C "$M/graphs" -cf "$T/whole.tar" whole
 
+# ---- sets that are not whole: never reported as a success ------------------------------------
+# an emptied data file in a set with a manifest: its close fails, nothing of it imported
+mkdir -p "$T/holeset"
+cp "$BK"/* "$T/holeset/" && : >"$T/holeset/vertices.jsonl"
+check "hole: echo RESTORING > mode" set_mode hole RESTORING
+check_fails "hole: cp -r of a set whose vertices.jsonl was emptied fails" cp -r "$T/holeset/." "$M/graphs/hole/restore/"
+check "...restore.status: vertices.jsonl failed, empty but the manifest says otherwise" \
+	status_is hole vertices.jsonl "failed, 0/0 vertices - EINVAL: empty, but its size 0 differs from the manifest's"
+check_eq "...the server holds no vertex" "0" "$(server_counts hole | cut -d' ' -f1)"
+check_fails "...and no summary line says the set is complete" summary_is hole "[0-9]+ imported, 0 pending, 0 failed"
+
+# a set whose manifest lists a file that never arrives: NONE is refused (EBUSY)
+mkdir -p "$T/gapset"
+cp "$BK/schema.json" "$BK/vertices.jsonl" "$BK/manifest.json" "$T/gapset/"
+check "gap: echo RESTORING > mode" set_mode gap RESTORING
+check "gap: cp -r of a set without edges.jsonl (cp cannot know)" cp -r "$T/gapset/." "$M/graphs/gap/restore/"
+check "...restore.status: the manifest says 2/3 files and names the missing one" \
+	status_is gap manifest.json "imported, 2/3 files - the set is incomplete: edges.jsonl not arrived"
+check "...the summary counts an incomplete set" summary_is gap "3 imported, 0 pending, 0 failed, 1 incomplete set"
+err=$(bash -c "echo NONE > '$M/graphs/gap/mode'" 2>&1)
+check "...echo NONE > mode fails: Device or resource busy" grep -q "Device or resource busy" <<<"$err"
+check_eq "...the graph stays in RESTORING" RESTORING "$(cat "$M/graphs/gap/mode")"
+check "...restore.status says why" grep -q "^refused: NONE while restore/ is unfinished: the set of manifest.json is incomplete (edges.jsonl not arrived)" "$M/graphs/gap/restore.status"
+check "gap: cp of the missing edges.jsonl" cp "$BK/edges.jsonl" "$M/graphs/gap/restore/"
+check "...the set is whole: 3/3 files" status_is gap manifest.json "imported, 3/3 files"
+check "...echo NONE > mode now works" set_mode gap NONE
+check "...and the refusal is gone from restore.status" bash -c "! grep -q '^refused: NONE' '$M/graphs/gap/restore.status'"
+check_eq "gap: the server holds the whole backup" "$V $E" "$(server_counts gap)"
+
+# a data file whose label no schema has, in a set with its schema: pending,
+# NONE refused meanwhile; the schema's close fails naming the label
+mkdir -p "$T/alienset"
+cp "$BK/schema.json" "$T/alienset/"
+printf '%s\n' '{"id":"zz-1","label":"alien","type":"vertex","properties":{}}' >"$T/alienset/vertices.jsonl"
+check "alien: echo RESTORING > mode" set_mode alien RESTORING
+check "alien: cp of vertices.jsonl with an unknown label (pending)" cp "$T/alienset/vertices.jsonl" "$M/graphs/alien/restore/"
+check "...restore.status: pending" status_is alien vertices.jsonl "pending, "
+check_fails "...echo NONE > mode fails while a file is pending" bash -c "echo NONE > '$M/graphs/alien/mode'"
+err=$(cp "$T/alienset/schema.json" "$M/graphs/alien/restore/" 2>&1); rc=$?
+check "alien: the close of its own set's schema.json fails" test "$rc" -ne 0
+check "...with Invalid argument" grep -q "Invalid argument" <<<"$err"
+check "...restore.status: vertices.jsonl failed, naming the label" \
+	status_is alien vertices.jsonl "failed, .*the schema of its own set \(schema.json\) was imported and the graph has no vertex label 'alien'"
+check "...and the schema itself was imported" status_is alien schema.json "imported, $NS/$NS elements"
+check "...echo NONE > mode works once nothing waits" set_mode alien NONE
+
+# a pending file at unmount: the log names it
+check "alien: echo RESTORING > mode" set_mode alien RESTORING
+check "alien: a pending file under another name" cp "$T/alienset/vertices.jsonl" "$M/graphs/alien/restore/later.jsonl"
+
 check "unmount is clean" unmount_fs "$M"
+check "the unmount logged the pending file it discarded" grep -q "graph alien: unmount discards restore/later.jsonl (pending" "$M.log"
 stop_server "$LAST_SERVER_PID"
 
 # ---- a server that takes fewer than 500 elements a batch; gzip-compressed batches ----------------
