@@ -207,11 +207,19 @@ static long count_array(const char *answer, size_t len)
 int hg_batch_create(hg_client *c, const char *graph, hg_kind kind, const char *body, size_t len, size_t n,
 		    bool gzip, hg_error *err)
 {
+	return hg_batch_create_guarded(c, graph, kind, body, len, n, gzip, NULL, NULL, err);
+}
+
+int hg_batch_create_guarded(hg_client *c, const char *graph, hg_kind kind, const char *body, size_t len, size_t n,
+			    bool gzip, hg_retry_guard guard, void *guard_arg, hg_error *err)
+{
 	/* vertex and edge creates are upserts: safe to repeat */
 	const hg_http_opts opts = {
 		.content_encoding = gzip ? "gzip" : NULL,
 		.idempotent = true,
 		.busy_wait_ms = c->busy_wait_ms,
+		.guard = guard,
+		.guard_arg = guard_arg,
 	};
 	hg_buf url, answer;
 	char *packed = NULL;

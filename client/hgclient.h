@@ -284,6 +284,15 @@ int hg_task_wait(hg_client *c, const char *graph, int64_t task_id, long timeout_
 int hg_batch_create(hg_client *c, const char *graph, hg_kind kind, const char *body, size_t len, size_t n,
 		    bool gzip, hg_error *err);
 
+/* Asked before a request is tried again after a transport error or a 5xx
+ * (the server may have been restarted meanwhile): 0 to go on, or a negative
+ * hg code with err filled to give up with that error. */
+typedef int (*hg_retry_guard)(void *arg, hg_error *err);
+
+/* hg_batch_create, with guard (may be NULL) asked before every retry. */
+int hg_batch_create_guarded(hg_client *c, const char *graph, hg_kind kind, const char *body, size_t len, size_t n,
+			    bool gzip, hg_retry_guard guard, void *guard_arg, hg_error *err);
+
 /* The N of a "Too many vertices|edges for one time post, the maximum number
  * is 'N'" error; 0 when err is not that error. */
 long hg_error_batch_limit(const hg_error *err);

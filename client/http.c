@@ -134,6 +134,17 @@ int hg_http_call_opts(hg_client *c, const char *method, const char *url, bool au
 		if (++tries >= c->max_tries)
 			return rc;
 		usleep((useconds_t)(HG_HTTP_RETRY_MS * 1000 * tries * tries));
+		if (opts->guard != NULL) {
+			/* the server went away or failed: is it still fit to take this? */
+			hg_error gerr;
+			int grc;
+			hg_error_clear(&gerr);
+			grc = opts->guard(opts->guard_arg, &gerr);
+			if (grc < 0) {
+				*err = gerr;
+				return grc;
+			}
+		}
 	}
 }
 

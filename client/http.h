@@ -34,6 +34,9 @@ typedef struct hg_http_opts {
 	long busy_wait_ms;            /* > 0: busy answers are tried again with a backoff
 					 of 100 ms doubling up to 2 s, for about this long,
 					 without counting against max_tries */
+	hg_retry_guard guard;         /* asked before each retry after a transport error
+					 or a 5xx; NULL: none */
+	void *guard_arg;
 } hg_http_opts;
 
 /* hg_http_call with options (NULL: as hg_http_call). */

@@ -791,6 +791,30 @@ static int batch_add(batch *b, const char *elem, size_t len)
 	return hgfs_buf_add(&b->body, elem, len);
 }
 
+/* Before a batch is posted again after a transport error or a 5xx, and
+ * after a refusal: the graph must still be in RESTORING or MERGING.
+ * HugeGraph keeps the mode in memory, so a server restarted meanwhile is in
+ * NONE, where customized ids would be taken as if nothing happened. */
+static int mode_guard(void *arg, hg_error *err)
+{
+	data_ctx *d = arg;
+	hg_error merr;
+	hg_mode m;
+
+	hg_error_clear(&merr);
+	if (hg_get_mode(d->fs->client, d->g->name, &m, &merr) < 0)
+		return 0; /* the server is still away: the retry will say so */
+	if (m == HG_MODE_RESTORING || m == HG_MODE_MERGING)
+		return 0;
+	hg_error_clear(err);
+	snprintf(err->message, sizeof(err->message),
+		 "graph '%s' is now in mode %s (HugeGraph keeps the mode in memory: was the server restarted?); "
+		 "nothing more of this file was posted: write RESTORING or MERGING to the mode file and copy the "
+		 "file again",
+		 d->g->name, hg_mode_name(m));
+	return err->code = HG_EMODE, -HG_EMODE;
+}
+
 /* Posts elements [from, from+n) of b; on "too many" the server's limit is
  * learnt and the batch is posted again in pieces that fit. */
 static int post_range(poster *p, batch *b, size_t from, size_t n, hg_error *err)
@@ -822,9 +846,17 @@ static int post_range(poster *p, batch *b, size_t from, size_t n, hg_error *err)
 		len = body.len;
 	}
 	hg_error_clear(err);
-	rc = hg_batch_create(p->d->fs->client, p->d->g->name, p->d->edges ? HG_KIND_EDGE : HG_KIND_VERTEX, data, len,
-			     n, p->d->fs->cfg.gzip != 0, err);
+	rc = hg_batch_create_guarded(p->d->fs->client, p->d->g->name, p->d->edges ? HG_KIND_EDGE : HG_KIND_VERTEX,
+				     data, len, n, p->d->fs->cfg.gzip != 0, mode_guard, p->d, err);
 	hgfs_buf_free(&body);
+	if (rc < 0 && rc != -HG_EMODE && err->http_status >= 400 && err->http_status < 500) {
+		/* refused: because the mode changed under the restore? */
+		hg_error merr;
+		if (mode_guard(p->d, &merr) < 0) {
+			*err = merr;
+			rc = -HG_EMODE;
+		}
+	}
 	if (rc == -HG_EINVAL) {
 		long limit = hg_error_batch_limit(err);
 		if (limit > 0 && (size_t)limit < n) {

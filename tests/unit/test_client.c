@@ -1997,6 +1997,66 @@ START_TEST(test_batch_retry)
 }
 END_TEST
 
+/* The retry guard: asked before a retry after a transport error or a 5xx
+ * (not before the first try, not for busy answers); its error ends the call. */
+typedef struct guard_ctx {
+	int calls;
+	int rc; /* what it answers */
+} guard_ctx;
+
+static int test_guard(void *arg, hg_error *err)
+{
+	guard_ctx *g = arg;
+
+	g->calls++;
+	if (g->rc < 0) {
+		snprintf(err->message, sizeof(err->message), "graph 'g' is now in mode NONE");
+		err->code = -g->rc;
+	}
+	return g->rc;
+}
+
+START_TEST(test_batch_retry_guard)
+{
+	canned *t;
+	hg_client *cl = open_canned_tries(VERSIONS("1.5.0"), 0, 3, &t);
+	guard_ctx g = {0, 0};
+	hg_error err;
+	size_t before;
+
+	/* a 5xx, then success: the guard is asked once and lets it go on */
+	canned_add(t, 500, "{\"message\":\"boom\"}");
+	canned_add(t, 201, "[1,2]");
+	ck_assert_int_eq(hg_batch_create_guarded(cl, "g", HG_KIND_VERTEX, V2_BODY, strlen(V2_BODY), 2, false,
+						 test_guard, &g, &err),
+			 0);
+	ck_assert_int_eq(g.calls, 1);
+	/* a busy answer is not a restart: the guard is not asked */
+	g.calls = 0;
+	canned_add(t, 400, BUSY_BODY);
+	canned_add(t, 201, "[1,2]");
+	ck_assert_int_eq(hg_batch_create_guarded(cl, "g", HG_KIND_VERTEX, V2_BODY, strlen(V2_BODY), 2, false,
+						 test_guard, &g, &err),
+			 0);
+	ck_assert_int_eq(g.calls, 0);
+	/* the guard says no: nothing is sent again, its error is the call's */
+	g.calls = 0;
+	g.rc = -HG_EMODE;
+	canned_add(t, 502, "{\"message\":\"bad gateway\"}");
+	canned_add(t, 201, "[1,2]");
+	before = t->next;
+	ck_assert_int_eq(hg_batch_create_guarded(cl, "g", HG_KIND_VERTEX, V2_BODY, strlen(V2_BODY), 2, false,
+						 test_guard, &g, &err),
+			 -HG_EMODE);
+	ck_assert_int_eq((int)(t->next - before), 1);
+	ck_assert_int_eq(g.calls, 1);
+	ck_assert_int_eq(err.code, HG_EMODE);
+	ck_assert_str_eq(err.message, "graph 'g' is now in mode NONE");
+	ck_assert_int_eq(hg_code_errno(err.code), EPERM);
+	hg_client_free(cl);
+}
+END_TEST
+
 /* Busy answers stop being tried once the time budget is spent. */
 START_TEST(test_batch_busy_budget)
 {
@@ -2616,6 +2676,7 @@ static Suite *create_suite(void)
 	tcase_add_test(tc, test_batch_gzip);
 	tcase_add_loop_test(tc, test_batch_retry, 0, N(batch_retry_cases));
 	tcase_add_test(tc, test_batch_busy_budget);
+	tcase_add_test(tc, test_batch_retry_guard);
 	tcase_add_test(tc, test_batch_bad_args);
 	tcase_add_loop_test(tc, test_batch_limit, 0, N(limit_cases));
 	tcase_add_loop_test(tc, test_schema_names, 0, 2);
