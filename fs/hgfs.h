@@ -131,6 +131,8 @@ typedef struct hgfs_config {
 	int foreground;
 	int show_help;
 	int show_version;
+	int allow_other;         /* -o allow_other: other users see the mount */
+	int default_permissions; /* -o default_permissions: the kernel checks modes */
 } hgfs_config;
 
 typedef struct hgfs_scratch {

@@ -17,7 +17,7 @@
 
 #define HGFS_VERSION "0.1.0"
 
-enum { KEY_HELP, KEY_VERSION, KEY_FOREGROUND, KEY_DEBUG, KEY_PASSWORD };
+enum { KEY_HELP, KEY_VERSION, KEY_FOREGROUND, KEY_DEBUG, KEY_PASSWORD, KEY_ALLOW_OTHER, KEY_DEFAULT_PERMS };
 
 #define OPT(t, p) {t, offsetof(hgfs_config, p), 1}
 static const struct fuse_opt hgfs_opts[] = {
@@ -40,6 +40,8 @@ static const struct fuse_opt hgfs_opts[] = {
 	FUSE_OPT_KEY("-f", KEY_FOREGROUND),
 	FUSE_OPT_KEY("-d", KEY_DEBUG),
 	FUSE_OPT_KEY("debug", KEY_DEBUG),
+	FUSE_OPT_KEY("allow_other", KEY_ALLOW_OTHER),
+	FUSE_OPT_KEY("default_permissions", KEY_DEFAULT_PERMS),
 	FUSE_OPT_END,
 };
 
@@ -67,6 +69,9 @@ static void usage(const char *prog)
 	       "    -o timeout=SECS        timeout of one HTTP request (default 300)\n"
 	       "    -o parallel=N          shards scanned, batches posted at once (default 4, max 64)\n"
 	       "    -o gzip                send restore batches gzip-compressed (slow links)\n"
+	       "    -o allow_other         let other users in; implies default_permissions: mode and\n"
+	       "                           restore/ stay writable by the mounting user only (root\n"
+	       "                           aside), and -o uid=,gid=,umask= decide who reads backups\n"
 	       "    -f                     stay in the foreground, log to stderr\n"
 	       "    -d, -o debug           FUSE debug output (implies -f)\n"
 	       "    -h, --help             this help, then libfuse's options\n"
@@ -97,6 +102,12 @@ static int opt_proc(void *data, const char *arg, int key, struct fuse_args *outa
 		return 1;
 	case KEY_DEBUG:
 		cfg->foreground = 1;
+		return 1;
+	case KEY_ALLOW_OTHER:
+		cfg->allow_other = 1;
+		return 1; /* libfuse's too */
+	case KEY_DEFAULT_PERMS:
+		cfg->default_permissions = 1;
 		return 1;
 	case KEY_PASSWORD:
 		(void)outargs;
@@ -319,6 +330,12 @@ int main(int argc, char *argv[])
 		goto out;
 	}
 	if (validate(&fs.cfg) < 0)
+		goto out;
+	/* Other users act with the mount's credentials on the server: with
+	 * allow_other the kernel must check the modes (mode and restore/ are
+	 * writable by the mounting user only; -o uid=,gid=,umask= decide who
+	 * may read the backups). */
+	if (fs.cfg.allow_other && !fs.cfg.default_permissions && fuse_opt_add_arg(&args, "-odefault_permissions") != 0)
 		goto out;
 	fs.started = time(NULL);
 	fs.uid = getuid();
