@@ -746,12 +746,19 @@ typedef struct batch {
 	size_t n, cap;
 } batch;
 
+/* A batch is sent once it holds batch_max records or BATCH_BYTES bytes, and
+ * the batches queued or being posted hold at most POST_BUDGET bytes between
+ * them (one batch at least), so fat records do not pile up in memory. */
+#define BATCH_BYTES ((size_t)4 << 20)
+#define POST_BUDGET ((size_t)16 << 20)
+
 typedef struct poster {
 	data_ctx *d;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	batch **queue; /* ring */
 	size_t qcap, qhead, qn;
+	size_t bytes;  /* of the batches queued or being posted */
 	bool closed;
 	int rc;        /* first failure */
 	hg_error err;
@@ -905,15 +912,16 @@ static void *post_worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 
 		rc = skip ? 0 : post_range(p, b, 0, b->n, &err);
+		size_t sent = b->body.len;
 		batch_free(b);
-		if (rc < 0) {
-			pthread_mutex_lock(&p->lock);
-			if (p->rc == 0) {
-				p->rc = rc;
-				p->err = err;
-			}
-			pthread_mutex_unlock(&p->lock);
+		pthread_mutex_lock(&p->lock);
+		p->bytes -= sent;
+		if (rc < 0 && p->rc == 0) {
+			p->rc = rc;
+			p->err = err;
 		}
+		pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->lock);
 	}
 	return NULL;
 }
@@ -924,12 +932,13 @@ static bool enqueue(poster *p, batch *b)
 	bool ok;
 
 	pthread_mutex_lock(&p->lock);
-	while (p->qn == p->qcap && p->rc == 0)
+	while ((p->qn == p->qcap || (p->bytes > 0 && p->bytes + b->body.len > POST_BUDGET)) && p->rc == 0)
 		pthread_cond_wait(&p->cond, &p->lock);
 	ok = p->rc == 0;
 	if (ok) {
 		p->queue[(p->qhead + p->qn) % p->qcap] = b;
 		p->qn++;
+		p->bytes += b->body.len;
 		pthread_cond_broadcast(&p->cond);
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -1032,7 +1041,7 @@ static int post_all(data_ctx *d, uint64_t total)
 		rc = batch_add(b, line, len);
 		if (rc < 0)
 			break;
-		if (b->n >= (size_t)limit) {
+		if (b->n >= (size_t)limit || b->body.len >= BATCH_BYTES) {
 			if (hgfs_buf_addc(&b->body, ']') < 0) {
 				rc = -ENOMEM;
 				break;
