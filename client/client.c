@@ -180,6 +180,7 @@ int hg_client_open_transport(hg_client **out, const hg_options *opt, hg_transpor
 	}
 	c->connect_timeout_ms = opt->connect_timeout_ms > 0 ? opt->connect_timeout_ms : 10000;
 	c->timeout_ms = opt->timeout_ms > 0 ? opt->timeout_ms : 300000;
+	c->stall_ms = opt->stall_ms > 0 ? opt->stall_ms : 60000;
 	c->max_tries = opt->max_tries > 0 ? opt->max_tries : HG_HTTP_TRIES;
 	c->busy_wait_ms = HG_HTTP_BUSY_WAIT_MS;
 

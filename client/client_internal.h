@@ -18,6 +18,7 @@ struct hg_client {
 	char api_version[64];
 	long connect_timeout_ms;
 	long timeout_ms;
+	long stall_ms;
 	int max_tries;
 	long busy_wait_ms;       /* how long batch creates retry "too busy" answers */
 	hg_transport *transport; /* owned */

@@ -79,6 +79,9 @@ typedef struct hg_options {
 	const char *graphspace; /* 1.7+ only; NULL means "DEFAULT" */
 	long connect_timeout_ms; /* 0: 10000 */
 	long timeout_ms;         /* whole-request timeout; 0: 300000 */
+	long stall_ms;           /* a request that receives nothing for this long fails
+				    as timed out, and a failed request that took this long
+				    is not tried again (a hung server); 0: 60000 */
 	int max_handles;         /* curl handle pool size; 0: 16 */
 	int max_tries;           /* attempts of an idempotent request (GET, PUT, schema and
 				    batch creates) that failed transiently (transport, 5xx,

@@ -67,6 +67,7 @@ static int http_run(hg_client *c, const char *method, const char *url, bool auth
 	req.content_encoding = content_encoding;
 	req.connect_timeout_ms = c->connect_timeout_ms;
 	req.timeout_ms = c->timeout_ms;
+	req.stall_ms = c->stall_ms;
 	hc->err = err;
 	hc->url = url;
 	hg_buf_init(&hc->err_body, 0);
@@ -132,6 +133,10 @@ int hg_http_call_opts(hg_client *c, const char *method, const char *url, bool au
 			continue;
 		}
 		if (++tries >= c->max_tries)
+			return rc;
+		/* a server that let a request hang this long is not asked again:
+		 * a caller (cat mode, ls) gets its answer within about stall_ms */
+		if (hg_now_ms() - start >= c->stall_ms)
 			return rc;
 		usleep((useconds_t)(HG_HTTP_RETRY_MS * 1000 * tries * tries));
 		if (opts->guard != NULL) {

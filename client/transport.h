@@ -32,6 +32,7 @@ typedef struct hg_request {
 	const char *content_encoding; /* of body ("gzip"), sent as Content-Encoding; NULL: none */
 	long connect_timeout_ms;
 	long timeout_ms;
+	long stall_ms; /* > 0: fail (as timed out) when nothing arrives for this long */
 } hg_request;
 
 typedef struct hg_response {

@@ -126,6 +126,7 @@ typedef struct hgfs_config {
 	long split_size;
 	long page_limit;
 	long timeout;
+	long stall_timeout; /* seconds without a byte before a request fails */
 	long parallel;
 	int gzip; /* restore batches sent gzip-compressed */
 	int foreground;

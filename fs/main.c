@@ -30,6 +30,7 @@ static const struct fuse_opt hgfs_opts[] = {
 	OPT("split_size=%ld", split_size),
 	OPT("page_limit=%ld", page_limit),
 	OPT("timeout=%ld", timeout),
+	OPT("stall_timeout=%ld", stall_timeout),
 	OPT("parallel=%ld", parallel),
 	OPT("gzip", gzip),
 	FUSE_OPT_KEY("password=", KEY_PASSWORD),
@@ -67,6 +68,8 @@ static void usage(const char *prog)
 	       "    -o split_size=BYTES    shard size asked of the server (default 1048576, min 1048576)\n"
 	       "    -o page_limit=N        elements per scan page on paging backends (default 100000)\n"
 	       "    -o timeout=SECS        timeout of one HTTP request (default 300)\n"
+	       "    -o stall_timeout=SECS  a request that receives nothing for SECS fails, and is\n"
+	       "                           not tried again (a hung server; default 60)\n"
 	       "    -o parallel=N          shards scanned, batches posted at once (default 4, max 64)\n"
 	       "    -o gzip                send restore batches gzip-compressed (slow links)\n"
 	       "    -o allow_other         let other users in; implies default_permissions: mode and\n"
@@ -182,6 +185,10 @@ static int validate(hgfs_config *cfg)
 	}
 	if (cfg->timeout < 1) {
 		fprintf(stderr, "hugegraphfs: timeout must be >= 1\n");
+		return -1;
+	}
+	if (cfg->stall_timeout < 1) {
+		fprintf(stderr, "hugegraphfs: stall_timeout must be >= 1\n");
 		return -1;
 	}
 	if (cfg->spool_dir == NULL) {
@@ -310,6 +317,7 @@ int main(int argc, char *argv[])
 	fs.cfg.split_size = 1048576;
 	fs.cfg.page_limit = 100000;
 	fs.cfg.timeout = 300;
+	fs.cfg.stall_timeout = 60;
 	fs.cfg.parallel = 4;
 	pthread_mutex_init(&fs.lock, NULL);
 	signal(SIGPIPE, SIG_IGN);

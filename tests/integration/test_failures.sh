@@ -136,4 +136,26 @@ check_eq "a flaky server never yields a short or wrong file" 0 "$short"
 check "failed requests are retried: reads of a flaky server complete" test "$good" -gt 0
 check "the retries are in the log" grep -q "retrying" "$M.log"
 check "unmount" unmount_fs "$M"
+
+# a hung server (SIGSTOP): with -o stall_timeout=3 a caller gets its error
+# in seconds, not after three tries of the 300 s request timeout
+start_server HUNG --load "g=$SRCDIR/examples/modern" || exit 1
+HPID=$LAST_SERVER_PID
+mount_fs "$HUNG" "$M" -o spool_dir="$T",stall_timeout=3 || exit 1
+check_eq "before: cat mode" NONE "$(cat "$M/graphs/g/mode")"
+kill -STOP "$HPID"
+start=$(date +%s)
+check_fails "a hung server: cat mode fails" cat "$M/graphs/g/mode"
+took=$(($(date +%s) - start))
+log "cat mode gave up after $took s"
+check "...within 10 s (stall_timeout=3, no retry after a stalled request)" test "$took" -le 10
+start=$(date +%s)
+check_fails "a hung server: stat of a snapshot file fails" stat "$M/graphs/g/vertices.jsonl"
+took=$(($(date +%s) - start))
+log "the export gave up after $took s"
+check "...within 30 s (a stalled scan is retried from where it failed, 4 times at most)" test "$took" -le 30
+check "...the log says it timed out" grep -qiE "timed out|timeout|too slow|less than" "$M.log"
+kill -CONT "$HPID"
+check_eq "after SIGCONT: cat mode works again" NONE "$(cat "$M/graphs/g/mode")"
+check "unmount" unmount_fs "$M"
 finish
