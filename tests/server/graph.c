@@ -1745,6 +1745,49 @@ static int conv_one(const schema *pk, const jnode *v, sb_t *frag, sb_t *serial, 
         return 1;
     }
 }
+/* The real server keeps a SET value in a HashSet: reorder the m rendered values (JSON text at
+ * [starts[i], ends[i]) of frag) in its iteration order, for the types whose Java hashCode is
+ * known from the value: TEXT (String), BYTE/INT (Integer), LONG (Long).  Others keep the
+ * first-occurrence order. */
+static void java_set_order(const schema *pk, sb_t *frag, const size_t *starts, const size_t *ends, size_t m)
+{
+    int dt = pk->data_type;
+    if (m < 2 || (dt != DT_TEXT && dt != DT_BYTE && dt != DT_INT && dt != DT_LONG))
+        return;
+    size_t *key = calloc(m, sizeof *key), *ord = calloc(m, sizeof *ord);
+    for (size_t i = 0; i < m; i++) {
+        uint32_t h = 0;
+        if (dt == DT_TEXT) {
+            arena_t a = {0};
+            char eb[64];
+            jnode *n = json_parse(&a, frag->p + starts[i], ends[i] - starts[i], eb, sizeof eb);
+            if (n && n->type == J_STR)
+                h = java_string_hash(n->s);
+            ar_free(&a);
+        } else {
+            long long v = strtoll(frag->p + starts[i], NULL, 10);
+            h = dt == DT_LONG ? (uint32_t)((uint64_t)v ^ ((uint64_t)v >> 32)) : (uint32_t)v;
+        }
+        key[i] = java_bucket(h, m);
+        ord[i] = i;
+    }
+    for (size_t i = 1; i < m; i++) /* stable: equal buckets keep insertion order */
+        for (size_t j = i; j > 0 && key[ord[j - 1]] > key[ord[j]]; j--) {
+            size_t t = ord[j];
+            ord[j] = ord[j - 1];
+            ord[j - 1] = t;
+        }
+    sb_t out = {0};
+    for (size_t i = 0; i < m; i++) {
+        if (i)
+            sb_putc(&out, ',');
+        sb_putn(&out, frag->p + starts[ord[i]], ends[ord[i]] - starts[ord[i]]);
+    }
+    memcpy(frag->p + starts[0], out.p, out.len); /* same total length */
+    sb_free(&out);
+    free(key);
+    free(ord);
+}
 /* PropertyKey.validValueOrThrow for the value as HugeElement.addProperty passes it */
 static int conv_value(const schema *pk, const jnode *v, sb_t *frag, sb_t *serial, herr *e)
 {
@@ -1811,6 +1854,8 @@ static int conv_value(const schema *pk, const jnode *v, sb_t *frag, sb_t *serial
             starts[m] = st;
             ends[m++] = frag->len;
         }
+        if (!r && pk->card == CARD_SET)
+            java_set_order(pk, frag, starts, ends, m);
         for (size_t i = 0; i < k; i++)
             free(keys[i]);
         free(keys);
@@ -1842,10 +1887,34 @@ typedef struct {
     size_t soff, slen; /* serial */
 } propv;
 
-static int pv_cmp(const void *a, const void *b)
+/* Property order of element JSON as real 1.7.0 writes it (memory and rocksdb alike): HugeElement
+ * keeps its properties in an Eclipse Collections IntObjectHashMap keyed by the property key id.
+ * Keys 0 and 1 are that map's sentinels, kept outside the table and iterated first; the others
+ * sit at slot id & (length - 1), the table length being 16 and doubling while more than half of
+ * it would be used.  Colliding ids keep the order they were set in (the map probes onward; not
+ * modelled exactly). */
+static void pv_java_order(propv *pv, size_t k, const schema *label)
 {
-    const propv *x = a, *y = b;
-    return x->pk->id < y->pk->id ? -1 : x->pk->id > y->pk->id;
+    (void)label;
+    size_t *key = calloc(k + 1, sizeof *key), ntab = 0, len = 16;
+    for (size_t i = 0; i < k; i++)
+        ntab += pv[i].pk->id != 0 && pv[i].pk->id != 1;
+    while (ntab > len / 2)
+        len *= 2;
+    for (size_t i = 0; i < k; i++) {
+        int64_t id = pv[i].pk->id;
+        key[i] = id == 0 ? 0 : id == 1 ? 1 : 2 + ((uint32_t)id & (len - 1));
+    }
+    for (size_t i = 1; i < k; i++)
+        for (size_t j = i; j > 0 && key[j - 1] > key[j]; j--) {
+            size_t tk = key[j];
+            key[j] = key[j - 1];
+            key[j - 1] = tk;
+            propv tp = pv[j];
+            pv[j] = pv[j - 1];
+            pv[j - 1] = tp;
+        }
+    free(key);
 }
 
 /* parse, convert and render properties; returns count via *np, array via *pv */
@@ -1895,7 +1964,7 @@ static int build_props(graph *g, const schema *label, const jnode *props, const 
         if (dupi == k)
             k++;
     }
-    qsort(pv, k, sizeof *pv, pv_cmp);
+    pv_java_order(pv, k, label);
     sb_putc(rendered, '{');
     for (size_t i = 0; i < k; i++) {
         if (i)
