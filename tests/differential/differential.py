@@ -744,6 +744,21 @@ def vertices(d, args):
         {"id": "0123456789abcdef0123456789ABCDEF", "label": "cuuid", "properties": {"weight": 1e300}},
     ])
     d.check("AUTOMATIC vertex with id in NONE", "POST", V + "/batch", [{"id": 5, "label": "auto", "properties": {"name": "x"}}])
+    # element property order with many keys and colliding slots (ud has id 18)
+    allp = [n for n, _, _ in PKS] + ["ud"]
+    d.check("vertexlabel wide (all 18 keys)", "POST", G + "/schema/vertexlabels",
+            {"name": "wide", "id_strategy": "CUSTOMIZE_STRING", "properties": allp, "nullable_keys": allp})
+    full = {"name": "n", "age": 1, "num": 2, "born": "2020-01-01", "score": 0.5, "ratio": 1.5, "data": "0x01",
+            "flag": False, "uid": "835e1153-9281-4957-8691-cf79258e90eb", "small": 3, "tags": ["q", "r", "s"],
+            "nums": [40, 7, 33, 1, 17], "hist": [3, 2, 1], "weight": 2.0, "since": 0, "zeta": "z", "alpha": "a", "ud": "u"}
+    d.check("batch: vertex with all 18 keys", "POST", V + "/batch", [
+        {"id": "w-all", "label": "wide", "properties": full},
+        {"id": "w-rev", "label": "wide", "properties": dict(reversed(list(full.items())))},
+        {"id": "w-coll", "label": "wide", "properties": {"ud": "u", "age": 1, "num": 2}},
+        {"id": "w-coll2", "label": "wide", "properties": {"num": 2, "age": 1, "ud": "u", "alpha": "a", "name": "n"}},
+    ], set_keys=("tags", "nums"))
+    for w in ("w-all", "w-rev", "w-coll", "w-coll2"):
+        d.check("get vertex " + w, "GET", V + "/" + urllib.parse.quote(json.dumps(w), safe=""), set_keys=("tags", "nums"))
     d.check("mode RESTORING for AUTOMATIC ids", "PUT", G + "/mode", "RESTORING")
     d.check("batch: AUTOMATIC with given ids in RESTORING", "POST", V + "/batch", [
         {"id": 1, "label": "auto", "properties": {"name": "first", "tags": ["b", "a"], "data": "0x", "num": 9007199254740993}},

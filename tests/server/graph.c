@@ -1890,31 +1890,56 @@ typedef struct {
 /* Property order of element JSON as real 1.7.0 writes it (memory and rocksdb alike): HugeElement
  * keeps its properties in an Eclipse Collections IntObjectHashMap keyed by the property key id.
  * Keys 0 and 1 are that map's sentinels, kept outside the table and iterated first; the others
- * sit at slot id & (length - 1), the table length being 16 and doubling while more than half of
- * it would be used.  Colliding ids keep the order they were set in (the map probes onward; not
- * modelled exactly). */
+ * are inserted (in the order they were set) at slot id & (length - 1) with linear probing; the
+ * table starts at 16 slots and doubles, re-inserting in table order, when more than half full. */
 static void pv_java_order(propv *pv, size_t k, const schema *label)
 {
     (void)label;
-    size_t *key = calloc(k + 1, sizeof *key), ntab = 0, len = 16;
+    size_t len = 16;
+    long *tab = malloc(len * sizeof *tab); /* index into pv, -1 = empty */
+    for (size_t i = 0; i < len; i++)
+        tab[i] = -1;
+    size_t used = 0;
+    propv *out = malloc((k + 1) * sizeof *out);
+    size_t no = 0;
+    for (size_t i = 0; i < k; i++) /* sentinels first, 0 before 1 */
+        if (pv[i].pk->id == 0)
+            out[no++] = pv[i];
     for (size_t i = 0; i < k; i++)
-        ntab += pv[i].pk->id != 0 && pv[i].pk->id != 1;
-    while (ntab > len / 2)
-        len *= 2;
+        if (pv[i].pk->id == 1)
+            out[no++] = pv[i];
     for (size_t i = 0; i < k; i++) {
         int64_t id = pv[i].pk->id;
-        key[i] = id == 0 ? 0 : id == 1 ? 1 : 2 + ((uint32_t)id & (len - 1));
-    }
-    for (size_t i = 1; i < k; i++)
-        for (size_t j = i; j > 0 && key[j - 1] > key[j]; j--) {
-            size_t tk = key[j];
-            key[j] = key[j - 1];
-            key[j - 1] = tk;
-            propv tp = pv[j];
-            pv[j] = pv[j - 1];
-            pv[j - 1] = tp;
+        if (id == 0 || id == 1)
+            continue;
+        size_t s = (uint32_t)id & (len - 1);
+        while (tab[s] >= 0)
+            s = (s + 1) & (len - 1);
+        tab[s] = (long)i;
+        if (++used > len / 2) {
+            size_t nlen = len * 2;
+            long *nt = malloc(nlen * sizeof *nt);
+            for (size_t x = 0; x < nlen; x++)
+                nt[x] = -1;
+            for (size_t x = 0; x < len; x++) {
+                if (tab[x] < 0)
+                    continue;
+                size_t t = (uint32_t)pv[tab[x]].pk->id & (nlen - 1);
+                while (nt[t] >= 0)
+                    t = (t + 1) & (nlen - 1);
+                nt[t] = tab[x];
+            }
+            free(tab);
+            tab = nt;
+            len = nlen;
         }
-    free(key);
+    }
+    for (size_t x = 0; x < len; x++)
+        if (tab[x] >= 0)
+            out[no++] = pv[tab[x]];
+    memcpy(pv, out, k * sizeof *pv);
+    free(out);
+    free(tab);
 }
 
 /* parse, convert and render properties; returns count via *np, array via *pv */
