@@ -618,6 +618,26 @@ def schema(d, args):
             {"name": "knowsBySince", "base_type": "EDGE_LABEL", "base_value": "knows", "index_type": "RANGE", "fields": ["since"], "rebuild": False})
     d.check("indexlabel again (check_exist true)", "POST", S + "/indexlabels",
             {"name": "personByAge", "base_type": "VERTEX_LABEL", "base_value": "person", "index_type": "SECONDARY", "fields": ["age"]})
+    d.check("indexlabel again (same, check_exist false)", "POST", S + "/indexlabels",
+            {"name": "personByAge", "base_type": "VERTEX_LABEL", "base_value": "person", "index_type": "SECONDARY", "fields": ["age"], "check_exist": False},
+            norm=norm_rebuilding, known="index-rebuild-async")
+    d.check("indexlabel again (different, check_exist false)", "POST", S + "/indexlabels",
+            {"name": "personByAge", "base_type": "VERTEX_LABEL", "base_value": "person", "index_type": "RANGE", "fields": ["age"], "check_exist": False})
+    d.check("indexlabel bad name", "POST", S + "/indexlabels",
+            {"name": "a:b", "base_type": "VERTEX_LABEL", "base_value": "person", "index_type": "SECONDARY", "fields": ["zeta"]})
+    d.check("indexlabel undefined base label", "POST", S + "/indexlabels",
+            {"name": "ix", "base_type": "VERTEX_LABEL", "base_value": "nosuch", "index_type": "SECONDARY", "fields": ["age"]})
+    d.check("indexlabel range on two fields", "POST", S + "/indexlabels",
+            {"name": "ix", "base_type": "VERTEX_LABEL", "base_value": "person", "index_type": "RANGE", "fields": ["age", "score"]})
+    d.check("edgelabel bad name", "POST", S + "/edgelabels", {"name": "e>x", "source_label": "person", "target_label": "person"})
+    d.check("edgelabel again (different, check_exist false)", "POST", S + "/edgelabels",
+            {"name": "knows", "source_label": "person", "target_label": "person", "properties": ["since"], "check_exist": False})
+    d.check("edgelabel MULTIPLE without sort keys", "POST", S + "/edgelabels",
+            {"name": "ex2", "source_label": "person", "target_label": "person", "frequency": "MULTIPLE"})
+    d.check("vertexlabel nullable key not in properties", "POST", S + "/vertexlabels",
+            {"name": "vx2", "properties": ["name"], "nullable_keys": ["age"]})
+    d.check("vertexlabel primary key nullable", "POST", S + "/vertexlabels",
+            {"name": "vx3", "id_strategy": "PRIMARY_KEY", "primary_keys": ["name"], "properties": ["name"], "nullable_keys": ["name"]})
     d.check("indexlabel undefined field", "POST", S + "/indexlabels",
             {"name": "ix", "base_type": "VERTEX_LABEL", "base_value": "person", "index_type": "SECONDARY", "fields": ["nosuch"]})
     d.check("indexlabel unknown field", "POST", S + "/indexlabels",

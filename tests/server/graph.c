@@ -1002,7 +1002,7 @@ int schema_create(graph *g, int type, const jnode *body, sb_t *out, herr *e)
         s->base_type = bt;
         schema *base = schema_by_name(g, bt ? ST_EL : ST_VL, base_value);
         if (!base) {
-            err_set(e, 400, C_IAE, "Can't find the %s with name '%s'", bt ? "edge label" : "vertex label", base_value);
+            err_set(e, 400, C_IAE, "Undefined %s label: '%s'", bt ? "edge" : "vertex", base_value);
             goto out;
         }
         s->base_value = base->id;
@@ -1028,7 +1028,10 @@ int schema_create(graph *g, int type, const jnode *body, sb_t *out, herr *e)
         s->index_type = it;
         if (it == IT_RANGE || (it >= IT_RANGE_INT && it <= IT_RANGE_DOUBLE)) {
             if (s->fields.n != 1) {
-                err_set(e, 400, C_IAE, "Range index can only build on one field, but got %zu fields: '%s'", s->fields.n, name);
+                sb_t flist = {0};
+                java_list(&flist, g, ST_PK, &s->fields);
+                err_set(e, 400, C_IAE, "Range index can only build on one field, but got %zu fields: '%s'", s->fields.n, flist.p);
+                sb_free(&flist);
                 goto out;
             }
             int dt = schema_by_id(g, ST_PK, s->fields.v[0])->data_type;
@@ -1088,7 +1091,7 @@ int schema_create(graph *g, int type, const jnode *body, sb_t *out, herr *e)
                 sb_t a = {0}, b = {0};
                 java_list(&a, g, ST_PK, &s->nullables);
                 java_list(&b, g, ST_PK, &s->pks);
-                err_set(e, 400, C_IAE, "The nullable keys: %s are not allowed to belong to primary keys: %s of vertex label '%s'",
+                err_set(e, 400, C_IAE, "The nullableKeys: %s are not allowed to belong to primaryKeys: %s of vertex label '%s'",
                         a.p, b.p, name);
                 sb_free(&a);
                 sb_free(&b);
@@ -1123,8 +1126,8 @@ int schema_create(graph *g, int type, const jnode *body, sb_t *out, herr *e)
                 sb_t a = {0}, b = {0};
                 java_list(&a, g, ST_PK, &s->nullables);
                 java_list(&b, g, ST_PK, &s->props);
-                err_set(e, 400, C_IAE, "The nullable keys %s must be a subset of properties %s of %s '%s'",
-                        a.p, b.p, st_readable[type], name);
+                err_set(e, 400, C_IAE, "The nullableKeys: %s to be created or appended must belong to the origin/new properties: []/%s",
+                        a.p, b.p);
                 sb_free(&a);
                 sb_free(&b);
                 goto out;
