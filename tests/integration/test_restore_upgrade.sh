@@ -54,7 +54,7 @@ check "1.3: the 1.7 schema's close fails" test "$rc" -ne 0
 check "...with Invalid argument" grep -q "Invalid argument" <<<"$err"
 check "...restore.status names the PARENT label and the server generation" \
 	status_grep back schema.json "PARENT label; servers before 1.5 have no parent/sub edge labels; nothing imported"
-check_eq "...and no schema element was created on the 1.3 server" '{"propertykeys":[]}' \
+check_eq "...and no schema element was created on the 1.3 server" '{"propertykeys": []}' \
 	"$(curl -s "$OLD/graphs/back/schema/propertykeys")"
 
 check "unmount the 1.3 mount" unmount_fs "$M1"

@@ -107,10 +107,10 @@ expect "1.7 versions without auth" 200 '{"versions":{"version":"v1","core":"1.7.
 [ "$CTYPE" = "application/json;charset=UTF-8" ] && ok "success content type has charset" || not_ok "success content type" "$CTYPE"
 
 req GET "$A/graphs"
-expect_err "no credentials -> 401" 401 jakarta.ws.rs.NotAuthorizedException "HTTP 401 Unauthorized"
-[ "$WWWAUTH" = "Authentication credentials are required" ] && ok "401 WWW-Authenticate challenge" || not_ok "401 challenge" "$WWWAUTH"
+expect_err "no credentials -> 401" 401 jakarta.ws.rs.NotAuthorizedException "Authentication credentials are required"
+[ "$WWWAUTH" = "Missing authentication credentials" ] && ok "401 WWW-Authenticate challenge" || not_ok "401 challenge" "$WWWAUTH"
 req GET "$A/graphs" -u admin:wrong
-expect_err "wrong password -> 401" 401 jakarta.ws.rs.NotAuthorizedException "HTTP 401 Unauthorized"
+expect_err "wrong password -> 401" 401 jakarta.ws.rs.NotAuthorizedException "Authentication failed"
 req GET "$A/graphs" -H "Authorization: Basic $(printf nocolon | base64)"
 expect_err "malformed Basic -> 400" 400 jakarta.ws.rs.BadRequestException "Invalid syntax for username and password"
 req GET "$A/graphs" -H "Authorization: Digest abc"
@@ -152,7 +152,7 @@ req PUT "$G/mode" "${J[@]}" -d '"NONE"'
 expect_err "reader PUT -> 403" 403 jakarta.ws.rs.ForbiddenException "User not authorized."
 CURLAUTH=("${ADMIN[@]}")
 req PUT "$G/graph_read_mode" "${J[@]}" -d '"OLAP_ONLY"'
-expect_match "1.7 rejects OLAP_ONLY read mode" 400 'only support ALL or OLTP_ONLY'
+expect_match "1.7 rejects OLAP_ONLY read mode" 400 'Graph-read-mode could be ALL or OLTP_ONLY'
 req GET "$G/graph_read_mode"
 expect "GET graph_read_mode" 200 '{"graph_read_mode":"OLTP_ONLY"}'
 
@@ -160,20 +160,20 @@ expect "GET graph_read_mode" 200 '{"graph_read_mode":"OLTP_ONLY"}'
 req POST "$G/schema/propertykeys" "${J[@]}" -d '{"name":"name","data_type":"TEXT"}'
 expect_err "RESTORING: schema without id -> 400" 400 java.lang.IllegalArgumentException "Must provide schema id if in RESTORING mode"
 req POST "$G/schema/propertykeys" "${J[@]}" -d '{"id":10,"name":"name","data_type":"TEXT","user_data":{"~create_time":"2020-01-01 00:00:00.000"}}'
-expect "RESTORING: PK with id -> 202, ~create_time kept" 202 '{"property_key":{"id":10,"name":"name","data_type":"TEXT","cardinality":"SINGLE","aggregate_type":"NONE","write_type":"OLTP","properties":[],"status":"CREATED","user_data":{"~create_time":"2020-01-01 00:00:00.000"}},"task_id":0}'
+expect "RESTORING: PK with id -> 202, ~create_time kept" 202 '{"property_key": {"id":10,"name":"name","data_type":"TEXT","cardinality":"SINGLE","aggregate_type":"NONE","write_type":"OLTP","properties":[],"status":"CREATED","user_data":{"~create_time":"2020-01-01 00:00:00.000"}}, "task_id": 0}'
 req POST "$G/schema/propertykeys" "${J[@]}" -d '{"id":10,"name":"other"}'
 expect_err "RESTORING: id clash -> ExistedException" 400 org.apache.hugegraph.exception.ExistedException "The property key id '10' has existed"
 req POST "$G/schema/propertykeys" "${J[@]}" -d '{"id":99,"name":"name","data_type":"INT","check_exist":false}'
 expect_err "check_exist:false with a different definition -> 400" 400 org.apache.hugegraph.exception.ExistedException "The property key 'name' has existed"
 req POST "$G/schema/propertykeys" "${J[@]}" -d '{"id":99,"name":"name","data_type":"TEXT","check_exist":false}'
-expect_match "check_exist:false same definition -> 202 existing element" 202 '^\{"property_key":\{"id":10,"name":"name".*"task_id":0\}$'
+expect_match "check_exist:false same definition -> 202 existing element" 202 '^\{"property_key": \{"id":10,"name":"name".*"task_id": 0\}$'
 req PUT "$G/mode" "${J[@]}" -d '"NONE"'
 req POST "$G/schema/propertykeys" "${J[@]}" -d '{"id":12,"name":"age","data_type":"INT"}'
 expect_err "NONE: schema id -> 400" 400 java.lang.IllegalArgumentException "Only accept property key id when graph in RESTORING mode, but 'standardhugegraph[DEFAULT-hugegraph]' is in mode 'NONE'"
 req POST "$G/schema/propertykeys" "${J[@]}" -d '{"id":-3,"name":"neg"}'
 expect_err "negative schema id -> 400 before the mode check" 400 java.lang.IllegalArgumentException "Only positive number can be assign as property key id"
 req POST "$G/schema/propertykeys" "${J[@]}" -d '{"name":"age","data_type":"INT"}'
-expect_match "id counter raised past restored id" 202 '^\{"property_key":\{"id":11,"name":"age","data_type":"INT",.*"user_data":\{"~create_time":"[0-9-]{10} [0-9:]{8}\.[0-9]{3}"\}\},"task_id":0\}$'
+expect_match "id counter raised past restored id" 202 '^\{"property_key": \{"id":11,"name":"age","data_type":"INT",.*"user_data":\{"~create_time":"[0-9-]{10} [0-9:]{8}\.[0-9]{3}"\}\}, "task_id": 0\}$'
 req POST "$G/schema/propertykeys" "${J[@]}" -d '{"name":"age","data_type":"INT"}'
 expect_err "duplicate name -> ExistedException" 400 org.apache.hugegraph.exception.ExistedException "The property key 'age' has existed"
 req POST "$G/schema/propertykeys" "${J[@]}" -d '{"name":"x","foo":1}'
@@ -218,14 +218,14 @@ expect_match "VL check_exist:false: id_strategy and ttl are not compared" 201 '^
 req POST "$G/schema/vertexlabels" "${J[@]}" -d '{"name":"person","primary_keys":["name"],"properties":["age","name"],"nullable_keys":["age"],"enable_label_index":false,"check_exist":false}'
 expect_err "VL check_exist:false: enable_label_index compared" 400 org.apache.hugegraph.exception.ExistedException "The vertex label 'person' has existed"
 req POST "$G/schema/indexlabels" "${J[@]}" -d '{"name":"byAge","base_type":"VERTEX_LABEL","base_value":"person","index_type":"RANGE","fields":["age"]}'
-expect_match "index label -> 202 with a task, RANGE in output" 202 '^\{"index_label":\{"id":1,"name":"byAge","base_type":"VERTEX_LABEL","base_value":"person","index_type":"RANGE","fields":\["age"\],"status":"CREATED",.*"task_id":[1-9][0-9]*\}$'
-TASK=$(sed -n 's/.*"task_id":\([0-9]*\)}$/\1/p' <<<"$BODY")
+expect_match "index label -> 202 with a task, RANGE in output" 202 '^\{"index_label": \{"id":1,"name":"byAge","base_type":"VERTEX_LABEL","base_value":"person","index_type":"RANGE","fields":\["age"\],"status":"CREATING",.*"task_id": [1-9][0-9]*\}$'
+TASK=$(sed -n 's/.*"task_id": \([0-9]*\)}$/\1/p' <<<"$BODY")
 req GET "$G/tasks/$TASK"
 expect_match "index task is success" 200 "^\\{\"id\":$TASK,\"task_type\":\"rebuild_index\",.*\"task_status\":\"success\""
 req POST "$G/schema/indexlabels" "${J[@]}" -d '{"name":"byAge","base_type":"VERTEX_LABEL","base_value":"person","index_type":"RANGE_INT","fields":["age"],"check_exist":false}'
-expect_match "IL check_exist:false: RANGE_INT equals the stored RANGE_INT -> 202, task 0" 202 '^\{"index_label":\{"id":1,"name":"byAge",.*"task_id":0\}$'
+expect_match "IL check_exist:false: RANGE_INT equals the stored RANGE_INT -> 202, task 0" 202 '^\{"index_label": \{"id":1,"name":"byAge",.*"task_id": 0\}$'
 req POST "$G/schema/indexlabels" "${J[@]}" -d '{"name":"byAge","base_type":"VERTEX_LABEL","base_value":"person","index_type":"RANGE","fields":["age"],"check_exist":false}'
-expect_match "IL check_exist:false: RANGE matches any RANGE_*" 202 '^\{"index_label":\{"id":1,"name":"byAge",.*"task_id":0\}$'
+expect_match "IL check_exist:false: RANGE matches any RANGE_*" 202 '^\{"index_label": \{"id":1,"name":"byAge",.*"task_id": 0\}$'
 req POST "$G/schema/indexlabels" "${J[@]}" -d '{"name":"byAge","base_type":"VERTEX_LABEL","base_value":"person","index_type":"RANGE_LONG","fields":["age"],"check_exist":false}'
 expect_err "IL check_exist:false: RANGE_LONG differs from the stored RANGE_INT" 400 org.apache.hugegraph.exception.ExistedException "The index label 'byAge' has existed"
 req GET "$G/tasks/9999"
@@ -237,7 +237,7 @@ expect_match "vertex label lists its index labels" 200 '"index_labels":\["byAge"
 req GET "$G/schema/vertexlabels/nope"
 expect_err "unknown schema name -> 404" 404 org.apache.hugegraph.exception.NotFoundException "vertex label with name 'nope' does not exist"
 req GET "$G/schema/propertykeys?names=age&names=name"
-expect_match "names= filter" 200 '^\{"propertykeys":\[\{"id":11,"name":"age".*\{"id":10,"name":"name".*\]\}$'
+expect_match "names= filter" 200 '^\{"propertykeys": \[\{"id":11,"name":"age".*\{"id":10,"name":"name".*\]\}$'
 req DELETE "$G/schema/propertykeys/age"
 expect_err "delete property key in use -> 400" 400 java.lang.IllegalArgumentException "Not allowed to remove property key: 'age' because the vertex label 'person' is still using it."
 
@@ -249,7 +249,7 @@ expect_err "PRIMARY_KEY with id -> 400" 400 java.lang.IllegalArgumentException "
 req POST "$G/graph/vertices" "${J[@]}" -d '{"id":1,"label":"auto","properties":{"k":1}}'
 expect_err "AUTOMATIC with id in NONE -> 400" 400 java.lang.IllegalArgumentException "Can't customize vertex id when id strategy is 'AUTOMATIC' for vertex label 'auto'"
 req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"auto","properties":{"k":9007199254740993,"d":10000000000,"dt":"2019-03-12","tags":["b","a","b"]}}'
-expect_match "AUTOMATIC generated numeric id, exact LONG, Java doubles, DATE, SET" 201 '^\{"id":[0-9]{15,19},"label":"auto","type":"vertex","properties":\{"k":9007199254740993,"d":1.0E10,"dt":"2019-03-12 00:00:00.000","tags":\["b","a"\]\}\}$'
+expect_match "AUTOMATIC generated numeric id, exact LONG, Java doubles, DATE, SET" 201 '^\{"id":[0-9]{15,19},"label":"auto","type":"vertex","properties":\{"tags":\["a","b"\],"k":9007199254740993,"d":1.0E10,"dt":"2019-03-12 00:00:00.000"\}\}$'
 req PUT "$G/mode" "${J[@]}" -d '"RESTORING"'
 req POST "$G/graph/vertices" "${J[@]}" -d '{"label":"auto","properties":{"k":1}}'
 expect_err "AUTOMATIC without id in RESTORING -> 400" 400 java.lang.IllegalArgumentException "Must customize vertex number id when id strategy is 'AUTOMATIC' for vertex label 'auto' in restoring mode"
@@ -386,9 +386,9 @@ expect_match "edge GET: 6-part directed OUT form finds the edge" 200 "^\\{\"id\"
 req GET "$G/graph/edges/S3:y%3EI%3E0$ES%3E+$ES%3EB3~l00000000%3ES3:x"
 expect_match "edge GET: IN form is turned around, label ids read with Long.parseLong" 200 "^\\{\"id\":\"$E1\","
 req GET "$G/graph/edges/S3:x%3EX%3E$ES%3E$ES%3E%3ES3:y"
-expect_err "edge GET: bad direction part -> 404 Invalid format" 404 org.apache.hugegraph.exception.NotFoundException "Invalid format of edge id 'S3:x>X>$ES>$ES>>S3:y'"
+expect "edge GET: bad direction part -> 404 Invalid format (cause: the null edge type)" 404 "{\"exception\":\"class org.apache.hugegraph.exception.NotFoundException\",\"message\":\"Invalid format of edge id 'S3:x>X>$ES>$ES>>S3:y'\",\"cause\":\"java.lang.NullPointerException: Cannot invoke \\\"org.apache.hugegraph.type.HugeType.ordinal()\\\" because \\\"edgeType\\\" is null\"}"
 req GET "$G/graph/edges/Q3:x%3E$ES%3E$ES%3E%3ES3:y"
-expect_err "edge GET: unknown id prefix -> 404 Invalid format" 404 org.apache.hugegraph.exception.NotFoundException "Invalid format of edge id 'Q3:x>$ES>$ES>>S3:y'"
+expect "edge GET: unknown id prefix -> 404 Invalid format (cause: Invalid id)" 404 "{\"exception\":\"class org.apache.hugegraph.exception.NotFoundException\",\"message\":\"Invalid format of edge id 'Q3:x>$ES>$ES>>S3:y'\",\"cause\":\"java.lang.IllegalArgumentException: Invalid id: Q3:x\"}"
 req GET "$G/traversers/edges?ids=S3:x%3EO%3E$ES%3E$ES%3EB3~l00000000%3ES3:y&ids=junk"
 expect_match "traversers/edges?ids=: directed form found, malformed id skipped" 200 "^\\{\"edges\":\\[\\{\"id\":\"$E1\",[^]]*\\}\\]\\}$"
 req DELETE "$G/graph/edges/a%3Eb"
@@ -415,7 +415,7 @@ req GET "$G/graph/vertices/%22%22"
 expect_err "vertex URL id: empty string" 400 java.lang.IllegalArgumentException "The vertex id must be formatted as Number/String/UUID, but got '\\\"\\\"'"
 printf '{"label":"vd","properties":{"xd":5}}' | gzip -c >"$T/one.gz"
 req POST "$G/graph/vertices" "${J[@]}" -H 'Content-Encoding: gzip' --data-binary @"$T/one.gz"
-expect_plain "gzip body on a single create is not decompressed (no @Decompress)" 'Unexpected end-of-input or malformed JSON: Illegal character ((CTRL-CHAR, code 31))'
+expect_plain "gzip body on a single create is not decompressed (no @Decompress)" 'Illegal character ((CTRL-CHAR, code 31))'
 
 # ---- shards and scan (section 4.6), memory backend
 req GET "$G/traversers/vertices/shards?split_size=1000"
@@ -423,7 +423,7 @@ expect_err "split_size too small -> 400" 400 java.lang.IllegalArgumentException 
 req GET "$G/traversers/vertices/shards"
 expect_err "split_size missing -> 400" 400 java.lang.IllegalArgumentException "The split-size must be >= 1048576 bytes, but got 0"
 req GET "$A/graphs/modern/traversers/vertices/shards?split_size=1048576"
-if [ "$STATUS" = 200 ] && [ "$CENC" = gzip ] && [ "$BODY" = '{"shards":[{"start":"","end":"6","length":0}]}' ]; then ok "memory shards: first start \"\", decimal end, gzip"; else not_ok "memory shards" "$STATUS $CENC $BODY"; fi
+if [ "$STATUS" = 200 ] && [ "$CENC" = gzip ] && [ "$BODY" = '{"shards": [{"start":"","end":"6","length":0}]}' ]; then ok "memory shards: first start \"\", decimal end, gzip"; else not_ok "memory shards" "$STATUS $CENC $BODY"; fi
 req GET "$A/graphs/modern/traversers/vertices/scan?start=0&end=6"
 if [ "$STATUS" = 200 ] && [ "$CENC" = gzip ] && [ "$BODY" = "{\"vertices\":[$(paste -sd, "$SRCDIR/examples/modern/vertices.jsonl")]}" ]; then ok "memory scan returns the stored element bytes"; else not_ok "memory scan" "$STATUS $CENC ${BODY:0:300}"; fi
 req GET "$A/graphs/modern/traversers/edges/scan?start=0&end=&page=abc"
@@ -455,13 +455,13 @@ expect_match "clear needs the confirm message" 400 'I.m sure to delete all data'
 # remainder is an open shard (last, "") that the memory scan reads as empty
 start_server C --persona 1.7 --backend memory --generate big=20001,10,7
 req GET "$BASE_C/graphs/big/traversers/vertices/shards?split_size=1048576"
-expect "memory shards of 20001 entries at 1 MiB" 200 '{"shards":[{"start":"","end":"10000","length":0},{"start":"10000","end":"20000","length":0},{"start":"20000","end":"","length":0}]}'
+expect "memory shards of 20001 entries at 1 MiB" 200 '{"shards": [{"start":"","end":"10000","length":0},{"start":"10000","end":"20000","length":0},{"start":"20000","end":"","length":0}]}'
 req GET "$BASE_C/graphs/big/traversers/vertices/shards?split_size=4194304"
-expect "memory shards at 4 MiB: one shard" 200 '{"shards":[{"start":"","end":"20001","length":0}]}'
+expect "memory shards at 4 MiB: one shard" 200 '{"shards": [{"start":"","end":"20001","length":0}]}'
 req GET "$BASE_C/graphs/big/traversers/vertices/scan?start=20000&end="
 expect_err "memory: the open tail shard (20000, \"\") -> capacity 400" 400 java.lang.IllegalArgumentException "Illegal Capacity: -20000"
 req GET "$BASE_C/graphs/big/traversers/edges/shards?split_size=1048576"
-expect "memory edge shards of 10 entries" 200 '{"shards":[{"start":"","end":"10","length":0}]}'
+expect "memory edge shards of 10 entries" 200 '{"shards": [{"start":"","end":"10","length":0}]}'
 
 # ---------------------------------------------------------------- persona 1.3
 start_server B --persona 1.3 --backend rocksdb --load modern="$SRCDIR/examples/modern"
@@ -485,7 +485,7 @@ expect_plain "1.3 rejects edgelabel_type" 'Unrecognized field "edgelabel_type" (
 req POST "$M/schema/propertykeys" "${J[@]}" -d '{"id":50,"name":"zz"}'
 expect_err "1.3 graph name in mode messages" 400 java.lang.IllegalArgumentException "Only accept property key id when graph in RESTORING mode, but 'standardhugegraph[modern]' is in mode 'NONE'"
 req GET "$M/traversers/vertices/shards?split_size=1048576"
-expect "rocksdb shards are opaque (open bounds)" 200 '{"shards":[{"start":"","end":"","length":0}]}'
+expect "rocksdb shards are opaque (open bounds)" 200 '{"shards": [{"start":"","end":"","length":0}]}'
 req GET "$M/traversers/vertices/scan?start=&end=&page=&page_limit=4"
 P1=$(sed -n 's/.*,"page": "\([^"]*\)"}$/\1/p' <<<"$BODY")
 if [ "$STATUS" = 200 ] && [ "$CENC" = gzip ] && [ -n "$P1" ] && [ "$(grep -o '"type":"vertex"' <<<"$BODY" | wc -l)" = 4 ]; then ok "rocksdb paged scan: first page of 4 + token"; else not_ok "rocksdb paged scan" "$STATUS $CENC $BODY"; fi

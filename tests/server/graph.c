@@ -408,7 +408,14 @@ static void render_link(sb_t *s, graph *g, const schema *el)
     sb_json_str(s, b, strlen(b));
     sb_putc(s, '}');
 }
+static void schema_render_status(sb_t *s, graph *g, const schema *e, bool concrete_range, const char *status);
 void schema_render(sb_t *s, graph *g, const schema *e, bool concrete_range)
+{
+    schema_render_status(s, g, e, concrete_range, "CREATED");
+}
+/* status: "CREATED", or "CREATING" for an index label in the answer of its create while the rebuild
+ * task runs (the real server answers before the task has finished; a later GET shows CREATED) */
+static void schema_render_status(sb_t *s, graph *g, const schema *e, bool concrete_range, const char *status)
 {
     sb_printf(s, "{\"id\":%lld,", (long long)e->id);
     render_str(s, "name", e->name);
@@ -478,7 +485,7 @@ void schema_render(sb_t *s, graph *g, const schema *e, bool concrete_range)
         break;
     }
     }
-    sb_puts(s, ",\"status\":\"CREATED\"");
+    sb_printf(s, ",\"status\":\"%s\"", status);
     if (e->type == ST_VL || e->type == ST_EL) {
         sb_printf(s, ",\"ttl\":%lld", (long long)e->ttl);
         if (e->ttl_start) {
@@ -512,6 +519,17 @@ static const char *const JCLS[ST_N] = {"org.apache.hugegraph.api.schema.Property
                                        "org.apache.hugegraph.api.schema.EdgeLabelAPI$JsonEdgeLabel",
                                        "org.apache.hugegraph.api.schema.IndexLabelAPI$JsonIndexLabel"};
 
+/* Jackson's "known properties" of the four Json* schema classes as real 1.7.0 lists them: the
+ * order of its property map, without the ignorable status/index_labels */
+static const char *const PK_KNOWN17[] = {"check_exist", "properties", "aggregate_type", "id", "cardinality", "data_type",
+                                         "name", "user_data", "write_type", NULL};
+static const char *const VL_KNOWN17[] = {"check_exist", "primary_keys", "nullable_keys", "properties", "id_strategy", "id",
+                                         "ttl", "ttl_start_time", "user_data", "name", "enable_label_index", NULL};
+static const char *const EL_KNOWN17[] = {"check_exist", "edgelabel_type", "target_label", "name", "ttl", "source_label",
+                                         "nullable_keys", "properties", "sort_keys", "links", "id", "frequency",
+                                         "ttl_start_time", "user_data", "parent_label", "enable_label_index", NULL};
+static const char *const IL_KNOWN17[] = {"check_exist", "base_value", "index_type", "base_type", "fields", "id",
+                                         "user_data", "name", "rebuild", NULL};
 static int check_fields(const jnode *body, const char *const *known, const char *cls, herr *e)
 {
     for (size_t i = 0; i < body->nkids; i++) {
@@ -521,8 +539,13 @@ static int check_fields(const jnode *body, const char *const *known, const char 
                 ok = true;
                 break;
             }
-        if (!ok)
-            return err_jackson_unknown(e, body->kids[i]->key, cls, known);
+        if (!ok) {
+            const char *const *msg = known;
+            if (g_cfg.persona == 17)
+                msg = known == PK_FIELDS ? PK_KNOWN17 : known == VL_FIELDS ? VL_KNOWN17 : known == EL_FIELDS17 ? EL_KNOWN17
+                      : known == IL_FIELDS ? IL_KNOWN17 : known;
+            return err_jackson_unknown(e, body->kids[i]->key, cls, msg);
+        }
     }
     return 0;
 }
@@ -577,6 +600,83 @@ static int get_string(const jnode *body, const char *key, const char **out, herr
                        n->type == J_ARR ? "Array value (token `JsonToken.START_ARRAY`)" : "Object value");
     *out = n->s;
     return 0;
+}
+/* Java HashMap bucket order.  The real builders collect property and nullable key *names* in a
+ * HashSet<String>, and the label keeps their ids in a HashSet<Id>, filled by iterating the name set;
+ * JSON output iterates the id set.  A HashSet iterates bucket by bucket (bucket = (h ^ h >>> 16) &
+ * (capacity - 1), capacity 16 doubled while size > 0.75 * capacity) and within a bucket in insertion
+ * order, so the output order is: stable sort by the String-hash bucket, then stable sort by the
+ * Long-hash bucket (LongId.hashCode is Long.hashCode).  Observed on real 1.5.0/1.7.0, memory and
+ * rocksdb alike. */
+static uint32_t java_string_hash(const char *s)
+{
+    uint32_t h = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        uint32_t cp;
+        int n;
+        if (*p < 0x80) {
+            cp = *p;
+            n = 1;
+        } else if ((*p & 0xE0) == 0xC0 && p[1]) {
+            cp = ((uint32_t)(*p & 0x1F) << 6) | (p[1] & 0x3F);
+            n = 2;
+        } else if ((*p & 0xF0) == 0xE0 && p[1] && p[2]) {
+            cp = ((uint32_t)(*p & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+            n = 3;
+        } else if ((*p & 0xF8) == 0xF0 && p[1] && p[2] && p[3]) {
+            cp = ((uint32_t)(*p & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) | ((uint32_t)(p[2] & 0x3F) << 6) |
+                 (p[3] & 0x3F);
+            n = 4;
+        } else {
+            cp = *p;
+            n = 1;
+        }
+        if (cp >= 0x10000) { /* UTF-16 surrogate pair */
+            h = 31 * h + (0xD800 + ((cp - 0x10000) >> 10));
+            h = 31 * h + (0xDC00 + ((cp - 0x10000) & 0x3FF));
+        } else {
+            h = 31 * h + cp;
+        }
+        p += n;
+    }
+    return h;
+}
+static size_t java_bucket(uint32_t h, size_t n)
+{
+    size_t cap = 16;
+    while (n > cap * 3 / 4)
+        cap *= 2;
+    return (h ^ (h >> 16)) & (cap - 1);
+}
+static void stable_sort_by_key(int64_t *v, size_t *key, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && key[j - 1] > key[j]; j--) {
+            size_t tk = key[j];
+            key[j] = key[j - 1];
+            key[j - 1] = tk;
+            int64_t tv = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = tv;
+        }
+}
+static void java_hashset_order(graph *g, idlist *l)
+{
+    if (l->n < 2)
+        return;
+    size_t *key = calloc(l->n, sizeof *key);
+    for (size_t i = 0; i < l->n; i++) {
+        schema *pk = schema_by_id(g, ST_PK, l->v[i]);
+        key[i] = java_bucket(java_string_hash(pk ? pk->name : ""), l->n);
+    }
+    stable_sort_by_key(l->v, key, l->n);
+    for (size_t i = 0; i < l->n; i++) {
+        uint64_t id = (uint64_t)l->v[i];
+        key[i] = java_bucket((uint32_t)(id ^ (id >> 32)), l->n);
+    }
+    stable_sort_by_key(l->v, key, l->n);
+    free(key);
 }
 /* resolve list of property names to ids */
 static int get_pk_list(graph *g, const jnode *body, const char *key, idlist *out, herr *e)
@@ -796,6 +896,8 @@ int schema_create(graph *g, int type, const jnode *body, sb_t *out, herr *e)
         if (get_pk_list(g, body, "properties", &s->props, e) || get_pk_list(g, body, "nullable_keys", &s->nullables, e) ||
             get_pk_list(g, body, type == ST_VL ? "primary_keys" : "sort_keys", type == ST_VL ? &s->pks : &s->sort_keys, e))
             goto out;
+        java_hashset_order(g, &s->props);
+        java_hashset_order(g, &s->nullables);
     }
     if (old) {
         /* check_exist:false -- hasSameProperties of the builders */
@@ -844,9 +946,9 @@ int schema_create(graph *g, int type, const jnode *body, sb_t *out, herr *e)
             goto out;
         }
         if (type == ST_PK || type == ST_IL) {
-            sb_printf(out, "{\"%s\":", st_single[type]);
+            sb_printf(out, "{\"%s\": ", st_single[type]);
             schema_render(out, g, old, false);
-            sb_puts(out, ",\"task_id\":0}");
+            sb_puts(out, ", \"task_id\": 0}");
             rc = 202;
         } else {
             schema_render(out, g, old, false);
@@ -862,23 +964,23 @@ int schema_create(graph *g, int type, const jnode *body, sb_t *out, herr *e)
                 goto out;
             }
             if (!a || !b) {
-                err_set(e, 400, C_IAE, "Undefined %s vertex label '%s'", !a ? "source" : "target", !a ? src : tgt);
+                err_set(e, 400, C_IAE, "Undefined %s vertex label '%s' in edge label '%s'", !a ? "source" : "target", !a ? src : tgt, name);
                 goto out;
             }
             s->src = a->id;
             s->tgt = b->id;
         } else if (src || tgt) {
-            err_set(e, 400, C_IAE, "Not allowed to set source or target label for parent edge label '%s'", name);
+            err_set(e, 400, C_IAE, "The links of the parent edge label must be empty");
             goto out;
         } else if (req_links && req_links->nkids) {
             /* a PARENT's links are derived from its sub labels; the builder requires them empty */
-            err_set(e, 400, C_IAE, "The links of parent edge label '%s' must be empty", name);
+            err_set(e, 400, C_IAE, "The links of the parent edge label must be empty");
             goto out;
         }
         if (s->el_type == ELT_SUB) {
             schema *p = parent ? schema_by_name(g, ST_EL, parent) : NULL;
             if (!parent) {
-                err_set(e, 400, C_IAE, "The parent label of sub edge label '%s' can't be null", name);
+                err_set(e, 400, C_IAE, "When creating a subtype edgeLabel, the edgeLabel name of the parent type edgeLabel must be entered");
                 goto out;
             }
             if (!p || p->el_type != ELT_PARENT) {
@@ -900,10 +1002,17 @@ int schema_create(graph *g, int type, const jnode *body, sb_t *out, herr *e)
         s->base_type = bt;
         schema *base = schema_by_name(g, bt ? ST_EL : ST_VL, base_value);
         if (!base) {
-            err_set(e, 400, C_IAE, "Can't find the %s with name '%s'", bt ? "edge label" : "vertex label", base_value);
+            err_set(e, 400, C_IAE, "Undefined %s label: '%s'", bt ? "edge" : "vertex", base_value);
             goto out;
         }
         s->base_value = base->id;
+        const jnode *fl = jget(body, "fields");
+        for (size_t i = 0; fl && fl->type == J_ARR && i < fl->nkids; i++)
+            if (fl->kids[i]->type == J_STR && !schema_by_name(g, ST_PK, fl->kids[i]->s)) {
+                err_set(e, 400, C_IAE, "Can't build index on undefined property key '%s' for '%s': '%s'", fl->kids[i]->s,
+                        bt ? "edge label" : "vertex label", base->name);
+                goto out;
+            }
         if (get_pk_list(g, body, "fields", &s->fields, e))
             goto out;
         if (!s->fields.n) {
@@ -919,7 +1028,10 @@ int schema_create(graph *g, int type, const jnode *body, sb_t *out, herr *e)
         s->index_type = it;
         if (it == IT_RANGE || (it >= IT_RANGE_INT && it <= IT_RANGE_DOUBLE)) {
             if (s->fields.n != 1) {
-                err_set(e, 400, C_IAE, "Range index can only build on one field, but got %zu fields: '%s'", s->fields.n, name);
+                sb_t flist = {0};
+                java_list(&flist, g, ST_PK, &s->fields);
+                err_set(e, 400, C_IAE, "Range index can only build on one field, but got %zu fields: '%s'", s->fields.n, flist.p);
+                sb_free(&flist);
                 goto out;
             }
             int dt = schema_by_id(g, ST_PK, s->fields.v[0])->data_type;
@@ -962,7 +1074,7 @@ int schema_create(graph *g, int type, const jnode *body, sb_t *out, herr *e)
     }
     if (type == ST_VL) {
         if (ids == IDS_PRIMARY_KEY && !s->pks.n) {
-            err_set(e, 400, C_IAE, "The primary keys can't be empty when using '%s' id strategy for vertex label", "PRIMARY_KEY");
+            err_set(e, 400, C_IAE, "Must assign some primary keys when using '%s' id strategy", "PRIMARY_KEY");
             goto out;
         }
         if (ids != IDS_PRIMARY_KEY && s->pks.n) {
@@ -979,7 +1091,7 @@ int schema_create(graph *g, int type, const jnode *body, sb_t *out, herr *e)
                 sb_t a = {0}, b = {0};
                 java_list(&a, g, ST_PK, &s->nullables);
                 java_list(&b, g, ST_PK, &s->pks);
-                err_set(e, 400, C_IAE, "The nullable keys: %s are not allowed to belong to primary keys: %s of vertex label '%s'",
+                err_set(e, 400, C_IAE, "The nullableKeys: %s are not allowed to belong to primaryKeys: %s of vertex label '%s'",
                         a.p, b.p, name);
                 sb_free(&a);
                 sb_free(&b);
@@ -1014,8 +1126,8 @@ int schema_create(graph *g, int type, const jnode *body, sb_t *out, herr *e)
                 sb_t a = {0}, b = {0};
                 java_list(&a, g, ST_PK, &s->nullables);
                 java_list(&b, g, ST_PK, &s->props);
-                err_set(e, 400, C_IAE, "The nullable keys %s must be a subset of properties %s of %s '%s'",
-                        a.p, b.p, st_readable[type], name);
+                err_set(e, 400, C_IAE, "The nullableKeys: %s to be created or appended must belong to the origin/new properties: []/%s",
+                        a.p, b.p);
                 sb_free(&a);
                 sb_free(&b);
                 goto out;
@@ -1079,15 +1191,15 @@ int schema_create(graph *g, int type, const jnode *body, sb_t *out, herr *e)
     schema_insert(g, s);
     if (type == ST_PK) {
         int64_t task = s->write_type ? add_task(g, "create_olap", s->name) : 0;
-        sb_puts(out, "{\"property_key\":");
+        sb_puts(out, "{\"property_key\": ");
         schema_render(out, g, s, false);
-        sb_printf(out, ",\"task_id\":%lld}", (long long)task);
+        sb_printf(out, ", \"task_id\": %lld}", (long long)task);
         rc = 202;
     } else if (type == ST_IL) {
         int64_t task = rebuild ? add_task(g, "rebuild_index", s->name) : 0;
-        sb_puts(out, "{\"index_label\":");
-        schema_render(out, g, s, false);
-        sb_printf(out, ",\"task_id\":%lld}", (long long)task);
+        sb_puts(out, "{\"index_label\": ");
+        schema_render_status(out, g, s, false, task ? "CREATING" : "CREATED");
+        sb_printf(out, ", \"task_id\": %lld}", (long long)task);
         rc = 202;
     } else {
         schema_render(out, g, s, false);
@@ -1636,6 +1748,49 @@ static int conv_one(const schema *pk, const jnode *v, sb_t *frag, sb_t *serial, 
         return 1;
     }
 }
+/* The real server keeps a SET value in a HashSet: reorder the m rendered values (JSON text at
+ * [starts[i], ends[i]) of frag) in its iteration order, for the types whose Java hashCode is
+ * known from the value: TEXT (String), BYTE/INT (Integer), LONG (Long).  Others keep the
+ * first-occurrence order. */
+static void java_set_order(const schema *pk, sb_t *frag, const size_t *starts, const size_t *ends, size_t m)
+{
+    int dt = pk->data_type;
+    if (m < 2 || (dt != DT_TEXT && dt != DT_BYTE && dt != DT_INT && dt != DT_LONG))
+        return;
+    size_t *key = calloc(m, sizeof *key), *ord = calloc(m, sizeof *ord);
+    for (size_t i = 0; i < m; i++) {
+        uint32_t h = 0;
+        if (dt == DT_TEXT) {
+            arena_t a = {0};
+            char eb[64];
+            jnode *n = json_parse(&a, frag->p + starts[i], ends[i] - starts[i], eb, sizeof eb);
+            if (n && n->type == J_STR)
+                h = java_string_hash(n->s);
+            ar_free(&a);
+        } else {
+            long long v = strtoll(frag->p + starts[i], NULL, 10);
+            h = dt == DT_LONG ? (uint32_t)((uint64_t)v ^ ((uint64_t)v >> 32)) : (uint32_t)v;
+        }
+        key[i] = java_bucket(h, m);
+        ord[i] = i;
+    }
+    for (size_t i = 1; i < m; i++) /* stable: equal buckets keep insertion order */
+        for (size_t j = i; j > 0 && key[ord[j - 1]] > key[ord[j]]; j--) {
+            size_t t = ord[j];
+            ord[j] = ord[j - 1];
+            ord[j - 1] = t;
+        }
+    sb_t out = {0};
+    for (size_t i = 0; i < m; i++) {
+        if (i)
+            sb_putc(&out, ',');
+        sb_putn(&out, frag->p + starts[ord[i]], ends[ord[i]] - starts[ord[i]]);
+    }
+    memcpy(frag->p + starts[0], out.p, out.len); /* same total length */
+    sb_free(&out);
+    free(key);
+    free(ord);
+}
 /* PropertyKey.validValueOrThrow for the value as HugeElement.addProperty passes it */
 static int conv_value(const schema *pk, const jnode *v, sb_t *frag, sb_t *serial, herr *e)
 {
@@ -1702,6 +1857,8 @@ static int conv_value(const schema *pk, const jnode *v, sb_t *frag, sb_t *serial
             starts[m] = st;
             ends[m++] = frag->len;
         }
+        if (!r && pk->card == CARD_SET)
+            java_set_order(pk, frag, starts, ends, m);
         for (size_t i = 0; i < k; i++)
             free(keys[i]);
         free(keys);
@@ -1733,10 +1890,59 @@ typedef struct {
     size_t soff, slen; /* serial */
 } propv;
 
-static int pv_cmp(const void *a, const void *b)
+/* Property order of element JSON as real 1.7.0 writes it (memory and rocksdb alike): HugeElement
+ * keeps its properties in an Eclipse Collections IntObjectHashMap keyed by the property key id.
+ * Keys 0 and 1 are that map's sentinels, kept outside the table and iterated first; the others
+ * are inserted (in the order they were set) at slot id & (length - 1) with linear probing; the
+ * table starts at 16 slots and doubles, re-inserting in table order, when more than half full. */
+static void pv_java_order(propv *pv, size_t k, const schema *label)
 {
-    const propv *x = a, *y = b;
-    return x->pk->id < y->pk->id ? -1 : x->pk->id > y->pk->id;
+    (void)label;
+    size_t len = 16;
+    long *tab = malloc(len * sizeof *tab); /* index into pv, -1 = empty */
+    for (size_t i = 0; i < len; i++)
+        tab[i] = -1;
+    size_t used = 0;
+    propv *out = malloc((k + 1) * sizeof *out);
+    size_t no = 0;
+    for (size_t i = 0; i < k; i++) /* sentinels first, 0 before 1 */
+        if (pv[i].pk->id == 0)
+            out[no++] = pv[i];
+    for (size_t i = 0; i < k; i++)
+        if (pv[i].pk->id == 1)
+            out[no++] = pv[i];
+    for (size_t i = 0; i < k; i++) {
+        int64_t id = pv[i].pk->id;
+        if (id == 0 || id == 1)
+            continue;
+        size_t s = (uint32_t)id & (len - 1);
+        while (tab[s] >= 0)
+            s = (s + 1) & (len - 1);
+        tab[s] = (long)i;
+        if (++used > len / 2) {
+            size_t nlen = len * 2;
+            long *nt = malloc(nlen * sizeof *nt);
+            for (size_t x = 0; x < nlen; x++)
+                nt[x] = -1;
+            for (size_t x = 0; x < len; x++) {
+                if (tab[x] < 0)
+                    continue;
+                size_t t = (uint32_t)pv[tab[x]].pk->id & (nlen - 1);
+                while (nt[t] >= 0)
+                    t = (t + 1) & (nlen - 1);
+                nt[t] = tab[x];
+            }
+            free(tab);
+            tab = nt;
+            len = nlen;
+        }
+    }
+    for (size_t x = 0; x < len; x++)
+        if (tab[x] >= 0)
+            out[no++] = pv[tab[x]];
+    memcpy(pv, out, k * sizeof *pv);
+    free(out);
+    free(tab);
 }
 
 /* parse, convert and render properties; returns count via *np, array via *pv */
@@ -1775,11 +1981,18 @@ static int build_props(graph *g, const schema *label, const jnode *props, const 
         }
         p.len = frag->len - p.off;
         p.slen = ser->len - p.soff;
+        if (!g_cfg.rocksdb && pk->card != CARD_SINGLE && p.len == 2 && !memcmp(frag->p + p.off, "[]", 2)) {
+            /* an empty LIST/SET on memory (text serializer) is lost: the real server reads the element
+             * back without the key; rocksdb (binary serializer) keeps "[]" (seen on 1.7.0) */
+            frag->len = p.off;
+            ser->len = p.soff;
+            continue;
+        }
         pv[dupi] = p;
         if (dupi == k)
             k++;
     }
-    qsort(pv, k, sizeof *pv, pv_cmp);
+    pv_java_order(pv, k, label);
     sb_putc(rendered, '{');
     for (size_t i = 0; i < k; i++) {
         if (i)
@@ -1914,8 +2127,8 @@ int vertex_create(graph *g, const jnode *v, elem **out, herr *e)
             sb_free(&t);
             return -1;
         }
-    if (!lname)
-        return err_set(e, 400, C_IAE, "The label of vertex can't be null");
+    if (!lname) /* JsonVertex's label defaults to TinkerPop's "vertex" */
+        lname = "vertex";
     schema *vl = schema_by_name(g, ST_VL, lname);
     if (!vl)
         return err_set(e, 400, C_IAE, "Undefined vertex label: '%s'", lname);
@@ -2453,7 +2666,29 @@ static bool edge_vertex_part(const char *p, size_t n, sb_t *out, bool *nomatch)
  * undirected id the edge is stored under (a 6-part (1.3: 5-part) directed form names the owner first
  * and O/I; an I form is turned around). 0 ok (key set; empty key = cannot match), 1 wrong number of
  * parts, 2 a part Java cannot read; msg holds the NotFoundException message. */
+/* the Java exception behind a part EdgeId.parse cannot read, as the real server reports it in the
+ * NotFoundException's "cause" (seen on 1.7.0); empty where not known */
+static void edge_part_cause(sb_t *cause, const char *p, size_t n, bool vertex)
+{
+    if (!cause || cause->len)
+        return;
+    if (!vertex || (n && p[0] == 'L')) {
+        sb_puts(cause, "java.lang.NumberFormatException: For input string: \"");
+        if (vertex)
+            sb_putn(cause, p + 1, n - 1);
+        else
+            sb_putn(cause, p, n);
+        sb_putc(cause, '"');
+    } else if (!n || (p[0] != 'S' && p[0] != 'U' && p[0] != 'E')) {
+        sb_puts(cause, "java.lang.IllegalArgumentException: Invalid id: ");
+        sb_putn(cause, p, n);
+    }
+}
 int edge_key_from_url(const char *txt, sb_t *key, sb_t *msg)
+{
+    return edge_key_from_url_cause(txt, key, msg, NULL);
+}
+int edge_key_from_url_cause(const char *txt, sb_t *key, sb_t *msg, sb_t *cause)
 {
     int lo = g_cfg.persona == 17 ? 5 : 4;
     size_t n = strlen(txt);
@@ -2486,15 +2721,21 @@ int edge_key_from_url(const char *txt, sb_t *key, sb_t *msg)
     int k = 0;
     sb_t own = {0}, oth = {0}, lab = {0};
     bool ok = edge_vertex_part(parts[k].p, parts[k].len, &own, &nomatch);
+    if (!ok)
+        edge_part_cause(cause, parts[k].p, parts[k].len, true);
     k++;
+    /* a direction other than O/I is only noticed after the other parts were read (a null edge type) */
+    bool bad_dir = false;
     if (ok && directed) {
-        ok = !strcmp(parts[k].p, "O") || !strcmp(parts[k].p, "I");
+        bad_dir = strcmp(parts[k].p, "O") && strcmp(parts[k].p, "I");
         in = !strcmp(parts[k].p, "I");
         k++;
     }
     for (int j = 0; ok && j < (lo == 5 ? 2 : 1); j++, k++) {
         int64_t v;
         ok = java_parse_long(parts[k].p, parts[k].len, &v);
+        if (!ok)
+            edge_part_cause(cause, parts[k].p, parts[k].len, false);
         if (ok) {
             sb_t t = {0};
             sb_i64(&t, v);
@@ -2503,8 +2744,17 @@ int edge_key_from_url(const char *txt, sb_t *key, sb_t *msg)
         }
     }
     const sb_t *sortv = &parts[k++];
-    if (ok)
+    if (ok) {
         ok = edge_vertex_part(parts[k].p, parts[k].len, &oth, &nomatch);
+        if (!ok)
+            edge_part_cause(cause, parts[k].p, parts[k].len, true);
+    }
+    if (ok && bad_dir) {
+        ok = false;
+        if (cause)
+            sb_puts(cause, "java.lang.NullPointerException: Cannot invoke \"org.apache.hugegraph.type.HugeType.ordinal()\" "
+                           "because \"edgeType\" is null");
+    }
     if (!ok) {
         sb_printf(msg, "Invalid format of edge id '%s'", txt);
         rc = 2;

@@ -213,6 +213,7 @@ void etable_unpin(etable *t);
 void etable_sort(graph *g, etable *t); /* caller holds read or write lock */
 int vertex_key_from_url(graph *g, const char *txt, sb_t *key, herr *e);
 int edge_key_from_url(const char *txt, sb_t *key, sb_t *msg);
+int edge_key_from_url_cause(const char *txt, sb_t *key, sb_t *msg, sb_t *cause);
 bool label_has_index(graph *g, int base_type, int64_t base);
 bool vertex_delete(graph *g, const char *key, size_t klen);
 void vertex_id_json(sb_t *s, const char *key, size_t klen);

@@ -65,6 +65,17 @@ static void resp_err(resp *r, int status, const char *cls, const char *msg)
     sb_json_str(&r->body, msg ? msg : "", msg ? strlen(msg) : 0);
     sb_puts(&r->body, ",\"cause\":\"\"}");
 }
+/* an error whose "cause" names the Java exception behind it */
+static void resp_err_cause(resp *r, int status, const char *cls, const char *msg, const char *cause)
+{
+    resp_err(r, status, cls, msg);
+    if (cause && *cause && cls && r->body.len >= 12 && !memcmp(r->body.p + r->body.len - 12, ",\"cause\":\"\"}", 12)) {
+        r->body.len -= 12;
+        sb_puts(&r->body, ",\"cause\":");
+        sb_json_str(&r->body, cause, strlen(cause));
+        sb_putc(&r->body, '}');
+    }
+}
 static void resp_herr(resp *r, herr *e)
 {
     resp_err(r, e->status, e->cls, e->msg);
@@ -510,6 +521,8 @@ static bool page_parse(const char *tok, const char *tag, size_t *pos)
 static void h_mode(resp *r, graph *g, const char *method, struct MHD_Connection *c, sb_t *body, bool read_mode)
 {
     static const char *const MODES[] = {"NONE", "RESTORING", "MERGING", "LOADING", NULL};
+    /* the order of the value list in Jackson's enum error (integers are ordinals in MODES order) */
+    static const char *const MODES_JACKSON[] = {"NONE", "RESTORING", "LOADING", "MERGING", NULL};
     static const char *const RMODES[] = {"ALL", "OLTP_ONLY", "OLAP_ONLY", NULL};
     const char *const *vals = read_mode ? RMODES : MODES;
     const char *key = read_mode ? "graph_read_mode" : "mode";
@@ -536,7 +549,27 @@ static void h_mode(resp *r, graph *g, const char *method, struct MHD_Connection 
     if (body->len && !n) {
         resp_errf(r, 400, NULL, "Unexpected character: %s", eb);
     } else if (!n || n->type == J_NULL) {
-        resp_errf(r, 400, C_IAE, "Graph %s can't be null", read_mode ? "read mode" : "mode");
+        resp_errf(r, 400, C_IAE, "Graph%s can't be null", read_mode ? "-read-mode" : " mode");
+    } else if (n->type == J_NUM && !strchr(n->s, '.') && !strchr(n->s, 'e') && !strchr(n->s, 'E')) {
+        /* Jackson reads an integer as the enum's ordinal (declaration order) */
+        int cnt = read_mode ? 3 : 4;
+        long long o = strtoll(n->s, NULL, 10);
+        if (o < 0 || o >= cnt) {
+            resp_errf(r, 400, NULL, "Cannot deserialize value of type `%s` from number %s: index value outside legal index range [0..%d]",
+                      ecls, n->s, cnt - 1);
+        } else if (read_mode && o == 2 && g_cfg.persona == 17) {
+            resp_err(r, 400, C_IAE, "Graph-read-mode could be ALL or OLTP_ONLY");
+        } else {
+            int m = (int)o;
+            pthread_rwlock_wrlock(&g->lock);
+            if (read_mode)
+                g->read_mode = m;
+            else
+                g->mode = m;
+            pthread_rwlock_unlock(&g->lock);
+            resp_ok(r, 200);
+            sb_printf(&r->body, "{\"%s\":\"%s\"}", key, vals[m]);
+        }
     } else if (n->type != J_STR) {
         sb_t t = {0};
         json_render(&t, n);
@@ -550,10 +583,10 @@ static void h_mode(resp *r, graph *g, const char *method, struct MHD_Connection 
                 m = i;
         if (m < 0) {
             herr e = {0};
-            err_jackson_enum(&e, n->s, ecls, vals);
+            err_jackson_enum(&e, n->s, ecls, read_mode ? RMODES : MODES_JACKSON);
             resp_herr(r, &e);
         } else if (read_mode && m == 2 && g_cfg.persona == 17) {
-            resp_err(r, 400, C_IAE, "Graph read mode only support ALL or OLTP_ONLY, but got OLAP_ONLY");
+            resp_err(r, 400, C_IAE, "Graph-read-mode could be ALL or OLTP_ONLY");
         } else {
             pthread_rwlock_wrlock(&g->lock);
             if (read_mode)
@@ -581,7 +614,7 @@ static jnode *parse_body(resp *r, arena_t *a, sb_t *body)
     char eb[160];
     jnode *n = json_parse(a, body->p ? body->p : "", body->len, eb, sizeof eb);
     if (!n)
-        resp_errf(r, 400, NULL, "Unexpected end-of-input or malformed JSON: %s", eb);
+        resp_errf(r, 400, NULL, "%s", eb);
     return n;
 }
 
@@ -620,7 +653,8 @@ static void h_schema(resp *r, graph *g, const char *method, struct MHD_Connectio
         if (!strcmp(method, "GET")) {
             pthread_rwlock_rdlock(&g->lock);
             resp_ok(r, 200);
-            sb_printf(&r->body, "{\"%s\":[", st_plural[t]);
+            /* JsonSerializer.writeList writes "{\"<key>\": [" by hand */
+            sb_printf(&r->body, "{\"%s\": [", st_plural[t]);
             bool names = false, first = true;
             for (size_t i = 0; i < q->n; i++) {
                 if (strcmp(q->p[i].k, "names"))
@@ -987,14 +1021,17 @@ static void h_element(resp *r, graph *g, const char *method, bool edges, const c
             return;
         }
     } else {
-        prc = edge_key_from_url(idtxt, &key, &msg);
+        sb_t cause = {0};
+        prc = edge_key_from_url_cause(idtxt, &key, &msg, &cause);
         if (prc && !del) {
             /* EdgeAPI.get: EdgeId.parse's NotFoundException */
-            resp_errf(r, 404, C_NFE, "%s", msg.p);
+            resp_err_cause(r, 404, C_NFE, msg.p, cause.p);
+            sb_free(&cause);
             sb_free(&msg);
             sb_free(&key);
             return;
         }
+        sb_free(&cause);
     }
     sb_t shown = {0};
     if (edges)
@@ -1056,6 +1093,39 @@ static size_t lower_bound_key(etable *t, const char *k, size_t kl)
     }
     return lo;
 }
+/* The real memory backend (InMemoryDBTable for edges) keeps one entry per owner (source) vertex
+ * holding all its out-edges, so its shard and scan indexes count source vertices, not edges.  The
+ * edge keys here are the edge ids, which start with the owner id up to the first '>' not escaped
+ * by a backtick; sorted keys keep each owner's edges together.  Returns the index of the first
+ * edge of each owner, plus nsorted at the end ((*ngroups + 1) entries; free it). */
+static size_t edge_owner_len(const char *k, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (k[i] == '`')
+            i++;
+        else if (k[i] == '>')
+            return i;
+    }
+    return n;
+}
+static size_t *edge_groups(const etable *t, size_t *ngroups)
+{
+    size_t *gs = malloc((t->nsorted + 1) * sizeof *gs), ng = 0;
+    const char *prev = NULL;
+    size_t prevlen = 0;
+    for (size_t i = 0; i < t->nsorted; i++) {
+        const char *k = ELEM_KEY(t->sorted[i]);
+        size_t ol = edge_owner_len(k, t->sorted[i]->keylen);
+        if (!prev || ol != prevlen || memcmp(k, prev, ol))
+            gs[ng++] = i;
+        prev = k;
+        prevlen = ol;
+    }
+    gs[ng] = t->nsorted;
+    *ngroups = ng;
+    return gs;
+}
+
 static void h_shards(resp *r, graph *g, bool edges, const qlist *q)
 {
     long long split = 0;
@@ -1071,9 +1141,15 @@ static void h_shards(resp *r, graph *g, bool edges, const qlist *q)
     etable_sort(g, t);
     writer w;
     w_init(&w, true);
-    w_puts(&w, "{\"shards\":[");
+    w_puts(&w, "{\"shards\": [");
     size_t n = t->nsorted;
-    if (n && !g_cfg.rocksdb) {
+    if (edges && !g_cfg.rocksdb && n)
+        free(edge_groups(t, &n)); /* memory edge shards count source vertices */
+    if (!n && g_cfg.rocksdb) {
+        /* real rocksdb (1.7.0) answers one shard for an empty table, its end the decimal text of
+         * 2^32 - 1 (not a base64 key) */
+        w_puts(&w, "{\"start\":\"\",\"end\":\"4294967295\",\"length\":0}");
+    } else if (n && !g_cfg.rocksdb) {
         /* InMemoryDBTable's splitter (BackendTable.ShardSplitter.getSplits): no data size, so the
          * size is estimated as 100 bytes per entry; count = ceil(size / split_size),
          * each = (long)(entries / count); the first start is "", and when the steps do not land
@@ -1193,6 +1269,12 @@ static void h_scan(resp *r, graph *g, bool edges, const qlist *q)
         }
         lo = s32 < 0 ? 0 : (size_t)s32;
         hi = e32 < 0 ? 0 : (size_t)e32;
+        if (edges) { /* indexes of source vertices (see edge_groups) */
+            size_t ng, *gs = edge_groups(t, &ng);
+            lo = gs[lo < ng ? lo : ng];
+            hi = gs[hi < ng ? hi : ng];
+            free(gs);
+        }
         if (page) {
             /* page "" passes InMemoryDBTable's check, but the paging layer (QueryList.OptimizedQuery)
              * then asks the plain list iterator for its page state: E.checkState -> 500 */
@@ -1379,12 +1461,29 @@ static void route_graph(resp *r, graph *g, const char *method, struct MHD_Connec
 
 static void list_graphs(resp *r)
 {
-    /* sorted names */
+    /* The real server lists the keys of its graph map (a ConcurrentHashMap<String, Graph>), so the
+     * order is the map's bucket order: bucket = (h ^ h >>> 16) & (capacity - 1) with h the Java
+     * String hash of the name, capacity 16 doubled while there are more than 0.75 * capacity graphs
+     * (e.g. g, empty, other -> other, g, empty on 1.5.0 and 1.7.0).  Names in one bucket keep the
+     * order they were given in (the real server's is its directory listing order). */
     char **names = malloc((g_ngraphs + 1) * sizeof *names);
-    for (size_t i = 0; i < g_ngraphs; i++)
+    size_t *bucket = malloc((g_ngraphs + 1) * sizeof *bucket);
+    size_t cap = 16;
+    while (g_ngraphs > cap * 3 / 4)
+        cap *= 2;
+    for (size_t i = 0; i < g_ngraphs; i++) {
         names[i] = g_graphs[i]->name;
+        uint32_t h = 0;
+        /* graph names are ASCII ([A-Za-z][A-Za-z0-9_]*), so UTF-8 bytes are UTF-16 units */
+        for (const unsigned char *p = (const unsigned char *)names[i]; *p; p++)
+            h = 31 * h + *p;
+        bucket[i] = (h ^ (h >> 16)) & (cap - 1);
+    }
     for (size_t i = 1; i < g_ngraphs; i++)
-        for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+        for (size_t j = i; j > 0 && bucket[j - 1] > bucket[j]; j--) {
+            size_t tb = bucket[j];
+            bucket[j] = bucket[j - 1];
+            bucket[j - 1] = tb;
             char *t = names[j];
             names[j] = names[j - 1];
             names[j - 1] = t;
@@ -1397,6 +1496,7 @@ static void list_graphs(resp *r)
         sb_json_str(&r->body, names[i], strlen(names[i]));
     }
     sb_puts(&r->body, "]}");
+    free(bucket);
     free(names);
 }
 
@@ -1406,12 +1506,12 @@ static bool check_auth(resp *r, struct MHD_Connection *c, const char *method)
         return true;
     const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
     if (!h) {
-        resp_err(r, 401, "jakarta.ws.rs.NotAuthorizedException", "HTTP 401 Unauthorized");
-        r->www_auth = "Authentication credentials are required";
+        resp_err(r, 401, "jakarta.ws.rs.NotAuthorizedException", "Authentication credentials are required");
+        r->www_auth = "Missing authentication credentials";
         return false;
     }
     if (!strncasecmp(h, "Bearer ", 7)) {
-        resp_err(r, 401, "jakarta.ws.rs.NotAuthorizedException", "HTTP 401 Unauthorized");
+        resp_err(r, 401, "jakarta.ws.rs.NotAuthorizedException", "Authentication failed");
         r->www_auth = "Authentication failed";
         return false;
     }
@@ -1439,8 +1539,8 @@ static bool check_auth(resp *r, struct MHD_Connection *c, const char *method)
         who = 2;
     sb_free(&dec);
     if (!who) {
-        resp_err(r, 401, "jakarta.ws.rs.NotAuthorizedException", "HTTP 401 Unauthorized");
-        r->www_auth = "Authentication failed";
+        resp_err(r, 401, "jakarta.ws.rs.NotAuthorizedException", "Authentication failed");
+        r->www_auth = "Incorrect username or password";
         return false;
     }
     if (who == 2 && strcmp(method, "GET") && strcmp(method, "HEAD")) {

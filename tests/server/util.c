@@ -1234,8 +1234,35 @@ int err_jackson_unknown(herr *e, const char *field, const char *cls, const char 
     sb_free(&s);
     return -1;
 }
+/* The value lists Jackson prints for HugeGraph's enums, as real 1.7.0 prints them (the order of
+ * Jackson's internal name map, not the declaration order). */
+static const struct {
+    const char *cls, *list;
+} JACKSON_ENUM_LISTS[] = {
+    {"org.apache.hugegraph.type.define.DataType", "DOUBLE, BYTE, UNKNOWN, UUID, FLOAT, BLOB, DATE, OBJECT, BOOLEAN, TEXT, INT, LONG"},
+    {"org.apache.hugegraph.type.define.Cardinality", "SINGLE, SET, LIST"},
+    {"org.apache.hugegraph.type.define.AggregateType", "MIN, MAX, OLD, NONE, SUM, LIST, SET"},
+    {"org.apache.hugegraph.type.define.WriteType", "OLAP_SECONDARY, OLAP_RANGE, OLAP_COMMON, OLTP"},
+    {"org.apache.hugegraph.type.define.IdStrategy", "DEFAULT, PRIMARY_KEY, CUSTOMIZE_NUMBER, CUSTOMIZE_UUID, AUTOMATIC, CUSTOMIZE_STRING"},
+    {"org.apache.hugegraph.type.define.Frequency", "SINGLE, DEFAULT, MULTIPLE"},
+    {"org.apache.hugegraph.type.define.EdgeLabelType", "SUB, PARENT, NORMAL"},
+    {"org.apache.hugegraph.type.define.IndexType", "UNIQUE, RANGE_DOUBLE, SECONDARY, SEARCH, RANGE_FLOAT, RANGE_INT, RANGE_LONG, RANGE, SHARD"},
+    {"org.apache.hugegraph.type.HugeType", "SERVER, UNIQUE_INDEX, EDGE_LABEL_INDEX, INDEX_LABEL, AGGR_PROPERTY_E, OLAP, "
+     "RANGE_FLOAT_INDEX, KV_TYPE, RANGE_LONG_INDEX, EDGE_LABEL, PROPERTY, AGGR_PROPERTY_V, SEARCH_INDEX, COUNTER, "
+     "RANGE_INT_INDEX, VERTEX, RANGE_DOUBLE_INDEX, EDGE_IN, UNKNOWN, EDGE_OUT, SHARD_INDEX, SYS_SCHEMA, KV_RAW, "
+     "VERTEX_LABEL, VARIABLE, EDGE, META, SECONDARY_INDEX, MAX_TYPE, SYS_PROPERTY, VERTEX_LABEL_INDEX, TASK, PROPERTY_KEY"},
+    {NULL, NULL},
+};
 int err_jackson_enum(herr *e, const char *val, const char *enumcls, const char *const *vals)
 {
+    if (g_cfg.persona == 17)
+        for (int i = 0; JACKSON_ENUM_LISTS[i].cls; i++)
+            if (!strcmp(JACKSON_ENUM_LISTS[i].cls, enumcls)) {
+                err_set(e, 400, NULL,
+                        "Cannot deserialize value of type `%s` from String \"%s\": not one of the values accepted for Enum class: [%s]",
+                        enumcls, val, JACKSON_ENUM_LISTS[i].list);
+                return -1;
+            }
     sb_t s = {0};
     sb_printf(&s, "Cannot deserialize value of type `%s` from String \"%s\": not one of the values accepted for Enum class: [",
               enumcls, val);
