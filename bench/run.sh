@@ -527,6 +527,8 @@ cpu_s() {
 child_cpu_s() {
 	awk -v hz="$CLK_TCK" '{ sub(/^.*\) /, ""); printf "%.2f", ($14 + $15) / hz }' "/proc/$$/stat"
 }
+# busy_s: CPU seconds the whole machine has been busy (all processes)
+busy_s() { awk -v hz="$CLK_TCK" '/^cpu / { printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz; exit }' /proc/stat; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
 # hwm PID: VmHWM in KiB; hwm_reset PID: peak RSS := current RSS
 hwm() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -569,11 +571,12 @@ real_mount() {
 timed_begin() {
 	hwm_reset "$JPID"
 	[ -n "$DAEMON_PID" ] && T_D0=$(cpu_s "$DAEMON_PID") || T_D0=
-	T_J0=$(cpu_s "$JPID") T_C0=$(child_cpu_s) T_0=$(now)
+	T_M0=$(busy_s) T_J0=$(cpu_s "$JPID") T_C0=$(child_cpu_s) T_0=$(now)
 }
 timed_end() {
-	local -n _t=${1}_t _d=${1}_d _j=${1}_j _c=${1}_c _h=${1}_h
+	local -n _t=${1}_t _d=${1}_d _j=${1}_j _c=${1}_c _h=${1}_h _m=${1}_m
 	_t+=("$(since "$T_0")")
+	_m+=("$(minus "$(busy_s)" "$T_M0")")
 	_j+=("$(minus "$(cpu_s "$JPID")" "$T_J0")")
 	_c+=("$(minus "$(child_cpu_s)" "$T_C0")")
 	_h+=("$(hwm "$JPID")")
@@ -582,17 +585,17 @@ timed_end() {
 
 # real_row NAME WHAT RATIO TARGET DAEMON_RSS RESULT
 real_row() {
-	local -n _t=${1}_t _d=${1}_d _j=${1}_j _c=${1}_c _h=${1}_h
+	local -n _t=${1}_t _d=${1}_d _j=${1}_j _c=${1}_c _h=${1}_h _m=${1}_m
 	local m el=$((CUR_V + CUR_E)) dm=-
 	m=$(median "${_t[@]}")
 	[ "${_d[0]}" != - ] && dm=$(median "${_d[@]}")
 	TABLE+=("| $SIZE | $2 | $m | $(human "$(rate $el "$m")") | $3 | $4 | $5 | $(mib "$(max "${_h[@]}")") | $dm / $(median "${_j[@]}") / $(median "${_c[@]}") | $6 |")
-	detail "$SIZE: $2: wall ${_t[*]} s; CPU s daemon ${_d[*]}; server ${_j[*]}; client ${_c[*]}"
+	detail "$SIZE: $2: wall ${_t[*]} s; CPU s daemon ${_d[*]}; server ${_j[*]}; client ${_c[*]}; whole machine busy ${_m[*]}"
 }
 
 real_backups() {
 	local r out rss
-	local -a bm_t=() bm_d=() bm_j=() bm_c=() bm_h=() br_t=() br_d=() br_j=() br_c=() br_h=() rs=()
+	local -a bm_t=() bm_d=() bm_j=() bm_c=() bm_h=() bm_m=() br_t=() br_d=() br_j=() br_c=() br_h=() br_m=() rs=()
 	for ((r = 1; r <= RUNS; r++)); do
 		out=$WORK/bk_mount.$r
 		real_mount
@@ -635,7 +638,7 @@ real_backups() {
 
 real_restores() {
 	local r rss tp legacy=
-	local -a rm_t=() rm_d=() rm_j=() rm_c=() rm_h=() rr_t=() rr_d=() rr_j=() rr_c=() rr_h=() rs=()
+	local -a rm_t=() rm_d=() rm_j=() rm_c=() rm_h=() rm_m=() rr_t=() rr_d=() rr_j=() rr_c=() rr_h=() rr_m=() rs=()
 	[ "$REAL" = 1.3.0 ] && legacy=--legacy
 	local t
 	t=$(now)
@@ -680,7 +683,7 @@ real_restores() {
 TOOLS_NOTE=
 real_tools() {
 	local bin= r out n
-	local -a tb_t=() tb_d=() tb_j=() tb_c=() tb_h=() tr_t=() tr_d=() tr_j=() tr_c=() tr_h=()
+	local -a tb_t=() tb_d=() tb_j=() tb_c=() tb_h=() tb_m=() tr_t=() tr_d=() tr_j=() tr_c=() tr_h=() tr_m=()
 	if [ -z "$TOOLS" ]; then
 		TOOLS_NOTE="hugegraph-tools was not run: no --tools DIR given (Apache publishes no hugegraph-tools artifact on Maven Central, so run.sh cannot fetch it; give it a directory with an installed copy, bin/hugegraph)"
 		return 0
@@ -753,9 +756,11 @@ real_main() {
 	check_counts g "the loaded graph"
 	detail "$SIZE: warm-up count of g (not timed): $(since "$t") s"
 
+	detail "load average before the timed rows: $(cut -d' ' -f1-3 /proc/loadavg)"
 	real_backups
 	real_restores
 	real_tools
+	detail "load average after the timed rows: $(cut -d' ' -f1-3 /proc/loadavg)"
 	FILES="$SIZE: vertices.jsonl $(stat -c %s "$REF/vertices.jsonl") bytes, edges.jsonl $(stat -c %s "$REF/edges.jsonl") bytes"
 	detail "$FILES"
 	detail "server VmHWM: the Java process's peak RSS over the row's runs (reset with /proc/PID/clear_refs before each timed command); after the last row: $(mib "$(hwm "$JPID")") (VmRSS $(awk '/^VmRSS:/ { print $2 }' "/proc/$JPID/status") KiB)"
