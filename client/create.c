@@ -23,8 +23,9 @@
 int hg_schema_create(hg_client *c, const char *graph, hg_schema_type type, const char *body, size_t len,
 		     int64_t *task_id, hg_error *err)
 {
-	/* check_exist:false makes a schema create safe to repeat */
-	const hg_http_opts opts = { .idempotent = true };
+	/* check_exist:false makes a schema create safe to repeat; a server
+	 * that is not ready yet ("too busy", not master yet) is waited for */
+	const hg_http_opts opts = { .idempotent = true, .busy_wait_ms = c->busy_wait_ms };
 	hg_buf url, answer;
 	char suffix[32];
 	int64_t id = 0;

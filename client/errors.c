@@ -116,6 +116,10 @@ int hg_error_classify(long status, const char *message)
 	if (status == 400) {
 		if (strcasestr(message, "too busy to write"))
 			return HG_EBUSY;
+		/* a server just started, before it took its master role:
+		 * schema creates that start a task are refused for a while */
+		if (strcasestr(message, "Can't schedule task on non-master server"))
+			return HG_EBUSY;
 		if (is_mode_message(message))
 			return HG_EMODE;
 		return HG_EINVAL;

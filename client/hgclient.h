@@ -264,8 +264,10 @@ int hg_scan_shard(hg_client *c, const char *graph, hg_kind kind, const hg_shard 
 /* POST .../schema/{type} with body, one schema element as a JSON object (the
  * caller decides id and check_exist).  201/202 are success; *task_id gets the
  * "task_id" of the answer (index labels, OLAP keys), 0 when there is none.
- * Schema creates are tried again on transient failures (transport, 5xx,
- * busy): the caller sends check_exist:false, which makes them idempotent. */
+ * Schema creates are tried again on transient failures (transport, 5xx):
+ * the caller sends check_exist:false, which makes them idempotent; busy
+ * answers (also "Can't schedule task on non-master server" of a server just
+ * started) are waited out for up to about a minute, as for batches. */
 int hg_schema_create(hg_client *c, const char *graph, hg_schema_type type, const char *body, size_t len,
 		     int64_t *task_id, hg_error *err);
 

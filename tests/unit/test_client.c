@@ -211,6 +211,7 @@ static const struct {
 } classify_cases[] = {
 	{ 400, "Undefined vertex label: 'x'", HG_EINVAL },
 	{ 400, "The rest server is too busy to write", HG_EBUSY },
+	{ 400, "Can't schedule task on non-master server", HG_EBUSY },
 	{ 400, "Must provide schema id if in RESTORING mode", HG_EMODE },
 	{ 400, "Only accept vertex label id when graph in RESTORING mode, but 'g' is in mode 'NONE'", HG_EMODE },
 	{ 400, "Must customize vertex number id when id strategy is 'AUTOMATIC' for vertex label 'x' in restoring mode",
