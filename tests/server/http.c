@@ -518,6 +518,24 @@ static bool page_parse(const char *tok, const char *tag, size_t *pos)
 }
 
 /* ---------------- handlers ---------------- */
+/* Sets mode (or read mode) m of g and answers it; 1.7 refuses read mode
+ * OLAP_ONLY (index 2). */
+static void set_mode_value(resp *r, graph *g, bool read_mode, int m, const char *key, const char *const *vals)
+{
+    if (read_mode && m == 2 && g_cfg.persona == 17) {
+        resp_err(r, 400, C_IAE, "Graph-read-mode could be ALL or OLTP_ONLY");
+        return;
+    }
+    pthread_rwlock_wrlock(&g->lock);
+    if (read_mode)
+        g->read_mode = m;
+    else
+        g->mode = m;
+    pthread_rwlock_unlock(&g->lock);
+    resp_ok(r, 200);
+    sb_printf(&r->body, "{\"%s\":\"%s\"}", key, vals[m]);
+}
+
 static void h_mode(resp *r, graph *g, const char *method, struct MHD_Connection *c, sb_t *body, bool read_mode)
 {
     static const char *const MODES[] = {"NONE", "RESTORING", "MERGING", "LOADING", NULL};
@@ -557,18 +575,8 @@ static void h_mode(resp *r, graph *g, const char *method, struct MHD_Connection 
         if (o < 0 || o >= cnt) {
             resp_errf(r, 400, NULL, "Cannot deserialize value of type `%s` from number %s: index value outside legal index range [0..%d]",
                       ecls, n->s, cnt - 1);
-        } else if (read_mode && o == 2 && g_cfg.persona == 17) {
-            resp_err(r, 400, C_IAE, "Graph-read-mode could be ALL or OLTP_ONLY");
         } else {
-            int m = (int)o;
-            pthread_rwlock_wrlock(&g->lock);
-            if (read_mode)
-                g->read_mode = m;
-            else
-                g->mode = m;
-            pthread_rwlock_unlock(&g->lock);
-            resp_ok(r, 200);
-            sb_printf(&r->body, "{\"%s\":\"%s\"}", key, vals[m]);
+            set_mode_value(r, g, read_mode, (int)o, key, vals);
         }
     } else if (n->type != J_STR) {
         sb_t t = {0};
@@ -585,17 +593,8 @@ static void h_mode(resp *r, graph *g, const char *method, struct MHD_Connection 
             herr e = {0};
             err_jackson_enum(&e, n->s, ecls, read_mode ? RMODES : MODES_JACKSON);
             resp_herr(r, &e);
-        } else if (read_mode && m == 2 && g_cfg.persona == 17) {
-            resp_err(r, 400, C_IAE, "Graph-read-mode could be ALL or OLTP_ONLY");
         } else {
-            pthread_rwlock_wrlock(&g->lock);
-            if (read_mode)
-                g->read_mode = m;
-            else
-                g->mode = m;
-            pthread_rwlock_unlock(&g->lock);
-            resp_ok(r, 200);
-            sb_printf(&r->body, "{\"%s\":\"%s\"}", key, vals[m]);
+            set_mode_value(r, g, read_mode, m, key, vals);
         }
     }
     ar_free(&a);
