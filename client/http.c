@@ -121,6 +121,7 @@ int hg_http_call_opts(hg_client *c, const char *method, const char *url, bool au
 		hc.ok_body = out;
 		if (attempt > 1)
 			hg_error_clear(err);
+		long attempt_start = hg_now_ms();
 		rc = http_run(c, method, url, auth, body, body_len, opts->content_encoding, &hc, err);
 		if (!transient(rc) || !idempotent)
 			return rc;
@@ -136,7 +137,7 @@ int hg_http_call_opts(hg_client *c, const char *method, const char *url, bool au
 			return rc;
 		/* a server that let a request hang this long is not asked again:
 		 * a caller (cat mode, ls) gets its answer within about stall_ms */
-		if (hg_now_ms() - start >= c->stall_ms)
+		if (hg_now_ms() - attempt_start >= c->stall_ms)
 			return rc;
 		usleep((useconds_t)(HG_HTTP_RETRY_MS * 1000 * tries * tries));
 		if (opts->guard != NULL) {

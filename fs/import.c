@@ -325,7 +325,7 @@ static int import_schema(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_imp
 		const hg_label *old = parent_exists(have, &sf.v[i]);
 
 		hgfs_buf_reset(&body);
-		rc = hgfs_schema_emit(&sf.v[i], mode == HG_MODE_RESTORING, legacy, false, &body, err, sizeof(err));
+		rc = hgfs_schema_emit(&sf.v[i], mode == HG_MODE_RESTORING, legacy, &body, err, sizeof(err));
 		if (rc == 0 && old != NULL && !old->parent) {
 			snprintf(err, sizeof(err), "edge label '%s' is a PARENT label in the backup but not in the graph",
 				 sf.v[i].name);
@@ -354,7 +354,7 @@ static int import_schema(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_imp
 			continue;
 		}
 		hgfs_buf_reset(&body);
-		rc = hgfs_schema_emit(el, mode == HG_MODE_RESTORING, legacy, false, &body, err, sizeof(err));
+		rc = hgfs_schema_emit(el, mode == HG_MODE_RESTORING, legacy, &body, err, sizeof(err));
 		if (rc != 0) {
 			rc = fail(g, e, -ENOMEM, "out of memory");
 			goto out;
@@ -856,7 +856,8 @@ static int post_range(poster *p, batch *b, size_t from, size_t n, hg_error *err)
 	rc = hg_batch_create_guarded(p->d->fs->client, p->d->g->name, p->d->edges ? HG_KIND_EDGE : HG_KIND_VERTEX,
 				     data, len, n, p->d->fs->cfg.gzip != 0, mode_guard, p->d, err);
 	hgfs_buf_free(&body);
-	if (rc < 0 && rc != -HG_EMODE && err->http_status >= 400 && err->http_status < 500) {
+	if (rc < 0 && rc != -HG_EMODE && err->http_status >= 400 && err->http_status < 500 &&
+	    hg_error_batch_limit(err) == 0) {
 		/* refused: because the mode changed under the restore? */
 		hg_error merr;
 		if (mode_guard(p->d, &merr) < 0) {

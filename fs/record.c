@@ -908,7 +908,7 @@ void hgfs_schema_file_free(hgfs_schema_file *f)
 
 typedef struct emit_ctx {
 	const hgfs_schema_elem *e;
-	bool keep_id, legacy, parent_exists;
+	bool keep_id, legacy;
 	hgfs_buf *out;
 	bool first;
 } emit_ctx;
@@ -920,7 +920,7 @@ static int emit_member(void *ctx, const rj_member *m)
 
 	if ((rj_key_is(m, "id") && !c->keep_id) || rj_key_is(m, "check_exist") || rj_key_is(m, "task_id"))
 		return 0;
-	if (el && rj_key_is(m, "links") && (c->legacy || (c->e->is_parent && !c->parent_exists)))
+	if (el && rj_key_is(m, "links") && (c->legacy || c->e->is_parent))
 		return 0;
 	if (el && c->legacy && (rj_key_is(m, "edgelabel_type") || rj_key_is(m, "parent_label")))
 		return 0;
@@ -932,10 +932,10 @@ static int emit_member(void *ctx, const rj_member *m)
 	return 0;
 }
 
-int hgfs_schema_emit(const hgfs_schema_elem *e, bool keep_id, bool legacy, bool parent_exists, hgfs_buf *out,
-		     char *err, size_t errlen)
+int hgfs_schema_emit(const hgfs_schema_elem *e, bool keep_id, bool legacy, hgfs_buf *out, char *err,
+		     size_t errlen)
 {
-	emit_ctx c = {e, keep_id, legacy, parent_exists, out, true};
+	emit_ctx c = {e, keep_id, legacy, out, true};
 	size_t saved = out->len;
 	int rc;
 

@@ -261,15 +261,15 @@ void hgfs_schema_file_free(hgfs_schema_file *f);
  *  - members in their order, except: "id" kept only when keep_id
  *    (RESTORING); "check_exist" dropped; "task_id" dropped;
  *  - "links" dropped from PARENT edge labels (the server fills them in as
- *    sub labels arrive), unless parent_exists: the graph has that PARENT
- *    already, and the server's same-definition check wants its links;
+ *    sub labels arrive; a PARENT the graph has already is not posted at all:
+ *    the real server refuses every second create of one);
  *  - legacy (target server before 1.5): "edgelabel_type", "parent_label" and
  *    "links" dropped; a PARENT or SUB label is an error ("edge label 'x' is a
  *    SUB label; servers before 1.5 have no parent/sub edge labels");
  *  - "check_exist":false appended.
  * 0, -1 (err set), or -ENOMEM. */
-int hgfs_schema_emit(const hgfs_schema_elem *e, bool keep_id, bool legacy, bool parent_exists, hgfs_buf *out,
-		     char *err, size_t errlen);
+int hgfs_schema_emit(const hgfs_schema_elem *e, bool keep_id, bool legacy, hgfs_buf *out, char *err,
+		     size_t errlen);
 
 /* Compares two schema elements of type t (a: from the backup, b: the target
  * graph's element of the same name, both JSON objects) on the fields the

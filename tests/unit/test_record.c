@@ -1020,7 +1020,6 @@ static const struct {
 	bool keep_id, legacy;
 	const char *want; /* NULL: refused */
 	const char *err;  /* a part of the message when refused */
-	bool parent_exists;
 } emit_cases[] = {
 	{"propertykeys", "{\"id\":1,\"name\":\"name\",\"data_type\":\"TEXT\",\"user_data\":{\"~create_time\":\"x\"}}",
 	 true, false,
@@ -1046,14 +1045,6 @@ static const struct {
 	 "{\"id\":4,\"name\":\"e_parent\",\"edgelabel_type\":\"PARENT\",\"frequency\":\"SINGLE\",\"check_exist\":"
 	 "false}",
 	 NULL},
-	/* a PARENT the graph has already: its links go along, for the server's same-definition check */
-	{"edgelabels",
-	 "{\"id\":4,\"name\":\"e_parent\",\"edgelabel_type\":\"PARENT\",\"links\":[{\"a\":\"b\"}],\"frequency\":"
-	 "\"SINGLE\"}",
-	 false, false,
-	 "{\"name\":\"e_parent\",\"edgelabel_type\":\"PARENT\",\"links\":[{\"a\":\"b\"}],\"frequency\":\"SINGLE\","
-	 "\"check_exist\":false}",
-	 NULL, true},
 	{"edgelabels",
 	 "{\"id\":5,\"name\":\"e_sub\",\"edgelabel_type\":\"SUB\",\"parent_label\":\"e_parent\",\"source_label\":\"a\","
 	 "\"target_label\":\"b\",\"links\":[{\"a\":\"b\"}]}",
@@ -1101,7 +1092,7 @@ START_TEST(test_schema_emit)
 	}
 	parse_one(emit_cases[_i].type, emit_cases[_i].elem, &f);
 	hgfs_buf_adds(&out, "pre");
-	rc = hgfs_schema_emit(&f.v[0], emit_cases[_i].keep_id, emit_cases[_i].legacy, emit_cases[_i].parent_exists, &out, err, sizeof(err));
+	rc = hgfs_schema_emit(&f.v[0], emit_cases[_i].keep_id, emit_cases[_i].legacy, &out, err, sizeof(err));
 	if (emit_cases[_i].want != NULL) {
 		size_t col;
 		ck_assert_msg(rc == 0, "%s", err);
@@ -1131,12 +1122,12 @@ START_TEST(test_schema_emit_example)
 	for (size_t i = 0; i < f.n; i++) {
 		const hgfs_schema_elem *e = &f.v[i];
 		hgfs_buf_reset(&out);
-		ck_assert_int_eq(hgfs_schema_emit(e, true, false, false, &out, err, sizeof(err)), 0);
+		ck_assert_int_eq(hgfs_schema_emit(e, true, false, &out, err, sizeof(err)), 0);
 		ck_assert_uint_eq(out.len, e->len + strlen(",\"check_exist\":false"));
 		ck_assert_mem_eq(out.data, e->text, e->len - 1);
 		ck_assert_str_eq(out.data + e->len - 1, ",\"check_exist\":false}");
 		hgfs_buf_reset(&out);
-		ck_assert_int_eq(hgfs_schema_emit(e, false, e->type == HG_SCHEMA_PROPERTYKEYS, false, &out, err, sizeof(err)),
+		ck_assert_int_eq(hgfs_schema_emit(e, false, e->type == HG_SCHEMA_PROPERTYKEYS, &out, err, sizeof(err)),
 				 0);
 		ck_assert_msg(strncmp(out.data, "{\"name\":", 8) == 0, "%s", out.data);
 		if (e->type == HG_SCHEMA_EDGELABELS)
