@@ -308,6 +308,9 @@ int rj_validate_walk(const char *s, size_t len, int max_depth, rj_walk_fn fn, vo
 		max_depth = 0;
 	if (max_depth > RJ_WALK_MAX)
 		max_depth = RJ_WALK_MAX;
+	/* an object inside an array has no member above it: its parent is
+	 * reported keyless, never as what the stack held before */
+	memset(open, 0, sizeof(open));
 
 	p = skip_ws(p, end);
 value:
