@@ -30,18 +30,32 @@
 #define READ_CHUNK (1024 * 1024)
 #define SCHEMA_MAX ((size_t)64 << 20)
 #define MANIFEST_MAX ((size_t)1 << 20)
+#define BUF_KEEP ((size_t)2 << 20) /* scratch buffers keep at most this after a fat record */
+
+/* The daemon's readers of vertex and edge files hold one fat line between
+ * them (record.h), so a file of fat records costs one record's memory, not
+ * one per thread. */
+static hgfs_lr_gate fat_lines = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false};
+
+/* A reader of bytes [start, end) of a data file (end 0: to its end). */
+static int data_reader(hgfs_linereader *lr, const hgfs *fs, int fd, off_t start, off_t end)
+{
+	int rc = hgfs_lr_init_range(lr, fd, start, end, (size_t)fs->cfg.max_record_mib << 20);
+	lr->gate = &fat_lines;
+	return rc;
+}
 #define MISSING_SHOWN 8
 
 /* Ends the import of e as failed: state, detail ("EIO: why"), log.  The
  * errno is one of those the README promises for close(): EINVAL, EACCES,
- * EPERM, ENOSPC, ENOMEM, else EIO (a busy or vanished server included). */
+ * EPERM, ENOSPC, ENOMEM, EFBIG, else EIO (a busy or vanished server included). */
 static int fail(hgfs_graph *g, hgfs_rentry *e, int rc, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static int fail(hgfs_graph *g, hgfs_rentry *e, int rc, const char *fmt, ...)
 {
 	char msg[1536];
 	va_list ap;
 
-	if (rc != -EINVAL && rc != -EACCES && rc != -EPERM && rc != -ENOSPC && rc != -ENOMEM)
+	if (rc != -EINVAL && rc != -EACCES && rc != -EPERM && rc != -ENOSPC && rc != -ENOMEM && rc != -EFBIG)
 		rc = -EIO;
 
 	va_start(ap, fmt);
@@ -948,6 +962,34 @@ static bool enqueue(poster *p, batch *b)
 	return ok;
 }
 
+/* Waits until a batch of len bytes fits the budget, before it is built:
+ * false when the workers stopped on a failure. */
+static bool wait_room(poster *p, size_t len)
+{
+	bool ok;
+
+	pthread_mutex_lock(&p->lock);
+	while (p->bytes > 0 && p->bytes + len > POST_BUDGET && p->rc == 0)
+		pthread_cond_wait(&p->cond, &p->lock);
+	ok = p->rc == 0;
+	pthread_mutex_unlock(&p->lock);
+	return ok;
+}
+
+/* Closes *bp and hands it to the workers: 0, 1 when they stopped on a
+ * failure (p->rc), or -ENOMEM. */
+static int send_batch(poster *p, batch **bp)
+{
+	batch *b = *bp;
+
+	*bp = NULL;
+	if (hgfs_buf_addc(&b->body, ']') < 0) {
+		batch_free(b);
+		return -ENOMEM;
+	}
+	return enqueue(p, b) ? 0 : 1;
+}
+
 /* Switches *line to d->fixed when a BLOB value had to be rewritten
  * (true: the record must be parsed again). */
 static bool posted_line(data_ctx *d, const char **line, size_t *len, const rj_member *props)
@@ -1013,7 +1055,7 @@ static int post_all(data_ctx *d, uint64_t total)
 		return fail(d->g, d->e, -ENOMEM, "out of memory");
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.cond, NULL);
-	rc = hgfs_lr_init(&lr, d->e->fd, 0);
+	rc = data_reader(&lr, fs, d->e->fd, 0, 0);
 	if (rc < 0)
 		goto out;
 	for (; started < nworkers; started++) {
@@ -1035,6 +1077,15 @@ static int post_all(data_ctx *d, uint64_t total)
 			line = elem.data;
 			len = elem.len;
 		} /* else checked and unchanged: posted as it is */
+		/* a fat record travels alone: the batch before it goes first */
+		if (len >= BATCH_BYTES) {
+			if (b != NULL && b->n > 0 && (rc = send_batch(&p, &b)) != 0)
+				break;
+			if (!wait_room(&p, len)) {
+				rc = 1;
+				break;
+			}
+		}
 		if (b == NULL && (b = calloc(1, sizeof(*b))) == NULL) {
 			rc = -ENOMEM;
 			break;
@@ -1042,24 +1093,17 @@ static int post_all(data_ctx *d, uint64_t total)
 		rc = batch_add(b, line, len);
 		if (rc < 0)
 			break;
-		if (b->n >= (size_t)limit || b->body.len >= BATCH_BYTES) {
-			if (hgfs_buf_addc(&b->body, ']') < 0) {
-				rc = -ENOMEM;
-				break;
-			}
-			bool ok = enqueue(&p, b);
-			b = NULL;
-			if (!ok)
-				break;
+		if (len > BUF_KEEP) {
+			hgfs_buf_trim(&elem, BUF_KEEP);
+			hgfs_buf_trim(&d->fixed, BUF_KEEP);
 		}
+		if ((b->n >= (size_t)limit || b->body.len >= BATCH_BYTES) && (rc = send_batch(&p, &b)) != 0)
+			break;
 	}
-	if (rc == 0 && b != NULL && b->n > 0) {
-		if (hgfs_buf_addc(&b->body, ']') < 0)
-			rc = -ENOMEM;
-		else
-			enqueue(&p, b);
-		b = NULL;
-	}
+	if (rc == 0 && b != NULL && b->n > 0)
+		rc = send_batch(&p, &b);
+	if (rc == 1)
+		rc = 0; /* the workers stopped: p.rc says why */
 	batch_free(b);
 	pthread_mutex_lock(&p.lock);
 	p.closed = true;
@@ -1123,7 +1167,7 @@ static void *check_worker(void *arg)
 	size_t len;
 	int rc;
 
-	rc = hgfs_lr_init_range(&lr, p->d.e->fd, p->start, p->end, 0);
+	rc = data_reader(&lr, p->d.fs, p->d.e->fd, p->start, p->end);
 	if (rc < 0) {
 		p->rc = rc;
 		return NULL;
@@ -1135,6 +1179,11 @@ static void *check_worker(void *arg)
 		if (rc != 0)
 			break;
 		p->records++;
+		if (len > BUF_KEEP) {
+			hgfs_buf_trim(&p->d.tmp, BUF_KEEP);
+			hgfs_buf_trim(&p->d.scratch, BUF_KEEP);
+			hgfs_buf_trim(&p->d.fixed, BUF_KEEP);
+		}
 	}
 	p->lines = lr.lineno;
 	p->rc = rc;
@@ -1248,8 +1297,10 @@ static int check_all(data_ctx *d, off_t size, uint64_t *records, char hex[65])
 			rc = fail(d->g, d->e, -EINVAL, "line %" PRIu64 "%s%s; nothing imported", base + p->lines,
 				  strncmp(p->d.err, "column ", 7) == 0 ? ", " : ": ", p->d.err);
 		else if (p->rc == -EFBIG)
-			rc = fail(d->g, d->e, -EINVAL, "line %" PRIu64 ": longer than 64 MiB; nothing imported",
-				  base + p->lines);
+			rc = fail(d->g, d->e, -EFBIG,
+				  "line %" PRIu64 ": a record longer than %ld MiB; nothing imported (mount with a "
+				  "larger -o max_record_mib to take it)",
+				  base + p->lines, d->fs->cfg.max_record_mib);
 		else if (p->rc < 0 || p->d.miss.oom)
 			rc = fail(d->g, d->e, p->rc < 0 ? p->rc : -ENOMEM, "reading the spooled file: %s",
 				  strerror(p->rc < 0 ? -p->rc : ENOMEM));
@@ -1267,6 +1318,21 @@ static int check_all(data_ctx *d, off_t size, uint64_t *records, char hex[65])
 		part_free(&parts[i]);
 	free(parts);
 	return rc;
+}
+
+/* The kind of a file whose first line is longer than the sniffed head (a
+ * fat record): that whole line, up to max_record_mib, says. */
+static hgfs_kind sniff_fat_line(const hgfs *fs, int fd)
+{
+	hgfs_linereader lr;
+	hgfs_kind kind = HGFS_K_UNKNOWN;
+	const char *line;
+	size_t len;
+
+	if (data_reader(&lr, fs, fd, 0, 0) == 0 && hgfs_lr_next(&lr, &line, &len) > 0)
+		kind = hgfs_kind_sniff(line, len);
+	hgfs_lr_free(&lr);
+	return kind;
 }
 
 static int import_data(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *ctx, off_t size)
@@ -1392,6 +1458,8 @@ int hgfs_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *
 		if (n < 0)
 			return fail(g, e, -errno, "reading the spooled file: %s", strerror(errno));
 		kind = hgfs_kind_sniff(head, (size_t)n);
+		if (kind == HGFS_K_UNKNOWN && n == (ssize_t)sizeof(head) && memchr(head, '\n', sizeof(head)) == NULL)
+			kind = sniff_fat_line(fs, fd);
 	}
 	pthread_mutex_lock(&g->lock);
 	e->kind = kind;

@@ -114,6 +114,64 @@ static int validate_file(const char *data, size_t len, char *err, size_t errlen)
 
 #define LR_CHUNK ((size_t)1 << 20)
 #define LR_MAX_LINE ((size_t)64 << 20)
+#define LR_USUAL (2 * LR_CHUNK) /* a reader's buffer without the gate */
+
+void hgfs_lr_gate_init(hgfs_lr_gate *g)
+{
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_cond_init(&g->cond, NULL);
+	g->busy = false;
+}
+
+void hgfs_lr_gate_destroy(hgfs_lr_gate *g)
+{
+	pthread_mutex_destroy(&g->lock);
+	pthread_cond_destroy(&g->cond);
+}
+
+static void lr_gate_take(hgfs_linereader *r)
+{
+	if (r->gate == NULL || r->gated)
+		return;
+	pthread_mutex_lock(&r->gate->lock);
+	while (r->gate->busy)
+		pthread_cond_wait(&r->gate->cond, &r->gate->lock);
+	r->gate->busy = true;
+	pthread_mutex_unlock(&r->gate->lock);
+	r->gated = true;
+}
+
+static void lr_gate_give(hgfs_linereader *r)
+{
+	if (!r->gated)
+		return;
+	pthread_mutex_lock(&r->gate->lock);
+	r->gate->busy = false;
+	pthread_cond_signal(&r->gate->cond);
+	pthread_mutex_unlock(&r->gate->lock);
+	r->gated = false;
+}
+
+/* After a fat line: back to the usual buffer once what is left of it fits,
+ * and the gate back to the other readers. */
+static void lr_relax(hgfs_linereader *r)
+{
+	char *p;
+
+	if (r->cap <= LR_USUAL || r->end - r->start > LR_CHUNK)
+		return;
+	memmove(r->buf, r->buf + r->start, r->end - r->start);
+	r->off += (off_t)r->start;
+	r->end -= r->start;
+	r->scan -= r->start;
+	r->start = 0;
+	p = realloc(r->buf, LR_USUAL);
+	if (p != NULL) {
+		r->buf = p;
+		r->cap = LR_USUAL;
+		lr_gate_give(r);
+	}
+}
 
 int hgfs_lr_init(hgfs_linereader *r, int fd, size_t max_line)
 {
@@ -149,8 +207,13 @@ static int lr_fill(hgfs_linereader *r)
 		size_t cap = r->cap * 2;
 		char *p;
 
+		/* never more than the longest line allowed needs */
+		if (cap > r->max_line + 2 * LR_CHUNK)
+			cap = r->max_line + 2 * LR_CHUNK;
 		if (cap < r->end + LR_CHUNK)
 			cap = r->end + LR_CHUNK;
+		if (cap > LR_USUAL)
+			lr_gate_take(r);
 		p = realloc(r->buf, cap);
 		if (p == NULL)
 			return -ENOMEM;
@@ -177,6 +240,7 @@ static int lr_fill(hgfs_linereader *r)
 
 int hgfs_lr_next(hgfs_linereader *r, const char **line, size_t *len)
 {
+	lr_relax(r);
 	for (;;) {
 		char *nl;
 		int rc;
@@ -215,6 +279,7 @@ int hgfs_lr_next(hgfs_linereader *r, const char **line, size_t *len)
 
 void hgfs_lr_free(hgfs_linereader *r)
 {
+	lr_gate_give(r);
 	free(r->buf);
 	r->buf = NULL;
 	r->cap = r->start = r->end = r->scan = 0;

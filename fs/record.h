@@ -23,6 +23,7 @@
 #ifndef HGFS_RECORD_H
 #define HGFS_RECORD_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -44,6 +45,8 @@ int hgfs_buf_adds(hgfs_buf *b, const char *s);
 void hgfs_buf_reset(hgfs_buf *b); /* len = 0, memory kept */
 void hgfs_buf_truncate(hgfs_buf *b, size_t len); /* back to len (when shorter), NUL-terminated */
 void hgfs_buf_free(hgfs_buf *b);
+/* Frees b's memory when it holds more than keep bytes (after a fat record). */
+void hgfs_buf_trim(hgfs_buf *b, size_t keep);
 
 /* ---- strict JSON (rjson.c) --------------------------------------------------- */
 
@@ -104,6 +107,19 @@ bool rj_key_is(const rj_member *m, const char *name);
 
 /* ---- lines of a spool file (record.c) -------------------------------------- */
 
+/* Line readers that share a gate hold at most one buffer above the usual
+ * size (2 MiB) between them: a reader that meets a line longer than that
+ * waits for the gate, and gives it back (its buffer shrunk) once it moves
+ * past the line.  So N readers of fat records need one fat buffer, not N. */
+typedef struct hgfs_lr_gate {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool busy;
+} hgfs_lr_gate;
+
+void hgfs_lr_gate_init(hgfs_lr_gate *g);
+void hgfs_lr_gate_destroy(hgfs_lr_gate *g);
+
 typedef struct hgfs_linereader {
 	int fd;
 	off_t off;       /* file offset of buf[0] */
@@ -118,6 +134,8 @@ typedef struct hgfs_linereader {
 	/* optional: sees every byte read, once, in file order (e.g. a hash) */
 	void (*on_read)(void *ctx, const char *data, size_t len);
 	void *on_read_ctx;
+	hgfs_lr_gate *gate; /* optional, set after init */
+	bool gated;         /* this reader holds the gate */
 } hgfs_linereader;
 
 /* Reads fd from offset 0 with pread (fd's position is not used).  max_line:

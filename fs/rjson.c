@@ -78,6 +78,12 @@ void hgfs_buf_free(hgfs_buf *b)
 	b->len = b->cap = 0;
 }
 
+void hgfs_buf_trim(hgfs_buf *b, size_t keep)
+{
+	if (b->cap > keep)
+		hgfs_buf_free(b);
+}
+
 /* ---- the validator ---------------------------------------------------------- */
 
 /* JSON white space. */

@@ -1636,6 +1636,64 @@ START_TEST(test_lines_too_long)
 }
 END_TEST
 
+/* Readers sharing a gate: a fat line takes it, the next thin line gives it
+ * back with the buffer shrunk to the usual 2 MiB; freeing a reader that
+ * holds it gives it back too; a buffer never grows far past max_line. */
+START_TEST(test_lines_gate)
+{
+	const size_t fat = 5 * 1024 * 1024, size = fat + 8;
+	char *data = malloc(size);
+	hgfs_lr_gate gate;
+	hgfs_linereader r, r2;
+	const char *line;
+	size_t len;
+	int fd;
+
+	ck_assert_ptr_nonnull(data);
+	memset(data, 'x', size);
+	data[2] = '\n';            /* "xx" */
+	data[3 + fat] = '\n';      /* a fat line of 5 MiB */
+	data[size - 1] = '\n';     /* "xxx" */
+	fd = temp_file(data, size);
+	hgfs_lr_gate_init(&gate);
+	ck_assert_int_eq(hgfs_lr_init(&r, fd, 0), 0);
+	r.gate = &gate;
+	ck_assert_int_eq(hgfs_lr_next(&r, &line, &len), 1);
+	ck_assert_uint_eq(len, 2);
+	ck_assert(!r.gated && !gate.busy);
+	ck_assert_int_eq(hgfs_lr_next(&r, &line, &len), 1);
+	ck_assert_uint_eq(len, fat);
+	ck_assert(r.gated && gate.busy);
+	ck_assert_int_eq(hgfs_lr_next(&r, &line, &len), 1);
+	ck_assert_uint_eq(len, 3);
+	ck_assert(!r.gated && !gate.busy);
+	ck_assert_uint_eq(r.cap, 2 * 1024 * 1024);
+	ck_assert_int_eq(hgfs_lr_next(&r, &line, &len), 0);
+	hgfs_lr_free(&r);
+
+	/* freed on the fat line: the gate is free again */
+	ck_assert_int_eq(hgfs_lr_init(&r2, fd, 0), 0);
+	r2.gate = &gate;
+	ck_assert_int_eq(hgfs_lr_next(&r2, &line, &len), 1);
+	ck_assert_int_eq(hgfs_lr_next(&r2, &line, &len), 1);
+	ck_assert(gate.busy);
+	hgfs_lr_free(&r2);
+	ck_assert(!gate.busy);
+
+	/* a limit of 3 MiB: EFBIG, and the buffer stayed near the limit */
+	ck_assert_int_eq(hgfs_lr_init(&r, fd, 3 * 1024 * 1024), 0);
+	r.gate = &gate;
+	ck_assert_int_eq(hgfs_lr_next(&r, &line, &len), 1);
+	ck_assert_int_eq(hgfs_lr_next(&r, &line, &len), -EFBIG);
+	ck_assert_uint_le(r.cap, 5 * 1024 * 1024);
+	hgfs_lr_free(&r);
+	ck_assert(!gate.busy);
+	hgfs_lr_gate_destroy(&gate);
+	close(fd);
+	free(data);
+}
+END_TEST
+
 START_TEST(test_lines_read_error)
 {
 	hgfs_linereader r;
@@ -1788,6 +1846,7 @@ static Suite *record_suite(void)
 	tcase_add_test(tc, test_lines_too_long);
 	tcase_add_test(tc, test_lines_range);
 	tcase_add_test(tc, test_lines_read_error);
+	tcase_add_test(tc, test_lines_gate);
 	tcase_add_loop_test(tc, test_lines_examples, 0, 2);
 	suite_add_tcase(s, tc);
 
