@@ -366,6 +366,26 @@ out:
 	return rc;
 }
 
+int hg_graph_create(hg_client *c, const char *graph, const char *from, hg_error *err)
+{
+	hg_buf url, body;
+	int rc;
+
+	hg_error_clear(err);
+	hg_buf_init(&url, 0);
+	hg_buf_init(&body, 0);
+	rc = hg_client_graph_url(c, &url, graph, NULL, err);
+	if (!rc && hg_url_query(&url, "clone_graph_name", from) < 0)
+		rc = hg_error_set(err, HG_ENOMEM, 0, "out of memory");
+	/* 1.x takes text/plain (a body-less POST sends no type); 1.7 JSON */
+	if (!rc)
+		rc = c->graphspace != NULL ? hg_http_call(c, "POST", url.data, true, "{}", 2, &body, err)
+					   : hg_http_call(c, "POST", url.data, true, NULL, 0, &body, err);
+	hg_buf_free(&body);
+	hg_buf_free(&url);
+	return rc;
+}
+
 static const char *const mode_names[HG_MODE__COUNT] = {
 	[HG_MODE_NONE] = "NONE",
 	[HG_MODE_RESTORING] = "RESTORING",

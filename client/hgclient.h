@@ -110,6 +110,11 @@ int hg_list_graphs(hg_client *c, char ***names_out, hg_error *err);
 /* GET .../graphs/{g}: the backend name ("memory", "rocksdb", ...). */
 int hg_graph_backend(hg_client *c, const char *graph, char *backend, size_t len, hg_error *err);
 
+/* POST .../graphs/{g}?clone_graph_name={from}: a new graph configured like
+ * graph `from` (an administrator's call; 1.x: no body, 1.7+: an empty JSON
+ * object).  HugeGraph 1.7 without authentication answers 500. */
+int hg_graph_create(hg_client *c, const char *graph, const char *from, hg_error *err);
+
 typedef enum { HG_MODE_NONE, HG_MODE_RESTORING, HG_MODE_MERGING, HG_MODE_LOADING, HG_MODE__COUNT } hg_mode;
 const char *hg_mode_name(hg_mode m);
 /* Case-insensitive, surrounding white space ignored.  -1 when not a mode. */

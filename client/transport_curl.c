@@ -127,6 +127,7 @@ static int curl_perform(hg_transport *base, const hg_request *req, hg_response *
 	if (add_header(&headers, "Expect:") || add_header(&headers, "Accept: application/json") ||
 	    (req->auth_header && add_header(&headers, req->auth_header)) ||
 	    (req->body && add_header(&headers, "Content-Type: application/json")) ||
+	    (!req->body && add_header(&headers, "Content-Type:")) ||
 	    (req->body && req->content_encoding && add_header(&headers, encoding))) {
 		rc = hg_error_set(err, HG_ENOMEM, 0, "out of memory building request headers");
 		goto out;
@@ -157,6 +158,11 @@ static int curl_perform(hg_transport *base, const hg_request *req, hg_response *
 	if (req->body) {
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body);
+	} else if (strcmp(req->method, "POST") == 0) {
+		/* a body-less POST (a handle kept from a GET would stay a GET),
+		 * with no Content-Type (curl's default is a form's) */
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
 	}
 	if (strcmp(req->method, "GET") == 0)
 		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);

@@ -116,6 +116,7 @@ struct timespec hgfs_snapshot_mtime(const struct timespec *now, const struct tim
 
 typedef struct hgfs_config {
 	char *url;
+	char *mountpoint; /* as given; libfuse mounts it */
 	char *user;
 	char *password;
 	char *password_file;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -98,7 +99,9 @@ static int opt_proc(void *data, const char *arg, int key, struct fuse_args *outa
 			cfg->url = strdup(arg);
 			return 0;
 		}
-		return 1; /* the mountpoint: libfuse's */
+		if (cfg->mountpoint == NULL)
+			cfg->mountpoint = strdup(arg);
+		return 1; /* the mountpoint: libfuse's too */
 	case KEY_HELP:
 		cfg->show_help = 1;
 		return 0;
@@ -158,6 +161,19 @@ static int validate(hgfs_config *cfg)
 	if (cfg->url == NULL) {
 		fprintf(stderr, "hugegraphfs: missing URL (try --help)\n");
 		return -1;
+	}
+	/* the mountpoint first: a mistyped one should not be reported as
+	 * whatever the server says */
+	if (cfg->mountpoint != NULL) {
+		struct stat st;
+		if (stat(cfg->mountpoint, &st) != 0) {
+			fprintf(stderr, "hugegraphfs: mountpoint %s: %s\n", cfg->mountpoint, strerror(errno));
+			return -1;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "hugegraphfs: mountpoint %s is not a directory\n", cfg->mountpoint);
+			return -1;
+		}
 	}
 	if (cfg->password_file != NULL && read_password_file(cfg) < 0)
 		return -1;
@@ -260,6 +276,7 @@ static void config_free(hgfs_config *cfg)
 	free(cfg->graphspace);
 	free(cfg->spool_dir);
 	free(cfg->log_file);
+	free(cfg->mountpoint);
 }
 
 /* Mounts and serves until unmounted or signalled (what fuse_main does,

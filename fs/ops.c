@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -561,6 +562,41 @@ static int hgfs_getattr(const char *path, struct stat *st, struct fuse_file_info
 	}
 }
 
+/* A directory entry with its type (d_type), so that `find -type d` and
+ * the like need no stat, and so no export, of what they pass over. */
+static void add_entry(fuse_fill_dir_t filler, void *buf, const char *name, bool dir)
+{
+	struct stat st;
+
+	memset(&st, 0, sizeof(st));
+	st.st_mode = dir ? S_IFDIR : S_IFREG;
+	filler(buf, name, &st, 0, 0);
+}
+
+static void add_dots(fuse_fill_dir_t filler, void *buf)
+{
+	add_entry(filler, buf, ".", true);
+	add_entry(filler, buf, "..", true);
+}
+
+/* restore/'s entries below rest, each with its type */
+static int add_restore_entries(hgfs_graph *g, const char *rest, fuse_fill_dir_t filler, void *buf)
+{
+	char **names, child[PATH_MAX];
+	int rc = hgfs_rs_list(g, rest, &names);
+
+	if (rc < 0)
+		return rc;
+	add_dots(filler, buf);
+	for (int i = 0; names[i] != NULL; i++) {
+		hgfs_rstat rs = {0};
+		snprintf(child, sizeof(child), "%s%s%s", rest, rest[0] != '\0' ? "/" : "", names[i]);
+		add_entry(filler, buf, names[i], hgfs_rs_stat(g, child, &rs) == 0 && rs.is_dir);
+	}
+	hg_strv_free(names);
+	return 0;
+}
+
 static int hgfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off, struct fuse_file_info *fi,
 			enum fuse_readdir_flags flags)
 {
@@ -575,20 +611,18 @@ static int hgfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off
 		return rc;
 	switch (p.type) {
 	case HGFS_N_ROOT:
-		filler(buf, ".", NULL, 0, 0);
-		filler(buf, "..", NULL, 0, 0);
-		filler(buf, "graphs", NULL, 0, 0);
+		add_dots(filler, buf);
+		add_entry(filler, buf, "graphs", true);
 		return 0;
 	case HGFS_N_GRAPHS: {
 		char **names;
 		rc = graph_names(fs, &names);
 		if (rc < 0)
 			return rc;
-		filler(buf, ".", NULL, 0, 0);
-		filler(buf, "..", NULL, 0, 0);
+		add_dots(filler, buf);
 		for (int i = 0; names[i] != NULL; i++) {
 			if (hgfs_valid_name(names[i]))
-				filler(buf, names[i], NULL, 0, 0);
+				add_entry(filler, buf, names[i], true);
 			else
 				hgfs_log(LOG_WARNING, "graph name '%s' cannot be a directory name; not shown", names[i]);
 		}
@@ -599,34 +633,23 @@ static int hgfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off
 		rc = graph_of(fs, &p, &g);
 		if (rc < 0)
 			return rc;
-		filler(buf, ".", NULL, 0, 0);
-		filler(buf, "..", NULL, 0, 0);
+		add_dots(filler, buf);
 		for (int i = 0; i < HGFS_F__COUNT; i++)
-			filler(buf, hgfs_snapfile_names[i], NULL, 0, 0);
-		filler(buf, "mode", NULL, 0, 0);
-		filler(buf, "restore", NULL, 0, 0);
-		filler(buf, "restore.status", NULL, 0, 0);
+			add_entry(filler, buf, hgfs_snapfile_names[i], false);
+		add_entry(filler, buf, "mode", false);
+		add_entry(filler, buf, "restore", true);
+		add_entry(filler, buf, "restore.status", false);
 		pthread_mutex_lock(&g->lock);
 		for (hgfs_scratch *s = g->scratch; s != NULL; s = s->next)
-			filler(buf, s->name, NULL, 0, 0);
+			add_entry(filler, buf, s->name, false);
 		pthread_mutex_unlock(&g->lock);
 		return 0;
 	case HGFS_N_RESTORE:
-	case HGFS_N_RESTORE_CHILD: {
-		char **names;
+	case HGFS_N_RESTORE_CHILD:
 		rc = graph_of(fs, &p, &g);
 		if (rc < 0)
 			return rc;
-		rc = hgfs_rs_list(g, p.type == HGFS_N_RESTORE ? "" : p.rest, &names);
-		if (rc < 0)
-			return rc;
-		filler(buf, ".", NULL, 0, 0);
-		filler(buf, "..", NULL, 0, 0);
-		for (int i = 0; names[i] != NULL; i++)
-			filler(buf, names[i], NULL, 0, 0);
-		hg_strv_free(names);
-		return 0;
-	}
+		return add_restore_entries(g, p.type == HGFS_N_RESTORE ? "" : p.rest, filler, buf);
 	default:
 		return -ENOTDIR;
 	}
@@ -1166,6 +1189,57 @@ static int hgfs_rename(const char *from, const char *to, unsigned int flags)
 	return rc;
 }
 
+/* mkdir graphs/NAME: the server creates graph NAME configured like the
+ * first graph it lists (clone_graph_name), where it allows that: an
+ * administrator's call, and HugeGraph 1.7 only with authentication on. */
+static int graph_create(hgfs *fs, const char *name)
+{
+	char **names, buf[1400];
+	const char *from = NULL;
+	hg_error err;
+	int rc = graph_names(fs, &names);
+
+	if (rc < 0)
+		return rc;
+	for (int i = 0; names[i] != NULL; i++) {
+		if (strcmp(names[i], name) == 0) {
+			hg_strv_free(names);
+			return -EEXIST;
+		}
+		if (from == NULL && hgfs_valid_name(names[i]))
+			from = names[i];
+	}
+	if (from == NULL) {
+		hgfs_log(LOG_ERR, "mkdir graphs/%s: the server has no graph whose configuration a new one could copy; "
+				  "add the graph to the server's configuration instead", name);
+		hg_strv_free(names);
+		return -EPERM;
+	}
+	hg_error_clear(&err);
+	rc = hg_graph_create(fs->client, name, from, &err);
+	if (rc < 0) {
+		hgfs_log(LOG_ERR, "mkdir graphs/%s: the server did not create the graph (%s)%s", name,
+			 hg_error_format(&err, buf, sizeof(buf)),
+			 err.http_status == 401 || err.http_status == 403
+				 ? ": creating a graph takes an administrator"
+				 : err.http_status >= 500 ? ": HugeGraph 1.7 creates graphs only with authentication on; "
+							    "else add the graph to the server's configuration"
+							  : "");
+		rc = err.http_status == 401 || err.http_status == 403 ? -EACCES
+		     : strstr(err.message, "has existed") != NULL      ? -EEXIST
+									: -EPERM;
+	} else {
+		hgfs_log(LOG_INFO, "graph '%s' created on the server, configured like '%s'", name, from);
+	}
+	hg_strv_free(names);
+	/* the next look lists the graphs anew */
+	pthread_mutex_lock(&fs->lock);
+	hg_strv_free(fs->graph_names);
+	fs->graph_names = NULL;
+	pthread_mutex_unlock(&fs->lock);
+	return rc;
+}
+
 static int hgfs_mkdir(const char *path, mode_t mode)
 {
 	hgfs_path p;
@@ -1177,6 +1251,10 @@ static int hgfs_mkdir(const char *path, mode_t mode)
 	if (p.type == HGFS_N_RESTORE_CHILD) {
 		rc = graph_of(get_fs(), &p, &g);
 		return rc < 0 ? rc : hgfs_rs_mkdir(get_fs(), g, p.rest, mode);
+	}
+	if (p.type == HGFS_N_GRAPH) {
+		rc = graph_get(get_fs(), p.graph, &g);
+		return rc == 0 ? -EEXIST : rc == -ENOENT ? graph_create(get_fs(), p.graph) : rc;
 	}
 	return p.type == HGFS_N_NONE ? -ENOENT : (p.type == HGFS_N_SCRATCH ? -EPERM : -EEXIST);
 }
@@ -1195,12 +1273,31 @@ static int hgfs_rmdir(const char *path)
 	return rc < 0 ? rc : hgfs_rs_rmdir(g, p.rest);
 }
 
+/* df: the free space is spool_dir's (where snapshots and restore files
+ * go), the used space the snapshots the daemon holds now. */
 static int hgfs_statfs(const char *path, struct statvfs *st)
 {
+	hgfs *fs = get_fs();
+	struct statvfs sp;
+	unsigned long long held = 0;
+
 	(void)path;
 	memset(st, 0, sizeof(*st));
-	st->f_bsize = 4096;
-	st->f_frsize = 4096;
+	if (statvfs(fs->cfg.spool_dir, &sp) != 0)
+		return -errno;
+	pthread_mutex_lock(&fs->lock);
+	for (hgfs_graph *g = fs->graphs; g != NULL; g = g->next) {
+		pthread_mutex_lock(&g->lock);
+		for (int f = 0; g->current != NULL && f < HGFS_F__COUNT; f++)
+			held += (unsigned long long)g->current->size[f];
+		pthread_mutex_unlock(&g->lock);
+	}
+	pthread_mutex_unlock(&fs->lock);
+	st->f_bsize = sp.f_bsize;
+	st->f_frsize = sp.f_frsize > 0 ? sp.f_frsize : sp.f_bsize;
+	st->f_bavail = sp.f_bavail;
+	st->f_bfree = sp.f_bavail;
+	st->f_blocks = sp.f_bavail + (held + st->f_frsize - 1) / st->f_frsize;
 	st->f_namemax = HGFS_NAME_MAX;
 	return 0;
 }

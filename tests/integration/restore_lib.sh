@@ -70,8 +70,9 @@ manifest_count() {
 # same_content GRAPH DIR: the graph on the server (read through the API,
 # not the mount) holds the vertices and edges of backup DIR (as sets of lines).
 same_content() {
-	local out=$T/dump.$RANDOM f
-	$EXPECTED "$SERVER" "$1" "$out" || return 1
+	local out=$T/dump.$RANDOM f auth=()
+	[ -n "${HGFS_AUTH:-}" ] && auth=(--user "${HGFS_AUTH%%:*}" --password "${HGFS_AUTH#*:}")
+	$EXPECTED "$SERVER" "$1" "$out" "${auth[@]}" || return 1
 	for f in vertices.jsonl edges.jsonl; do
 		if ! cmp -s <(LC_ALL=C sort "$out/$f") <(LC_ALL=C sort "$2/$f"); then
 			echo "$f of graph $1 differs from $2/$f (sorted): $(wc -l <"$out/$f") vs $(wc -l <"$2/$f") lines"

@@ -158,12 +158,17 @@ static void qfree(qlist *q)
     }
     free(q->p);
 }
+/* graphs can be created at run time (POST .../graphs/{name}); graphs are never freed before exit */
+static pthread_mutex_t g_graphs_lock = PTHREAD_MUTEX_INITIALIZER;
 static graph *find_graph(const char *name)
 {
-    for (size_t i = 0; i < g_ngraphs; i++)
+    graph *g = NULL;
+    pthread_mutex_lock(&g_graphs_lock);
+    for (size_t i = 0; i < g_ngraphs && !g; i++)
         if (!strcmp(g_graphs[i]->name, name))
-            return g_graphs[i];
-    return NULL;
+            g = g_graphs[i];
+    pthread_mutex_unlock(&g_graphs_lock);
+    return g;
 }
 static bool json_ctype(struct MHD_Connection *c)
 {
@@ -1458,7 +1463,14 @@ static void route_graph(resp *r, graph *g, const char *method, struct MHD_Connec
     no_route(r);
 }
 
+static void list_graphs_locked(resp *r);
 static void list_graphs(resp *r)
+{
+    pthread_mutex_lock(&g_graphs_lock);
+    list_graphs_locked(r);
+    pthread_mutex_unlock(&g_graphs_lock);
+}
+static void list_graphs_locked(resp *r)
 {
     /* The real server lists the keys of its graph map (a ConcurrentHashMap<String, Graph>), so the
      * order is the map's bucket order: bucket = (h ^ h >>> 16) & (capacity - 1) with h the Java
@@ -1549,6 +1561,52 @@ static bool check_auth(resp *r, struct MHD_Connection *c, const char *method)
     return true;
 }
 
+/* POST .../graphs/{name}?clone_graph_name={from}: a graph configured like `from` (hgserver's
+ * graphs share one configuration).  1.x takes text/plain (a body-less POST has no type), 1.7 JSON and
+ * only with authentication on: without it the real 1.7.0 fails on its missing auth context. */
+static void h_create_graph(resp *r, struct MHD_Connection *c, const char *name, const qlist *q, const sb_t *body)
+{
+    const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    const char *from = qget(q, "clone_graph_name");
+    if (g_cfg.persona == 17 ? !json_ctype(c) : ct != NULL && strncasecmp(ct, "text/plain", 10) != 0) {
+        resp_err(r, 415, "jakarta.ws.rs.NotSupportedException", "HTTP 415 Unsupported Media Type");
+        return;
+    }
+    if (g_cfg.persona == 17 && !g_auth_user) {
+        resp_err(r, 500, "java.lang.NullPointerException",
+                 "Cannot invoke \"org.apache.hugegraph.auth.HugeGraphAuthProxy$Context.user()\" because the return "
+                 "value of \"org.apache.hugegraph.auth.HugeGraphAuthProxy.getContext()\" is null");
+        return;
+    }
+    pthread_mutex_lock(&g_graphs_lock);
+    bool exists = false, from_ok = false;
+    for (size_t i = 0; i < g_ngraphs; i++) {
+        exists |= !strcmp(g_graphs[i]->name, name);
+        from_ok |= from && !strcmp(g_graphs[i]->name, from);
+    }
+    if (exists)
+        resp_errf(r, 400, C_IAE, "The graph '%s' has existed", name);
+    else if (from && !from_ok)
+        resp_errf(r, 400, C_IAE, "The clone graph '%s' doesn't exist", from);
+    else if (!from && body->len == 0)
+        resp_err(r, 400, C_IAE, "The config text can't be null or empty");
+    else {
+        graph *g = graph_new(name);
+        g_graphs = realloc(g_graphs, (g_ngraphs + 1) * sizeof *g_graphs);
+        g_graphs[g_ngraphs++] = g;
+        resp_ok(r, g_cfg.persona == 17 ? 201 : 200);
+        sb_puts(&r->body, "{\"name\":");
+        sb_json_str(&r->body, name, strlen(name));
+        if (g_cfg.persona == 17) {
+            sb_puts(&r->body, ",\"nickname\":");
+            sb_json_str(&r->body, name, strlen(name));
+        }
+        sb_printf(&r->body, ",\"backend\":\"%s\"%s}", g_cfg.rocksdb ? "rocksdb" : "memory",
+                  g_cfg.persona == 17 ? ",\"description\":\"\"" : "");
+    }
+    pthread_mutex_unlock(&g_graphs_lock);
+}
+
 static void dispatch(resp *r, struct MHD_Connection *c, const char *url, const char *method, sb_t *body, const qlist *q)
 {
     /* split raw path, decode each segment */
@@ -1617,6 +1675,10 @@ static void dispatch(resp *r, struct MHD_Connection *c, const char *url, const c
                 list_graphs(r);
             else
                 not_allowed(r);
+            goto out;
+        }
+        if (gn == 2 && !strcmp(method, "POST")) {
+            h_create_graph(r, c, gs[1], q, body);
             goto out;
         }
         graph *g = find_graph(gs[1]);

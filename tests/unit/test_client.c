@@ -800,6 +800,36 @@ START_TEST(test_get_set_mode)
 }
 END_TEST
 
+/* A graph created like another: 1.x posts no body (so no Content-Type,
+ * which 1.x needs to be text/plain), 1.7 an empty JSON object under its
+ * graphspace; the clone's name is escaped; a refusal is an error. */
+START_TEST(test_graph_create)
+{
+	canned *t;
+	hg_client *cl = open_canned(VERSIONS("1.5.0"), 1, &t);
+	hg_error err;
+
+	canned_add(t, 200, "{\"name\":\"new\",\"backend\":\"rocksdb\"}");
+	ck_assert_int_eq(hg_graph_create(cl, "new", "old one", &err), 0);
+	ck_assert_str_eq(t->method[2], "POST");
+	ck_assert_str_eq(t->url[2], "http://127.0.0.1:8080/graphs/new?clone_graph_name=old%20one");
+	ck_assert_ptr_null(t->body[2]);
+	canned_add(t, 400, "{\"exception\":\"class java.lang.IllegalArgumentException\",\"message\":\"The graph 'g' has existed\"}");
+	ck_assert_int_eq(hg_graph_create(cl, "g", "old", &err), -HG_EINVAL);
+	ck_assert_str_eq(err.message, "The graph 'g' has existed");
+	ck_assert_int_eq(err.http_status, 400);
+	hg_client_free(cl);
+
+	cl = open_canned(VERSIONS("1.7.0"), 1, &t);
+	canned_add(t, 201, "{\"name\":\"new\",\"nickname\":\"new\",\"backend\":\"rocksdb\",\"description\":\"\"}");
+	ck_assert_int_eq(hg_graph_create(cl, "new", "g", &err), 0);
+	ck_assert_str_eq(t->method[t->n_req - 1], "POST");
+	ck_assert_str_eq(t->url[t->n_req - 1], "http://127.0.0.1:8080/graphspaces/DEFAULT/graphs/new?clone_graph_name=g");
+	ck_assert_str_eq(t->body[t->n_req - 1], "{}");
+	hg_client_free(cl);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* streaming scanner                                                   */
 
@@ -2609,6 +2639,7 @@ static Suite *mode_suite(void)
 	tcase_add_loop_test(tc, test_mode_parse, 0, N(mode_cases));
 	tcase_add_test(tc, test_mode_names);
 	tcase_add_test(tc, test_get_set_mode);
+	tcase_add_test(tc, test_graph_create);
 	suite_add_tcase(s, tc);
 	return s;
 }
