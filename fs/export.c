@@ -633,6 +633,8 @@ int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_
 	for (int f = 0; f < HGFS_F__COUNT; f++) {
 		s->fd[f] = sp[f].fd;
 		s->size[f] = sp[f].size;
+		memcpy(s->sha[f], hex[f], sizeof(s->sha[f]));
+		s->mtime[f] = *mtime;
 		sp[f].fd = -1;
 	}
 	s->taken = *mtime;

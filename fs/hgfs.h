@@ -97,15 +97,34 @@ typedef struct hgfs_snapshot {
 	int refs;          /* under the graph's lock; the graph holds one ref while current */
 	int open_files;    /* handles open on this snapshot */
 	uint64_t gen;      /* per graph, increasing */
-	struct timespec taken;   /* when the export started; the files' mtime */
+	struct timespec taken;   /* when the export started */
+	struct timespec made;    /* monotonic: when it became the graph's current one */
 	struct timespec last_use;
+	bool stale;              /* the graph was changed through the mount after its export began */
 	int fd[HGFS_F__COUNT];
 	off_t size[HGFS_F__COUNT];
+	char sha[HGFS_F__COUNT][65];
+	/* each file's mtime: taken, or the previous snapshot's for a file whose
+	 * bytes did not change (snapstate.c) */
+	struct timespec mtime[HGFS_F__COUNT];
 } hgfs_snapshot;
 
-/* true when a snapshot can no longer be handed out: no file of it is open
- * and its last use is more than ttl seconds before now. */
+/* true when a snapshot can no longer be handed out to new opens: it is
+ * stale, or it was made more than ttl seconds before now.  Files open on it
+ * keep it whatever this says. */
 bool hgfs_snapshot_expired(const hgfs_snapshot *s, const struct timespec *now, double ttl);
+
+/* What the graph's last snapshot was, to keep the mtime of files whose
+ * bytes did not change (snapstate.c): in memory, and in a state file so
+ * that it holds across remounts. */
+typedef struct hgfs_snapmemo {
+	bool valid;
+	char sha[HGFS_F__COUNT][65];
+	off_t size[HGFS_F__COUNT];
+	struct timespec mtime[HGFS_F__COUNT];
+	char *manifest; /* its manifest.json bytes */
+	size_t manifest_len;
+} hgfs_snapmemo;
 
 /* The mtime for a new snapshot taken at `now`, given the previous snapshot's
  * mtime (or {0,0}): whole seconds, strictly later than the previous one so
@@ -122,6 +141,7 @@ typedef struct hgfs_config {
 	char *password_file;
 	char *graphspace;
 	char *spool_dir;
+	char *state_dir; /* NULL: no state across remounts */
 	char *log_file;
 	double snapshot_ttl;
 	long split_size;
@@ -164,6 +184,9 @@ typedef struct hgfs_graph {
 	uint64_t next_gen;
 	struct timespec last_mtime;
 	uint64_t cached_gen[HGFS_F__COUNT]; /* snapshot whose pages the kernel may hold */
+	int cached_open[HGFS_F__COUNT];     /* handles open that read through the page cache */
+	uint64_t changes;   /* changes made through the mount (imports, mode writes) */
+	hgfs_snapmemo memo; /* the last snapshot's hashes and mtimes; the builder's only */
 	hgfs_scratch *scratch;
 	struct hgfs_restore *restore; /* restore/ (restore.h), created on first use */
 	char mode_seen[16];         /* the mode last read from the server */
@@ -207,6 +230,21 @@ int hgfs_pwrite_all(int fd, const char *p, size_t len, off_t off);
  * reason is logged and a negative errno returned. */
 int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_snapshot **out);
 void hgfs_snapshot_close(hgfs_snapshot *s);
+
+/* ---- snapshot state (snapstate.c) ----------------------------------------- */
+
+/* Called by the one builder of graph g with its new snapshot s, before s is
+ * handed out: each file whose bytes equal the graph's last snapshot's keeps
+ * that snapshot's mtime; when no data file changed, s gets the last
+ * manifest.json too (its snapshot_time included), so an unchanged graph
+ * shows the same bytes and mtimes.  The last snapshot is remembered in g and
+ * in the state file of fs->cfg.state_dir. */
+void hgfs_snapshot_settle(hgfs *fs, hgfs_graph *g, hgfs_snapshot *s);
+void hgfs_snapmemo_free(hgfs_snapmemo *m);
+
+/* A change made through the mount (an import, a mode write): the graph's
+ * snapshot is no longer handed to new opens (ops.c). */
+void hgfs_graph_changed(hgfs_graph *g);
 
 /* ---- SHA-256 (sha256.c) -------------------------------------------------- */
 

@@ -1469,10 +1469,13 @@ int hgfs_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *
 	case HGFS_K_MANIFEST:
 		return import_manifest(g, e, size, manifest_out);
 	case HGFS_K_SCHEMA:
-		return import_schema(fs, g, e, ctx, size);
 	case HGFS_K_VERTICES:
-	case HGFS_K_EDGES:
-		return import_data(fs, g, e, ctx, size);
+	case HGFS_K_EDGES: {
+		int rc = kind == HGFS_K_SCHEMA ? import_schema(fs, g, e, ctx, size) : import_data(fs, g, e, ctx, size);
+		/* even a failed import may have changed the graph */
+		hgfs_graph_changed(g);
+		return rc;
+	}
 	default:
 		return fail(g, e, -EINVAL,
 			    "not a backup file: neither its name (schema.json, vertices.jsonl, edges.jsonl, "

@@ -27,6 +27,7 @@ static const struct fuse_opt hgfs_opts[] = {
 	OPT("password_file=%s", password_file),
 	OPT("graphspace=%s", graphspace),
 	OPT("spool_dir=%s", spool_dir),
+	OPT("state_dir=%s", state_dir),
 	OPT("log_file=%s", log_file),
 	OPT("snapshot_ttl=%lf", snapshot_ttl),
 	OPT("split_size=%ld", split_size),
@@ -64,9 +65,13 @@ static void usage(const char *prog)
 	       "                           -o password_file (never from the command line)\n"
 	       "    -o password_file=PATH  read the password from the first line of PATH\n"
 	       "    -o graphspace=NAME     graphspace on 1.7+ servers (default DEFAULT)\n"
-	       "    -o snapshot_ttl=SECS   a snapshot is reused while any of its files is open\n"
-	       "                           and for SECS seconds after its last use (default 30)\n"
+	       "    -o snapshot_ttl=SECS   new opens get a snapshot made at most SECS seconds ago;\n"
+	       "                           open files keep theirs (default 30)\n"
 	       "    -o spool_dir=DIR       where snapshots are spooled (default $TMPDIR or /var/tmp)\n"
+	       "    -o state_dir=DIR       where each graph's last snapshot (hashes, mtimes) is kept, so\n"
+	       "                           unchanged files keep their mtime across remounts (default\n"
+	       "                           $XDG_STATE_HOME/hugegraphfs or ~/.local/state/hugegraphfs;\n"
+	       "                           none: not kept)\n"
 	       "    -o log_file=PATH       append the log to PATH (default: stderr with -f, else syslog)\n"
 	       "    -o split_size=BYTES    shard size asked of the server (default 1048576, min 1048576)\n"
 	       "    -o page_limit=N        elements per scan page on paging backends (default 100000)\n"
@@ -150,6 +155,64 @@ static int read_password_file(hgfs_config *cfg)
 }
 
 /* Checks the options and the server before anything is mounted. */
+/* mkdir -p of path with mode 0700; 0 or -errno. */
+static int mkdirs(const char *path)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(path);
+
+	if (len == 0 || len >= sizeof(buf))
+		return -ENAMETOOLONG;
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* The state directory: given, or the XDG default; "none" keeps no state.
+ * One that cannot be made is reported and not used. */
+static int state_dir_setup(hgfs_config *cfg)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	char *abs;
+	int rc;
+
+	if (cfg->state_dir != NULL && strcmp(cfg->state_dir, "none") == 0) {
+		free(cfg->state_dir);
+		cfg->state_dir = NULL;
+		return 0;
+	}
+	if (cfg->state_dir == NULL) {
+		if ((xdg != NULL && xdg[0] == '/' && asprintf(&cfg->state_dir, "%s/hugegraphfs", xdg) < 0) ||
+		    (cfg->state_dir == NULL && home != NULL && home[0] == '/' &&
+		     asprintf(&cfg->state_dir, "%s/.local/state/hugegraphfs", home) < 0))
+			cfg->state_dir = NULL;
+		if (cfg->state_dir == NULL)
+			return 0;
+	}
+	rc = mkdirs(cfg->state_dir);
+	if (rc < 0) {
+		fprintf(stderr, "hugegraphfs: state directory %s: %s (-o state_dir=none keeps no state)\n",
+			cfg->state_dir, strerror(-rc));
+		return -1;
+	}
+	/* an absolute path: the daemon changes to / when it detaches */
+	abs = realpath(cfg->state_dir, NULL);
+	if (abs != NULL) {
+		free(cfg->state_dir);
+		cfg->state_dir = abs;
+	}
+	return 0;
+}
+
 static int validate(hgfs_config *cfg)
 {
 	hg_options opt = {0};
@@ -234,6 +297,8 @@ static int validate(hgfs_config *cfg)
 		}
 	}
 
+	if (state_dir_setup(cfg) < 0)
+		return -1;
 	if (cfg->log_file != NULL) {
 		/* an absolute path: the daemon changes to / when it detaches */
 		char *abs;
@@ -275,6 +340,7 @@ static void config_free(hgfs_config *cfg)
 	free(cfg->password_file);
 	free(cfg->graphspace);
 	free(cfg->spool_dir);
+	free(cfg->state_dir);
 	free(cfg->log_file);
 	free(cfg->mountpoint);
 }

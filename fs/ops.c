@@ -217,7 +217,7 @@ static int snap_acquire(hgfs *fs, hgfs_graph *g, hgfs_snapshot **out)
 {
 	hgfs_snapshot *s = NULL, *old = NULL;
 	struct timespec now, real, mtime;
-	uint64_t seen = 0;
+	uint64_t seen = 0, changes;
 	bool waited = false;
 	int rc;
 
@@ -246,9 +246,12 @@ static int snap_acquire(hgfs *fs, hgfs_graph *g, hgfs_snapshot **out)
 	g->building = true;
 	clock_gettime(CLOCK_REALTIME, &real);
 	mtime = hgfs_snapshot_mtime(&real, &g->last_mtime);
+	changes = g->changes;
 	pthread_mutex_unlock(&g->lock);
 
 	rc = hgfs_export(fs, g->name, &mtime, &s);
+	if (rc == 0)
+		hgfs_snapshot_settle(fs, g, s);
 
 	pthread_mutex_lock(&g->lock);
 	g->building = false;
@@ -257,7 +260,10 @@ static int snap_acquire(hgfs *fs, hgfs_graph *g, hgfs_snapshot **out)
 	if (rc == 0) {
 		s->gen = ++g->next_gen;
 		s->refs = 2; /* the graph's and the caller's */
-		s->last_use = now_mono();
+		s->last_use = s->made = now_mono();
+		/* changed through the mount while exporting: this caller gets it,
+		 * new opens a fresh one */
+		s->stale = g->changes != changes;
 		g->last_mtime = mtime;
 		if (g->current != NULL)
 			snap_unref_locked(g->current, &old);
@@ -268,6 +274,20 @@ static int snap_acquire(hgfs *fs, hgfs_graph *g, hgfs_snapshot **out)
 	pthread_mutex_unlock(&g->lock);
 	hgfs_snapshot_close(old);
 	return rc;
+}
+
+void hgfs_graph_changed(hgfs_graph *g)
+{
+	hgfs_snapshot *dead = NULL;
+
+	pthread_mutex_lock(&g->lock);
+	g->changes++;
+	if (g->current != NULL) {
+		snap_unref_locked(g->current, &dead);
+		g->current = NULL;
+	}
+	pthread_mutex_unlock(&g->lock);
+	hgfs_snapshot_close(dead);
 }
 
 static void snap_release(hgfs_graph *g, hgfs_snapshot *s, bool was_open)
@@ -325,6 +345,7 @@ typedef struct handle {
 	/* snapshot files */
 	hgfs_snapshot *snap;
 	hgfs_snapfile file;
+	bool uncached; /* read past the page cache: another snapshot of the file is open */
 	/* mode file: what was read, or what is being written */
 	char *buf;
 	size_t len;
@@ -387,6 +408,7 @@ static int mode_apply(hgfs *fs, hgfs_graph *g, hg_mode m)
 	if (rc < 0)
 		return client_errno("setting the mode", graph, rc, &err);
 	hgfs_log(LOG_INFO, "graph %s: mode set to %s", graph, hg_mode_name(m));
+	hgfs_graph_changed(g);
 	return 0;
 }
 
@@ -471,7 +493,7 @@ static int hgfs_getattr(const char *path, struct stat *st, struct fuse_file_info
 	if (fi != NULL && fi->fh != 0) {
 		handle *h = fh(fi);
 		if (h->type == HGFS_N_SNAPFILE) {
-			fill_file(fs, st, 0444, h->snap->size[h->file], &h->snap->taken);
+			fill_file(fs, st, 0444, h->snap->size[h->file], &h->snap->mtime[h->file]);
 			return 0;
 		}
 		if (h->type == HGFS_N_RESTORE_CHILD) {
@@ -535,7 +557,7 @@ static int hgfs_getattr(const char *path, struct stat *st, struct fuse_file_info
 		rc = snap_acquire(fs, g, &s);
 		if (rc < 0)
 			return rc;
-		fill_file(fs, st, 0444, s->size[p.file], &s->taken);
+		fill_file(fs, st, 0444, s->size[p.file], &s->mtime[p.file]);
 		snap_release(g, s, false);
 		return 0;
 	}
@@ -707,9 +729,19 @@ static int open_node(const char *path, struct fuse_file_info *fi, bool create, m
 		h->file = p.file;
 		pthread_mutex_lock(&g->lock);
 		h->snap->open_files++;
-		/* the kernel may keep pages only of the very snapshot it cached */
-		fi->keep_cache = g->cached_gen[p.file] == h->snap->gen;
-		g->cached_gen[p.file] = h->snap->gen;
+		/* The kernel caches a file's pages per path, not per snapshot: while
+		 * a handle of another snapshot of this file is open (an open file
+		 * keeps its snapshot), this one reads past the cache, so neither
+		 * sees the other's bytes. */
+		if (g->cached_open[p.file] > 0 && g->cached_gen[p.file] != h->snap->gen) {
+			fi->direct_io = 1;
+			h->uncached = true;
+		} else {
+			/* the kernel may keep pages only of the very snapshot it cached */
+			fi->keep_cache = g->cached_gen[p.file] == h->snap->gen;
+			g->cached_gen[p.file] = h->snap->gen;
+			g->cached_open[p.file]++;
+		}
 		pthread_mutex_unlock(&g->lock);
 		break;
 	case HGFS_N_MODE:
@@ -962,8 +994,14 @@ static int hgfs_release(const char *path, struct fuse_file_info *fi)
 	handle *h = fh(fi);
 
 	(void)path;
-	if (h->type == HGFS_N_SNAPFILE && h->snap != NULL)
+	if (h->type == HGFS_N_SNAPFILE && h->snap != NULL) {
+		if (!h->uncached) {
+			pthread_mutex_lock(&h->g->lock);
+			h->g->cached_open[h->file]--;
+			pthread_mutex_unlock(&h->g->lock);
+		}
 		snap_release(h->g, h->snap, true);
+	}
 	if (h->type == HGFS_N_RESTORE_CHILD && h->re != NULL)
 		hgfs_rs_release(h->g, h->re, h->writing);
 	if (h->type == HGFS_N_SCRATCH) {
@@ -1389,6 +1427,7 @@ static void hgfs_destroy(void *data)
 		if (g->current != NULL && --g->current->refs == 0)
 			hgfs_snapshot_close(g->current);
 		hgfs_rs_free(g->restore, g->name);
+		hgfs_snapmemo_free(&g->memo);
 		while (g->scratch != NULL) {
 			hgfs_scratch *s = g->scratch;
 			g->scratch = s->next;

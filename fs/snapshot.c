@@ -8,9 +8,7 @@ static double ts_diff(const struct timespec *a, const struct timespec *b)
 
 bool hgfs_snapshot_expired(const hgfs_snapshot *s, const struct timespec *now, double ttl)
 {
-	if (s->open_files > 0)
-		return false;
-	return ts_diff(now, &s->last_use) > ttl;
+	return s->stale || ts_diff(now, &s->made) > ttl;
 }
 
 struct timespec hgfs_snapshot_mtime(const struct timespec *now, const struct timespec *prev)

@@ -14,6 +14,8 @@ HUGEGRAPHFS=${HUGEGRAPHFS:-$SRCDIR/build/fs/hugegraphfs}
 EXPECTED="python3 $SRCDIR/tests/integration/expected.py"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/hgfs-test.XXXXXX")
+# each test keeps its own snapshot state (never the user's ~/.local/state)
+export XDG_STATE_HOME=$T/state
 PASS=0
 FAIL=0
 NUM=0

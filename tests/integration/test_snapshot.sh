@@ -1,8 +1,11 @@
 #!/bin/bash
-# Snapshot rules: one consistent snapshot per pass, an open file keeps its
-# snapshot, a changed graph shows after expiry and a second rsync picks it up
-# even when sizes did not change; readers share one export; a slow export of
-# one graph does not stall another graph.
+# Snapshot rules: a changed graph shows once the ttl has passed since the
+# snapshot was made (however often it is looked at) and a second rsync picks
+# it up even when sizes did not change; an open file keeps its snapshot; a
+# changed file gets a later mtime, an unchanged one keeps its mtime (the
+# manifest too), also across a remount; a mode write or an import drops the
+# snapshot at once; readers share one export; a slow export of one graph does
+# not stall another graph.
 . "$(dirname "$0")/lib.sh"
 require_fuse
 
@@ -33,21 +36,61 @@ check "second rsync" rsync -a "$G/" "$T/mirror/"
 check "second rsync picked the change up" same_files "$T/mirror" "$T/exp2" vertices.jsonl edges.jsonl schema.json
 check "the new manifest matches the new files" $EXPECTED --check-manifest "$T/mirror"
 
-# an open file keeps its snapshot, and so does the rest of the pass
+# an open file keeps its snapshot; new opens get a new one once the ttl
+# has passed since it was made, however often it was looked at meanwhile
 exec 3<"$G/vertices.jsonl"
 before_mtime=$(stat -c %Y "$G/vertices.jsonl")
+schema_mtime=$(stat -c %Y "$G/schema.json")
 check_eq "the graph changes again" 201 "$(post_vertex marko 33)"
-sleep 2.2
-check "while a file is open, a new reader sees the same snapshot" cmp "$G/vertices.jsonl" "$T/exp2/vertices.jsonl"
-check "the open file reads its snapshot" bash -c "cat <&3 | cmp - '$T/exp2/vertices.jsonl'" 
-check_eq "and the mtime is unchanged" "$before_mtime" "$(stat -c %Y "$G/vertices.jsonl")"
-exec 3<&-
-sleep 2.2
+n0=$(grep -c "snapshot of graph 'g'" "$M.log")
+for i in 1 2 3 4 5 6 7 8; do stat "$G/vertices.jsonl" >/dev/null; sleep 0.3; done
+n1=$(grep -c "snapshot of graph 'g'" "$M.log")
+check "looking every 0.3 s for 2.4 s does not keep a 1 s snapshot alive ($((n1 - n0)) exports)" test $((n1 - n0)) -ge 1
 $EXPECTED "$SERVER" g "$T/exp3"
-check "after the last close and the ttl, a read shows the change" cmp "$G/vertices.jsonl" "$T/exp3/vertices.jsonl"
+check "while a file is open, a new reader after the ttl sees the change" cmp "$G/vertices.jsonl" "$T/exp3/vertices.jsonl"
+check "the open file reads its own snapshot" bash -c "cat <&3 | cmp - '$T/exp2/vertices.jsonl'"
+exec 3<&-
 after_mtime=$(stat -c %Y "$G/vertices.jsonl")
-check "a new snapshot has a later mtime" test "$after_mtime" -gt "$before_mtime"
+check "the changed file has a later mtime" test "$after_mtime" -gt "$before_mtime"
+check_eq "the unchanged schema.json kept its mtime" "$schema_mtime" "$(stat -c %Y "$G/schema.json")"
 check "manifest of the new snapshot agrees" bash -c "cp -r '$G' '$T/copy3' && $EXPECTED --check-manifest '$T/copy3'"
+
+# an unchanged graph: a new snapshot shows the same bytes and mtimes, the
+# manifest included, so incremental tools see nothing new
+mtimes() { stat -c '%n %Y %s' "$G/schema.json" "$G/vertices.jsonl" "$G/edges.jsonl" "$G/manifest.json"; }
+m1=$(mtimes); cp "$G/manifest.json" "$T/manifest.1"
+n0=$(grep -c "snapshot of graph 'g'" "$M.log")
+sleep 1.5
+m2=$(mtimes)
+n1=$(grep -c "snapshot of graph 'g'" "$M.log")
+check "a new export ran" test $((n1 - n0)) -ge 1
+check_eq "an unchanged graph keeps every file's mtime and size" "$m1" "$m2"
+check "...and the manifest's bytes (its snapshot_time too)" cmp "$G/manifest.json" "$T/manifest.1"
+touch -d "@$(( $(stat -c %Y "$G/manifest.json") + 1 ))" "$T/stamp"
+sleep 1.5
+check_eq "find -newer sees nothing new" "" "$(find "$G" -maxdepth 1 -type f -name '*.json*' -newer "$T/stamp")"
+check "unmount" unmount_fs "$M"
+
+# across a remount (the state file): still the same mtimes and bytes
+mount_fs "$SERVER" "$M" -o spool_dir="$T",snapshot_ttl=60 || exit 1
+check_eq "after a remount the unchanged graph keeps its mtimes" "$m1" "$(mtimes)"
+check "...and its manifest bytes" cmp "$G/manifest.json" "$T/manifest.1"
+check "the state is in XDG_STATE_HOME/hugegraphfs" bash -c "ls '$XDG_STATE_HOME/hugegraphfs/'*.state"
+
+# a change made through the mount drops the snapshot at once (ttl 60 here)
+n0=$(grep -c "snapshot of graph 'g'" "$M.log")
+check "echo RESTORING > mode" bash -c "echo RESTORING > '$G/mode'"
+stat "$G/vertices.jsonl" >/dev/null
+n1=$(grep -c "snapshot of graph 'g'" "$M.log")
+check_eq "a mode write drops the snapshot: the next look exports" 1 "$((n1 - n0))"
+check "a copy into restore/ (the same vertices again)" cp "$T/copy3/vertices.jsonl" "$G/restore/vertices.jsonl"
+stat "$G/vertices.jsonl" >/dev/null
+n2=$(grep -c "snapshot of graph 'g'" "$M.log")
+check_eq "an import drops the snapshot: the next look exports" 1 "$((n2 - n1))"
+check_eq "...and the same bytes keep their mtime" "$m1" "$(mtimes)"
+check "echo NONE > mode" bash -c "echo NONE > '$G/mode'"
+check "unmount" unmount_fs "$M"
+mount_fs "$SERVER" "$M" -o spool_dir="$T",snapshot_ttl=1 || exit 1
 
 # two readers share one export
 sleep 2.2

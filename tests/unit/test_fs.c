@@ -157,18 +157,24 @@ START_TEST(test_snapshot_expiry)
 	struct timespec now = {.tv_sec = 1000, .tv_nsec = 0};
 
 	memset(&s, 0, sizeof(s));
-	s.last_use = (struct timespec){.tv_sec = 990, .tv_nsec = 0};
+	s.made = (struct timespec){.tv_sec = 990, .tv_nsec = 0};
 	ck_assert(!hgfs_snapshot_expired(&s, &now, 30));
 	ck_assert(hgfs_snapshot_expired(&s, &now, 5));
 	ck_assert(hgfs_snapshot_expired(&s, &now, 0));
-	/* an open file keeps its snapshot current, however old */
-	s.open_files = 1;
-	ck_assert(!hgfs_snapshot_expired(&s, &now, 0));
-	s.open_files = 0;
+	/* counted from when it was made: neither a recent use nor an open file
+	 * keeps it for new opens (the open file keeps it for itself) */
 	s.last_use = now;
+	s.open_files = 1;
+	ck_assert(hgfs_snapshot_expired(&s, &now, 5));
+	s.open_files = 0;
+	s.made = now;
 	ck_assert(!hgfs_snapshot_expired(&s, &now, 0));
+	/* a change through the mount: stale at once */
+	s.stale = true;
+	ck_assert(hgfs_snapshot_expired(&s, &now, 30));
+	s.stale = false;
 	/* sub-second precision */
-	s.last_use = (struct timespec){.tv_sec = 999, .tv_nsec = 600000000};
+	s.made = (struct timespec){.tv_sec = 999, .tv_nsec = 600000000};
 	ck_assert(!hgfs_snapshot_expired(&s, &now, 0.5));
 	ck_assert(hgfs_snapshot_expired(&s, &now, 0.3));
 }
