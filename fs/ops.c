@@ -956,6 +956,19 @@ static int hgfs_release(const char *path, struct fuse_file_info *fi)
 	return 0;
 }
 
+/* Files in restore/ only: restic preallocates what it restores. */
+static int hgfs_fallocate(const char *path, int mode, off_t off, off_t len, struct fuse_file_info *fi)
+{
+	handle *h = fi != NULL ? fh(fi) : NULL;
+
+	(void)path;
+	if (h == NULL || h->type != HGFS_N_RESTORE_CHILD)
+		return -EOPNOTSUPP;
+	if (!h->writing)
+		return -EBADF;
+	return hgfs_rs_fallocate(h->g, h->re, mode, off, len);
+}
+
 static int hgfs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 {
 	hgfs_path p;
@@ -1267,6 +1280,8 @@ static void *hgfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 
 	pthread_mutex_init(&fs->client_lock, NULL);
 	client_ready(fs);
+	/* restore/ then fails its creates with EIO (logged) */
+	(void)hgfs_rs_spool_init(fs);
 	pthread_cond_init(&fs->janitor_cond, NULL);
 	fs->janitor_running = pthread_create(&fs->janitor, NULL, janitor_main, fs) == 0;
 	return fs;
@@ -1302,6 +1317,7 @@ static void hgfs_destroy(void *data)
 		free(g);
 	}
 	fs->graphs = NULL;
+	hgfs_rs_spool_end(fs);
 	hg_strv_free(fs->graph_names);
 	fs->graph_names = NULL;
 	hg_client_free(fs->client);
@@ -1322,6 +1338,7 @@ const struct fuse_operations hgfs_ops = {
 	.flush = hgfs_flush,
 	.release = hgfs_release,
 	.truncate = hgfs_truncate,
+	.fallocate = hgfs_fallocate,
 	.chmod = hgfs_chmod,
 	.chown = hgfs_chown,
 	.utimens = hgfs_utimens,
