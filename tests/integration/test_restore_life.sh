@@ -7,16 +7,19 @@
 # back byte for byte; a second rsync -a and rclone copy send nothing;
 # restic restore --verify passes); removing one undoes nothing; the spool
 # directory goes at unmount and a killed daemon's is removed by the next.
-#   test_restore_life.sh
+#   test_restore_life.sh [PERSONA [BACKEND [V,E,SEED]]]
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/restore_lib.sh"
 require_fuse
 
-SPEC=20011,50021,42
+PERSONA=${1:-1.7}
+BACKEND=${2:-memory}
+SPEC=${3:-20011,50021,42}
+log "persona $PERSONA, backend $BACKEND, graph $SPEC"
 GRAPHS=(fd ooo rsy rc rs kill)
 GARGS=()
 for x in "${GRAPHS[@]}"; do GARGS+=(--graph "$x"); done
-start_server SERVER --persona 1.7 --backend memory --generate "g=$SPEC" --generate "other=300,500,3" "${GARGS[@]}" ||
+start_server SERVER --persona "$PERSONA" --backend "$BACKEND" --generate "g=$SPEC" --generate "other=300,500,3" "${GARGS[@]}" ||
 	exit 1
 M=$T/mnt
 SP=$T/spool
