@@ -956,6 +956,19 @@ static int hgfs_release(const char *path, struct fuse_file_info *fi)
 	return 0;
 }
 
+/* poll(2): not supported, so that the kernel treats every file as always
+ * ready (as it does when the op is missing).  Defined only to free the poll
+ * handle: without the op, libfuse's high-level layer leaks the 16 bytes it
+ * allocates for each poll that asks to be notified (Go programs such as
+ * rclone and restic poll every file they open). */
+static int hgfs_poll(const char *path, struct fuse_file_info *fi, struct fuse_pollhandle *ph, unsigned *reventsp)
+{
+	(void)path, (void)fi, (void)reventsp;
+	if (ph != NULL)
+		fuse_pollhandle_destroy(ph);
+	return -ENOSYS;
+}
+
 /* Files in restore/ only: restic preallocates what it restores. */
 static int hgfs_fallocate(const char *path, int mode, off_t off, off_t len, struct fuse_file_info *fi)
 {
@@ -1339,6 +1352,7 @@ const struct fuse_operations hgfs_ops = {
 	.release = hgfs_release,
 	.truncate = hgfs_truncate,
 	.fallocate = hgfs_fallocate,
+	.poll = hgfs_poll,
 	.chmod = hgfs_chmod,
 	.chown = hgfs_chown,
 	.utimens = hgfs_utimens,
