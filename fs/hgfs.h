@@ -204,6 +204,8 @@ typedef struct hgfs {
 	uid_t uid;
 	gid_t gid;
 	time_t started; /* directories' mtime: stable, so tar sees no change */
+	char *restore_spool;  /* this mount's directory of restore/ spool files */
+	uint64_t spool_seq;   /* names the files in it */
 	/* the janitor drops expired snapshots, freeing their spool space */
 	pthread_t janitor;
 	bool janitor_running;

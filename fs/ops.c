@@ -1017,6 +1017,32 @@ static int hgfs_release(const char *path, struct fuse_file_info *fi)
 	return 0;
 }
 
+/* poll(2): not supported, so that the kernel treats every file as always
+ * ready (as it does when the op is missing).  Defined only to free the poll
+ * handle: without the op, libfuse's high-level layer leaks the 16 bytes it
+ * allocates for each poll that asks to be notified (Go programs such as
+ * rclone and restic poll every file they open). */
+static int hgfs_poll(const char *path, struct fuse_file_info *fi, struct fuse_pollhandle *ph, unsigned *reventsp)
+{
+	(void)path, (void)fi, (void)reventsp;
+	if (ph != NULL)
+		fuse_pollhandle_destroy(ph);
+	return -ENOSYS;
+}
+
+/* Files in restore/ only: restic preallocates what it restores. */
+static int hgfs_fallocate(const char *path, int mode, off_t off, off_t len, struct fuse_file_info *fi)
+{
+	handle *h = fi != NULL ? fh(fi) : NULL;
+
+	(void)path;
+	if (h == NULL || h->type != HGFS_N_RESTORE_CHILD)
+		return -EOPNOTSUPP;
+	if (!h->writing)
+		return -EBADF;
+	return hgfs_rs_fallocate(h->g, h->re, mode, off, len);
+}
+
 static int hgfs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 {
 	hgfs_path p;
@@ -1402,6 +1428,8 @@ static void *hgfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 
 	pthread_mutex_init(&fs->client_lock, NULL);
 	client_ready(fs);
+	/* restore/ then fails its creates with EIO (logged) */
+	(void)hgfs_rs_spool_init(fs);
 	pthread_cond_init(&fs->janitor_cond, NULL);
 	fs->janitor_running = pthread_create(&fs->janitor, NULL, janitor_main, fs) == 0;
 	return fs;
@@ -1438,6 +1466,7 @@ static void hgfs_destroy(void *data)
 		free(g);
 	}
 	fs->graphs = NULL;
+	hgfs_rs_spool_end(fs);
 	hg_strv_free(fs->graph_names);
 	fs->graph_names = NULL;
 	hg_client_free(fs->client);
@@ -1458,6 +1487,8 @@ const struct fuse_operations hgfs_ops = {
 	.flush = hgfs_flush,
 	.release = hgfs_release,
 	.truncate = hgfs_truncate,
+	.fallocate = hgfs_fallocate,
+	.poll = hgfs_poll,
 	.chmod = hgfs_chmod,
 	.chown = hgfs_chown,
 	.utimens = hgfs_utimens,

@@ -1,11 +1,14 @@
 /* restore.c - the restore/ tree of a graph: entries, spooling, and when an
  * import runs.  What an import does is in import.c. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -14,8 +17,88 @@
 static const char *const state_names[] = {
 	[HGFS_RS_EMPTY] = "empty",	   [HGFS_RS_WRITING] = "writing",   [HGFS_RS_PENDING] = "pending",
 	[HGFS_RS_IMPORTING] = "importing", [HGFS_RS_IMPORTED] = "imported", [HGFS_RS_FAILED] = "failed",
-	[HGFS_RS_SKIPPED] = "skipped",
+	[HGFS_RS_SKIPPED] = "skipped",	   [HGFS_RS_INCOMPLETE] = "incomplete",
 };
+
+/* ---- the spool directory ------------------------------------------------- */
+
+#define SPOOL_PREFIX "hugegraphfs-restore."
+
+/* Removes directory name of dir and the files in it (not below). */
+static void remove_spool_dir(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			unlinkat(fd, de->d_name, 0);
+	}
+	closedir(d);
+	unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
+/* The spool directories of daemons of this user that are gone (killed
+ * before they could remove theirs): their files would stay forever. */
+static void remove_stale_spools(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+		char *end;
+		long pid;
+
+		if (strncmp(de->d_name, SPOOL_PREFIX, strlen(SPOOL_PREFIX)) != 0)
+			continue;
+		pid = strtol(de->d_name + strlen(SPOOL_PREFIX), &end, 10);
+		if (end == de->d_name + strlen(SPOOL_PREFIX) || *end != '.' || pid <= 0 ||
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode) ||
+		    st.st_uid != geteuid())
+			continue;
+		if (pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue; /* alive (or not ours to judge) */
+		hgfs_log(LOG_WARNING, "removing %s/%s: the restore spool of daemon %ld, which is gone", dir, de->d_name,
+			 pid);
+		remove_spool_dir(dirfd(d), de->d_name);
+	}
+	closedir(d);
+}
+
+int hgfs_rs_spool_init(hgfs *fs)
+{
+	char *path = NULL;
+
+	remove_stale_spools(fs->cfg.spool_dir);
+	if (asprintf(&path, "%s/" SPOOL_PREFIX "%ld.XXXXXX", fs->cfg.spool_dir, (long)getpid()) < 0)
+		return -ENOMEM;
+	if (mkdtemp(path) == NULL) {
+		int rc = -errno;
+		hgfs_log(LOG_ERR, "cannot create the restore spool directory %s: %s", path, strerror(errno));
+		free(path);
+		return rc;
+	}
+	fs->restore_spool = path;
+	return 0;
+}
+
+void hgfs_rs_spool_end(hgfs *fs)
+{
+	if (fs->restore_spool == NULL)
+		return;
+	remove_spool_dir(AT_FDCWD, fs->restore_spool);
+	free(fs->restore_spool);
+	fs->restore_spool = NULL;
+}
 
 /* The graph's restore state, created on first use (graph lock held). */
 static hgfs_restore *rs_locked(hgfs_graph *g)
@@ -33,7 +116,7 @@ static hgfs_restore *rs_locked(hgfs_graph *g)
 
 off_t hgfs_rs_shown_size(const hgfs_rentry *e)
 {
-	return e->fd >= 0 ? e->size : 0;
+	return e->spool != NULL ? e->size : 0;
 }
 
 static hgfs_rentry *find_locked(hgfs_restore *r, const char *path)
@@ -111,11 +194,40 @@ static int parent_ok_locked(hgfs_restore *r, const char *path)
 	return p->is_dir ? 0 : -ENOTDIR;
 }
 
+/* Opens the spool of e when it has one and it is closed (graph lock held). */
+static int spool_open_locked(hgfs_rentry *e)
+{
+	if (e->spool == NULL || e->fd >= 0)
+		return 0;
+	e->fd = open(e->spool, O_RDWR | O_CLOEXEC);
+	if (e->fd < 0) {
+		int rc = -errno;
+		hgfs_log(LOG_ERR, "restore/%s: cannot open its spool file %s: %s", e->path, e->spool, strerror(errno));
+		return rc;
+	}
+	return 0;
+}
+
+/* A reference on e, its spool open (graph lock held): 0 or -errno. */
+static int hold_locked(hgfs_rentry *e)
+{
+	int rc = spool_open_locked(e);
+
+	if (rc == 0)
+		e->refs++;
+	return rc;
+}
+
 static void entry_drop_spool(hgfs_rentry *e)
 {
 	if (e->fd >= 0)
 		close(e->fd);
 	e->fd = -1;
+	if (e->spool != NULL)
+		unlink(e->spool);
+	free(e->spool);
+	e->spool = NULL;
+	hgfs_ranges_free(&e->written);
 }
 
 static void entry_free(hgfs_rentry *e)
@@ -138,9 +250,13 @@ static bool unref_locked(hgfs_rentry *e)
 		return false;
 	if (e->detached)
 		return true;
-	if (e->state == HGFS_RS_IMPORTED || e->state == HGFS_RS_FAILED || e->state == HGFS_RS_SKIPPED ||
-	    e->state == HGFS_RS_EMPTY)
+	if (e->state == HGFS_RS_FAILED || e->state == HGFS_RS_EMPTY) {
 		entry_drop_spool(e);
+	} else if (e->fd >= 0) {
+		/* kept by name: a file waiting holds no descriptor */
+		close(e->fd);
+		e->fd = -1;
+	}
 	return false;
 }
 
@@ -294,14 +410,24 @@ int hgfs_rs_mkdir(hgfs *fs, hgfs_graph *g, const char *rest, mode_t mode)
 
 static int new_spool(hgfs *fs, hgfs_rentry *e)
 {
-	int fd = hgfs_tmpfile(fs->cfg.spool_dir);
+	char *path = NULL;
+	int fd;
 
+	if (fs->restore_spool == NULL)
+		return -EIO; /* its creation failed at mount, and was logged */
+	if (asprintf(&path, "%s/%llu", fs->restore_spool,
+		     (unsigned long long)__atomic_add_fetch(&fs->spool_seq, 1, __ATOMIC_RELAXED)) < 0)
+		return -ENOMEM;
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		hgfs_log(LOG_ERR, "restore/%s: cannot create a spool file in %s: %s", e->path, fs->cfg.spool_dir,
-			 strerror(-fd));
-		return fd;
+		int rc = -errno;
+		hgfs_log(LOG_ERR, "restore/%s: cannot create a spool file %s: %s", e->path, path, strerror(errno));
+		free(path);
+		return rc;
 	}
+	e->spool = path;
 	e->fd = fd;
+	hgfs_ranges_free(&e->written);
 	return 0;
 }
 
@@ -354,27 +480,31 @@ int hgfs_rs_open(hgfs *fs, hgfs_graph *g, const char *rest, int flags, bool crea
 		goto out;
 	}
 	if (acc != O_RDONLY) {
-		if (e->fd < 0) {
-			/* a new copy of an imported or failed file starts empty */
+		if (e->spool == NULL) {
+			/* a new copy of a failed file starts empty */
 			rc = new_spool(fs, e);
 			if (rc == 0) {
 				e->size = 0;
 				e->write_err = 0;
 			}
 		}
+		if (rc == 0)
+			rc = spool_open_locked(e);
 		if (rc == 0 && (flags & O_TRUNC)) {
 			if (e->size > 0 && ftruncate(e->fd, 0) < 0) {
 				rc = -errno;
 			} else {
 				e->size = 0;
 				e->write_err = 0;
+				hgfs_ranges_free(&e->written);
 			}
 		}
 		if (rc == 0)
 			e->writers++;
 	}
+	if (rc == 0)
+		rc = hold_locked(e);
 	if (rc == 0) {
-		e->refs++;
 		*out = e;
 	} else if (added) {
 		unlink_locked(r, e); /* no name left behind by a failed create */
@@ -407,6 +537,12 @@ int hgfs_rs_write(hgfs_graph *g, hgfs_rentry *e, const char *buf, size_t size, o
 		return rc;
 	}
 	pthread_mutex_lock(&g->lock);
+	rc = hgfs_ranges_add(&e->written, off, off + (off_t)size);
+	if (rc < 0) {
+		hgfs_log(LOG_ERR, "graph %s: restore/%s: more than %d separate ranges written: the file cannot be tracked",
+			 g->name, e->path, HGFS_RANGES_MAX);
+		e->write_err = rc;
+	}
 	if (off + (off_t)size > e->size)
 		e->size = off + (off_t)size;
 	e->dirty = true;
@@ -414,7 +550,7 @@ int hgfs_rs_write(hgfs_graph *g, hgfs_rentry *e, const char *buf, size_t size, o
 		e->state = HGFS_RS_WRITING;
 	clock_gettime(CLOCK_REALTIME, &e->mtime);
 	pthread_mutex_unlock(&g->lock);
-	return (int)size;
+	return rc < 0 ? rc : (int)size;
 }
 
 int hgfs_rs_read(hgfs_graph *g, hgfs_rentry *e, char *buf, size_t size, off_t off)
@@ -426,7 +562,7 @@ int hgfs_rs_read(hgfs_graph *g, hgfs_rentry *e, char *buf, size_t size, off_t of
 	fd = e->fd;
 	pthread_mutex_unlock(&g->lock);
 	if (fd < 0)
-		return 0; /* imported, failed or skipped: the bytes are not kept */
+		return 0; /* failed: the bytes are not kept */
 	do
 		n = pread(fd, buf, size, off);
 	while (n < 0 && errno == EINTR);
@@ -521,16 +657,24 @@ static int run_pending(hgfs *fs, hgfs_graph *g, hgfs_rentry *schema)
 
 		pthread_mutex_lock(&g->lock);
 		for (hgfs_rentry *t = g->restore->head; t != NULL && e == NULL; t = t->next) {
-			if (t->state == HGFS_RS_PENDING && t->fd >= 0 && t->writers == 0 && !t->detached &&
+			if (t->state == HGFS_RS_PENDING && t->spool != NULL && t->writers == 0 && !t->detached &&
 			    t->tried_round != round && final_name(t->path))
 				e = t;
 		}
 		if (e != NULL) {
 			e->tried_round = round;
+			int hrc = hold_locked(e);
+			if (hrc < 0) {
+				/* stays pending; the next schema import tries again */
+				set_detail_locked(e, "waiting: its spool file could not be opened (%s)", strerror(-hrc));
+				if (first == 0)
+					first = hrc;
+				pthread_mutex_unlock(&g->lock);
+				continue;
+			}
 			e->state = HGFS_RS_IMPORTING;
 			free(e->detail);
 			e->detail = NULL;
-			e->refs++;
 		}
 		pthread_mutex_unlock(&g->lock);
 		if (e == NULL)
@@ -636,6 +780,31 @@ static int empty_file_locked(hgfs_graph *g, hgfs_rentry *e)
 	return -EINVAL;
 }
 
+/* Whether e lacks bytes (graph lock held): a range never written below its
+ * size, or fewer bytes than its set's manifest lists.  Then it becomes
+ * INCOMPLETE, with why in its detail; a close or rename that completes it
+ * imports it. */
+static bool incomplete_locked(hgfs_restore *r, hgfs_rentry *e)
+{
+	off_t prefix = hgfs_ranges_prefix(&e->written);
+	hgfs_kind k = hgfs_kind_by_name(e->path);
+	const hgfs_manifest *m = set_manifest_locked(r, e->path);
+
+	if (prefix < e->size) {
+		set_detail_locked(e, "%lld of %lld bytes written, none at %lld: waiting for the rest",
+				  (long long)hgfs_ranges_total(&e->written), (long long)e->size, (long long)prefix);
+	} else if (m != NULL && k >= HGFS_K_SCHEMA && k <= HGFS_K_EDGES && m->file[k].present &&
+		   m->file[k].size > e->size) {
+		set_detail_locked(e, "%lld bytes written of the %lld that the manifest of its set lists: waiting for the rest",
+				  (long long)e->size, (long long)m->file[k].size);
+	} else {
+		return false;
+	}
+	e->state = HGFS_RS_INCOMPLETE;
+	e->kind = k;
+	return true;
+}
+
 /* Starts the import of e when it is complete and new; otherwise reports the
  * last result again (a second close of the same data, a dup'd descriptor). */
 static int maybe_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
@@ -655,11 +824,15 @@ static int maybe_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
 		pthread_mutex_unlock(&g->lock);
 		return rc;
 	}
+	if (e->write_err == 0 && e->state != HGFS_RS_IMPORTING && incomplete_locked(r, e)) {
+		pthread_mutex_unlock(&g->lock);
+		return 0; /* no need to wait for other imports to say so */
+	}
 	pthread_mutex_unlock(&g->lock);
 
 	pthread_mutex_lock(&r->import_lock);
 	pthread_mutex_lock(&g->lock);
-	if (!e->dirty || e->detached || e->fd < 0) {
+	if (!e->dirty || e->detached || e->spool == NULL) {
 		/* written, but the bytes are gone: never report that as imported */
 		rc = e->dirty && !e->detached ? -EIO : e->state == HGFS_RS_FAILED ? e->result : 0;
 		pthread_mutex_unlock(&g->lock);
@@ -679,12 +852,21 @@ static int maybe_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
 		pthread_mutex_unlock(&g->lock);
 		goto out;
 	}
+	if (incomplete_locked(r, e)) {
+		e->dirty = true;
+		rc = 0;
+		pthread_mutex_unlock(&g->lock);
+		goto out;
+	}
+	if ((rc = hold_locked(e)) < 0) {
+		pthread_mutex_unlock(&g->lock);
+		goto out;
+	}
 	e->state = HGFS_RS_IMPORTING;
 	e->done = e->total = 0;
 	e->measured = false;
 	free(e->detail);
 	e->detail = NULL;
-	e->refs++;
 	pthread_mutex_unlock(&g->lock);
 
 	rc = import_one(fs, g, e);
@@ -735,16 +917,52 @@ int hgfs_rs_truncate(hgfs_graph *g, const char *rest, hgfs_rentry *e, off_t size
 	if (e == NULL)
 		e = entry_locked(g, rest);
 	rc = changeable_file(e);
-	if (rc == 0 && e->fd < 0) {
+	if (rc == 0 && e->spool == NULL) {
 		rc = size == 0 ? 0 : -EACCES; /* the bytes are gone: only "empty" is true */
-	} else if (rc == 0 && ftruncate(e->fd, size) < 0) {
+	} else if (rc == 0 && (e->fd >= 0 ? ftruncate(e->fd, size) : truncate(e->spool, size)) < 0) {
 		rc = -errno;
-	} else if (rc == 0) {
+	} else if (rc == 0 && size != e->size) {
+		/* an extension is a hole until written */
 		e->size = size;
-		if (size > 0)
+		hgfs_ranges_clip(&e->written, size);
+		if (size > 0) {
 			e->dirty = true;
-		else
+			if (e->state == HGFS_RS_EMPTY)
+				e->state = HGFS_RS_WRITING;
+		} else {
 			e->write_err = 0; /* starting over */
+		}
+	}
+	pthread_mutex_unlock(&g->lock);
+	return rc;
+}
+
+int hgfs_rs_fallocate(hgfs_graph *g, hgfs_rentry *e, int mode, off_t off, off_t len)
+{
+	int rc = 0;
+
+	if ((mode & ~FALLOC_FL_KEEP_SIZE) != 0)
+		return -EOPNOTSUPP; /* punching holes, zeroing: not for a restore */
+	if (off < 0 || len <= 0)
+		return -EINVAL;
+	pthread_mutex_lock(&g->lock);
+	rc = changeable_file(e);
+	if (rc == 0 && e->fd < 0)
+		rc = -EBADF;
+	/* the space is reserved when the spool's file system can */
+	if (rc == 0 && fallocate(e->fd, mode, off, len) < 0) {
+		if (errno != EOPNOTSUPP)
+			rc = -errno;
+		else if (!(mode & FALLOC_FL_KEEP_SIZE) && off + len > e->size && ftruncate(e->fd, off + len) < 0)
+			rc = -errno;
+	}
+	if (rc == 0 && !(mode & FALLOC_FL_KEEP_SIZE) && off + len > e->size) {
+		/* a larger size, none of it written */
+		e->size = off + len;
+		e->dirty = true;
+		if (e->state != HGFS_RS_IMPORTING)
+			e->state = HGFS_RS_WRITING;
+		clock_gettime(CLOCK_REALTIME, &e->mtime);
 	}
 	pthread_mutex_unlock(&g->lock);
 	return rc;
@@ -764,6 +982,20 @@ int hgfs_rs_setattr(hgfs_graph *g, const char *rest, int mode, const struct time
 	return e != NULL ? 0 : -ENOENT;
 }
 
+/* A complete file of a set is removed (graph lock held): its set's manifest
+ * still counts it as complete. */
+static void note_removed_locked(hgfs_restore *r, const hgfs_rentry *e)
+{
+	if (e->state != HGFS_RS_IMPORTED && !(e->state == HGFS_RS_EMPTY && e->measured))
+		return;
+	if (e->kind < HGFS_K_SCHEMA || e->kind > HGFS_K_EDGES)
+		return;
+	for (hgfs_rentry *m = r->head; m != NULL; m = m->next) {
+		if (m != e && m->manifest != NULL && m->state == HGFS_RS_IMPORTED && same_set(m->path, e->path))
+			m->removed_done |= 1u << e->kind;
+	}
+}
+
 int hgfs_rs_unlink(hgfs_graph *g, const char *rest)
 {
 	hgfs_rentry *e = NULL;
@@ -772,8 +1004,10 @@ int hgfs_rs_unlink(hgfs_graph *g, const char *rest)
 	pthread_mutex_lock(&g->lock);
 	e = entry_locked(g, rest);
 	rc = changeable_file(e);
-	if (rc == 0)
+	if (rc == 0) {
+		note_removed_locked(g->restore, e);
 		unlink_locked(g->restore, e);
+	}
 	pthread_mutex_unlock(&g->lock);
 	return rc;
 }
@@ -897,9 +1131,9 @@ int hgfs_rs_rename(hgfs *fs, hgfs_graph *g, const char *from, const char *to, un
 		e->path = np;
 	}
 	/* a temporary renamed onto its final name is complete */
-	import = !e->is_dir && final_name(to) && e->fd >= 0 && e->dirty;
-	if (import)
-		e->refs++;
+	import = !e->is_dir && final_name(to) && e->spool != NULL && e->dirty;
+	if (import && (rc = hold_locked(e)) < 0)
+		import = false;
 out:
 	pthread_mutex_unlock(&g->lock);
 	if (rc == 0 && import) {
@@ -937,7 +1171,8 @@ static void set_progress_locked(const hgfs_restore *r, const hgfs_rentry *man, i
 					found = e;
 			}
 		}
-		if (found != NULL && (found->state == HGFS_RS_IMPORTED || (found->state == HGFS_RS_EMPTY && found->measured))) {
+		if ((man->removed_done & (1u << k)) ||
+		    (found != NULL && (found->state == HGFS_RS_IMPORTED || (found->state == HGFS_RS_EMPTY && found->measured)))) {
 			(*complete)++;
 			continue;
 		}
@@ -964,7 +1199,7 @@ int hgfs_rs_unfinished(hgfs_graph *g, char *why, size_t len)
 		if (e->is_dir)
 			continue;
 		if (e->state == HGFS_RS_PENDING || e->state == HGFS_RS_IMPORTING ||
-		    (e->state == HGFS_RS_WRITING && final_name(e->path))) {
+		    ((e->state == HGFS_RS_WRITING || e->state == HGFS_RS_INCOMPLETE) && final_name(e->path))) {
 			n = snprintf(why + used, len - used, "%s%s is %s", used ? "; " : "", e->path,
 				     state_names[e->state]);
 		} else if (e->kind == HGFS_K_MANIFEST && e->manifest != NULL && e->state == HGFS_RS_IMPORTED) {
@@ -1024,7 +1259,7 @@ static uint64_t fnv1a(const char *s, size_t len)
 
 int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len, struct timespec *mtime)
 {
-	int count[HGFS_RS_SKIPPED + 1] = {0}, incomplete = 0;
+	int count[HGFS_RS_INCOMPLETE + 1] = {0}, incomplete = 0;
 	char *buf = NULL;
 	size_t size = 0;
 	FILE *f = open_memstream(&buf, &size);
@@ -1068,6 +1303,8 @@ int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len, struct timespec *mti
 		fprintf(f, ", %d importing", count[HGFS_RS_IMPORTING]);
 	if (count[HGFS_RS_WRITING])
 		fprintf(f, ", %d being written", count[HGFS_RS_WRITING]);
+	if (count[HGFS_RS_INCOMPLETE])
+		fprintf(f, ", %d incomplete file%s", count[HGFS_RS_INCOMPLETE], count[HGFS_RS_INCOMPLETE] > 1 ? "s" : "");
 	if (incomplete)
 		fprintf(f, ", %d incomplete set%s", incomplete, incomplete > 1 ? "s" : "");
 	fputc('\n', f);
@@ -1098,7 +1335,8 @@ void hgfs_rs_free(hgfs_restore *r, const char *graph)
 	while (r->head != NULL) {
 		hgfs_rentry *e = r->head;
 		if (!e->is_dir && (e->state == HGFS_RS_PENDING || e->state == HGFS_RS_WRITING ||
-				   e->state == HGFS_RS_IMPORTING || (e->dirty && e->fd >= 0)))
+				   e->state == HGFS_RS_INCOMPLETE || e->state == HGFS_RS_IMPORTING ||
+				   (e->dirty && e->spool != NULL)))
 			hgfs_log(LOG_WARNING, "graph %s: unmount discards restore/%s (%s, %lld bytes)%s%s", graph, e->path,
 				 state_names[e->state], (long long)e->size, e->detail != NULL ? ": " : "",
 				 e->detail != NULL ? e->detail : "");

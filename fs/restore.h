@@ -2,22 +2,26 @@
  * restore.h - the restore/ directory of a graph and the imports it runs.
  *
  * restore/ is a tree of entries kept in memory per graph (restore.c).  A
- * file's bytes go to an unlinked spool file in spool_dir; when the file is
- * complete (closed under a final name, or renamed onto one) it is imported
- * (import.c): recognised, checked whole, then posted through the create
- * APIs.  The close() (flush) or rename() that completed it returns the
- * result.  Names starting with '.' are temporaries (rsync's .NAME.XXXXXX)
- * and are never imported under that name.
+ * file's bytes go to a named spool file in the mount's own directory below
+ * spool_dir (hugegraphfs-restore.PID.XXXXXX, removed at unmount, and by
+ * the next mount when the daemon was killed), opened only while a handle
+ * or an import uses it: a pending file holds no descriptor.  The byte
+ * ranges written are tracked (ranges.h); a file is complete when they
+ * cover it from 0 to its size (and, when its set's manifest lists it, that
+ * size is the manifest's).  A complete file under a final name is imported
+ * (import.c) at the close() (flush) or rename() that completed it, which
+ * returns the result: recognised, checked whole, then posted through the
+ * create APIs.  A close that leaves a hole (after fallocate, a seek, a
+ * copy still in progress) makes the file "incomplete": kept, not imported,
+ * close() returns 0.  Names starting with '.' are temporaries (rsync's
+ * .NAME.XXXXXX) and are never imported under that name.
  *
- * Entries stay listed after their import, with the mode and mtime they were
- * given, as empty files: their bytes are not kept (they are on the server)
- * once the last handle on them is closed.  Until then the spool stays, so
- * that writers sharing a descriptor (a shell loop redirected into a file)
- * can go on writing, and the last close imports the whole file again.
- * So a backup of the graph directory copies them as empty files (which a
- * restore of that backup ignores), and a second rsync -a sends them again
- * (safe: creates are upserts).  Only files whose bytes are still spooled
- * (being written, pending) show their size and can be read back.
+ * Imported (and skipped) files keep their bytes, size, mode and mtime
+ * until they are removed or the mount ends, so that tools reading them
+ * back (rclone, restic) see what they wrote, and a second rsync -a sends
+ * nothing.  Writing again into one imports it again (creates are upserts).
+ * Failed files lose their bytes at their last close (shown empty), so that
+ * a copy run again sends them again.
  *
  * Locks: the entries and their fields are under the graph's lock, held
  * briefly; imports of one graph run one at a time under its import lock,
@@ -33,6 +37,7 @@
 #include <time.h>
 
 #include "hgfs.h"
+#include "ranges.h"
 #include "record.h"
 
 typedef enum {
@@ -43,6 +48,7 @@ typedef enum {
 	HGFS_RS_IMPORTED,
 	HGFS_RS_FAILED,
 	HGFS_RS_SKIPPED,   /* a backup's copy of the mode file or restore.status */
+	HGFS_RS_INCOMPLETE, /* closed with a byte range never written: kept, waiting */
 } hgfs_rs_state;
 
 typedef struct hgfs_rentry {
@@ -51,8 +57,10 @@ typedef struct hgfs_rentry {
 	bool is_dir;
 	mode_t mode;
 	struct timespec mtime;
-	off_t size;            /* as written */
-	int fd;                /* spool, -1 when none */
+	off_t size;            /* as written (or fallocated, truncated) */
+	char *spool;           /* the spool file's path, NULL when none */
+	int fd;                /* the spool, open while refs > 0; else -1 */
+	hgfs_ranges written;   /* the byte ranges written */
 	int refs;              /* open handles, and imports under way */
 	int writers;           /* handles open for writing: the bytes may still change */
 	uint64_t tried_round;  /* the last round of pending imports that tried it */
@@ -70,6 +78,8 @@ typedef struct hgfs_rentry {
 	char m_sha256[65];
 	int64_t m_count[HG_SCHEMA__COUNT + 2]; /* schema types, then vertices, edges; -1 unknown */
 	hgfs_manifest *manifest; /* a manifest entry's content, once imported */
+	unsigned removed_done;   /* a manifest entry: kinds (bits) of its set that were
+				    complete, then removed (rm frees the bytes, undoes nothing) */
 } hgfs_rentry;
 
 #define HGFS_COUNT_VERTICES HG_SCHEMA__COUNT
@@ -97,6 +107,12 @@ typedef struct hgfs_rstat {
 } hgfs_rstat;
 
 int hgfs_rs_stat(hgfs_graph *g, const char *rest, hgfs_rstat *out);
+/* The spool directory of this mount (fs->restore_spool), created in
+ * cfg.spool_dir, after removing those of daemons that are gone; 0 or
+ * -errno.  hgfs_rs_spool_end removes it (after hgfs_rs_free of every
+ * graph). */
+int hgfs_rs_spool_init(hgfs *fs);
+void hgfs_rs_spool_end(hgfs *fs);
 /* The size shown for e: its spooled bytes, or 0 once they are gone. */
 off_t hgfs_rs_shown_size(const hgfs_rentry *e);
 /* The names directly below directory rest; free with hg_strv_free. */
@@ -113,6 +129,9 @@ int hgfs_rs_flush(hgfs *fs, hgfs_graph *g, hgfs_rentry *e);
 /* writer: the handle was open for writing. */
 void hgfs_rs_release(hgfs_graph *g, hgfs_rentry *e, bool writer);
 int hgfs_rs_truncate(hgfs_graph *g, const char *rest, hgfs_rentry *e, off_t size);
+/* fallocate(2) through an open handle: mode 0 or FALLOC_FL_KEEP_SIZE;
+ * extends the size without marking bytes written. */
+int hgfs_rs_fallocate(hgfs_graph *g, hgfs_rentry *e, int mode, off_t off, off_t len);
 /* mode < 0: unchanged; mtime NULL: unchanged. */
 int hgfs_rs_setattr(hgfs_graph *g, const char *rest, int mode, const struct timespec *mtime);
 int hgfs_rs_unlink(hgfs_graph *g, const char *rest);
@@ -124,7 +143,7 @@ int hgfs_rs_rename(hgfs *fs, hgfs_graph *g, const char *from, const char *to, un
 int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len, struct timespec *mtime);
 /* Whether restore/ is finished, before NONE is written to the mode file:
  * -EBUSY, with why (and the refusal in restore.status), while a file is
- * being written, importing or pending, or a manifest lists a file of its
+ * being written, incomplete, importing or pending, or a manifest lists a file of its
  * set that has not been imported; else 0. */
 int hgfs_rs_unfinished(hgfs_graph *g, char *why, size_t len);
 

@@ -116,14 +116,22 @@ head -n "$half" "$BK/vertices.jsonl" >"$T/half.jsonl"
 R=$M/graphs/trunc1/restore
 check "trunc1: echo RESTORING > mode" set_mode trunc1 RESTORING
 copy_in trunc1 manifest.json schema.json
-err=$(cp "$T/half.jsonl" "$R/vertices.jsonl" 2>&1); rc=$?
-check "trunc1: manifest first, then vertices.jsonl cut to $half lines: fails" test "$rc" -ne 0
+# shorter than the manifest says: a copy still on its way, not imported
+check "trunc1: manifest first, then vertices.jsonl cut to $half lines: its close succeeds" \
+	cp "$T/half.jsonl" "$R/vertices.jsonl"
+check "...restore.status: vertices.jsonl incomplete, short of the manifest's size" \
+	status_is trunc1 vertices.jsonl "incomplete, 0/0 vertices - $(stat -c %s "$T/half.jsonl") bytes written of the $(stat -c %s "$BK/vertices.jsonl") that the manifest"
+check_eq "...nothing of it reached the server" "0 0" "$(server_counts trunc1)"
+check_fails "...NONE is refused while it is incomplete" set_mode trunc1 NONE
+head -c $(( $(stat -c %s "$BK/edges.jsonl") / 2 )) "$BK/edges.jsonl" >"$T/halfedges.jsonl"
+check "trunc1: edges.jsonl cut in the middle of a line: incomplete" cp "$T/halfedges.jsonl" "$R/edges.jsonl"
+check "...restore.status: edges.jsonl incomplete" status_is trunc1 edges.jsonl "incomplete, "
+check_eq "...nothing of it reached the server" "0 0" "$(server_counts trunc1)"
+cat "$T/half.jsonl" "$T/half.jsonl" >"$T/longer.jsonl"
+err=$(cp "$T/longer.jsonl" "$R/vertices.jsonl" 2>&1); rc=$?
+check "trunc1: a vertices.jsonl longer than the manifest says: fails" test "$rc" -ne 0
 check "...with Invalid argument" grep -q "Invalid argument" <<<"$err"
 check "...restore.status: vertices.jsonl failed" status_is trunc1 vertices.jsonl "failed, "
-log "$(status_line trunc1 vertices.jsonl)"
-check_eq "...nothing of it reached the server" "0 0" "$(server_counts trunc1)"
-head -c $(( $(stat -c %s "$BK/edges.jsonl") / 2 )) "$BK/edges.jsonl" >"$T/halfedges.jsonl"
-check_fails "trunc1: edges.jsonl cut in the middle of a line: fails" cp "$T/halfedges.jsonl" "$R/edges.jsonl"
 check_eq "...nothing of it reached the server" "0 0" "$(server_counts trunc1)"
 check "trunc1: the complete files then import" cp "$BK/vertices.jsonl" "$BK/edges.jsonl" "$R/"
 check_eq "...the server holds $V vertices and $E edges" "$V $E" "$(server_counts trunc1)"
@@ -230,11 +238,11 @@ chmod 640 "$BK/vertices.jsonl"
 check "cpa: cp -a backup/. restore/ succeeds (times, modes, owners set)" cp -a "$BK/." "$R/"
 check "cpa: every file imported" status_all_imported cpa "" "$BK"
 for f in schema.json vertices.jsonl edges.jsonl manifest.json; do
-	check_eq "cpa: ls shows $f with the mtime copied, empty once imported" "0 $(stat -c '%Y' "$BK/$f")" "$(stat -c '%s %Y' "$R/$f")"
+	check_eq "cpa: ls shows $f with the size and mtime copied, also once imported" "$(stat -c '%s %Y' "$BK/$f")" "$(stat -c '%s %Y' "$R/$f")"
 done
 check_eq "cpa: ls shows the mode copied (640)" 640 "$(stat -c %a "$R/vertices.jsonl")"
 check "cpa: chmod and touch of an imported entry succeed" bash -c "chmod 600 '$R/schema.json' && touch '$R/schema.json'"
-check_eq "cpa: reading an imported entry gives no bytes (they are on the server)" "" "$(cat "$R/schema.json")"
+check "cpa: an imported entry reads back as it was written" cmp "$BK/schema.json" "$R/schema.json"
 check_eq "cpa: the server holds $V vertices and $E edges" "$V $E" "$(server_counts cpa)"
 
 R=$M/graphs/again/restore
@@ -245,7 +253,7 @@ counts=$(server_counts again)
 check_eq "again: the server holds $V vertices and $E edges" "$V $E" "$counts"
 out=$(rsync -a --stats "$BK/" "$R/" 2>&1); rc=$?
 check "again: a second identical rsync -a succeeds" test "$rc" -eq 0
-check "...and sends the files again (imported entries show as empty)" grep -q "Number of regular files transferred: 4" <<<"$out"
+check "...and sends nothing (imported entries keep their size and mtime)" grep -q "Number of regular files transferred: 0" <<<"$out"
 check_eq "...the server's counts are unchanged" "$counts" "$(server_counts again)"
 check "again: a second cp -r backup/. restore/ succeeds" cp -r "$BK/." "$R/"
 check "...every file imported again" status_all_imported again "" "$BK"
@@ -369,9 +377,9 @@ check "...its restore.status is skipped" status_is whole restore.status "skipped
 check "...summary: 4 imported, 0 pending, 0 failed, 2 skipped" summary_is whole "4 imported, 0 pending, 0 failed, 2 skipped"
 check_eq "...the graph's mode is still RESTORING" RESTORING "$(cat "$M/graphs/whole/mode")"
 check "...the server holds exactly the backup's elements" same_content whole "$BK"
-check "whole: a cp -r of the restored graph directory succeeds (restore/ entries read as empty)" \
+check "whole: a cp -r of the restored graph directory succeeds (restore/ entries keep their bytes)" \
 	cp -r "$M/graphs/whole" "$T/whole2"
-check_eq "...restore/vertices.jsonl came out empty" 0 "$(stat -c %s "$T/whole2/restore/vertices.jsonl")"
+check "...restore/vertices.jsonl came out as it was written" cmp "$BK/vertices.jsonl" "$T/whole2/restore/vertices.jsonl"
 check "whole: tar of the graph directory succeeds (restore.status stays put while read)" \
 	tar -C "$M/graphs" -cf "$T/whole.tar" whole
 

@@ -1,5 +1,5 @@
 /* test_fs.c - unit tests of the daemon's logic: path parsing, name
- * validation, mode values, snapshot bookkeeping, SHA-256. */
+ * validation, mode values, snapshot bookkeeping, SHA-256, written ranges. */
 #include <check.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -313,6 +313,100 @@ START_TEST(test_manifest_check)
 }
 END_TEST
 
+/* ---- written ranges ------------------------------------------------------- */
+
+/* The set agrees with a byte map: sorted, disjoint, not adjacent, and
+ * covering exactly the bytes marked. */
+static void ranges_match(const hgfs_ranges *s, const unsigned char *map, off_t len)
+{
+	off_t at = 0;
+	size_t i = 0;
+
+	while (at < len) {
+		if (!map[at]) {
+			at++;
+			continue;
+		}
+		off_t start = at;
+		while (at < len && map[at])
+			at++;
+		ck_assert_uint_lt(i, s->n);
+		ck_assert_int_eq(s->r[i].start, start);
+		ck_assert_int_eq(s->r[i].end, at);
+		i++;
+	}
+	ck_assert_uint_eq(i, s->n);
+}
+
+START_TEST(test_ranges_random)
+{
+	enum { LEN = 4096 };
+	static unsigned char map[LEN];
+	hgfs_ranges s = {0};
+	unsigned seed = 12345;
+
+	memset(map, 0, sizeof(map));
+	for (int round = 0; round < 3000; round++) {
+		seed = seed * 1103515245u + 12345u;
+		off_t start = (seed >> 8) % LEN;
+		seed = seed * 1103515245u + 12345u;
+		off_t end = start + (seed >> 8) % 64;
+		if (end > LEN)
+			end = LEN;
+		if (round % 500 == 499) {
+			/* a truncate now and then */
+			hgfs_ranges_clip(&s, start);
+			memset(map + start, 0, LEN - (size_t)start);
+		} else {
+			ck_assert_int_eq(hgfs_ranges_add(&s, start, end), 0);
+			memset(map + start, 1, (size_t)(end - start));
+		}
+		ranges_match(&s, map, LEN);
+	}
+	hgfs_ranges_free(&s);
+}
+END_TEST
+
+START_TEST(test_ranges_complete)
+{
+	hgfs_ranges s = {0};
+
+	/* blocks in reverse order: complete only with the first */
+	for (off_t b = 9; b >= 1; b--) {
+		ck_assert_int_eq(hgfs_ranges_add(&s, b * 100, b * 100 + 100), 0);
+		ck_assert_int_eq(hgfs_ranges_prefix(&s), 0);
+	}
+	ck_assert_uint_eq(s.n, 1); /* adjacent blocks merged */
+	ck_assert_int_eq(hgfs_ranges_total(&s), 900);
+	ck_assert_int_eq(hgfs_ranges_add(&s, 0, 100), 0);
+	ck_assert_int_eq(hgfs_ranges_prefix(&s), 1000);
+	hgfs_ranges_clip(&s, 250);
+	ck_assert_int_eq(hgfs_ranges_prefix(&s), 250);
+	hgfs_ranges_clip(&s, 0);
+	ck_assert_uint_eq(s.n, 0);
+	ck_assert_int_eq(hgfs_ranges_add(&s, 5, 5), 0); /* empty: nothing */
+	ck_assert_uint_eq(s.n, 0);
+	hgfs_ranges_free(&s);
+}
+END_TEST
+
+START_TEST(test_ranges_bounded)
+{
+	hgfs_ranges s = {0};
+
+	for (off_t i = 0; i < HGFS_RANGES_MAX; i++)
+		ck_assert_int_eq(hgfs_ranges_add(&s, i * 2, i * 2 + 1), 0);
+	/* one more separate range is refused, and the set is unchanged */
+	ck_assert_int_eq(hgfs_ranges_add(&s, HGFS_RANGES_MAX * 2, HGFS_RANGES_MAX * 2 + 1), -ENOMEM);
+	ck_assert_uint_eq(s.n, HGFS_RANGES_MAX);
+	/* filling a gap still works: it merges */
+	ck_assert_int_eq(hgfs_ranges_add(&s, 1, 2), 0);
+	ck_assert_uint_eq(s.n, HGFS_RANGES_MAX - 1);
+	ck_assert_int_eq(hgfs_ranges_prefix(&s), 3);
+	hgfs_ranges_free(&s);
+}
+END_TEST
+
 static Suite *fs_suite(void)
 {
 	Suite *s = suite_create("fs");
@@ -340,6 +434,12 @@ static Suite *fs_suite(void)
 	tc = tcase_create("sha256");
 	tcase_add_loop_test(tc, test_sha256_vectors, 0, sizeof(sha_cases) / sizeof(sha_cases[0]));
 	tcase_add_test(tc, test_sha256_chunked);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("written ranges");
+	tcase_add_test(tc, test_ranges_random);
+	tcase_add_test(tc, test_ranges_complete);
+	tcase_add_test(tc, test_ranges_bounded);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("manifest checks");
