@@ -65,6 +65,14 @@ static void schema_free(schema *s)
 
 void graph_clear(graph *g)
 {
+    for (size_t i = 0; i < g->nvars; i++) {
+        free(g->var_key[i]);
+        free(g->var_val[i]);
+    }
+    free(g->var_key);
+    free(g->var_val);
+    g->var_key = g->var_val = NULL;
+    g->nvars = 0;
     for (int t = 0; t < ST_N; t++) {
         for (size_t i = 0; i < g->nsc[t]; i++)
             schema_free(g->sc[t][i]);

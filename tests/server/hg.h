@@ -176,6 +176,9 @@ typedef struct graph {
     int64_t next_task;
     uint64_t snowflake_seq;
     bool fixed_time; /* generator: deterministic create times */
+    /* graph variables: keys and their values as the server prints them */
+    char **var_key, **var_val;
+    size_t nvars;
 } graph;
 
 typedef struct {
