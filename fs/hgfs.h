@@ -128,6 +128,7 @@ typedef struct hgfs_config {
 	long timeout;
 	long stall_timeout; /* seconds without a byte before a request fails */
 	long parallel;
+	long export_retries; /* exports run again when the checks see a change */
 	int gzip; /* restore batches sent gzip-compressed */
 	int foreground;
 	int show_help;

@@ -32,6 +32,7 @@ static const struct fuse_opt hgfs_opts[] = {
 	OPT("timeout=%ld", timeout),
 	OPT("stall_timeout=%ld", stall_timeout),
 	OPT("parallel=%ld", parallel),
+	OPT("export_retries=%ld", export_retries),
 	OPT("gzip", gzip),
 	FUSE_OPT_KEY("password=", KEY_PASSWORD),
 	FUSE_OPT_KEY("-h", KEY_HELP),
@@ -71,6 +72,9 @@ static void usage(const char *prog)
 	       "    -o stall_timeout=SECS  a request that receives nothing for SECS fails, and is\n"
 	       "                           not tried again (a hung server; default 60)\n"
 	       "    -o parallel=N          shards scanned, batches posted at once (default 4, max 64)\n"
+	       "    -o export_retries=N    export again up to N times when the graph changed during\n"
+	       "                           an export (default 2, max 10); manifest.json says\n"
+	       "                           \"consistent\": false when it kept changing\n"
 	       "    -o gzip                send restore batches gzip-compressed (slow links)\n"
 	       "    -o allow_other         let other users in; implies default_permissions: mode and\n"
 	       "                           restore/ stay writable by the mounting user only (root\n"
@@ -177,6 +181,10 @@ static int validate(hgfs_config *cfg)
 	}
 	if (cfg->page_limit < 1 || cfg->page_limit > 800000) {
 		fprintf(stderr, "hugegraphfs: page_limit must be between 1 and 800000\n");
+		return -1;
+	}
+	if (cfg->export_retries < 0 || cfg->export_retries > 10) {
+		fprintf(stderr, "hugegraphfs: export_retries must be between 0 and 10\n");
 		return -1;
 	}
 	if (cfg->parallel < 1 || cfg->parallel > HGFS_MAX_PARALLEL) {
@@ -319,6 +327,7 @@ int main(int argc, char *argv[])
 	fs.cfg.timeout = 300;
 	fs.cfg.stall_timeout = 60;
 	fs.cfg.parallel = 4;
+	fs.cfg.export_retries = 2;
 	pthread_mutex_init(&fs.lock, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
