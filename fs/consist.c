@@ -43,23 +43,36 @@ size_t hgfs_idset_bytes(const hgfs_idset *s)
 	return s->cap * sizeof(uint64_t);
 }
 
+/* The home slot of h: h scaled to [0, cap) (any cap, not only powers of two). */
+static inline size_t home(uint64_t h, size_t cap)
+{
+	return (size_t)(((unsigned __int128)h * cap) >> 64);
+}
+
 static void set_put(uint64_t *slot, size_t cap, uint64_t h)
 {
-	size_t i = (size_t)h & (cap - 1);
+	size_t i = home(h, cap);
 
 	while (slot[i] != 0)
-		i = (i + 1) & (cap - 1);
+		i = i + 1 == cap ? 0 : i + 1;
 	slot[i] = h;
 }
 
+/* The old and the new table are both held while moving, and together they
+ * stay within max_bytes.  The table doubles; when a doubled table could not
+ * double again, it takes at once all that the old one leaves (up to 3x),
+ * which is its last growth. */
 static int set_grow(hgfs_idset *s, size_t max_bytes)
 {
+	size_t max = max_bytes / sizeof(uint64_t);
 	size_t cap = s->cap ? s->cap * 2 : 1024;
 	uint64_t *slot;
 
-	/* the old and the new table are both held while moving */
-	if (cap > max_bytes / sizeof(uint64_t) || (cap + s->cap) > max_bytes / sizeof(uint64_t) * 3 / 2)
-		return -ENOSPC;
+	if (s->cap + cap > max || cap + 2 * cap > max) {
+		cap = max > s->cap ? max - s->cap : 0;
+		if (cap < s->cap + s->cap / 4 || cap < 1024)
+			return -ENOSPC;
+	}
 	slot = calloc(cap, sizeof(uint64_t));
 	if (slot == NULL)
 		return -ENOMEM;
@@ -78,7 +91,7 @@ bool hgfs_idset_has(const hgfs_idset *s, uint64_t h)
 		h = 1;
 	if (s->cap == 0)
 		return false;
-	for (size_t i = (size_t)h & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+	for (size_t i = home(h, s->cap);; i = i + 1 == s->cap ? 0 : i + 1) {
 		if (s->slot[i] == h)
 			return true;
 		if (s->slot[i] == 0)
@@ -119,7 +132,7 @@ void hgfs_consist_init(hgfs_consist *c, size_t budget)
 void hgfs_consist_free(hgfs_consist *c)
 {
 	hgfs_idset_free(&c->vertices);
-	hgfs_idset_free(&c->edges);
+	hgfs_idset_free(&c->sources);
 	hgfs_buf_free(&c->line);
 }
 
@@ -224,25 +237,24 @@ int hgfs_consist_line(hgfs_consist *c, const char *line, size_t len)
 		}
 		return rc < 0 ? rc : 0;
 	}
-	rc = add_id(c, &c->edges, &c->edges_over, h,
-		    c->budget > hgfs_idset_bytes(&c->vertices) ? c->budget - hgfs_idset_bytes(&c->vertices) : 0);
-	if (rc == 0) {
-		c->dup_edges++;
-		note(c, "edge id ", &d.id, " is in edges.jsonl twice", NULL, "");
-	}
-	if (rc < 0)
-		return rc;
 	if (!c->vertices_over) {
 		endpoint(c, &d.id, h, &d.out_v);
 		endpoint(c, &d.id, h, &d.in_v);
 	}
-	{
-		uint64_t owner = hgfs_id_hash(d.out_v.val, d.out_v.val_len) | 1;
-		if (owner != c->last_owner)
-			c->owners++;
-		c->last_owner = owner;
+	/* a run of edges of one source vertex: one memory entry, or one key
+	   prefix of rocksdb; the same source again is its run read twice */
+	h = hgfs_id_hash(d.out_v.val, d.out_v.val_len) | 1;
+	if (h == c->last_owner && c->owners > 0)
+		return 0;
+	c->owners++;
+	c->last_owner = h;
+	rc = add_id(c, &c->sources, &c->sources_over, h,
+		    c->budget > hgfs_idset_bytes(&c->vertices) ? c->budget - hgfs_idset_bytes(&c->vertices) : 0);
+	if (rc == 0) {
+		c->split_sources++;
+		note(c, "the edges of vertex ", &d.out_v, " are in edges.jsonl in two places", NULL, "");
 	}
-	return 0;
+	return rc < 0 ? rc : 0;
 }
 
 int hgfs_consist_feed(hgfs_consist *c, const char *data, size_t len)
@@ -290,9 +302,9 @@ bool hgfs_consist_vertex_ids_checked(const hgfs_consist *c)
 	return c->err == 0 && !c->vertices_over && c->unreadable == 0;
 }
 
-bool hgfs_consist_edge_ids_checked(const hgfs_consist *c)
+bool hgfs_consist_edge_runs_checked(const hgfs_consist *c)
 {
-	return c->err == 0 && !c->edges_over && c->unreadable == 0;
+	return c->err == 0 && !c->sources_over && c->unreadable == 0;
 }
 
 bool hgfs_consist_endpoints_checked(const hgfs_consist *c)

@@ -4,14 +4,17 @@
  * after the other, while the graph may change.  The export feeds every
  * element line it keeps, in file order, to a checker that looks for what a
  * change leaves behind:
- *   - a vertex id twice in vertices.jsonl, an edge id twice in edges.jsonl
- *     (a memory-backend shard read after an insert moved the entries);
+ *   - a vertex id twice in vertices.jsonl, or the edges of one source vertex
+ *     (outV) in two places of edges.jsonl (a memory-backend shard read after
+ *     an insert moved the entries: every backend keeps a vertex's out-edges
+ *     together, one memory entry or one rocksdb key prefix);
  *   - an edge whose outV or inV is not among the exported vertices (an edge
  *     added, with its vertex, after the vertex scan passed).
  * Ids are kept as 64-bit hashes of their raw JSON bytes (the id exactly as
  * the server wrote it: the bytes of "id" of a vertex and of "outV"/"inV" of
  * its edges are the same), in open-addressing sets bounded by a memory
- * budget.  A set that would outgrow the budget is dropped and its checks are
+ * budget that holds also while a set grows (old and new table together).
+ * A set that would outgrow the budget is dropped and its checks are
  * reported as not run.  A hash collision can only make two different ids
  * look the same: for duplicates that errs towards "changed" (a needless
  * retry); an absent endpoint is missed only when its hash equals one of the
@@ -44,8 +47,8 @@ typedef struct hgfs_idset {
 } hgfs_idset;
 
 /* Adds h.  Returns 1 when it was new, 0 when it was there already, -ENOSPC
- * when growing would take the set beyond max_bytes (nothing changed), or
- * -ENOMEM. */
+ * when growing would take the set, old and new table together, beyond
+ * max_bytes (nothing changed), or -ENOMEM.  The load stays at most 3/4. */
 int hgfs_idset_add(hgfs_idset *s, uint64_t h, size_t max_bytes);
 bool hgfs_idset_has(const hgfs_idset *s, uint64_t h);
 size_t hgfs_idset_bytes(const hgfs_idset *s);
@@ -54,14 +57,15 @@ void hgfs_idset_free(hgfs_idset *s);
 typedef struct hgfs_consist {
 	size_t budget;
 	hg_kind kind;           /* the lines being fed */
-	hgfs_idset vertices, edges;
-	bool vertices_over, edges_over; /* a set outgrew the budget: its checks did not run */
+	hgfs_idset vertices, sources; /* vertex ids; outV of the runs of edges */
+	bool vertices_over, sources_over; /* a set outgrew the budget: its checks did not run */
 	hgfs_buf line;          /* the head of a line split across feeds */
 	bool cut;               /* the line being collected is longer than HGFS_CONSIST_HEAD */
 	int err;                /* -ENOMEM: the checks stopped */
 	uint64_t lines[2];      /* per hg_kind */
 	uint64_t unreadable;    /* lines whose ids could not be found: checks incomplete */
-	uint64_t dup_vertices, dup_edges;
+	uint64_t dup_vertices;
+	uint64_t split_sources; /* source vertices whose edges are in two places */
 	uint64_t dangling;      /* edges with an endpoint not among the vertices */
 	uint64_t dangling_print; /* order-free fingerprint of those (edge id, endpoint) pairs */
 	uint64_t owners;        /* runs of edges with the same outV (memory: the edge table's entries) */
@@ -84,7 +88,7 @@ int hgfs_consist_end(hgfs_consist *c);
 
 /* Which checks ran to their end (over every line). */
 bool hgfs_consist_vertex_ids_checked(const hgfs_consist *c);
-bool hgfs_consist_edge_ids_checked(const hgfs_consist *c);
+bool hgfs_consist_edge_runs_checked(const hgfs_consist *c);
 bool hgfs_consist_endpoints_checked(const hgfs_consist *c);
 
 #endif

@@ -572,7 +572,7 @@ typedef struct verdict {
 	bool checked[4];        /* by check_names */
 } verdict;
 
-static const char *const check_names[4] = {"vertex_ids", "edge_ids", "endpoints", "memory_counts"};
+static const char *const check_names[4] = {"vertex_ids", "edge_runs", "endpoints", "memory_counts"};
 
 static void add_reason(verdict *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void add_reason(verdict *v, const char *fmt, ...)
@@ -613,8 +613,9 @@ static void judge(export_ctx *x, verdict *v)
 	}
 	if (c->dup_vertices > 0)
 		add_reason(v, "%llu vertex ids are in vertices.jsonl twice", (unsigned long long)c->dup_vertices);
-	if (c->dup_edges > 0)
-		add_reason(v, "%llu edge ids are in edges.jsonl twice", (unsigned long long)c->dup_edges);
+	if (c->split_sources > 0)
+		add_reason(v, "the edges of %llu source vertices are in edges.jsonl in two places",
+			   (unsigned long long)c->split_sources);
 	v->dangling_only = v->reason[0] == '\0' && c->dangling > 0;
 	if (c->dangling > 0)
 		add_reason(v, "%llu edge endpoints are not in vertices.jsonl", (unsigned long long)c->dangling);
@@ -623,7 +624,7 @@ static void judge(export_ctx *x, verdict *v)
 	v->dangling = c->dangling;
 	v->dangling_print = c->dangling_print;
 	v->checked[0] = hgfs_consist_vertex_ids_checked(c);
-	v->checked[1] = hgfs_consist_edge_ids_checked(c);
+	v->checked[1] = hgfs_consist_edge_runs_checked(c);
 	v->checked[2] = hgfs_consist_endpoints_checked(c);
 	v->checked[3] = counted && strcmp(x->backend, "memory") == 0;
 }

@@ -69,7 +69,7 @@ backup() {
 # 1. a quiet graph: one export, consistent, every check ran
 backup memory none quiet
 check "quiet graph: consistent after one export" manifest_is "$T/quiet/manifest.json" true 1
-check "quiet graph: all four checks ran" grep -q '"consistency_checks": \["vertex_ids", "edge_ids", "endpoints", "memory_counts"\]' "$T/quiet/manifest.json"
+check "quiet graph: all four checks ran" grep -q '"consistency_checks": \["vertex_ids", "edge_runs", "endpoints", "memory_counts"\]' "$T/quiet/manifest.json"
 check "quiet graph: the log says consistent" grep -q "snapshot of graph 'g': .* 1 export, consistent" "$T/quiet.log"
 
 # 2. memory: 5000 vertices inserted before the second vertex shard is read,

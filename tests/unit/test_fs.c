@@ -325,13 +325,30 @@ START_TEST(test_idset)
 	for (uint64_t i = 2; i < 50000; i++)
 		ck_assert(hgfs_idset_has(&s, hgfs_id_hash(&i, sizeof(i))));
 	ck_assert(!hgfs_idset_has(&s, 7));
-	ck_assert_uint_le(hgfs_idset_bytes(&s), 1 << 20);
-	/* 1 MiB holds at most 3/4 of 131072 ids: growing further is refused */
+	hgfs_idset_free(&s);
+}
+END_TEST
+
+START_TEST(test_idset_budget)
+{
+	/* old and new table together stay within the budget: 2 MiB is 262144
+	   slots; 65536 doubled could not double again, so it takes the 196608
+	   slots left (147456 ids at load 3/4) and then no more */
+	hgfs_idset s = {0};
+	const size_t budget = 2 << 20;
+	uint64_t i;
 	int rc = 1;
-	for (uint64_t i = 50000; i < 200000 && rc == 1; i++)
-		rc = hgfs_idset_add(&s, hgfs_id_hash(&i, sizeof(i)), 1 << 20);
+
+	for (i = 1; rc == 1; i++)
+		rc = hgfs_idset_add(&s, hgfs_id_hash(&i, sizeof(i)), budget);
 	ck_assert_int_eq(rc, -ENOSPC);
-	ck_assert_uint_le(hgfs_idset_bytes(&s), 1 << 20);
+	ck_assert_uint_eq(s.n, 147456);
+	ck_assert_uint_eq(s.cap, 196608);
+	ck_assert_uint_le(hgfs_idset_bytes(&s) + 65536 * sizeof(uint64_t), budget);
+	for (uint64_t j = 1; j < i - 1; j++)
+		ck_assert(hgfs_idset_has(&s, hgfs_id_hash(&j, sizeof(j))));
+	ck_assert_int_eq(hgfs_idset_add(&s, hgfs_id_hash(&i, sizeof(i)) ^ 1, budget), -ENOSPC);
+	ck_assert_int_eq(hgfs_idset_add(&s, hgfs_id_hash("\x01\0\0\0\0\0\0\0", 8), budget), 0);
 	hgfs_idset_free(&s);
 }
 END_TEST
@@ -349,7 +366,7 @@ END_TEST
 
 static const struct {
 	const char *name, *vertices, *edges;
-	uint64_t dup_v, dup_e, dangling, owners, unreadable;
+	uint64_t dup_v, split, dangling, owners, unreadable;
 } consist_cases[] = {
 	{"clean", "{\"id\":1,\"label\":\"p\"}\n{\"id\":\"2:x\",\"label\":\"p\"}\n",
 	 "{\"id\":\"S1>1>>S2:x\",\"label\":\"k\",\"type\":\"edge\",\"outV\":1,\"outVLabel\":\"p\",\"inV\":\"2:x\"}\n"
@@ -357,18 +374,18 @@ static const struct {
 	 "{\"id\":\"S2:x>1>>S1\",\"label\":\"k\",\"type\":\"edge\",\"outV\":\"2:x\",\"outVLabel\":\"p\",\"inV\":1}\n",
 	 0, 0, 0, 2, 0},
 	{"vertex id twice", "{\"id\":1}\n{\"id\":2}\n{\"id\":1}\n", "", 1, 0, 0, 0, 0},
-	{"edge id twice", "{\"id\":1}\n",
-	 "{\"id\":\"e\",\"outV\":1,\"inV\":1}\n{\"id\":\"f\",\"outV\":1,\"inV\":1}\n{\"id\":\"e\",\"outV\":1,\"inV\":1}\n",
-	 0, 1, 0, 1, 0},
+	{"a source's edges in two places", "{\"id\":1}\n{\"id\":2}\n",
+	 "{\"id\":\"a\",\"outV\":1,\"inV\":2}\n{\"id\":\"b\",\"outV\":1,\"inV\":2}\n{\"id\":\"c\",\"outV\":2,\"inV\":1}\n"
+	 "{\"id\":\"d\",\"outV\":1,\"inV\":1}\n",
+	 0, 1, 0, 3, 0},
 	{"endpoint absent", "{\"id\":1}\n", "{\"id\":\"e\",\"outV\":1,\"inV\":2}\n{\"id\":\"f\",\"outV\":3,\"inV\":4}\n", 0, 0,
 	 3, 2, 0},
 	{"number and string ids differ", "{\"id\":1}\n", "{\"id\":\"e\",\"outV\":\"1\",\"inV\":1}\n", 0, 0, 1, 1, 0},
 	{"escapes are bytes", "{\"id\":\"a\\u0041\"}\n", "{\"id\":\"e\",\"outV\":\"aA\",\"inV\":\"a\\u0041\"}\n", 0, 0, 1, 1,
 	 0},
-	{"owner runs", "{\"id\":1}\n{\"id\":2}\n",
-	 "{\"id\":\"a\",\"outV\":1,\"inV\":2}\n{\"id\":\"b\",\"outV\":1,\"inV\":2}\n{\"id\":\"c\",\"outV\":2,\"inV\":1}\n"
-	 "{\"id\":\"d\",\"outV\":1,\"inV\":1}\n",
-	 0, 0, 0, 3, 0},
+	{"one run a source", "{\"id\":1}\n{\"id\":2}\n",
+	 "{\"id\":\"a\",\"outV\":1,\"inV\":2}\n{\"id\":\"b\",\"outV\":1,\"inV\":2}\n{\"id\":\"c\",\"outV\":2,\"inV\":1}\n",
+	 0, 0, 0, 2, 0},
 	{"no id", "{\"label\":\"p\"}\n{\"id\":1}\n", "{\"id\":\"e\",\"inV\":1}\n", 0, 0, 0, 0, 2},
 	{"last line without newline", "{\"id\":1}\n{\"id\":1}", "", 1, 0, 0, 0, 0},
 };
@@ -395,7 +412,7 @@ START_TEST(test_consist_cases)
 		consist_run(&c, _i, piece == 41 ? 1 << 20 : piece);
 		ck_assert_msg(c.dup_vertices == consist_cases[_i].dup_v, "%s: dup_vertices %llu", consist_cases[_i].name,
 			      (unsigned long long)c.dup_vertices);
-		ck_assert_msg(c.dup_edges == consist_cases[_i].dup_e, "%s: dup_edges", consist_cases[_i].name);
+		ck_assert_msg(c.split_sources == consist_cases[_i].split, "%s: split_sources", consist_cases[_i].name);
 		ck_assert_msg(c.dangling == consist_cases[_i].dangling, "%s: dangling %llu", consist_cases[_i].name,
 			      (unsigned long long)c.dangling);
 		ck_assert_msg(c.owners == consist_cases[_i].owners, "%s: owners %llu", consist_cases[_i].name,
@@ -404,7 +421,7 @@ START_TEST(test_consist_cases)
 		ck_assert(hgfs_consist_vertex_ids_checked(&c) == (consist_cases[_i].unreadable == 0));
 		ck_assert(hgfs_consist_endpoints_checked(&c) == (consist_cases[_i].unreadable == 0));
 		ck_assert((c.example[0] != '\0') ==
-			  (consist_cases[_i].dup_v + consist_cases[_i].dup_e + consist_cases[_i].dangling > 0));
+			  (consist_cases[_i].dup_v + consist_cases[_i].split + consist_cases[_i].dangling > 0));
 		hgfs_consist_free(&c);
 	}
 }
@@ -489,7 +506,7 @@ START_TEST(test_consist_budget)
 	ck_assert_int_eq(hgfs_consist_feed(&c, "{\"id\":\"e\",\"outV\":-1,\"inV\":-2}\n", 31), 0);
 	ck_assert_uint_eq(c.dangling, 0);
 	ck_assert(!hgfs_consist_endpoints_checked(&c));
-	ck_assert(hgfs_consist_edge_ids_checked(&c));
+	ck_assert(hgfs_consist_edge_runs_checked(&c));
 	hgfs_consist_free(&c);
 }
 END_TEST
@@ -558,6 +575,7 @@ static Suite *fs_suite(void)
 
 	tc = tcase_create("consistency checks");
 	tcase_add_test(tc, test_idset);
+	tcase_add_test(tc, test_idset_budget);
 	tcase_add_test(tc, test_id_hash_bytes);
 	tcase_add_loop_test(tc, test_consist_cases, 0, sizeof(consist_cases) / sizeof(consist_cases[0]));
 	tcase_add_test(tc, test_consist_dangling_print);
