@@ -197,15 +197,52 @@ static int add_id(hgfs_consist *c, hgfs_idset *set, bool *over, uint64_t h, size
 	return rc;
 }
 
-static void endpoint(hgfs_consist *c, const rj_member *edge, uint64_t edge_h, const rj_member *v)
+/* An endpoint (hash h) absent from the vertices. */
+static void dangling(hgfs_dangling *d, const rj_member *edge, const rj_member *v, uint64_t h)
 {
-	uint64_t h = hgfs_id_hash(v->val, v->val_len);
+	uint64_t edge_h = hgfs_id_hash(edge->val, edge->val_len);
 
-	if (hgfs_idset_has(&c->vertices, h))
+	d->n++;
+	d->print += mix(edge_h ^ (h * 0x9e3779b97f4a7c15ULL));
+	if (d->example[0] == '\0')
+		snprintf(d->example, sizeof(d->example), "edge %.*s points to vertex %.*s, which is not in vertices.jsonl",
+			 (int)(edge->val_len > 200 ? 200 : edge->val_len), edge->val,
+			 (int)(v->val_len > 200 ? 200 : v->val_len), v->val);
+}
+
+/* The source is looked up once a run of its edges. */
+static void endpoints(const hgfs_consist *c, const ids *e, hgfs_dangling *d)
+{
+	uint64_t out_h = hgfs_id_hash(e->out_v.val, e->out_v.val_len);
+	uint64_t in_h = hgfs_id_hash(e->in_v.val, e->in_v.val_len);
+
+	if ((out_h | 1) != d->last_out) {
+		d->last_out = out_h | 1;
+		d->last_out_present = hgfs_idset_has(&c->vertices, out_h);
+	}
+	if (!d->last_out_present)
+		dangling(d, &e->id, &e->out_v, out_h);
+	if (!hgfs_idset_has(&c->vertices, in_h))
+		dangling(d, &e->id, &e->in_v, in_h);
+}
+
+void hgfs_consist_endpoints(const hgfs_consist *c, const char *line, size_t len, hgfs_dangling *d)
+{
+	ids e = {.want = 3, .end = line + len};
+
+	if (c->vertices_over) /* not written during the edge pass, unlike err */
 		return;
-	c->dangling++;
-	c->dangling_print += mix(edge_h ^ (h * 0x9e3779b97f4a7c15ULL));
-	note(c, "edge ", edge, " points to vertex ", v, ", which is not in vertices.jsonl");
+	rj_object_each(line, len, ids_cb, &e);
+	if (complete(&e, &e.id) && complete(&e, &e.out_v) && complete(&e, &e.in_v))
+		endpoints(c, &e, d);
+}
+
+void hgfs_consist_add(hgfs_consist *c, const hgfs_dangling *d)
+{
+	c->dangling += d->n;
+	c->dangling_print += d->print;
+	if (c->example[0] == '\0' && d->example[0] != '\0')
+		snprintf(c->example, sizeof(c->example), "%s", d->example);
 }
 
 int hgfs_consist_line(hgfs_consist *c, const char *line, size_t len)
@@ -228,8 +265,8 @@ int hgfs_consist_line(hgfs_consist *c, const char *line, size_t len)
 		c->unreadable++;
 		return 0;
 	}
-	h = hgfs_id_hash(d.id.val, d.id.val_len);
 	if (c->kind == HG_KIND_VERTEX) {
+		h = hgfs_id_hash(d.id.val, d.id.val_len);
 		rc = add_id(c, &c->vertices, &c->vertices_over, h, c->budget);
 		if (rc == 0) {
 			c->dup_vertices++;
@@ -237,18 +274,23 @@ int hgfs_consist_line(hgfs_consist *c, const char *line, size_t len)
 		}
 		return rc < 0 ? rc : 0;
 	}
-	if (!c->vertices_over) {
-		endpoint(c, &d.id, h, &d.out_v);
-		endpoint(c, &d.id, h, &d.in_v);
-	}
 	/* a run of edges of one source vertex: one memory entry, or one key
-	   prefix of rocksdb; the same source again is its run read twice */
-	h = hgfs_id_hash(d.out_v.val, d.out_v.val_len) | 1;
-	if (h == c->last_owner && c->owners > 0)
+	   prefix of rocksdb; the same source again is its run read twice.  The
+	   source is looked up once a run. */
+	if (!c->vertices_over && !c->endpoints_apart) {
+		hgfs_dangling dg = {.last_out = c->last_owner_out, .last_out_present = c->last_owner_present};
+		endpoints(c, &d, &dg);
+		hgfs_consist_add(c, &dg);
+		c->last_owner_out = dg.last_out;
+		c->last_owner_present = dg.last_out_present;
+	}
+	h = hgfs_id_hash(d.out_v.val, d.out_v.val_len);
+	bool new_run = c->owners == 0 || (h | 1) != c->last_owner;
+	if (!new_run)
 		return 0;
 	c->owners++;
-	c->last_owner = h;
-	rc = add_id(c, &c->sources, &c->sources_over, h,
+	c->last_owner = h | 1;
+	rc = add_id(c, &c->sources, &c->sources_over, h | 1,
 		    c->budget > hgfs_idset_bytes(&c->vertices) ? c->budget - hgfs_idset_bytes(&c->vertices) : 0);
 	if (rc == 0) {
 		c->split_sources++;

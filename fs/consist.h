@@ -70,6 +70,9 @@ typedef struct hgfs_consist {
 	uint64_t dangling_print; /* order-free fingerprint of those (edge id, endpoint) pairs */
 	uint64_t owners;        /* runs of edges with the same outV (memory: the edge table's entries) */
 	uint64_t last_owner;
+	uint64_t last_owner_out;  /* the endpoint check's cache (hgfs_dangling) */
+	bool last_owner_present;
+	bool endpoints_apart;    /* edges' endpoints are checked by hgfs_consist_endpoints */
 	char example[512];      /* the first finding, for the log */
 } hgfs_consist;
 
@@ -85,6 +88,21 @@ int hgfs_consist_feed(hgfs_consist *c, const char *data, size_t len);
 int hgfs_consist_line(hgfs_consist *c, const char *line, size_t len);
 /* A line left unterminated by the feeds is checked now. */
 int hgfs_consist_end(hgfs_consist *c);
+
+/* The endpoint check of edges, done apart (by the threads that scan the
+ * shards, while no vertex is added any more): hgfs_consist_endpoints looks
+ * the outV and inV of one edge line up in c's vertex set and counts those
+ * absent into *d (reads c only: any number of threads at once, each with its
+ * own d); hgfs_consist_add adds d's counts to c (c's thread).  Once
+ * c->endpoints_apart is set, hgfs_consist_line leaves endpoints alone. */
+typedef struct hgfs_dangling {
+	uint64_t n, print;
+	uint64_t last_out;       /* cache: the last outV looked up (hash | 1) */
+	bool last_out_present;
+	char example[512];
+} hgfs_dangling;
+void hgfs_consist_endpoints(const hgfs_consist *c, const char *line, size_t len, hgfs_dangling *d);
+void hgfs_consist_add(hgfs_consist *c, const hgfs_dangling *d);
 
 /* Which checks ran to their end (over every line). */
 bool hgfs_consist_vertex_ids_checked(const hgfs_consist *c);

@@ -225,6 +225,7 @@ typedef struct chunk {
 	uint64_t lines;
 	off_t mark;          /* bytes of complete pages or parts */
 	uint64_t mark_lines; /* their lines */
+	hgfs_dangling dg, dg_mark; /* edges: endpoints absent from the vertices, all and committed */
 	int rc;   /* result of the scan */
 	bool done;
 } chunk;
@@ -305,6 +306,8 @@ static int chunk_elem(void *ctx, const char *elem, size_t len)
 		w->rc = chunk_put(w->c, w->dir, "\n", 1);
 	if (w->rc == 0)
 		w->c->lines++;
+	if (w->rc == 0 && w->ps->kind == HG_KIND_EDGE) /* the vertex set is complete and no longer written */
+		hgfs_consist_endpoints(&w->ps->x->chk, elem, len, &w->c->dg);
 	return w->rc != 0;
 }
 
@@ -315,6 +318,7 @@ static void chunk_commit(void *ctx)
 
 	c->mark = c->fd >= 0 ? c->file_len : (off_t)c->len;
 	c->mark_lines = c->lines;
+	c->dg_mark = c->dg;
 }
 
 static void chunk_discard(void *ctx)
@@ -326,6 +330,7 @@ static void chunk_discard(void *ctx)
 	else
 		c->len = (size_t)c->mark;
 	c->lines = c->mark_lines;
+	c->dg = c->dg_mark;
 }
 
 /* The log lines of hg_scan_shard's decisions. */
@@ -445,6 +450,7 @@ static int chunk_append(export_ctx *x, chunk *c, spool *sp)
 		hgfs_consist_feed(&x->chk, c->mem, c->len);
 	}
 	sp->lines += c->lines;
+	hgfs_consist_add(&x->chk, &c->dg);
 	return sp->err;
 }
 
@@ -488,6 +494,7 @@ static int export_elements(export_ctx *x, hg_kind kind, spool *sp)
 	int rc = 0;
 
 	hgfs_consist_begin(&x->chk, kind);
+	x->chk.endpoints_apart = kind == HG_KIND_EDGE; /* by the scanning threads, in parallel */
 	x->entries_before[kind] = x->entries_after[kind] = -1;
 	if (!ps.paged)
 		x->entries_before[kind] = memory_entries(x, kind);
