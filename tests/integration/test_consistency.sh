@@ -106,6 +106,14 @@ check "memory, changing always: the manifest's counts still agree with the files
 check "memory, changing always: the kept vertices.jsonl misses vertices the server had" \
 	test "$(grep -vc '^{"id":"0mut-' "$T/always/vertices.jsonl")" -lt 20011
 
+# memory edges: 2000 vertex pairs and their edges inserted before the second
+# edge shard is read: owners' edge runs are read again
+backup memory edges,1,2000,0,mut,mutlink edges_always0 -o parallel=1 -o export_retries=0
+check "memory edges, changing: consistent false naming the edge table and the runs read twice" \
+	manifest_is "$T/edges_always0/manifest.json" false 1 "edge table held 16016 entries before its scan and 18016 after; the edges of"
+check "memory edges, changing: the reason says source vertices have their edges in two places" \
+	grep -q 'source vertices are in edges.jsonl in two places' "$T/edges_always0/manifest.json"
+
 # 4. rocksdb: a vertex pair and its edge added while the edges are scanned:
 # the edge points to vertices absent from vertices.jsonl
 backup rocksdb edges,0,1,1,mut,mutlink edge_once
