@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "consist.h"
 #include "hgfs.h"
 
 #define SPOOL_BUF (1024 * 1024)
@@ -150,6 +152,10 @@ typedef struct export_ctx {
 	char backend[64];
 	uint64_t schema_count[HG_SCHEMA__COUNT];
 	bool logged; /* the failure's reason is in the log already */
+	hgfs_consist chk; /* fed in file order by the appending thread */
+	/* memory backend: the table's entry count before and after its scans,
+	   -1 when the server did not tell */
+	int64_t entries_before[2], entries_after[2];
 } export_ctx;
 
 static int log_client_error(export_ctx *x, const char *what, int rc, const hg_error *err)
@@ -219,6 +225,7 @@ typedef struct chunk {
 	uint64_t lines;
 	off_t mark;          /* bytes of complete pages or parts */
 	uint64_t mark_lines; /* their lines */
+	hgfs_dangling dg, dg_mark; /* edges: endpoints absent from the vertices, all and committed */
 	int rc;   /* result of the scan */
 	bool done;
 } chunk;
@@ -299,6 +306,8 @@ static int chunk_elem(void *ctx, const char *elem, size_t len)
 		w->rc = chunk_put(w->c, w->dir, "\n", 1);
 	if (w->rc == 0)
 		w->c->lines++;
+	if (w->rc == 0 && w->ps->kind == HG_KIND_EDGE) /* the vertex set is complete and no longer written */
+		hgfs_consist_endpoints(&w->ps->x->chk, elem, len, &w->c->dg);
 	return w->rc != 0;
 }
 
@@ -309,6 +318,7 @@ static void chunk_commit(void *ctx)
 
 	c->mark = c->fd >= 0 ? c->file_len : (off_t)c->len;
 	c->mark_lines = c->lines;
+	c->dg_mark = c->dg;
 }
 
 static void chunk_discard(void *ctx)
@@ -320,6 +330,7 @@ static void chunk_discard(void *ctx)
 	else
 		c->len = (size_t)c->mark;
 	c->lines = c->mark_lines;
+	c->dg = c->dg_mark;
 }
 
 /* The log lines of hg_scan_shard's decisions. */
@@ -409,7 +420,7 @@ static void *scan_worker(void *arg)
 	return NULL;
 }
 
-static int chunk_append(chunk *c, spool *sp)
+static int chunk_append(export_ctx *x, chunk *c, spool *sp)
 {
 	/* once a chunk has spilled, all of it is in its file (chunk_put) */
 	if (c->fd >= 0) {
@@ -428,6 +439,7 @@ static int chunk_append(chunk *c, spool *sp)
 				break;
 			}
 			spool_write(sp, buf, (size_t)n);
+			hgfs_consist_feed(&x->chk, buf, (size_t)n);
 			off += n;
 		}
 		free(buf);
@@ -435,9 +447,41 @@ static int chunk_append(chunk *c, spool *sp)
 			return rc;
 	} else if (c->len > 0) {
 		spool_write(sp, c->mem, c->len);
+		hgfs_consist_feed(&x->chk, c->mem, c->len);
 	}
 	sp->lines += c->lines;
+	hgfs_consist_add(&x->chk, &c->dg);
 	return sp->err;
+}
+
+/* A split size far above any memory table's estimate (100 bytes an entry). */
+#define WHOLE_TABLE_SPLIT (1LL << 40)
+
+/* The entry count of the memory backend's table of kind (edges: the source
+ * vertices that have out-edges), or -1 when the server does not tell.  Its
+ * shard splitter estimates 100 bytes an entry and cuts the entry indexes
+ * into ceil(size / split_size) shards: for a split size beyond the table's
+ * size that is the one shard [0, count), which is all this asks for. */
+static int64_t memory_entries(export_ctx *x, hg_kind kind)
+{
+	hg_shards *sh = NULL;
+	hg_error err;
+	int64_t n = -1;
+	char buf[1400];
+
+	hg_error_clear(&err);
+	if (hg_get_shards(x->fs->client, x->graph, kind, WHOLE_TABLE_SPLIT, &sh, &err) < 0) {
+		hgfs_log(LOG_WARNING, "graph '%s': the %s entry count could not be read, not checked: %s", x->graph,
+			 kind == HG_KIND_VERTEX ? "vertex" : "edge", hg_error_format(&err, buf, sizeof(buf)));
+		return -1;
+	}
+	if (sh->n == 0)
+		n = 0;
+	else if (sh->n != 1 || !hg_shard_bound_index(sh->v[0].end, &n) ||
+		 (sh->v[0].start[0] != '\0' && strcmp(sh->v[0].start, "0") != 0))
+		n = -1;
+	hg_shards_free(sh);
+	return n;
 }
 
 static int export_elements(export_ctx *x, hg_kind kind, spool *sp)
@@ -449,6 +493,11 @@ static int export_elements(export_ctx *x, hg_kind kind, spool *sp)
 	hg_error err;
 	int rc = 0;
 
+	hgfs_consist_begin(&x->chk, kind);
+	x->chk.endpoints_apart = kind == HG_KIND_EDGE; /* by the scanning threads, in parallel */
+	x->entries_before[kind] = x->entries_after[kind] = -1;
+	if (!ps.paged)
+		x->entries_before[kind] = memory_entries(x, kind);
 	hg_error_clear(&err);
 	rc = hg_get_shards(x->fs->client, x->graph, kind, x->fs->cfg.split_size, &ps.shards, &err);
 	if (rc < 0)
@@ -492,7 +541,7 @@ static int export_elements(export_ctx *x, hg_kind kind, spool *sp)
 				break;
 			}
 			pthread_mutex_unlock(&ps.lock);
-			rc = chunk_append(c, sp);
+			rc = chunk_append(x, c, sp);
 			chunk_reset(c);
 			pthread_mutex_lock(&ps.lock);
 			if (rc < 0) {
@@ -514,11 +563,100 @@ static int export_elements(export_ctx *x, hg_kind kind, spool *sp)
 out:
 	free(ps.chunks);
 	hg_shards_free(ps.shards);
+	if (rc == 0)
+		hgfs_consist_end(&x->chk);
+	if (rc == 0 && x->entries_before[kind] >= 0)
+		x->entries_after[kind] = memory_entries(x, kind);
 	return rc;
 }
 
+/* ---- was it one state of the graph? -------------------------------------------- */
+
+typedef struct verdict {
+	char reason[1024];      /* "" when no change was seen */
+	bool dangling_only;     /* the one finding is edges to absent vertices */
+	uint64_t dangling, dangling_print;
+	bool checked[4];        /* by check_names */
+} verdict;
+
+static const char *const check_names[4] = {"vertex_ids", "edge_runs", "endpoints", "memory_counts"};
+
+static void add_reason(verdict *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_reason(verdict *v, const char *fmt, ...)
+{
+	size_t len = strlen(v->reason);
+	va_list ap;
+
+	if (len > 0 && len + 2 < sizeof(v->reason))
+		strcpy(v->reason + len, "; "), len += 2;
+	va_start(ap, fmt);
+	vsnprintf(v->reason + len, sizeof(v->reason) - len, fmt, ap);
+	va_end(ap);
+}
+
+/* What the checks of this export found (consist.h; on memory, the tables'
+ * entry counts before and after their scans). */
+static void judge(export_ctx *x, verdict *v)
+{
+	const hgfs_consist *c = &x->chk;
+	bool counted = true;
+
+	memset(v, 0, sizeof(*v));
+	for (int k = HG_KIND_VERTEX; k <= HG_KIND_EDGE; k++) {
+		const char *what = k == HG_KIND_VERTEX ? "vertex" : "edge";
+		uint64_t seen = k == HG_KIND_VERTEX ? c->lines[k] : c->owners;
+		long long before = (long long)x->entries_before[k], after = (long long)x->entries_after[k];
+
+		if (before < 0 || after < 0) {
+			counted = false;
+			continue;
+		}
+		if (before != after)
+			add_reason(v, "the memory backend's %s table held %lld entries before its scan and %lld after",
+				   what, before, after);
+		else if (seen > (uint64_t)after)
+			add_reason(v, "%llu %s entries were read, the memory backend's table holds %lld",
+				   (unsigned long long)seen, what, after);
+	}
+	if (c->dup_vertices > 0)
+		add_reason(v, "%llu vertex ids are in vertices.jsonl twice", (unsigned long long)c->dup_vertices);
+	if (c->split_sources > 0)
+		add_reason(v, "the edges of %llu source vertices are in edges.jsonl in two places",
+			   (unsigned long long)c->split_sources);
+	v->dangling_only = v->reason[0] == '\0' && c->dangling > 0;
+	if (c->dangling > 0)
+		add_reason(v, "%llu edge endpoints are not in vertices.jsonl", (unsigned long long)c->dangling);
+	if (v->reason[0] != '\0' && c->example[0] != '\0')
+		add_reason(v, "e.g. %s", c->example);
+	v->dangling = c->dangling;
+	v->dangling_print = c->dangling_print;
+	v->checked[0] = hgfs_consist_vertex_ids_checked(c);
+	v->checked[1] = hgfs_consist_edge_runs_checked(c);
+	v->checked[2] = hgfs_consist_endpoints_checked(c);
+	v->checked[3] = counted && strcmp(x->backend, "memory") == 0;
+}
+
+static void checks_text(const verdict *v, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < 4; i++)
+		if (v->checked[i] && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "", check_names[i]);
+	if (buf[0] == '\0')
+		snprintf(buf, len, "none");
+}
+
+typedef struct consistency {
+	bool consistent;
+	int exports;              /* how many were run */
+	uint64_t dangling_endpoints; /* absent from two exports alike: the graph's own */
+	const verdict *v;
+} consistency;
+
 static int write_manifest(export_ctx *x, spool *sp, const struct timespec *mtime, const off_t size[3],
-			  char hex[3][65], const uint64_t counts[2])
+			  char hex[3][65], const uint64_t counts[2], const consistency *cs)
 {
 	char line[512], stamp[64];
 	struct tm tm;
@@ -549,8 +687,25 @@ static int write_manifest(export_ctx *x, spool *sp, const struct timespec *mtime
 			 (unsigned long long)x->schema_count[t]);
 		spool_str(sp, line);
 	}
-	snprintf(line, sizeof(line), "\"vertices\": %llu, \"edges\": %llu},\n  \"files\": {\n",
-		 (unsigned long long)counts[0], (unsigned long long)counts[1]);
+	snprintf(line, sizeof(line), "\"vertices\": %llu, \"edges\": %llu},\n  \"consistent\": %s,\n  \"consistency\": ",
+		 (unsigned long long)counts[0], (unsigned long long)counts[1], cs->consistent ? "true" : "false");
+	spool_str(sp, line);
+	if (cs->v->reason[0] != '\0' && !cs->consistent)
+		spool_json_str(sp, cs->v->reason);
+	else
+		spool_json_str(sp, cs->dangling_endpoints ? "no change seen; the graph has edges to vertices it does not hold"
+						      : "no change seen");
+	spool_str(sp, ",\n  \"consistency_checks\": [");
+	for (int i = 0, first = 1; i < 4; i++) {
+		if (!cs->v->checked[i])
+			continue;
+		spool_str(sp, first ? "\"" : ", \"");
+		spool_str(sp, check_names[i]);
+		spool_str(sp, "\"");
+		first = 0;
+	}
+	snprintf(line, sizeof(line), "],\n  \"exports\": %d,\n  \"dangling_endpoints\": %llu,\n  \"files\": {\n",
+		 cs->exports, (unsigned long long)cs->dangling_endpoints);
 	spool_str(sp, line);
 	for (int f = 0; f < 3; f++) {
 		snprintf(line, sizeof(line), "    \"%s\": {\"size\": %lld, \"sha256\": \"%s\"}%s\n", hgfs_snapfile_names[f],
@@ -572,46 +727,98 @@ void hgfs_snapshot_close(hgfs_snapshot *s)
 	free(s);
 }
 
+/* One export into sp[] (opened), judged into *v. */
+static int export_once(export_ctx *x, spool sp[HGFS_F__COUNT], char hex[HGFS_F__COUNT][65], verdict *v)
+{
+	int rc;
+
+	memset(x->schema_count, 0, sizeof(x->schema_count));
+	hgfs_consist_init(&x->chk, HGFS_CONSIST_BUDGET);
+	rc = export_schema(x, &sp[HGFS_F_SCHEMA]);
+	if (rc == 0)
+		rc = export_elements(x, HG_KIND_VERTEX, &sp[HGFS_F_VERTICES]);
+	if (rc == 0)
+		rc = export_elements(x, HG_KIND_EDGE, &sp[HGFS_F_EDGES]);
+	if (rc == 0)
+		judge(x, v);
+	hgfs_consist_free(&x->chk);
+	for (int f = 0; f < HGFS_F_MANIFEST; f++) {
+		int frc = spool_finish(&sp[f], hex[f]);
+		if (rc == 0)
+			rc = frc;
+	}
+	return rc;
+}
+
+static int spools_open(export_ctx *x, spool sp[HGFS_F__COUNT], int *opened)
+{
+	int rc;
+
+	for (*opened = 0; *opened < HGFS_F__COUNT; (*opened)++) {
+		rc = spool_open(&sp[*opened], x->fs->cfg.spool_dir);
+		if (rc < 0) {
+			hgfs_log(LOG_ERR, "cannot create a spool file in %s: %s", x->fs->cfg.spool_dir, strerror(-rc));
+			x->logged = true;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static void spools_abandon(spool sp[HGFS_F__COUNT], int *opened)
+{
+	for (int f = 0; f < *opened; f++)
+		spool_abandon(&sp[f]);
+	*opened = 0;
+}
+
+/* The export runs again while the checks see a change, up to export_retries
+ * more times; the last one is kept either way, and its manifest says which.
+ * Edges to absent vertices are the graph's own when two exports in a row
+ * find the same ones (the same count and fingerprint) and nothing else. */
 int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_snapshot **out)
 {
 	export_ctx x = {.fs = fs, .graph = graph};
 	spool sp[HGFS_F__COUNT];
-	char hex[HGFS_F__COUNT][65];
+	char hex[HGFS_F__COUNT][65], checks[128];
 	hgfs_snapshot *s = NULL;
+	verdict v, prev;
+	consistency cs = {.v = &v};
 	hg_error err;
 	struct timespec t0, t1;
 	int rc, opened = 0;
 
 	*out = NULL;
+	memset(&prev, 0, sizeof(prev));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	hg_error_clear(&err);
 	rc = hg_graph_backend(fs->client, graph, x.backend, sizeof(x.backend), &err);
 	if (rc < 0)
 		return log_client_error(&x, "graph info", rc, &err);
 
-	for (; opened < HGFS_F__COUNT; opened++) {
-		rc = spool_open(&sp[opened], fs->cfg.spool_dir);
-		if (rc < 0) {
-			hgfs_log(LOG_ERR, "cannot create a spool file in %s: %s", fs->cfg.spool_dir, strerror(-rc));
-			x.logged = true;
-			goto out;
-		}
-	}
-
-	rc = export_schema(&x, &sp[HGFS_F_SCHEMA]);
-	if (rc == 0)
-		rc = export_elements(&x, HG_KIND_VERTEX, &sp[HGFS_F_VERTICES]);
-	if (rc == 0)
-		rc = export_elements(&x, HG_KIND_EDGE, &sp[HGFS_F_EDGES]);
-	for (int f = 0; f < HGFS_F_MANIFEST; f++) {
-		int frc = spool_finish(&sp[f], hex[f]);
+	for (cs.exports = 1;; cs.exports++) {
+		rc = spools_open(&x, sp, &opened);
 		if (rc == 0)
-			rc = frc;
+			rc = export_once(&x, sp, hex, &v);
+		if (rc < 0)
+			break;
+		cs.consistent = v.reason[0] == '\0';
+		if (!cs.consistent && v.dangling_only && prev.dangling_only && prev.dangling == v.dangling &&
+		    prev.dangling_print == v.dangling_print) {
+			cs.consistent = true;
+			cs.dangling_endpoints = v.dangling;
+		}
+		if (cs.consistent || cs.exports > fs->cfg.export_retries)
+			break;
+		hgfs_log(LOG_WARNING, "graph '%s' changed during export %d of at most %ld, exporting again: %s", graph,
+			 cs.exports, fs->cfg.export_retries + 1, v.reason);
+		prev = v;
+		spools_abandon(sp, &opened);
 	}
 	if (rc == 0) {
 		off_t sizes[3] = {sp[0].size, sp[1].size, sp[2].size};
 		uint64_t counts[2] = {sp[HGFS_F_VERTICES].lines, sp[HGFS_F_EDGES].lines};
-		rc = write_manifest(&x, &sp[HGFS_F_MANIFEST], mtime, sizes, hex, counts);
+		rc = write_manifest(&x, &sp[HGFS_F_MANIFEST], mtime, sizes, hex, counts, &cs);
 		int frc = spool_finish(&sp[HGFS_F_MANIFEST], hex[HGFS_F_MANIFEST]);
 		if (rc == 0)
 			rc = frc;
@@ -639,13 +846,17 @@ int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_
 	}
 	s->taken = *mtime;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	hgfs_log(LOG_INFO, "snapshot of graph '%s': %llu vertices, %llu edges, %.3f s", graph,
-		 (unsigned long long)sp[HGFS_F_VERTICES].lines, (unsigned long long)sp[HGFS_F_EDGES].lines,
-		 (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	checks_text(&v, checks, sizeof(checks));
+	if (!cs.consistent)
+		hgfs_log(LOG_WARNING, "snapshot of graph '%s' is NOT consistent after %d exports (manifest.json says "
+			 "so): %s", graph, cs.exports, v.reason);
+	hgfs_log(LOG_INFO, "snapshot of graph '%s': %llu vertices, %llu edges, %.3f s, %d export%s, %s (checks: %s)",
+		 graph, (unsigned long long)sp[HGFS_F_VERTICES].lines, (unsigned long long)sp[HGFS_F_EDGES].lines,
+		 (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, cs.exports,
+		 cs.exports > 1 ? "s" : "", cs.consistent ? "consistent" : "NOT consistent", checks);
 	*out = s;
 	rc = 0;
 out:
-	for (int f = 0; f < opened; f++)
-		spool_abandon(&sp[f]);
+	spools_abandon(sp, &opened);
 	return rc;
 }

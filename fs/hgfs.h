@@ -150,6 +150,7 @@ typedef struct hgfs_config {
 	long stall_timeout; /* seconds without a byte before a request fails */
 	long parallel;
 	long max_record_mib; /* the longest record (line) a restore takes, MiB */
+	long export_retries; /* exports run again when the checks see a change */
 	int gzip; /* restore batches sent gzip-compressed */
 	int foreground;
 	int show_help;

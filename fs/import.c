@@ -231,6 +231,9 @@ static int import_manifest(hgfs_graph *g, hgfs_rentry *e, off_t size, hgfs_manif
 	}
 	for (int k = HGFS_K_SCHEMA; k <= HGFS_K_EDGES; k++)
 		n += m->file[k].present;
+	if (m->consistent == 0)
+		hgfs_log(LOG_WARNING, "graph '%s': restore/%s marks its backup inconsistent (the graph changed while it "
+			 "was taken): %s", g->name, e->path, m->consistency);
 	pthread_mutex_lock(&g->lock);
 	e->state = HGFS_RS_IMPORTED;
 	e->done = e->total = (uint64_t)n;

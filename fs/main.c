@@ -36,6 +36,7 @@ static const struct fuse_opt hgfs_opts[] = {
 	OPT("stall_timeout=%ld", stall_timeout),
 	OPT("parallel=%ld", parallel),
 	OPT("max_record_mib=%ld", max_record_mib),
+	OPT("export_retries=%ld", export_retries),
 	OPT("gzip", gzip),
 	FUSE_OPT_KEY("password=", KEY_PASSWORD),
 	FUSE_OPT_KEY("-h", KEY_HELP),
@@ -83,6 +84,9 @@ static void usage(const char *prog)
 	       "    -o max_record_mib=N    the longest record (line) restore/ takes, in MiB; a\n"
 	       "                           longer one fails its file with EFBIG (default 16, max 1024;\n"
 	       "                           the daemon needs about 2 x N + 24 MiB while importing)\n"
+	       "    -o export_retries=N    export again up to N times when the graph changed during\n"
+	       "                           an export (default 2, max 10); manifest.json says\n"
+	       "                           \"consistent\": false when it kept changing\n"
 	       "    -o gzip                send restore batches gzip-compressed (slow links)\n"
 	       "    -o allow_other         let other users in; implies default_permissions: mode and\n"
 	       "                           restore/ stay writable by the mounting user only (root\n"
@@ -264,6 +268,10 @@ static int validate(hgfs_config *cfg)
 		fprintf(stderr, "hugegraphfs: page_limit must be between 1 and 800000\n");
 		return -1;
 	}
+	if (cfg->export_retries < 0 || cfg->export_retries > 10) {
+		fprintf(stderr, "hugegraphfs: export_retries must be between 0 and 10\n");
+		return -1;
+	}
 	if (cfg->parallel < 1 || cfg->parallel > HGFS_MAX_PARALLEL) {
 		fprintf(stderr, "hugegraphfs: parallel must be between 1 and %d\n", HGFS_MAX_PARALLEL);
 		return -1;
@@ -419,6 +427,7 @@ int main(int argc, char *argv[])
 	fs.cfg.stall_timeout = 60;
 	fs.cfg.parallel = 4;
 	fs.cfg.max_record_mib = 16;
+	fs.cfg.export_retries = 2;
 	pthread_mutex_init(&fs.lock, NULL);
 	signal(SIGPIPE, SIG_IGN);
 

@@ -1364,6 +1364,7 @@ int hgfs_manifest_parse(const char *data, size_t len, hgfs_manifest *out, char *
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < HG_SCHEMA__COUNT + 2; i++)
 		*counts[i] = -1;
+	out->consistent = -1;
 	if (validate_file(data, len, err, errlen) < 0)
 		goto out;
 	if (rj_object_get(data, len, "format", &m) != 1 || !str_is(&m, "hugegraphfs-backup")) {
@@ -1413,6 +1414,22 @@ int hgfs_manifest_parse(const char *data, size_t len, hgfs_manifest *out, char *
 				goto out;
 			}
 		}
+	}
+	if (rj_object_get(data, len, "consistent", &m) == 1) {
+		if (m.type != RJ_BOOL) {
+			fail(err, errlen, "member 'consistent' must be true or false");
+			goto out;
+		}
+		out->consistent = m.val[0] == 't';
+	}
+	if (rj_object_get(data, len, "consistency", &m) == 1 && m.type == RJ_STRING &&
+	    rj_string(m.val, m.val_len, &b) == 0) {
+		size_t n = b.len < sizeof(out->consistency) - 1 ? b.len : sizeof(out->consistency) - 1;
+		memcpy(out->consistency, b.data, n);
+		out->consistency[n] = '\0';
+		for (size_t i = 0; i < n; i++) /* one line in restore.status */
+			if ((unsigned char)out->consistency[i] < 0x20)
+				out->consistency[i] = ' ';
 	}
 	rc = 0;
 out:

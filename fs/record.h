@@ -321,14 +321,18 @@ typedef struct hgfs_manifest {
 	hgfs_manifest_file file[HGFS_K_MANIFEST]; /* indexed by HGFS_K_SCHEMA/VERTICES/EDGES */
 	int64_t count_schema[HG_SCHEMA__COUNT];    /* -1 when absent */
 	int64_t count_vertices, count_edges;       /* -1 when absent */
+	int consistent;        /* "consistent": 1 true, 0 false, -1 absent (older backups) */
+	char consistency[256]; /* "consistency", cut to fit; "" when absent */
 } hgfs_manifest;
 
 /* Parses manifest.json as the backup writes it: "format" must be
  * "hugegraphfs-backup" and "format_version" 1 (a larger version: "written by
  * a newer hugegraphfs"); "files" maps schema.json, vertices.jsonl,
  * edges.jsonl to {"size":N,"sha256":"hex"}; "counts" has propertykeys,
- * vertexlabels, edgelabels, indexlabels, vertices, edges.  Unknown members
- * are ignored (newer writers may add some).  0, or -1 with err. */
+ * vertexlabels, edgelabels, indexlabels, vertices, edges; "consistent"
+ * (true/false) and "consistency" (text) are optional (backups before them
+ * lack them).  Unknown members are ignored (newer writers may add some).
+ * 0, or -1 with err. */
 int hgfs_manifest_parse(const char *data, size_t len, hgfs_manifest *out, char *err, size_t errlen);
 
 /* ---- which file is it ------------------------------------------------------- */

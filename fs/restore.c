@@ -1285,6 +1285,9 @@ int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len, struct timespec *mti
 			} else if (e->detail != NULL) {
 				fprintf(f, " - %s", e->detail);
 			}
+			if (e->manifest->consistent == 0)
+				fprintf(f, " - the backup is marked inconsistent (the graph changed while it was taken): %s",
+					e->manifest->consistency);
 			fputc('\n', f);
 			continue;
 		}

@@ -1238,6 +1238,68 @@ static bool mem_bound(resp *r, const char *s, int32_t *out)
     *out = (int32_t)(uint32_t)(unsigned long long)v;
     return true;
 }
+/* --mutate-on-scan (hidden, for tests): the graph changes while a client scans it.  The SHARD-th
+ * scan request of KIND (0-based, counted since the last shards request of KIND) first inserts N
+ * vertices {"id":"0mut-<seq>","label":VL} (KIND vertices) or N pairs of such vertices joined by an
+ * edge of label EL (KIND edges), before it reads; at most TIMES times in all (0: every time). */
+static struct {
+    bool on, edges;
+    long shard, n, times;
+    char vl[64], el[64];
+} g_mut;
+static long g_mut_seq, g_mut_done, g_scans_seen[2];
+
+static int mut_vertex(graph *g, arena_t *a, sb_t *s, herr *e)
+{
+    elem *el = NULL;
+    char eb[128];
+    s->len = 0;
+    sb_printf(s, "{\"id\":\"0mut-%ld\",\"label\":\"%s\",\"properties\":{}}", g_mut_seq++, g_mut.vl);
+    jnode *n = json_parse(a, s->p, s->len, eb, sizeof eb);
+    if (!n || vertex_create(g, n, &el, e))
+        return -1;
+    etable_put(&g->vertices, el);
+    return 0;
+}
+static void mutate(graph *g, bool edges)
+{
+    arena_t a = {0};
+    sb_t s = {0};
+    herr e = {0};
+    pthread_rwlock_wrlock(&g->lock);
+    for (long i = 0; i < g_mut.n; i++) {
+        long first = g_mut_seq;
+        elem *el = NULL;
+        char eb[128];
+        if (mut_vertex(g, &a, &s, &e) || (edges && mut_vertex(g, &a, &s, &e)))
+            break;
+        if (!edges)
+            continue;
+        s.len = 0;
+        sb_printf(&s, "{\"label\":\"%s\",\"outV\":\"0mut-%ld\",\"outVLabel\":\"%s\",\"inV\":\"0mut-%ld\",\"inVLabel\":\"%s\",\"properties\":{}}",
+                  g_mut.el, first, g_mut.vl, first + 1, g_mut.vl);
+        jnode *n = json_parse(&a, s.p, s.len, eb, sizeof eb);
+        if (!n || edge_create(g, n, true, false, &el, &e))
+            break;
+        etable_put(&g->edges, el);
+    }
+    pthread_rwlock_unlock(&g->lock);
+    if (e.msg)
+        fprintf(stderr, "hgserver: --mutate-on-scan: %s\n", e.msg);
+    err_clear(&e);
+    sb_free(&s);
+    ar_free(&a);
+}
+static void mutate_on_scan(graph *g, bool edges)
+{
+    long k = __atomic_fetch_add(&g_scans_seen[edges], 1, __ATOMIC_SEQ_CST);
+    if (!g_mut.on || g_mut.edges != edges || k != g_mut.shard)
+        return;
+    if (g_mut.times && __atomic_fetch_add(&g_mut_done, 1, __ATOMIC_SEQ_CST) >= g_mut.times)
+        return;
+    mutate(g, edges);
+}
+
 static void h_scan(resp *r, graph *g, bool edges, const qlist *q)
 {
     const char *what = edges ? "edges" : "vertices";
@@ -1627,10 +1689,13 @@ static void route_graph(resp *r, graph *g, const char *method, struct MHD_Connec
         }
         if (nseg == 2)
             h_by_ids(r, g, edges, q);
-        else if (nseg == 3 && !strcmp(seg[2], "shards"))
+        else if (nseg == 3 && !strcmp(seg[2], "shards")) {
+            __atomic_store_n(&g_scans_seen[edges], 0, __ATOMIC_SEQ_CST);
             h_shards(r, g, edges, q);
-        else if (nseg == 3 && !strcmp(seg[2], "scan"))
+        } else if (nseg == 3 && !strcmp(seg[2], "scan")) {
+            mutate_on_scan(g, edges);
             h_scan(r, g, edges, q);
+        }
         else
             no_route(r);
         return;
@@ -2117,7 +2182,24 @@ int main(int argc, char **argv)
             }
         } else if (!strcmp(a, "--latency-ms"))
             g_latency_ms = atol(v);
-        else if (!strcmp(a, "--capacity")) {
+        else if (!strcmp(a, "--mutate-on-scan")) {
+            /* hidden, for tests: KIND,SHARD,N,TIMES,VL[,EL] (see mutate_on_scan) */
+            char kind[16];
+            int used = 0;
+            if (sscanf(v, "%15[a-z],%ld,%ld,%ld,%63[^,]%n", kind, &g_mut.shard, &g_mut.n, &g_mut.times, g_mut.vl, &used) != 5 ||
+                (strcmp(kind, "vertices") && strcmp(kind, "edges"))) {
+                usage();
+                return 2;
+            }
+            g_mut.edges = kind[0] == 'e';
+            if (v[used] == ',')
+                snprintf(g_mut.el, sizeof g_mut.el, "%s", v + used + 1);
+            if (g_mut.edges && !g_mut.el[0]) {
+                usage();
+                return 2;
+            }
+            g_mut.on = true;
+        } else if (!strcmp(a, "--capacity")) {
             /* hidden, for tests: the query capacity (800000 in HugeGraph) */
             char *end;
             g_capacity = strtoll(v, &end, 10);

@@ -2,9 +2,11 @@
  * validation, mode values, snapshot bookkeeping, SHA-256, written ranges. */
 #include <check.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "consist.h"
 #include "hgfs.h"
 #include "restore.h"
 
@@ -407,6 +409,236 @@ START_TEST(test_ranges_bounded)
 }
 END_TEST
 
+/* ---- consistency checks (consist.c) ------------------------------------------ */
+
+START_TEST(test_idset)
+{
+	hgfs_idset s = {0};
+
+	ck_assert_int_eq(hgfs_idset_add(&s, 42, 1 << 20), 1);
+	ck_assert_int_eq(hgfs_idset_add(&s, 42, 1 << 20), 0);
+	ck_assert_int_eq(hgfs_idset_add(&s, 0, 1 << 20), 1); /* 0 is stored as 1 */
+	ck_assert(hgfs_idset_has(&s, 0));
+	ck_assert_int_eq(hgfs_idset_add(&s, 1, 1 << 20), 0);
+	for (uint64_t i = 2; i < 50000; i++)
+		ck_assert_int_eq(hgfs_idset_add(&s, hgfs_id_hash(&i, sizeof(i)), 1 << 20), 1);
+	for (uint64_t i = 2; i < 50000; i++)
+		ck_assert(hgfs_idset_has(&s, hgfs_id_hash(&i, sizeof(i))));
+	ck_assert(!hgfs_idset_has(&s, 7));
+	hgfs_idset_free(&s);
+}
+END_TEST
+
+START_TEST(test_idset_budget)
+{
+	/* old and new table together stay within the budget: 2 MiB is 262144
+	   slots; 65536 doubled could not double again, so it takes the 196608
+	   slots left (147456 ids at load 3/4) and then no more */
+	hgfs_idset s = {0};
+	const size_t budget = 2 << 20;
+	uint64_t i;
+	int rc = 1;
+
+	for (i = 1; rc == 1; i++)
+		rc = hgfs_idset_add(&s, hgfs_id_hash(&i, sizeof(i)), budget);
+	ck_assert_int_eq(rc, -ENOSPC);
+	ck_assert_uint_eq(s.n, 147456);
+	ck_assert_uint_eq(s.cap, 196608);
+	ck_assert_uint_le(hgfs_idset_bytes(&s) + 65536 * sizeof(uint64_t), budget);
+	for (uint64_t j = 1; j < i - 1; j++)
+		ck_assert(hgfs_idset_has(&s, hgfs_id_hash(&j, sizeof(j))));
+	ck_assert_int_eq(hgfs_idset_add(&s, hgfs_id_hash(&i, sizeof(i)) ^ 1, budget), -ENOSPC);
+	ck_assert_int_eq(hgfs_idset_add(&s, hgfs_id_hash("\x01\0\0\0\0\0\0\0", 8), budget), 0);
+	hgfs_idset_free(&s);
+}
+END_TEST
+
+START_TEST(test_id_hash_bytes)
+{
+	/* the raw bytes decide: the number 1 and the string "1" differ, and so do
+	   lengths that pad alike */
+	ck_assert_uint_ne(hgfs_id_hash("1", 1), hgfs_id_hash("\"1\"", 3));
+	ck_assert_uint_ne(hgfs_id_hash("a", 1), hgfs_id_hash("a\0", 2));
+	ck_assert_uint_ne(hgfs_id_hash("12345678a", 9), hgfs_id_hash("12345678b", 9));
+	ck_assert_uint_eq(hgfs_id_hash("\"1:marko\"", 9), hgfs_id_hash("\"1:marko\"", 9));
+}
+END_TEST
+
+static const struct {
+	const char *name, *vertices, *edges;
+	uint64_t dup_v, split, dangling, owners, unreadable;
+} consist_cases[] = {
+	{"clean", "{\"id\":1,\"label\":\"p\"}\n{\"id\":\"2:x\",\"label\":\"p\"}\n",
+	 "{\"id\":\"S1>1>>S2:x\",\"label\":\"k\",\"type\":\"edge\",\"outV\":1,\"outVLabel\":\"p\",\"inV\":\"2:x\"}\n"
+	 "{\"id\":\"S1>2>>S1\",\"label\":\"k\",\"type\":\"edge\",\"outV\":1,\"outVLabel\":\"p\",\"inV\":1}\n"
+	 "{\"id\":\"S2:x>1>>S1\",\"label\":\"k\",\"type\":\"edge\",\"outV\":\"2:x\",\"outVLabel\":\"p\",\"inV\":1}\n",
+	 0, 0, 0, 2, 0},
+	{"vertex id twice", "{\"id\":1}\n{\"id\":2}\n{\"id\":1}\n", "", 1, 0, 0, 0, 0},
+	{"a source's edges in two places", "{\"id\":1}\n{\"id\":2}\n",
+	 "{\"id\":\"a\",\"outV\":1,\"inV\":2}\n{\"id\":\"b\",\"outV\":1,\"inV\":2}\n{\"id\":\"c\",\"outV\":2,\"inV\":1}\n"
+	 "{\"id\":\"d\",\"outV\":1,\"inV\":1}\n",
+	 0, 1, 0, 3, 0},
+	{"endpoint absent", "{\"id\":1}\n", "{\"id\":\"e\",\"outV\":1,\"inV\":2}\n{\"id\":\"f\",\"outV\":3,\"inV\":4}\n", 0, 0,
+	 3, 2, 0},
+	{"number and string ids differ", "{\"id\":1}\n", "{\"id\":\"e\",\"outV\":\"1\",\"inV\":1}\n", 0, 0, 1, 1, 0},
+	{"escapes are bytes", "{\"id\":\"a\\u0041\"}\n", "{\"id\":\"e\",\"outV\":\"aA\",\"inV\":\"a\\u0041\"}\n", 0, 0, 1, 1,
+	 0},
+	{"one run a source", "{\"id\":1}\n{\"id\":2}\n",
+	 "{\"id\":\"a\",\"outV\":1,\"inV\":2}\n{\"id\":\"b\",\"outV\":1,\"inV\":2}\n{\"id\":\"c\",\"outV\":2,\"inV\":1}\n",
+	 0, 0, 0, 2, 0},
+	{"no id", "{\"label\":\"p\"}\n{\"id\":1}\n", "{\"id\":\"e\",\"inV\":1}\n", 0, 0, 0, 0, 2},
+	{"last line without newline", "{\"id\":1}\n{\"id\":1}", "", 1, 0, 0, 0, 0},
+};
+
+static void consist_run(hgfs_consist *c, int i, size_t piece)
+{
+	const char *text[2] = {consist_cases[i].vertices, consist_cases[i].edges};
+
+	for (int k = HG_KIND_VERTEX; k <= HG_KIND_EDGE; k++) {
+		size_t len = strlen(text[k]);
+		hgfs_consist_begin(c, (hg_kind)k);
+		for (size_t off = 0; off < len; off += piece)
+			ck_assert_int_eq(hgfs_consist_feed(c, text[k] + off, len - off < piece ? len - off : piece), 0);
+		ck_assert_int_eq(hgfs_consist_end(c), 0);
+	}
+}
+
+START_TEST(test_consist_cases)
+{
+	/* fed whole, and in pieces of every size up to 40 bytes: the same */
+	for (size_t piece = 1; piece <= 41; piece++) {
+		hgfs_consist c;
+		hgfs_consist_init(&c, HGFS_CONSIST_BUDGET);
+		consist_run(&c, _i, piece == 41 ? 1 << 20 : piece);
+		ck_assert_msg(c.dup_vertices == consist_cases[_i].dup_v, "%s: dup_vertices %llu", consist_cases[_i].name,
+			      (unsigned long long)c.dup_vertices);
+		ck_assert_msg(c.split_sources == consist_cases[_i].split, "%s: split_sources", consist_cases[_i].name);
+		ck_assert_msg(c.dangling == consist_cases[_i].dangling, "%s: dangling %llu", consist_cases[_i].name,
+			      (unsigned long long)c.dangling);
+		ck_assert_msg(c.owners == consist_cases[_i].owners, "%s: owners %llu", consist_cases[_i].name,
+			      (unsigned long long)c.owners);
+		ck_assert_msg(c.unreadable == consist_cases[_i].unreadable, "%s: unreadable", consist_cases[_i].name);
+		ck_assert(hgfs_consist_vertex_ids_checked(&c) == (consist_cases[_i].unreadable == 0));
+		ck_assert(hgfs_consist_endpoints_checked(&c) == (consist_cases[_i].unreadable == 0));
+		ck_assert((c.example[0] != '\0') ==
+			  (consist_cases[_i].dup_v + consist_cases[_i].split + consist_cases[_i].dangling > 0));
+		hgfs_consist_free(&c);
+	}
+}
+END_TEST
+
+START_TEST(test_consist_dangling_print)
+{
+	/* the fingerprint of the absent endpoints does not depend on their order,
+	   and differs for other ones */
+	const char *a = "{\"id\":\"e\",\"outV\":7,\"inV\":8}\n{\"id\":\"f\",\"outV\":9,\"inV\":9}\n";
+	const char *b = "{\"id\":\"f\",\"outV\":9,\"inV\":9}\n{\"id\":\"e\",\"outV\":7,\"inV\":8}\n";
+	const char *c3 = "{\"id\":\"f\",\"outV\":9,\"inV\":9}\n{\"id\":\"e\",\"outV\":7,\"inV\":6}\n";
+	const char *in[3] = {a, b, c3};
+	uint64_t print[3];
+
+	for (int i = 0; i < 3; i++) {
+		hgfs_consist c;
+		hgfs_consist_init(&c, HGFS_CONSIST_BUDGET);
+		hgfs_consist_begin(&c, HG_KIND_VERTEX);
+		hgfs_consist_feed(&c, "{\"id\":1}\n", 9);
+		hgfs_consist_begin(&c, HG_KIND_EDGE);
+		hgfs_consist_feed(&c, in[i], strlen(in[i]));
+		ck_assert_uint_eq(c.dangling, 4);
+		print[i] = c.dangling_print;
+		hgfs_consist_free(&c);
+	}
+	ck_assert_uint_eq(print[0], print[1]);
+	ck_assert_uint_ne(print[0], print[2]);
+}
+END_TEST
+
+START_TEST(test_consist_long_line)
+{
+	/* a line longer than the head that is looked at: ids first are found,
+	   an id beyond the head makes the line unreadable (checks incomplete) */
+	size_t big = HGFS_CONSIST_HEAD + 1000;
+	char *line = malloc(big + 64);
+	hgfs_consist c;
+	int n;
+
+	ck_assert_ptr_nonnull(line);
+	n = sprintf(line, "{\"id\":1,\"p\":\"");
+	memset(line + n, 'x', big);
+	strcpy(line + n + big, "\"}\n");
+	hgfs_consist_init(&c, HGFS_CONSIST_BUDGET);
+	hgfs_consist_begin(&c, HG_KIND_VERTEX);
+	for (size_t off = 0, len = strlen(line); off < len; off += 4096)
+		ck_assert_int_eq(hgfs_consist_feed(&c, line + off, len - off < 4096 ? len - off : 4096), 0);
+	ck_assert_int_eq(hgfs_consist_feed(&c, line, strlen(line)), 0);
+	ck_assert_uint_eq(c.dup_vertices, 1);
+	ck_assert_uint_eq(c.unreadable, 0);
+	n = sprintf(line, "{\"p\":\"");
+	memset(line + n, 'x', big);
+	strcpy(line + n + big, "\",\"id\":2}\n");
+	for (size_t off = 0, len = strlen(line); off < len; off += 4096)
+		ck_assert_int_eq(hgfs_consist_feed(&c, line + off, len - off < 4096 ? len - off : 4096), 0);
+	ck_assert_uint_eq(c.unreadable, 1);
+	ck_assert(!hgfs_consist_vertex_ids_checked(&c));
+	ck_assert_uint_le(c.line.cap, 2 * HGFS_CONSIST_HEAD + 2);
+	hgfs_consist_free(&c);
+	free(line);
+}
+END_TEST
+
+START_TEST(test_consist_budget)
+{
+	/* a vertex set beyond the budget is dropped: no duplicate or endpoint
+	   check, and nothing is reported as found */
+	hgfs_consist c;
+	char line[64];
+
+	hgfs_consist_init(&c, 64 * 1024);
+	hgfs_consist_begin(&c, HG_KIND_VERTEX);
+	for (int i = 0; i < 20000; i++) {
+		int n = snprintf(line, sizeof(line), "{\"id\":%d}\n", i % 15000);
+		ck_assert_int_eq(hgfs_consist_feed(&c, line, (size_t)n), 0);
+	}
+	ck_assert(c.vertices_over);
+	ck_assert(!hgfs_consist_vertex_ids_checked(&c));
+	ck_assert_ptr_null(c.vertices.slot);
+	hgfs_consist_begin(&c, HG_KIND_EDGE);
+	ck_assert_int_eq(hgfs_consist_feed(&c, "{\"id\":\"e\",\"outV\":-1,\"inV\":-2}\n", 31), 0);
+	ck_assert_uint_eq(c.dangling, 0);
+	ck_assert(!hgfs_consist_endpoints_checked(&c));
+	ck_assert(hgfs_consist_edge_runs_checked(&c));
+	hgfs_consist_free(&c);
+}
+END_TEST
+
+static const struct {
+	const char *members;
+	int rc, consistent;
+	const char *consistency;
+} consistent_cases[] = {
+	{"", 0, -1, ""},
+	{",\"consistent\":true,\"consistency\":\"no change seen\"", 0, 1, "no change seen"},
+	{",\"consistent\":false,\"consistency\":\"a\\nb\"", 0, 0, "a b"},
+	{",\"consistent\":\"false\"", -1, -1, ""},
+	{",\"consistent\":0", -1, -1, ""},
+	{",\"consistency\":7", 0, -1, ""},
+};
+
+START_TEST(test_manifest_consistent)
+{
+	char text[512], err[256];
+	hgfs_manifest m;
+	int n = snprintf(text, sizeof(text), "{\"format\":\"hugegraphfs-backup\",\"format_version\":1%s}",
+			 consistent_cases[_i].members);
+
+	ck_assert_int_eq(hgfs_manifest_parse(text, (size_t)n, &m, err, sizeof(err)), consistent_cases[_i].rc);
+	if (consistent_cases[_i].rc == 0) {
+		ck_assert_int_eq(m.consistent, consistent_cases[_i].consistent);
+		ck_assert_str_eq(m.consistency, consistent_cases[_i].consistency);
+	}
+}
+END_TEST
+
 static Suite *fs_suite(void)
 {
 	Suite *s = suite_create("fs");
@@ -444,6 +676,17 @@ static Suite *fs_suite(void)
 
 	tc = tcase_create("manifest checks");
 	tcase_add_loop_test(tc, test_manifest_check, 0, sizeof(manifest_cases) / sizeof(manifest_cases[0]));
+	tcase_add_loop_test(tc, test_manifest_consistent, 0, sizeof(consistent_cases) / sizeof(consistent_cases[0]));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("consistency checks");
+	tcase_add_test(tc, test_idset);
+	tcase_add_test(tc, test_idset_budget);
+	tcase_add_test(tc, test_id_hash_bytes);
+	tcase_add_loop_test(tc, test_consist_cases, 0, sizeof(consist_cases) / sizeof(consist_cases[0]));
+	tcase_add_test(tc, test_consist_dangling_print);
+	tcase_add_test(tc, test_consist_long_line);
+	tcase_add_test(tc, test_consist_budget);
 	suite_add_tcase(s, tc);
 	return s;
 }
