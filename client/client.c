@@ -386,6 +386,59 @@ int hg_graph_create(hg_client *c, const char *graph, const char *from, hg_error 
 	return rc;
 }
 
+int hg_variables_get(hg_client *c, const char *graph, char **out, size_t *len, hg_error *err)
+{
+	hg_buf url, body;
+	size_t i = 0;
+	int rc;
+
+	hg_error_clear(err);
+	*out = NULL;
+	*len = 0;
+	hg_buf_init(&url, 0);
+	hg_buf_init(&body, 0);
+	rc = hg_client_graph_url(c, &url, graph, "/variables", err);
+	if (!rc)
+		rc = hg_http_call(c, "GET", url.data, true, NULL, 0, &body, err);
+	while (!rc && i < body.len && (body.data[i] == ' ' || body.data[i] == '\n' || body.data[i] == '\r'))
+		i++;
+	if (!rc && (i == body.len || body.data[i] != '{'))
+		rc = hg_error_set(err, HG_EPROTOCOL, 200, "GET %s: the answer is not a JSON object", url.data);
+	if (!rc) {
+		*len = body.len;
+		*out = hg_buf_steal(&body);
+		if (*out == NULL)
+			rc = hg_error_set(err, HG_ENOMEM, 0, "out of memory");
+	}
+	hg_buf_free(&body);
+	hg_buf_free(&url);
+	return rc;
+}
+
+int hg_variable_put(hg_client *c, const char *graph, const char *key, const char *value, size_t len, hg_error *err)
+{
+	hg_buf url, body, answer;
+	int rc;
+
+	hg_error_clear(err);
+	if (key == NULL || key[0] == '\0')
+		return hg_error_set(err, HG_EINVAL, 0, "empty variable name");
+	hg_buf_init(&url, 0);
+	hg_buf_init(&body, 0);
+	hg_buf_init(&answer, 0);
+	rc = hg_client_graph_url(c, &url, graph, "/variables/", err);
+	if (!rc && hg_url_put_escaped(&url, key) < 0)
+		rc = hg_error_set(err, HG_ENOMEM, 0, "out of memory");
+	if (!rc && (hg_buf_puts(&body, "{\"data\":") || hg_buf_append(&body, value, len) || hg_buf_puts(&body, "}")))
+		rc = hg_error_set(err, HG_ENOMEM, 0, "out of memory");
+	if (!rc)
+		rc = hg_http_call(c, "PUT", url.data, true, body.data, body.len, &answer, err);
+	hg_buf_free(&answer);
+	hg_buf_free(&body);
+	hg_buf_free(&url);
+	return rc;
+}
+
 static const char *const mode_names[HG_MODE__COUNT] = {
 	[HG_MODE_NONE] = "NONE",
 	[HG_MODE_RESTORING] = "RESTORING",

@@ -115,6 +115,14 @@ int hg_graph_backend(hg_client *c, const char *graph, char *backend, size_t len,
  * object).  HugeGraph 1.7 without authentication answers 500. */
 int hg_graph_create(hg_client *c, const char *graph, const char *from, hg_error *err);
 
+/* GET .../graphs/{g}/variables: the server's answer, a JSON object of the
+ * graph's variables, as its bytes (*out malloc'd, NUL-terminated). */
+int hg_variables_get(hg_client *c, const char *graph, char **out, size_t *len, hg_error *err);
+/* PUT .../graphs/{g}/variables/{key} with {"data": value}: value is the
+ * JSON text of the value (a string, number or boolean as the server printed
+ * it), sent as it is. */
+int hg_variable_put(hg_client *c, const char *graph, const char *key, const char *value, size_t len, hg_error *err);
+
 typedef enum { HG_MODE_NONE, HG_MODE_RESTORING, HG_MODE_MERGING, HG_MODE_LOADING, HG_MODE__COUNT } hg_mode;
 const char *hg_mode_name(hg_mode m);
 /* Case-insensitive, surrounding white space ignored.  -1 when not a mode. */

@@ -151,6 +151,7 @@ typedef struct export_ctx {
 	const char *graph;
 	char backend[64];
 	uint64_t schema_count[HG_SCHEMA__COUNT];
+	uint64_t variables; /* members of variables.json */
 	bool logged; /* the failure's reason is in the log already */
 	hgfs_consist chk; /* fed in file order by the appending thread */
 	/* memory backend: the table's entry count before and after its scans,
@@ -196,6 +197,33 @@ static int export_schema(export_ctx *x, spool *sp)
 	}
 	spool_str(sp, "]}\n");
 	return sp->err ? sp->err : rc;
+}
+
+/* variables.json: the server's answer to GET .../variables, as its bytes. */
+static int count_member(void *ctx, const rj_member *m)
+{
+	(void)m;
+	(*(uint64_t *)ctx)++;
+	return 0;
+}
+
+static int export_variables(export_ctx *x, spool *sp)
+{
+	hg_error err;
+	char *data = NULL;
+	size_t len;
+	int rc;
+
+	hg_error_clear(&err);
+	rc = hg_variables_get(x->fs->client, x->graph, &data, &len, &err);
+	if (rc < 0)
+		return log_client_error(x, "variables", rc, &err);
+	x->variables = 0;
+	rj_object_each(data, len, count_member, &x->variables);
+	spool_write(sp, data, len);
+	spool_str(sp, "\n");
+	free(data);
+	return sp->err;
 }
 
 /* ---- the parallel scan ------------------------------------------------------
@@ -655,8 +683,8 @@ typedef struct consistency {
 	const verdict *v;
 } consistency;
 
-static int write_manifest(export_ctx *x, spool *sp, const struct timespec *mtime, const off_t size[3],
-			  char hex[3][65], const uint64_t counts[2], const consistency *cs)
+static int write_manifest(export_ctx *x, spool *sp, const struct timespec *mtime, const off_t size[HGFS_F_MANIFEST],
+			  char hex[HGFS_F__COUNT][65], const uint64_t counts[2], const consistency *cs)
 {
 	char line[512], stamp[64];
 	struct tm tm;
@@ -687,8 +715,10 @@ static int write_manifest(export_ctx *x, spool *sp, const struct timespec *mtime
 			 (unsigned long long)x->schema_count[t]);
 		spool_str(sp, line);
 	}
-	snprintf(line, sizeof(line), "\"vertices\": %llu, \"edges\": %llu},\n  \"consistent\": %s,\n  \"consistency\": ",
-		 (unsigned long long)counts[0], (unsigned long long)counts[1], cs->consistent ? "true" : "false");
+	snprintf(line, sizeof(line),
+		 "\"vertices\": %llu, \"edges\": %llu, \"variables\": %llu},\n  \"consistent\": %s,\n  \"consistency\": ",
+		 (unsigned long long)counts[0], (unsigned long long)counts[1], (unsigned long long)x->variables,
+		 cs->consistent ? "true" : "false");
 	spool_str(sp, line);
 	if (cs->v->reason[0] != '\0' && !cs->consistent)
 		spool_json_str(sp, cs->v->reason);
@@ -707,9 +737,9 @@ static int write_manifest(export_ctx *x, spool *sp, const struct timespec *mtime
 	snprintf(line, sizeof(line), "],\n  \"exports\": %d,\n  \"dangling_endpoints\": %llu,\n  \"files\": {\n",
 		 cs->exports, (unsigned long long)cs->dangling_endpoints);
 	spool_str(sp, line);
-	for (int f = 0; f < 3; f++) {
+	for (int f = 0; f < HGFS_F_MANIFEST; f++) {
 		snprintf(line, sizeof(line), "    \"%s\": {\"size\": %lld, \"sha256\": \"%s\"}%s\n", hgfs_snapfile_names[f],
-			 (long long)size[f], hex[f], f < 2 ? "," : "");
+			 (long long)size[f], hex[f], f + 1 < HGFS_F_MANIFEST ? "," : "");
 		spool_str(sp, line);
 	}
 	spool_str(sp, "  }\n}\n");
@@ -735,6 +765,8 @@ static int export_once(export_ctx *x, spool sp[HGFS_F__COUNT], char hex[HGFS_F__
 	memset(x->schema_count, 0, sizeof(x->schema_count));
 	hgfs_consist_init(&x->chk, HGFS_CONSIST_BUDGET);
 	rc = export_schema(x, &sp[HGFS_F_SCHEMA]);
+	if (rc == 0)
+		rc = export_variables(x, &sp[HGFS_F_VARIABLES]);
 	if (rc == 0)
 		rc = export_elements(x, HG_KIND_VERTEX, &sp[HGFS_F_VERTICES]);
 	if (rc == 0)
@@ -816,7 +848,9 @@ int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_
 		spools_abandon(sp, &opened);
 	}
 	if (rc == 0) {
-		off_t sizes[3] = {sp[0].size, sp[1].size, sp[2].size};
+		off_t sizes[HGFS_F_MANIFEST];
+		for (int f = 0; f < HGFS_F_MANIFEST; f++)
+			sizes[f] = sp[f].size;
 		uint64_t counts[2] = {sp[HGFS_F_VERTICES].lines, sp[HGFS_F_EDGES].lines};
 		rc = write_manifest(&x, &sp[HGFS_F_MANIFEST], mtime, sizes, hex, counts, &cs);
 		int frc = spool_finish(&sp[HGFS_F_MANIFEST], hex[HGFS_F_MANIFEST]);

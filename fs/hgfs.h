@@ -47,6 +47,7 @@ typedef enum {
 	HGFS_F_SCHEMA,
 	HGFS_F_VERTICES,
 	HGFS_F_EDGES,
+	HGFS_F_VARIABLES,
 	HGFS_F_MANIFEST,
 	HGFS_F__COUNT
 } hgfs_snapfile;

@@ -134,19 +134,17 @@ static int read_all(int fd, off_t size, size_t max, char **out, char hex[65])
 int hgfs_manifest_check(const hgfs_manifest *m, const hgfs_rentry *e, char *why, size_t len)
 {
 	const hgfs_manifest_file *f;
-	static const char *const names[] = {"", "schema.json", "vertices.jsonl", "edges.jsonl"};
-
-	if (!e->measured || e->kind < HGFS_K_SCHEMA || e->kind > HGFS_K_EDGES)
+	if (!e->measured || e->kind < HGFS_K_SCHEMA || e->kind >= HGFS_K_MANIFEST)
 		return 0;
 	f = &m->file[e->kind];
 	if (f->present && f->size != (int64_t)e->m_size) {
 		snprintf(why, len, "its size %lld differs from the manifest's %lld for %s (truncated or changed?)",
-			 (long long)e->m_size, (long long)f->size, names[e->kind]);
+			 (long long)e->m_size, (long long)f->size, hgfs_kind_file_name(e->kind));
 		return -EINVAL;
 	}
 	if (f->present && f->sha256[0] != '\0' && strcmp(f->sha256, e->m_sha256) != 0) {
 		snprintf(why, len, "its SHA-256 differs from the manifest's for %s (corrupted or changed?)",
-			 names[e->kind]);
+			 hgfs_kind_file_name(e->kind));
 		return -EINVAL;
 	}
 	if (e->kind == HGFS_K_SCHEMA) {
@@ -157,7 +155,7 @@ int hgfs_manifest_check(const hgfs_manifest *m, const hgfs_rentry *e, char *why,
 				return -EINVAL;
 			}
 		}
-	} else {
+	} else if (e->kind == HGFS_K_VERTICES || e->kind == HGFS_K_EDGES) {
 		int64_t want = e->kind == HGFS_K_VERTICES ? m->count_vertices : m->count_edges;
 		int64_t have = e->m_count[e->kind == HGFS_K_VERTICES ? HGFS_COUNT_VERTICES : HGFS_COUNT_EDGES];
 		if (want >= 0 && have >= 0 && want != have) {
@@ -229,7 +227,7 @@ static int import_manifest(hgfs_graph *g, hgfs_rentry *e, off_t size, hgfs_manif
 		free(m);
 		return fail(g, e, rc == -ENOMEM ? -ENOMEM : -EINVAL, "manifest: %s", err);
 	}
-	for (int k = HGFS_K_SCHEMA; k <= HGFS_K_EDGES; k++)
+	for (int k = HGFS_K_SCHEMA; k < HGFS_K_MANIFEST; k++)
 		n += m->file[k].present;
 	if (m->consistent == 0)
 		hgfs_log(LOG_WARNING, "graph '%s': restore/%s marks its backup inconsistent (the graph changed while it "
@@ -403,6 +401,116 @@ out:
 	hg_schema_names_free(have);
 	hgfs_buf_free(&body);
 	hgfs_schema_file_free(&sf);
+	free(data);
+	return rc;
+}
+
+/* ---- variables.json ------------------------------------------------------------- */
+
+#define VARIABLES_MAX ((size_t)16 << 20)
+
+typedef struct var_ctx {
+	size_t n;
+	const char *bad; /* a member whose value the server cannot take */
+	size_t bad_len;
+} var_ctx;
+
+static int count_variable(void *arg, const rj_member *m)
+{
+	var_ctx *v = arg;
+
+	/* the server takes strings, numbers and booleans (null, lists and maps are refused) */
+	if (v->bad == NULL && (m->type == RJ_NULL || m->type == RJ_OBJECT || m->type == RJ_ARRAY || m->key_len == 0)) {
+		v->bad = m->key;
+		v->bad_len = m->key_len;
+	}
+	v->n++;
+	return 0;
+}
+
+typedef struct var_put {
+	hgfs *fs;
+	hgfs_graph *g;
+	hgfs_rentry *e;
+	hgfs_buf key;
+	size_t done, total;
+	int rc;
+} var_put;
+
+static int put_variable(void *arg, const rj_member *m)
+{
+	var_put *p = arg;
+	hg_error herr;
+	char hbuf[1400];
+	int rc;
+
+	if (rj_string(m->key - 1, m->key_len + 2, &p->key) != 0 || strlen(p->key.data) != p->key.len)
+		return p->rc = fail(p->g, p->e, -EINVAL, "variable name %zu is not a valid name; %zu of %zu imported",
+				    p->done + 1, p->done, p->total);
+	hg_error_clear(&herr);
+	rc = hg_variable_put(p->fs->client, p->g->name, p->key.data, m->val, m->val_len, &herr);
+	if (rc < 0)
+		return p->rc = fail(p->g, p->e, -hg_code_errno(rc), "variable '%s' refused: %s (%zu of %zu imported)",
+				    p->key.data, hg_error_format(&herr, hbuf, sizeof(hbuf)), p->done, p->total);
+	p->done++;
+	set_progress(p->g, p->e, p->done, p->total);
+	return 0;
+}
+
+/* variables.json: the graph's variables as the server listed them (a JSON
+ * object); each is PUT back with its value's bytes, so the server reads
+ * each value as it printed it. */
+static int import_variables(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *ctx, off_t size)
+{
+	int64_t count[HG_SCHEMA__COUNT + 2];
+	char hex[65], err[256];
+	char *data = NULL;
+	size_t col;
+	var_ctx v = {0};
+	var_put p = {.fs = fs, .g = g, .e = e};
+	hg_mode mode;
+	int rc;
+
+	rc = read_all(e->fd, size, VARIABLES_MAX, &data, hex);
+	if (rc < 0)
+		return fail(g, e, rc == -EFBIG ? -EINVAL : rc, "%s",
+			    rc == -EFBIG ? "larger than a variables file can be (16 MiB)" : strerror(-rc));
+	if (rj_validate(data, (size_t)size, &col, err, sizeof(err)) != 0) {
+		rc = fail(g, e, -EINVAL, "column %zu: %s; nothing imported", col, err);
+		goto out;
+	}
+	if (rj_type_of(data, (size_t)size) != RJ_OBJECT) {
+		rc = fail(g, e, -EINVAL, "not a JSON object of variables; nothing imported");
+		goto out;
+	}
+	rj_object_each(data, (size_t)size, count_variable, &v);
+	if (v.bad != NULL) {
+		rc = fail(g, e, -EINVAL,
+			  "variable '%.*s': a graph variable is a string, a number or a boolean (HugeGraph takes "
+			  "nothing else); nothing imported",
+			  (int)(v.bad_len > 200 ? 200 : v.bad_len), v.bad);
+		goto out;
+	}
+	for (int i = 0; i < HG_SCHEMA__COUNT + 2; i++)
+		count[i] = -1;
+	p.total = v.n;
+	set_progress(g, e, 0, v.n);
+	rc = measured(g, e, ctx, size, hex, count);
+	if (rc < 0)
+		goto out;
+	rc = mode_now(fs, g, e, &mode);
+	if (rc < 0)
+		goto out;
+	rj_object_each(data, (size_t)size, put_variable, &p);
+	rc = p.rc;
+	if (rc < 0)
+		goto out;
+	pthread_mutex_lock(&g->lock);
+	e->state = HGFS_RS_IMPORTED;
+	pthread_mutex_unlock(&g->lock);
+	hgfs_log(LOG_INFO, "graph %s: restore/%s: %zu variables imported", g->name, e->path, v.n);
+out:
+	hgfs_buf_free(&p.key);
 	free(data);
 	return rc;
 }
@@ -1473,8 +1581,11 @@ int hgfs_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *
 		return import_manifest(g, e, size, manifest_out);
 	case HGFS_K_SCHEMA:
 	case HGFS_K_VERTICES:
-	case HGFS_K_EDGES: {
-		int rc = kind == HGFS_K_SCHEMA ? import_schema(fs, g, e, ctx, size) : import_data(fs, g, e, ctx, size);
+	case HGFS_K_EDGES:
+	case HGFS_K_VARIABLES: {
+		int rc = kind == HGFS_K_SCHEMA	   ? import_schema(fs, g, e, ctx, size)
+			 : kind == HGFS_K_VARIABLES ? import_variables(fs, g, e, ctx, size)
+						    : import_data(fs, g, e, ctx, size);
 		/* even a failed import may have changed the graph */
 		hgfs_graph_changed(g);
 		return rc;

@@ -1313,7 +1313,13 @@ out:
 
 /* ---- manifest.json ------------------------------------------------------------ */
 
-static const char *const file_names[HGFS_K_MANIFEST] = {NULL, "schema.json", "vertices.jsonl", "edges.jsonl"};
+static const char *const file_names[HGFS_K_MANIFEST + 1] = {"", "schema.json", "vertices.jsonl", "edges.jsonl",
+							     "variables.json", "manifest.json"};
+
+const char *hgfs_kind_file_name(hgfs_kind k)
+{
+	return k >= HGFS_K_UNKNOWN && k <= HGFS_K_MANIFEST ? file_names[k] : "";
+}
 
 /* An integer >= 0, or -1. */
 static int64_t count_of(const rj_member *m)
@@ -1352,17 +1358,19 @@ static int manifest_file(const rj_member *fm, const char *name, hgfs_manifest_fi
 
 int hgfs_manifest_parse(const char *data, size_t len, hgfs_manifest *out, char *err, size_t errlen)
 {
-	static const char *const count_names[HG_SCHEMA__COUNT + 2] = {"propertykeys", "vertexlabels", "edgelabels",
-								      "indexlabels",  "vertices",     "edges"};
-	int64_t *counts[HG_SCHEMA__COUNT + 2] = {&out->count_schema[0], &out->count_schema[1], &out->count_schema[2],
-						 &out->count_schema[3], &out->count_vertices,  &out->count_edges};
+	static const char *const count_names[HG_SCHEMA__COUNT + 3] = {"propertykeys", "vertexlabels", "edgelabels",
+								      "indexlabels",  "vertices",     "edges",
+								      "variables"};
+	int64_t *counts[HG_SCHEMA__COUNT + 3] = {&out->count_schema[0], &out->count_schema[1], &out->count_schema[2],
+						 &out->count_schema[3], &out->count_vertices,  &out->count_edges,
+						 &out->count_variables};
 	hgfs_buf b = {0};
 	rj_member m, sub;
 	int64_t version;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < HG_SCHEMA__COUNT + 2; i++)
+	for (size_t i = 0; i < HG_SCHEMA__COUNT + 3; i++)
 		*counts[i] = -1;
 	out->consistent = -1;
 	if (validate_file(data, len, err, errlen) < 0)
@@ -1406,7 +1414,7 @@ int hgfs_manifest_parse(const char *data, size_t len, hgfs_manifest *out, char *
 			fail(err, errlen, "member 'counts' must be an object");
 			goto out;
 		}
-		for (size_t i = 0; i < HG_SCHEMA__COUNT + 2; i++) {
+		for (size_t i = 0; i < HG_SCHEMA__COUNT + 3; i++) {
 			if (rj_object_get(m.val, m.val_len, count_names[i], &sub) != 1)
 				continue;
 			if ((*counts[i] = count_of(&sub)) < 0) {

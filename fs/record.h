@@ -308,7 +308,12 @@ int hgfs_schema_diff(hg_schema_type t, const char *a, size_t alen, const char *b
 
 /* ---- manifest.json ------------------------------------------------------ */
 
-typedef enum { HGFS_K_UNKNOWN, HGFS_K_SCHEMA, HGFS_K_VERTICES, HGFS_K_EDGES, HGFS_K_MANIFEST } hgfs_kind;
+/* The files of a backup set; those before HGFS_K_MANIFEST are the ones a
+ * manifest lists. */
+typedef enum { HGFS_K_UNKNOWN, HGFS_K_SCHEMA, HGFS_K_VERTICES, HGFS_K_EDGES, HGFS_K_VARIABLES, HGFS_K_MANIFEST } hgfs_kind;
+
+/* "schema.json", ..., "manifest.json"; "" for HGFS_K_UNKNOWN. */
+const char *hgfs_kind_file_name(hgfs_kind k);
 
 typedef struct hgfs_manifest_file {
 	bool present;
@@ -321,6 +326,7 @@ typedef struct hgfs_manifest {
 	hgfs_manifest_file file[HGFS_K_MANIFEST]; /* indexed by HGFS_K_SCHEMA/VERTICES/EDGES */
 	int64_t count_schema[HG_SCHEMA__COUNT];    /* -1 when absent */
 	int64_t count_vertices, count_edges;       /* -1 when absent */
+	int64_t count_variables;                   /* -1 when absent */
 	int consistent;        /* "consistent": 1 true, 0 false, -1 absent (older backups) */
 	char consistency[256]; /* "consistency", cut to fit; "" when absent */
 } hgfs_manifest;

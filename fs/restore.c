@@ -762,7 +762,7 @@ static int empty_file_locked(hgfs_graph *g, hgfs_rentry *e)
 	hgfs_kind kind = hgfs_kind_by_name(e->path);
 	char msg[512];
 
-	if (kind != HGFS_K_SCHEMA && kind != HGFS_K_VERTICES && kind != HGFS_K_EDGES)
+	if (kind < HGFS_K_SCHEMA || kind >= HGFS_K_MANIFEST)
 		return 0;
 	e->kind = kind;
 	e->measured = true;
@@ -793,7 +793,7 @@ static bool incomplete_locked(hgfs_restore *r, hgfs_rentry *e)
 	if (prefix < e->size) {
 		set_detail_locked(e, "%lld of %lld bytes written, none at %lld: waiting for the rest",
 				  (long long)hgfs_ranges_total(&e->written), (long long)e->size, (long long)prefix);
-	} else if (m != NULL && k >= HGFS_K_SCHEMA && k <= HGFS_K_EDGES && m->file[k].present &&
+	} else if (m != NULL && k >= HGFS_K_SCHEMA && k < HGFS_K_MANIFEST && m->file[k].present &&
 		   m->file[k].size > e->size) {
 		set_detail_locked(e, "%lld bytes written of the %lld that the manifest of its set lists: waiting for the rest",
 				  (long long)e->size, (long long)m->file[k].size);
@@ -988,7 +988,7 @@ static void note_removed_locked(hgfs_restore *r, const hgfs_rentry *e)
 {
 	if (e->state != HGFS_RS_IMPORTED && !(e->state == HGFS_RS_EMPTY && e->measured))
 		return;
-	if (e->kind < HGFS_K_SCHEMA || e->kind > HGFS_K_EDGES)
+	if (e->kind < HGFS_K_SCHEMA || e->kind >= HGFS_K_MANIFEST)
 		return;
 	for (hgfs_rentry *m = r->head; m != NULL; m = m->next) {
 		if (m != e && m->manifest != NULL && m->state == HGFS_RS_IMPORTED && same_set(m->path, e->path))
@@ -1150,12 +1150,11 @@ out:
 static void set_progress_locked(const hgfs_restore *r, const hgfs_rentry *man, int *listed, int *complete,
 				char *what, size_t len)
 {
-	static const char *const names[] = {"", "schema.json", "vertices.jsonl", "edges.jsonl"};
 	size_t used = 0;
 
 	*listed = *complete = 0;
 	what[0] = '\0';
-	for (int k = HGFS_K_SCHEMA; k <= HGFS_K_EDGES; k++) {
+	for (int k = HGFS_K_SCHEMA; k < HGFS_K_MANIFEST; k++) {
 		const hgfs_rentry *found = NULL;
 		const char *state = "not arrived";
 
@@ -1179,7 +1178,7 @@ static void set_progress_locked(const hgfs_restore *r, const hgfs_rentry *man, i
 		if (found != NULL)
 			state = state_names[found->state];
 		if (used < len) {
-			int n = snprintf(what + used, len - used, "%s%s %s", used ? ", " : "", names[k], state);
+			int n = snprintf(what + used, len - used, "%s%s %s", used ? ", " : "", hgfs_kind_file_name((hgfs_kind)k), state);
 			used = n < 0 ? len : used + (size_t)n;
 		}
 	}
@@ -1241,6 +1240,8 @@ static const char *unit_of(hgfs_kind k)
 		return "vertices";
 	case HGFS_K_EDGES:
 		return "edges";
+	case HGFS_K_VARIABLES:
+		return "variables";
 	case HGFS_K_MANIFEST:
 		return "files";
 	default:
