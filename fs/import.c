@@ -131,6 +131,20 @@ static int read_all(int fd, off_t size, size_t max, char **out, char hex[65])
 	return 0;
 }
 
+/* read_all of e's spool for a file read whole (a manifest, schema or
+ * variables file of at most max bytes), failing e when it cannot be. */
+static int read_whole(hgfs_graph *g, hgfs_rentry *e, off_t size, size_t max, const char *what, char **data,
+		      char hex[65])
+{
+	int rc = read_all(e->fd, size, max, data, hex);
+
+	if (rc == -EFBIG)
+		return fail(g, e, -EINVAL, "larger than %s can be (%zu MiB)", what, max >> 20);
+	if (rc < 0)
+		return fail(g, e, rc, "%s", strerror(-rc));
+	return 0;
+}
+
 int hgfs_manifest_check(const hgfs_manifest *m, const hgfs_rentry *e, char *why, size_t len)
 {
 	const hgfs_manifest_file *f;
@@ -215,11 +229,10 @@ static int import_manifest(hgfs_graph *g, hgfs_rentry *e, off_t size, hgfs_manif
 
 	if (m == NULL)
 		return fail(g, e, -ENOMEM, "out of memory");
-	rc = read_all(e->fd, size, MANIFEST_MAX, &data, hex);
+	rc = read_whole(g, e, size, MANIFEST_MAX, "a manifest", &data, hex);
 	if (rc < 0) {
 		free(m);
-		return fail(g, e, rc == -EFBIG ? -EINVAL : rc, "%s",
-			    rc == -EFBIG ? "larger than a manifest can be (1 MiB)" : strerror(-rc));
+		return rc;
 	}
 	rc = hgfs_manifest_parse(data, (size_t)size, m, err, sizeof(err));
 	free(data);
@@ -310,10 +323,9 @@ static int import_schema(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_imp
 	hg_mode mode;
 	int rc;
 
-	rc = read_all(e->fd, size, SCHEMA_MAX, &data, hex);
+	rc = read_whole(g, e, size, SCHEMA_MAX, "a schema file", &data, hex);
 	if (rc < 0)
-		return fail(g, e, rc == -EFBIG ? -EINVAL : rc, "%s",
-			    rc == -EFBIG ? "larger than a schema file can be (64 MiB)" : strerror(-rc));
+		return rc;
 	rc = hgfs_schema_file_parse(data, (size_t)size, &sf, err, sizeof(err));
 	if (rc != 0) {
 		rc = fail(g, e, rc == -ENOMEM ? -ENOMEM : -EINVAL, "%s; nothing imported", err);
@@ -471,10 +483,9 @@ static int import_variables(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_
 	hg_mode mode;
 	int rc;
 
-	rc = read_all(e->fd, size, VARIABLES_MAX, &data, hex);
+	rc = read_whole(g, e, size, VARIABLES_MAX, "a variables file", &data, hex);
 	if (rc < 0)
-		return fail(g, e, rc == -EFBIG ? -EINVAL : rc, "%s",
-			    rc == -EFBIG ? "larger than a variables file can be (16 MiB)" : strerror(-rc));
+		return rc;
 	if (rj_validate(data, (size_t)size, &col, err, sizeof(err)) != 0) {
 		rc = fail(g, e, -EINVAL, "column %zu: %s; nothing imported", col, err);
 		goto out;
