@@ -149,6 +149,7 @@ typedef struct export_ctx {
 	const char *graph;
 	char backend[64];
 	uint64_t schema_count[HG_SCHEMA__COUNT];
+	hgfs_progress *prog; /* NULL: none */
 	bool logged; /* the failure's reason is in the log already */
 } export_ctx;
 
@@ -305,9 +306,16 @@ static int chunk_elem(void *ctx, const char *elem, size_t len)
 /* Once spilled, all of a chunk is in its file (chunk_put). */
 static void chunk_commit(void *ctx)
 {
-	chunk *c = ((chunk_writer *)ctx)->c;
+	chunk_writer *w = ctx;
+	chunk *c = w->c;
+	off_t mark = c->fd >= 0 ? c->file_len : (off_t)c->len;
+	export_ctx *x = w->ps->x;
 
-	c->mark = c->fd >= 0 ? c->file_len : (off_t)c->len;
+	/* committed elements are never dropped again: they count as done */
+	if (x->prog)
+		hgfs_progress_add(x->prog, x->graph, w->ps->kind == HG_KIND_VERTEX ? HGFS_F_VERTICES : HGFS_F_EDGES,
+				  c->lines - c->mark_lines, (uint64_t)(mark - c->mark));
+	c->mark = mark;
 	c->mark_lines = c->lines;
 }
 
@@ -443,6 +451,7 @@ static int chunk_append(chunk *c, spool *sp)
 static int export_elements(export_ctx *x, hg_kind kind, spool *sp)
 {
 	const char *what = kind == HG_KIND_VERTEX ? "vertices" : "edges";
+	hgfs_snapfile file = kind == HG_KIND_VERTEX ? HGFS_F_VERTICES : HGFS_F_EDGES;
 	par_scan ps = {.x = x, .kind = kind, .paged = strcmp(x->backend, "memory") != 0};
 	pthread_t threads[HGFS_MAX_PARALLEL];
 	size_t nthreads, started = 0;
@@ -453,6 +462,8 @@ static int export_elements(export_ctx *x, hg_kind kind, spool *sp)
 	rc = hg_get_shards(x->fs->client, x->graph, kind, x->fs->cfg.split_size, &ps.shards, &err);
 	if (rc < 0)
 		return log_client_error(x, what, rc, &err);
+	if (x->prog)
+		hgfs_progress_file(x->prog, file, ps.shards->n);
 	if (ps.shards->n == 0)
 		goto out;
 	if (!ps.paged) {
@@ -502,6 +513,8 @@ static int export_elements(export_ctx *x, hg_kind kind, spool *sp)
 			}
 			ps.written++;
 			pthread_cond_broadcast(&ps.cond);
+			if (x->prog)
+				hgfs_progress_shards(x->prog, file, ps.written);
 		}
 		pthread_mutex_unlock(&ps.lock);
 	}
@@ -572,9 +585,10 @@ void hgfs_snapshot_close(hgfs_snapshot *s)
 	free(s);
 }
 
-int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_snapshot **out)
+int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_snapshot **out,
+		hgfs_progress *prog)
 {
-	export_ctx x = {.fs = fs, .graph = graph};
+	export_ctx x = {.fs = fs, .graph = graph, .prog = prog};
 	spool sp[HGFS_F__COUNT];
 	char hex[HGFS_F__COUNT][65];
 	hgfs_snapshot *s = NULL;
@@ -598,7 +612,11 @@ int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_
 		}
 	}
 
+	if (prog)
+		hgfs_progress_file(prog, HGFS_F_SCHEMA, 0);
 	rc = export_schema(&x, &sp[HGFS_F_SCHEMA]);
+	if (prog)
+		hgfs_progress_add(prog, graph, HGFS_F_SCHEMA, 0, (uint64_t)sp[HGFS_F_SCHEMA].size + sp[HGFS_F_SCHEMA].fill);
 	if (rc == 0)
 		rc = export_elements(&x, HG_KIND_VERTEX, &sp[HGFS_F_VERTICES]);
 	if (rc == 0)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -253,6 +254,24 @@ static void config_free(hgfs_config *cfg)
 	free(cfg->log_file);
 }
 
+static void on_intr_signal(int sig)
+{
+	(void)sig; /* only there to cut a blocking system call short */
+}
+
+/* Interrupts (init sets fuse_config->intr): libfuse signals the thread that
+ * serves an interrupted request with HGFS_INTR_SIGNAL, which must not kill
+ * the daemon; without SA_RESTART a blocking call returns EINTR. */
+static void hgfs_intr_signal_init(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_intr_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(HGFS_INTR_SIGNAL, &sa, NULL);
+}
+
 /* Mounts and serves until unmounted or signalled (what fuse_main does,
  * with the loop configured explicitly). */
 static int run(struct fuse_args *args, hgfs *fs)
@@ -295,6 +314,7 @@ static int run(struct fuse_args *args, hgfs *fs)
 		rc = fuse_loop_mt(f, loop) != 0;
 		fuse_loop_cfg_destroy(loop);
 	}
+	hgfs_log(LOG_NOTICE, "stopping (signal or unmount): unmounting %s", opts.mountpoint);
 out_signals:
 	fuse_remove_signal_handlers(se);
 out_unmount:
@@ -321,6 +341,7 @@ int main(int argc, char *argv[])
 	fs.cfg.parallel = 4;
 	pthread_mutex_init(&fs.lock, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	hgfs_intr_signal_init();
 
 	if (fuse_opt_parse(&args, &fs.cfg, hgfs_opts, opt_proc) == -1)
 		goto out;
