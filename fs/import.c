@@ -60,6 +60,8 @@ static int fail(hgfs_graph *g, hgfs_rentry *e, int rc, const char *fmt, ...)
 static void set_progress(hgfs_graph *g, hgfs_rentry *e, uint64_t done, uint64_t total)
 {
 	pthread_mutex_lock(&g->lock);
+	if (done == 0)
+		clock_gettime(CLOCK_MONOTONIC, &e->posting_since);
 	e->done = done;
 	e->total = total;
 	pthread_mutex_unlock(&g->lock);

@@ -42,7 +42,7 @@ fails_within() {
 	check "...within $secs s" within "$secs" "$took"
 }
 
-start_server SERVER --backend rocksdb --generate "g=20000,20000,7" || exit 1
+start_server SERVER --backend rocksdb --generate "g=20000,20000,7" --graph r || exit 1
 RULE=$T/rule
 echo pass >"$RULE"
 start_proxy PROXY "$SERVER" "$RULE" || exit 1
@@ -51,7 +51,7 @@ SCANS='/(vertices|edges)/(scan|shards)'
 # the files as an export straight from the server writes them
 mount_fs "$SERVER" "$T/ref" -o spool_dir="$T",page_limit=500 || exit 1
 mkdir -p "$T/want"
-cp "$T/ref/graphs/g/vertices.jsonl" "$T/ref/graphs/g/edges.jsonl" "$T/want/"
+cp "$T/ref/graphs/g/schema.json" "$T/ref/graphs/g/vertices.jsonl" "$T/ref/graphs/g/edges.jsonl" "$T/want/"
 check_eq "reference: 20000 vertices" 20000 "$(wc -l <"$T/want/vertices.jsonl")"
 check "unmount the reference" unmount_fs "$T/ref"
 
@@ -139,5 +139,27 @@ check "...by itself, not by the SIGINT" test "$LAST_RC" -ne 124
 check "...the log names the server and the wait" grep -qE "${PROXY}.*(timed out|Timeout)" "$M2.log"
 echo pass >"$RULE"
 check_eq "the server answers again: cat mode works" NONE "$(cat "$M2/graphs/g/mode")"
+
+# --- restore.status: the rate and estimate of an import in progress --------
+check "restore: echo RESTORING > mode" bash -c "echo RESTORING > '$M2/graphs/r/mode'"
+check "restore: cp schema.json" cp "$T/want/schema.json" "$M2/graphs/r/restore/"
+echo "delay 300 /batch" >"$RULE"
+cp "$T/want/vertices.jsonl" "$M2/graphs/r/restore/" &
+CP=$!
+found=""
+for _ in $(seq 1 150); do
+	line=$(grep "^vertices.jsonl: importing" "$M2/graphs/r/restore.status")
+	if grep -qE "^vertices.jsonl: importing, [1-9][0-9]*/20000 vertices, [0-9]+ vertices/s, eta [0-9]" <<<"$line"; then
+		found=$line
+		break
+	fi
+	sleep 0.2
+done
+log "restore.status during the import: $found"
+check "restore.status shows an import's rate and estimate" test -n "$found"
+echo pass >"$RULE"
+wait "$CP"
+check "...and the import completes" test "$?" -eq 0
+check "...vertices.jsonl: imported, 20000/20000" grep -q "^vertices.jsonl: imported, 20000/20000 vertices" "$M2/graphs/r/restore.status"
 check "unmount" unmount_fs "$M2"
 finish
