@@ -46,16 +46,61 @@ static int client_errno(const char *what, const char *graph, int rc, const hg_er
 	return -hg_code_errno(rc);
 }
 
-/* true when the caller's request was interrupted or the daemon stops: a
- * wait gives up.  Outside a FUSE request (the export threads) only the
- * daemon's stop counts. */
+/* The kernel interrupts a request for any signal of its caller, also one
+ * the caller handles and goes on after (SIGCHLD, SIGWINCH, a timer): only
+ * a signal that asks it to stop ends the wait.  Reads the caller's pending
+ * signals (thread's and process's) from /proc; when they cannot be read,
+ * the interrupt counts. */
+static bool caller_asked_to_stop(void)
+{
+	static const int stop_sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGKILL};
+	struct fuse_context *ctx = fuse_get_context();
+	unsigned long long pending = 0, mask = 0;
+	char path[64], line[256];
+	bool found = false;
+	FILE *f;
+
+	if (ctx == NULL || ctx->pid <= 0)
+		return true;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)ctx->pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return true;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		unsigned long long v;
+		if ((sscanf(line, "SigPnd: %llx", &v) == 1 || sscanf(line, "ShdPnd: %llx", &v) == 1)) {
+			pending |= v;
+			found = true;
+		}
+	}
+	fclose(f);
+	for (size_t i = 0; i < sizeof(stop_sigs) / sizeof(stop_sigs[0]); i++)
+		mask |= 1ULL << (stop_sigs[i] - 1);
+	return !found || (pending & mask) != 0;
+}
+
+/* true when the caller's request was interrupted by a signal that asks it
+ * to stop, or the daemon stops: a wait gives up.  Outside a FUSE request
+ * (the export threads) only the daemon's stop counts. */
 static bool stop_waiting(hgfs *fs)
 {
+	static __thread long last_look_ms;
+	struct timespec t;
+	long now;
+
 	if (__atomic_load_n(&fs->quit, __ATOMIC_RELAXED))
 		return true;
 	if (fs->se != NULL && fuse_session_exited(fs->se))
 		return true;
-	return fuse_interrupted() != 0;
+	if (!fuse_interrupted())
+		return false;
+	/* asked often (curl's progress callback): look at /proc 5 times a second */
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	now = (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+	if (now - last_look_ms < 200)
+		return false;
+	last_look_ms = now;
+	return caller_asked_to_stop();
 }
 
 /* The client's cancel hook: an interrupted caller or a stopping daemon

@@ -7,6 +7,7 @@
 # front of hgserver hangs, trickles or slows the requests a rule names.
 . "$(dirname "$0")/lib.sh"
 require_fuse
+SIGREADER=${SIGREADER:-$SRCDIR/build/tests/integration/sigreader}
 
 # start_proxy VAR UPSTREAM_URL RULE_FILE: sets VAR to the proxy's URL.
 start_proxy() {
@@ -95,6 +96,22 @@ check "the log has progress lines" grep -q "export of graph 'g' in progress" "$M
 st3=$(timeout 2 cat "$M/graphs/g/export.status")
 check "export.status afterwards: idle" grep -qx "state: idle" <<<"$st3"
 check "...with the last export's result" grep -qE "^last: done at .*: 20000 vertices" <<<"$st3"
+
+# a signal the reader handles and goes on after is no reason to stop it
+# (sigreader handles SIGUSR1 and, unlike dd, bash or Python, does not try
+# a call again on EINTR)
+sleep 1.5 # the snapshot expires (snapshot_ttl=1): the next read exports anew
+"$SIGREADER" "$M/graphs/g/vertices.jsonl" "$T/usr1.out" 2>"$T/usr1.err" &
+READER=$!
+sleep 1
+kill -USR1 "$READER"
+sleep 0.5
+kill -USR1 "$READER"
+wait "$READER"
+rc=$?
+check "a reader that handles SIGUSR1 during an export is not stopped by it" test "$rc" -eq 0
+check "...it had the signal" grep -qE "signals: [1-9]" "$T/usr1.err"
+check "...and reads the whole file" cmp "$T/want/vertices.jsonl" "$T/usr1.out"
 
 # --- a hung export: interrupted readers, the daemon lives on ---------------
 sleep 1.5 # the snapshot expires (snapshot_ttl=1): the next read exports anew
