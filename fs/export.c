@@ -615,8 +615,12 @@ int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_
 	if (prog)
 		hgfs_progress_file(prog, HGFS_F_SCHEMA, 0);
 	rc = export_schema(&x, &sp[HGFS_F_SCHEMA]);
-	if (prog)
-		hgfs_progress_add(prog, graph, HGFS_F_SCHEMA, 0, (uint64_t)sp[HGFS_F_SCHEMA].size + sp[HGFS_F_SCHEMA].fill);
+	if (prog) {
+		uint64_t n = 0;
+		for (int t = 0; t < HG_SCHEMA__COUNT; t++)
+			n += x.schema_count[t];
+		hgfs_progress_add(prog, graph, HGFS_F_SCHEMA, n, (uint64_t)sp[HGFS_F_SCHEMA].size + sp[HGFS_F_SCHEMA].fill);
+	}
 	if (rc == 0)
 		rc = export_elements(&x, HG_KIND_VERTEX, &sp[HGFS_F_VERTICES]);
 	if (rc == 0)
