@@ -268,7 +268,7 @@ backups() {
 		if [ -z "${REF:-}" ]; then
 			REF=$WORK/ref
 			mv "$out" "$REF"
-			rm -rf "$REF/mode" "$REF/restore" "$REF/restore.status"
+			rm -rf "$REF/mode" "$REF/restore" "$REF/restore.status" "$REF/export.status"
 			[ "$(wc -l <"$REF/vertices.jsonl")" -eq "$CUR_V" ] || fail "the mount's backup has $(wc -l <"$REF/vertices.jsonl") vertices, not $CUR_V"
 			[ "$(wc -l <"$REF/edges.jsonl")" -eq "$CUR_E" ] || fail "the mount's backup has $(wc -l <"$REF/edges.jsonl") edges, not $CUR_E"
 		else
@@ -607,7 +607,7 @@ real_backups() {
 		if [ -z "${REF:-}" ]; then
 			REF=$WORK/ref
 			mv "$out" "$REF"
-			rm -rf "$REF/mode" "$REF/restore" "$REF/restore.status"
+			rm -rf "$REF/mode" "$REF/restore" "$REF/restore.status" "$REF/export.status"
 			[ "$(wc -l <"$REF/vertices.jsonl")" -eq "$CUR_V" ] || fail "the mount's backup has $(wc -l <"$REF/vertices.jsonl") vertices, not $CUR_V"
 			[ "$(wc -l <"$REF/edges.jsonl")" -eq "$CUR_E" ] || fail "the mount's backup has $(wc -l <"$REF/edges.jsonl") edges, not $CUR_E"
 		else

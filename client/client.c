@@ -229,6 +229,12 @@ void hg_client_free(hg_client *c)
 	free(c);
 }
 
+void hg_client_set_cancel(hg_client *c, hg_cancel_fn fn, void *ctx)
+{
+	c->cancel = fn;
+	c->cancel_ctx = ctx;
+}
+
 const char *hg_client_url(const hg_client *c)
 {
 	return c->url;

@@ -22,6 +22,8 @@ struct hg_client {
 	int max_tries;
 	long busy_wait_ms;       /* how long batch creates retry "too busy" answers */
 	hg_transport *transport; /* owned */
+	hg_cancel_fn cancel;     /* NULL: none */
+	void *cancel_ctx;
 };
 
 /* hg_client_open with a given transport, which the client owns from then on

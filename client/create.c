@@ -143,7 +143,9 @@ int hg_task_wait(hg_client *c, const char *graph, int64_t task_id, long timeout_
 					  status, timeout_ms);
 			break;
 		}
-		usleep((useconds_t)((pause < left ? pause : left) * 1000));
+		rc = hg_sleep_ms(c, pause < left ? pause : left, err);
+		if (rc < 0)
+			break;
 		pause = pause * 2 < TASK_POLL_MAX_MS ? pause * 2 : TASK_POLL_MAX_MS;
 		rc = 0;
 	}

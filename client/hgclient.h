@@ -43,7 +43,8 @@ extern "C" {
 	X(EPROTOCOL, EIO, "unexpected response from the server")                \
 	X(ETOOBIG, EFBIG, "response larger than allowed")                       \
 	X(ENOMEM, ENOMEM, "out of memory")                                      \
-	X(ECALLBACK, ECANCELED, "stopped by the caller")
+	X(ECALLBACK, ECANCELED, "stopped by the caller")                       \
+	X(EINTR, EINTR, "interrupted: the cancel hook asked to stop")
 
 typedef enum {
 	HG_OK = 0,
@@ -81,7 +82,10 @@ typedef struct hg_options {
 	long timeout_ms;         /* whole-request timeout; 0: 300000 */
 	long stall_ms;           /* a request that receives nothing for this long fails
 				    as timed out, and a failed request that took this long
-				    is not tried again (a hung server); 0: 60000 */
+				    is not tried again (a hung server); no new try starts
+				    this long after the first, and a GET of a small answer
+				    (graph list, mode, schema) is given this long in all
+				    (a server that trickles); 0: 60000 */
 	int max_handles;         /* curl handle pool size; 0: 16 */
 	int max_tries;           /* attempts of an idempotent request (GET, PUT, schema and
 				    batch creates) that failed transiently (transport, 5xx,
@@ -95,6 +99,14 @@ typedef struct hg_client hg_client;
  * server), EPROTOCOL (not a HugeGraph server), EAUTH/EFORBIDDEN. */
 int hg_client_open(hg_client **out, const hg_options *opt, hg_error *err);
 void hg_client_free(hg_client *c);
+
+/* A cancel hook: fn(ctx) is asked, in the thread that makes a request,
+ * about once a second while the request waits for the server and every
+ * 100 ms of a pause between tries; when it returns true the call stops at
+ * once with -HG_EINTR (nothing half done is reported as done).  NULL fn:
+ * none.  Set it before other threads use the client. */
+typedef bool (*hg_cancel_fn)(void *ctx);
+void hg_client_set_cancel(hg_client *c, hg_cancel_fn fn, void *ctx);
 
 const char *hg_client_url(const hg_client *c);            /* without credentials */
 const char *hg_client_core_version(const hg_client *c);   /* e.g. "1.7.0" */

@@ -68,10 +68,20 @@ static int http_run(hg_client *c, const char *method, const char *url, bool auth
 	req.connect_timeout_ms = c->connect_timeout_ms;
 	req.timeout_ms = c->timeout_ms;
 	req.stall_ms = c->stall_ms;
+	/* a small answer (not streamed) is given stall_ms in all: a server
+	 * that trickles a byte a second never stalls, yet is hung */
+	if (!hc->fn && strcmp(method, "GET") == 0 && c->stall_ms > 0 && c->stall_ms < req.timeout_ms)
+		req.timeout_ms = c->stall_ms;
+	req.cancel = c->cancel;
+	req.cancel_ctx = c->cancel_ctx;
 	hc->err = err;
 	hc->url = url;
 	hg_buf_init(&hc->err_body, 0);
 
+	if (c->cancel && c->cancel(c->cancel_ctx)) {
+		rc = hg_error_set(err, HG_EINTR, 0, "%s %s: interrupted", method, url);
+		goto out;
+	}
 	rc = c->transport->ops->perform(c->transport, &req, &resp, on_data, hc, err);
 	if (rc) {
 		if (!hc->fn_rc && rc != -HG_ETRANSPORT && err && !err->code)
@@ -98,6 +108,18 @@ long hg_now_ms(void)
 	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int hg_sleep_ms(hg_client *c, long ms, hg_error *err)
+{
+	long end = hg_now_ms() + ms, left;
+
+	while ((left = end - hg_now_ms()) > 0) {
+		if (c->cancel && c->cancel(c->cancel_ctx))
+			return hg_error_set(err, HG_EINTR, 0, "interrupted while waiting to try again");
+		usleep((useconds_t)((left < 100 ? left : 100) * 1000));
+	}
+	return 0;
+}
+
 int hg_http_call_opts(hg_client *c, const char *method, const char *url, bool auth, const char *body,
 		      size_t body_len, const hg_http_opts *opts, hg_buf *out, hg_error *err)
 {
@@ -105,6 +127,7 @@ int hg_http_call_opts(hg_client *c, const char *method, const char *url, bool au
 	bool idempotent;
 	long start = hg_now_ms(), busy_sleep = HG_HTTP_BUSY_MS;
 	int tries = 0; /* failures counted against max_tries */
+	long pause;
 	http_call hc;
 	int rc;
 
@@ -129,7 +152,8 @@ int hg_http_call_opts(hg_client *c, const char *method, const char *url, bool au
 		if (rc == -HG_EBUSY && opts->busy_wait_ms > 0) {
 			if (hg_now_ms() - start + busy_sleep > opts->busy_wait_ms)
 				return rc;
-			usleep((useconds_t)(busy_sleep * 1000));
+			if (hg_sleep_ms(c, busy_sleep, err) < 0)
+				return -HG_EINTR;
 			busy_sleep = busy_sleep * 2 < HG_HTTP_BUSY_MAX_MS ? busy_sleep * 2 : HG_HTTP_BUSY_MAX_MS;
 			continue;
 		}
@@ -139,7 +163,12 @@ int hg_http_call_opts(hg_client *c, const char *method, const char *url, bool au
 		 * a caller (cat mode, ls) gets its answer within about stall_ms */
 		if (hg_now_ms() - attempt_start >= c->stall_ms)
 			return rc;
-		usleep((useconds_t)(HG_HTTP_RETRY_MS * 1000 * tries * tries));
+		/* nor is a new try started once stall_ms has passed in all */
+		pause = HG_HTTP_RETRY_MS * tries * tries;
+		if (hg_now_ms() - start + pause >= c->stall_ms)
+			return rc;
+		if (hg_sleep_ms(c, pause, err) < 0)
+			return -HG_EINTR;
 		if (opts->guard != NULL) {
 			/* the server went away or failed: is it still fit to take this? */
 			hg_error gerr;

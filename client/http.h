@@ -43,6 +43,10 @@ typedef struct hg_http_opts {
 int hg_http_call_opts(hg_client *c, const char *method, const char *url, bool auth, const char *body,
 		      size_t body_len, const hg_http_opts *opts, hg_buf *out, hg_error *err);
 
+/* Pauses ms, asking the client's cancel hook every 100 ms: 0, or
+ * -HG_EINTR (err filled) when it asked to stop. */
+int hg_sleep_ms(hg_client *c, long ms, hg_error *err);
+
 /* A monotonic clock in milliseconds. */
 long hg_now_ms(void);
 

@@ -386,7 +386,7 @@ static next_step after_failure(shard_scan *ss, int rc, bool can_shrink)
 {
 	bool timeout = rc == -HG_ETRANSPORT && ss->err->timed_out;
 
-	if (rc == -HG_ECALLBACK || rc == -HG_ENOMEM) {
+	if (rc == -HG_ECALLBACK || rc == -HG_ENOMEM || rc == -HG_EINTR) {
 		ss->failures++;
 		return NEXT_GIVE_UP;
 	}
@@ -415,7 +415,7 @@ static void report_step(const shard_scan *ss, int rc, next_step next, hg_scan_ev
 	if (rc != -HG_ECALLBACK && ss->sink->event)
 		ss->sink->event(ss->sink->ctx, &ev);
 	if (next == NEXT_RETRY)
-		usleep((useconds_t)(100000 * ss->failures * ss->failures));
+		hg_sleep_ms(ss->c, 100L * ss->failures * ss->failures, NULL); /* the next request sees a cancel */
 }
 
 /* Paged: follows the pages; a failed page is fetched again from its token. */

@@ -11,6 +11,7 @@
  *   0             a complete HTTP response was received (any status);
  *   the sink's    when a sink call returned non-zero (a negative hg code),
  *   return value  which stops the transfer;
+ *   -HG_EINTR     (err filled) when req->cancel asked to stop;
  *   -HG_ETRANSPORT (err filled) when no complete response came back:
  *                 connection refused, timeout (err->timed_out set), a
  *                 transfer cut short.
@@ -33,6 +34,8 @@ typedef struct hg_request {
 	long connect_timeout_ms;
 	long timeout_ms;
 	long stall_ms; /* > 0: fail (as timed out) when nothing arrives for this long */
+	hg_cancel_fn cancel; /* asked about once a second; true: stop with -HG_EINTR */
+	void *cancel_ctx;
 } hg_request;
 
 typedef struct hg_response {

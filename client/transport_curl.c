@@ -26,6 +26,8 @@ typedef struct transfer {
 	void *ctx;
 	int sink_rc;
 	bool status_known;
+	const hg_request *req;
+	bool cancelled;
 } transfer;
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
@@ -59,6 +61,17 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *userdata)
 	if (t->sink_rc)
 		return 0; /* curl stops with CURLE_WRITE_ERROR */
 	return len;
+}
+
+/* curl's progress callback: about once a second while nothing arrives */
+static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	transfer *t = userdata;
+
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	if (t->req->cancel(t->req->cancel_ctx))
+		t->cancelled = true;
+	return t->cancelled; /* non-zero: CURLE_ABORTED_BY_CALLBACK */
 }
 
 static int add_header(struct curl_slist **list, const char *header)
@@ -119,6 +132,7 @@ static int curl_perform(hg_transport *base, const hg_request *req, hg_response *
 	t.resp = resp;
 	t.sink = sink;
 	t.ctx = ctx;
+	t.req = req;
 	errbuf[0] = '\0';
 	snprintf(encoding, sizeof(encoding), "Content-Encoding: %s",
 		 req->content_encoding ? req->content_encoding : "");
@@ -147,6 +161,11 @@ static int curl_perform(hg_transport *base, const hg_request *req, hg_response *
 		curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
 		curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, req->stall_ms < 1000 ? 1L : req->stall_ms / 1000);
 	}
+	if (req->cancel) {
+		curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(h, CURLOPT_XFERINFODATA, &t);
+		curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	}
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
@@ -174,6 +193,10 @@ static int curl_perform(hg_transport *base, const hg_request *req, hg_response *
 		rc = t.sink_rc;
 		goto out;
 	}
+	if (t.cancelled) {
+		rc = hg_error_set(err, HG_EINTR, 0, "%s %s: interrupted", req->method, req->url);
+		goto out;
+	}
 	if (cc != CURLE_OK) {
 		long status = 0;
 
@@ -195,6 +218,7 @@ out:
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, NULL);
+	curl_easy_setopt(h, CURLOPT_XFERINFODATA, NULL);
 	curl_slist_free_all(headers);
 	handle_put(ct, h);
 	return rc;

@@ -152,6 +152,7 @@ typedef struct export_ctx {
 	char backend[64];
 	uint64_t schema_count[HG_SCHEMA__COUNT];
 	uint64_t variables; /* members of variables.json */
+	hgfs_progress *prog; /* NULL: none */
 	bool logged; /* the failure's reason is in the log already */
 	hgfs_consist chk; /* fed in file order by the appending thread */
 	/* memory backend: the table's entry count before and after its scans,
@@ -342,9 +343,16 @@ static int chunk_elem(void *ctx, const char *elem, size_t len)
 /* Once spilled, all of a chunk is in its file (chunk_put). */
 static void chunk_commit(void *ctx)
 {
-	chunk *c = ((chunk_writer *)ctx)->c;
+	chunk_writer *w = ctx;
+	chunk *c = w->c;
+	off_t mark = c->fd >= 0 ? c->file_len : (off_t)c->len;
+	export_ctx *x = w->ps->x;
 
-	c->mark = c->fd >= 0 ? c->file_len : (off_t)c->len;
+	/* committed elements are never dropped again: they count as done */
+	if (x->prog)
+		hgfs_progress_add(x->prog, x->graph, w->ps->kind == HG_KIND_VERTEX ? HGFS_F_VERTICES : HGFS_F_EDGES,
+				  c->lines - c->mark_lines, (uint64_t)(mark - c->mark));
+	c->mark = mark;
 	c->mark_lines = c->lines;
 	c->dg_mark = c->dg;
 }
@@ -515,6 +523,7 @@ static int64_t memory_entries(export_ctx *x, hg_kind kind)
 static int export_elements(export_ctx *x, hg_kind kind, spool *sp)
 {
 	const char *what = kind == HG_KIND_VERTEX ? "vertices" : "edges";
+	hgfs_snapfile file = kind == HG_KIND_VERTEX ? HGFS_F_VERTICES : HGFS_F_EDGES;
 	par_scan ps = {.x = x, .kind = kind, .paged = strcmp(x->backend, "memory") != 0};
 	pthread_t threads[HGFS_MAX_PARALLEL];
 	size_t nthreads, started = 0;
@@ -530,6 +539,8 @@ static int export_elements(export_ctx *x, hg_kind kind, spool *sp)
 	rc = hg_get_shards(x->fs->client, x->graph, kind, x->fs->cfg.split_size, &ps.shards, &err);
 	if (rc < 0)
 		return log_client_error(x, what, rc, &err);
+	if (x->prog)
+		hgfs_progress_file(x->prog, file, ps.shards->n);
 	if (ps.shards->n == 0)
 		goto out;
 	if (!ps.paged) {
@@ -579,6 +590,8 @@ static int export_elements(export_ctx *x, hg_kind kind, spool *sp)
 			}
 			ps.written++;
 			pthread_cond_broadcast(&ps.cond);
+			if (x->prog)
+				hgfs_progress_shards(x->prog, file, ps.written);
 		}
 		pthread_mutex_unlock(&ps.lock);
 	}
@@ -764,7 +777,16 @@ static int export_once(export_ctx *x, spool sp[HGFS_F__COUNT], char hex[HGFS_F__
 
 	memset(x->schema_count, 0, sizeof(x->schema_count));
 	hgfs_consist_init(&x->chk, HGFS_CONSIST_BUDGET);
+	if (x->prog)
+		hgfs_progress_file(x->prog, HGFS_F_SCHEMA, 0);
 	rc = export_schema(x, &sp[HGFS_F_SCHEMA]);
+	if (x->prog) {
+		uint64_t n = 0;
+		for (int t = 0; t < HG_SCHEMA__COUNT; t++)
+			n += x->schema_count[t];
+		hgfs_progress_add(x->prog, x->graph, HGFS_F_SCHEMA, n,
+				  (uint64_t)sp[HGFS_F_SCHEMA].size + sp[HGFS_F_SCHEMA].fill);
+	}
 	if (rc == 0)
 		rc = export_variables(x, &sp[HGFS_F_VARIABLES]);
 	if (rc == 0)
@@ -808,9 +830,10 @@ static void spools_abandon(spool sp[HGFS_F__COUNT], int *opened)
  * more times; the last one is kept either way, and its manifest says which.
  * Edges to absent vertices are the graph's own when two exports in a row
  * find the same ones (the same count and fingerprint) and nothing else. */
-int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_snapshot **out)
+int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_snapshot **out,
+		hgfs_progress *prog)
 {
-	export_ctx x = {.fs = fs, .graph = graph};
+	export_ctx x = {.fs = fs, .graph = graph, .prog = prog};
 	spool sp[HGFS_F__COUNT];
 	char hex[HGFS_F__COUNT][65], checks[128];
 	hgfs_snapshot *s = NULL;

@@ -10,6 +10,7 @@
  *   /graphs/<g>/mode              the graph mode (read: GET, write: PUT)
  *   /graphs/<g>/restore/          import directory (restore.h)
  *   /graphs/<g>/restore.status    what the imports did
+ *   /graphs/<g>/export.status     the export in progress and the last one
  *   /graphs/<g>/<other>           scratch files (editors' temporaries)
  *
  * Thread rules: FUSE calls the handlers on many threads.  The graph table
@@ -20,6 +21,7 @@
 #define HGFS_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,6 +29,8 @@
 #include <time.h>
 
 #include "hgclient.h"
+
+struct fuse_session;
 
 /* ---- paths (path.c) ---------------------------------------------------- */
 
@@ -41,6 +45,7 @@ typedef enum {
 	HGFS_N_RESTORE_CHILD, /* /graphs/<g>/restore/... */
 	HGFS_N_SCRATCH,   /* /graphs/<g>/<other name> */
 	HGFS_N_RESTORE_STATUS, /* /graphs/<g>/restore.status */
+	HGFS_N_EXPORT_STATUS,  /* /graphs/<g>/export.status */
 } hgfs_node_type;
 
 typedef enum {
@@ -53,6 +58,8 @@ typedef enum {
 } hgfs_snapfile;
 
 #define HGFS_NAME_MAX 255
+/* what libfuse sends the thread of an interrupted request (main.c, ops.c) */
+#define HGFS_INTR_SIGNAL SIGUSR1
 #define HGFS_MAX_PARALLEL 64
 /* the I/O size files announce (st_blksize): FUSE passes up to 1 MiB a request */
 #define HGFS_IO_SIZE (1024 * 1024)
@@ -171,11 +178,56 @@ typedef struct hgfs_scratch {
 	bool detached; /* unlinked or renamed away while open: freed on last release */
 } hgfs_scratch;
 
+/* What an export has done so far, for export.status and the log (progress.c).
+ * The counters are written by the export with relaxed atomics and read at
+ * any time; the rest is under the graph's lock. */
+typedef struct hgfs_progress {
+	int file; /* the hgfs_snapfile being written, -1: none yet */
+	uint64_t elems[HGFS_F__COUNT];
+	uint64_t bytes[HGFS_F__COUNT];
+	uint64_t shards[HGFS_F__COUNT];      /* 0: not known (yet) */
+	uint64_t shards_done[HGFS_F__COUNT];
+	long file_start_ms[HGFS_F__COUNT];   /* monotonic, 0: not started */
+	long start_ms;                       /* monotonic */
+	long last_log_ms;                    /* of the last progress log line */
+	/* under the graph's lock */
+	bool running;
+	time_t started; /* wall clock */
+	bool have_last;
+	int last_rc;
+	time_t last_end;
+	double last_secs;
+	uint64_t last_elems[HGFS_F__COUNT];
+	uint64_t last_bytes[HGFS_F__COUNT];
+} hgfs_progress;
+
+#define HGFS_PROGRESS_LOG_MS 5000 /* a progress log line at most this often */
+
+/* A new export starts (graph's lock held). */
+void hgfs_progress_begin(hgfs_progress *p);
+/* The export starts writing file f, in `shards` shards (0: not sharded). */
+void hgfs_progress_file(hgfs_progress *p, hgfs_snapfile f, uint64_t shards);
+/* elems more elements and bytes more bytes of file f are received (never
+ * to be dropped); logs a progress line when HGFS_PROGRESS_LOG_MS passed
+ * since the last.  Any thread. */
+void hgfs_progress_add(hgfs_progress *p, const char *graph, hgfs_snapfile f, uint64_t elems, uint64_t bytes);
+/* shards_done shards of file f are in its spool file. */
+void hgfs_progress_shards(hgfs_progress *p, hgfs_snapfile f, uint64_t shards_done);
+/* The export ended with rc (graph's lock held). */
+void hgfs_progress_end(hgfs_progress *p, int rc);
+/* export.status as text (malloc'd; graph's lock held). 0 or -ENOMEM. */
+int hgfs_progress_render(const hgfs_progress *p, char **text, size_t *len);
+/* "12.3 s", "4 min 05 s", "2 h 03 min" into buf. */
+const char *hgfs_fmt_secs(double secs, char *buf, size_t len);
+
 #define HGFS_SCRATCH_MAX (64 * 1024)
 #define HGFS_SCRATCH_FILES 64
 
+struct hgfs;
+
 typedef struct hgfs_graph {
 	struct hgfs_graph *next;
+	struct hgfs *fs;
 	char name[HGFS_NAME_MAX + 1];
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -183,11 +235,16 @@ typedef struct hgfs_graph {
 	bool building;
 	uint64_t build_seq; /* builds finished so far */
 	int build_rc;       /* result of the last build */
+	pthread_t builder;  /* the thread running the export (see snap_acquire) */
+	bool builder_joinable;
+	struct timespec build_mtime;
+	hgfs_progress progress;
 	uint64_t next_gen;
 	struct timespec last_mtime;
 	uint64_t cached_gen[HGFS_F__COUNT]; /* snapshot whose pages the kernel may hold */
 	int cached_open[HGFS_F__COUNT];     /* handles open that read through the page cache */
 	uint64_t changes;   /* changes made through the mount (imports, mode writes) */
+	uint64_t build_changes; /* changes when the running build began */
 	hgfs_snapmemo memo; /* the last snapshot's hashes and mtimes; the builder's only */
 	hgfs_scratch *scratch;
 	struct hgfs_restore *restore; /* restore/ (restore.h), created on first use */
@@ -213,6 +270,8 @@ typedef struct hgfs {
 	bool janitor_running;
 	bool stopping;
 	pthread_cond_t janitor_cond;
+	struct fuse_session *se; /* set in init: its exit stops waits and requests */
+	int quit;                /* set (atomically) when the daemon stops */
 } hgfs;
 
 /* logging: to path when given, else stderr in the foreground and syslog
@@ -231,8 +290,10 @@ int hgfs_pwrite_all(int fd, const char *p, size_t len, off_t off);
 
 /* Builds a new snapshot of graph g: runs the whole export into spool files.
  * Blocks for as long as the export takes; holds no lock.  On failure the
- * reason is logged and a negative errno returned. */
-int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_snapshot **out);
+ * reason is logged and a negative errno returned.  prog (may be NULL)
+ * receives the counters as the export goes. */
+int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_snapshot **out,
+		hgfs_progress *prog);
 void hgfs_snapshot_close(hgfs_snapshot *s);
 
 /* ---- snapshot state (snapstate.c) ----------------------------------------- */

@@ -74,6 +74,8 @@ static int fail(hgfs_graph *g, hgfs_rentry *e, int rc, const char *fmt, ...)
 static void set_progress(hgfs_graph *g, hgfs_rentry *e, uint64_t done, uint64_t total)
 {
 	pthread_mutex_lock(&g->lock);
+	if (done == 0)
+		clock_gettime(CLOCK_MONOTONIC, &e->posting_since);
 	e->done = done;
 	e->total = total;
 	pthread_mutex_unlock(&g->lock);
@@ -1559,13 +1561,14 @@ int hgfs_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *
 	kind = hgfs_kind_by_name(e->path);
 	/* a backup of the graph directory (cp -r, rsync -a) holds these too */
 	const char *base = strrchr(e->path, '/') != NULL ? strrchr(e->path, '/') + 1 : e->path;
-	if (strcmp(base, "mode") == 0 || strcmp(base, "restore.status") == 0) {
+	if (strcmp(base, "mode") == 0 || strcmp(base, "restore.status") == 0 || strcmp(base, "export.status") == 0) {
 		e->state = HGFS_RS_SKIPPED;
 		free(e->detail);
 		e->detail = strdup(strcmp(base, "mode") == 0
 					   ? "the backup's copy of the mode file: not imported (the graph's mode is "
 					     "set by writing its own mode file)"
-					   : "the backup's copy of restore.status: not imported");
+				   : base[0] == 'e' ? "the backup's copy of export.status: not imported"
+						    : "the backup's copy of restore.status: not imported");
 		pthread_mutex_unlock(&g->lock);
 		return 0;
 	}

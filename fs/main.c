@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -79,7 +80,9 @@ static void usage(const char *prog)
 	       "    -o page_limit=N        elements per scan page on paging backends (default 100000)\n"
 	       "    -o timeout=SECS        timeout of one HTTP request (default 300)\n"
 	       "    -o stall_timeout=SECS  a request that receives nothing for SECS fails, and is\n"
-	       "                           not tried again (a hung server; default 60)\n"
+	       "                           not tried again (a hung server; default 60); no try\n"
+	       "                           starts SECS after the first, and a small answer (mode,\n"
+	       "                           graph list) gets SECS in all\n"
 	       "    -o parallel=N          shards scanned, batches posted at once (default 4, max 64)\n"
 	       "    -o max_record_mib=N    the longest record (line) restore/ takes, in MiB; a\n"
 	       "                           longer one fails its file with EFBIG (default 16, max 1024;\n"
@@ -354,6 +357,24 @@ static void config_free(hgfs_config *cfg)
 	free(cfg->mountpoint);
 }
 
+static void on_intr_signal(int sig)
+{
+	(void)sig; /* only there to cut a blocking system call short */
+}
+
+/* Interrupts (init sets fuse_config->intr): libfuse signals the thread that
+ * serves an interrupted request with HGFS_INTR_SIGNAL, which must not kill
+ * the daemon; without SA_RESTART a blocking call returns EINTR. */
+static void hgfs_intr_signal_init(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_intr_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(HGFS_INTR_SIGNAL, &sa, NULL);
+}
+
 /* Mounts and serves until unmounted or signalled (what fuse_main does,
  * with the loop configured explicitly). */
 static int run(struct fuse_args *args, hgfs *fs)
@@ -396,6 +417,7 @@ static int run(struct fuse_args *args, hgfs *fs)
 		rc = fuse_loop_mt(f, loop) != 0;
 		fuse_loop_cfg_destroy(loop);
 	}
+	hgfs_log(LOG_NOTICE, "stopping (signal or unmount): unmounting %s", opts.mountpoint);
 out_signals:
 	fuse_remove_signal_handlers(se);
 out_unmount:
@@ -430,6 +452,7 @@ int main(int argc, char *argv[])
 	fs.cfg.export_retries = 2;
 	pthread_mutex_init(&fs.lock, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	hgfs_intr_signal_init();
 
 	if (fuse_opt_parse(&args, &fs.cfg, hgfs_opts, opt_proc) == -1)
 		goto out;

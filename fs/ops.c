@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fuse.h>
+#include <fuse_lowlevel.h>
+#include <signal.h>
 #include <linux/fs.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +47,70 @@ static int client_errno(const char *what, const char *graph, int rc, const hg_er
 	return -hg_code_errno(rc);
 }
 
+/* The kernel interrupts a request for any signal of its caller, also one
+ * the caller handles and goes on after (SIGCHLD, SIGWINCH, a timer): only
+ * a signal that asks it to stop ends the wait.  Reads the caller's pending
+ * signals (thread's and process's) from /proc; when they cannot be read,
+ * the interrupt counts. */
+static bool caller_asked_to_stop(void)
+{
+	static const int stop_sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGKILL};
+	struct fuse_context *ctx = fuse_get_context();
+	unsigned long long pending = 0, mask = 0;
+	char path[64], line[256];
+	bool found = false;
+	FILE *f;
+
+	if (ctx == NULL || ctx->pid <= 0)
+		return true;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)ctx->pid);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return true;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		unsigned long long v;
+		if ((sscanf(line, "SigPnd: %llx", &v) == 1 || sscanf(line, "ShdPnd: %llx", &v) == 1)) {
+			pending |= v;
+			found = true;
+		}
+	}
+	fclose(f);
+	for (size_t i = 0; i < sizeof(stop_sigs) / sizeof(stop_sigs[0]); i++)
+		mask |= 1ULL << (stop_sigs[i] - 1);
+	return !found || (pending & mask) != 0;
+}
+
+/* true when the caller's request was interrupted by a signal that asks it
+ * to stop, or the daemon stops: a wait gives up.  Outside a FUSE request
+ * (the export threads) only the daemon's stop counts. */
+static bool stop_waiting(hgfs *fs)
+{
+	static __thread long last_look_ms;
+	struct timespec t;
+	long now;
+
+	if (__atomic_load_n(&fs->quit, __ATOMIC_RELAXED))
+		return true;
+	if (fs->se != NULL && fuse_session_exited(fs->se))
+		return true;
+	if (!fuse_interrupted())
+		return false;
+	/* asked often (curl's progress callback): look at /proc 5 times a second */
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	now = (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+	if (now - last_look_ms < 200)
+		return false;
+	last_look_ms = now;
+	return caller_asked_to_stop();
+}
+
+/* The client's cancel hook: an interrupted caller or a stopping daemon
+ * aborts the request in flight. */
+static bool cancel_hook(void *ctx)
+{
+	return stop_waiting(ctx);
+}
+
 /* ---- graphs --------------------------------------------------------------- */
 
 /* The client is opened in init (after daemonizing: curl does not survive
@@ -82,6 +148,7 @@ static int client_ready(hgfs *fs)
 		rc = -hg_code_errno(rc);
 		goto out;
 	}
+	hg_client_set_cancel(c, cancel_hook, fs);
 	__atomic_store_n(&fs->client, c, __ATOMIC_RELEASE);
 out:
 	pthread_mutex_unlock(&fs->client_lock);
@@ -163,6 +230,8 @@ static int graph_get(hgfs *fs, const char *name, hgfs_graph **out)
 			return -ENOMEM;
 		}
 		strcpy(g->name, name);
+		g->fs = fs;
+		g->progress.file = -1;
 		pthread_mutex_init(&g->lock, NULL);
 		pthread_cond_init(&g->cond, NULL);
 		g->next = fs->graphs;
@@ -180,7 +249,7 @@ static int graph_get(hgfs *fs, const char *name, hgfs_graph **out)
 static int graph_of(hgfs *fs, const hgfs_path *p, hgfs_graph **out)
 {
 	if (p->type == HGFS_N_GRAPH || p->type == HGFS_N_RESTORE || p->type == HGFS_N_RESTORE_CHILD ||
-	    p->type == HGFS_N_RESTORE_STATUS) {
+	    p->type == HGFS_N_RESTORE_STATUS || p->type == HGFS_N_EXPORT_STATUS) {
 		hgfs_graph *g;
 		bool held = false;
 		pthread_mutex_lock(&fs->lock);
@@ -190,7 +259,8 @@ static int graph_of(hgfs *fs, const hgfs_path *p, hgfs_graph **out)
 		}
 		if (g != NULL) {
 			pthread_mutex_lock(&g->lock);
-			held = g->restore != NULL;
+			/* export.status never waits for the server once the graph is known */
+			held = g->restore != NULL || p->type == HGFS_N_EXPORT_STATUS;
 			pthread_mutex_unlock(&g->lock);
 		}
 		pthread_mutex_unlock(&fs->lock);
@@ -210,21 +280,95 @@ static void snap_unref_locked(hgfs_snapshot *s, hgfs_snapshot **to_close)
 		*to_close = s;
 }
 
+/* The export thread: builds the snapshot, publishes it, wakes the waiters. */
+static void *builder_main(void *arg)
+{
+	hgfs_graph *g = arg;
+	hgfs *fs = g->fs;
+	hgfs_snapshot *s = NULL, *old = NULL;
+	int rc;
+
+	rc = hgfs_export(fs, g->name, &g->build_mtime, &s, &g->progress);
+	if (rc == 0)
+		hgfs_snapshot_settle(fs, g, s); /* the one builder of g */
+
+	pthread_mutex_lock(&g->lock);
+	g->building = false;
+	g->build_seq++;
+	g->build_rc = rc;
+	hgfs_progress_end(&g->progress, rc);
+	if (rc == 0) {
+		s->gen = ++g->next_gen;
+		s->refs = 1; /* the graph's */
+		s->last_use = s->made = now_mono();
+		/* changed through the mount while exporting: the callers waiting
+		 * get it, new opens a fresh one */
+		s->stale = g->changes != g->build_changes;
+		g->last_mtime = g->build_mtime;
+		if (g->current != NULL)
+			snap_unref_locked(g->current, &old);
+		g->current = s;
+	}
+	pthread_cond_broadcast(&g->cond);
+	pthread_mutex_unlock(&g->lock);
+	hgfs_snapshot_close(old);
+	return NULL;
+}
+
+/* Starts an export in its own thread (graph's lock held).  It runs there,
+ * not in the caller's thread, so that an interrupted caller does not end
+ * it: the export goes on for the callers after it.  Signals stay with the
+ * FUSE threads. */
+static int build_start_locked(hgfs_graph *g)
+{
+	struct timespec real;
+	sigset_t all, prev;
+	int err;
+
+	if (g->builder_joinable) {
+		/* finished (building is false): it only has to return */
+		pthread_join(g->builder, NULL);
+		g->builder_joinable = false;
+	}
+	clock_gettime(CLOCK_REALTIME, &real);
+	g->build_mtime = hgfs_snapshot_mtime(&real, &g->last_mtime);
+	g->build_changes = g->changes;
+	g->building = true;
+	hgfs_progress_begin(&g->progress);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &prev);
+	err = pthread_create(&g->builder, NULL, builder_main, g);
+	pthread_sigmask(SIG_SETMASK, &prev, NULL);
+	if (err != 0) {
+		g->building = false;
+		hgfs_progress_end(&g->progress, -err);
+		hgfs_log(LOG_ERR, "graph '%s': cannot start the export: %s", g->name, strerror(err));
+		return -EAGAIN;
+	}
+	g->builder_joinable = true;
+	return 0;
+}
+
+#define WAIT_STEP_MS 200 /* how often a waiting caller looks for an interrupt */
+
 /* Hands out the graph's current snapshot, building a new one when there is
- * none or it has expired.  One build at a time per graph; other callers
- * wait for it and share its result. */
+ * none or it has expired.  One build at a time per graph; callers wait for
+ * it and share its result.  A caller whose request is interrupted stops
+ * waiting with -EINTR; the build goes on. */
 static int snap_acquire(hgfs *fs, hgfs_graph *g, hgfs_snapshot **out)
 {
-	hgfs_snapshot *s = NULL, *old = NULL;
-	struct timespec now, real, mtime;
-	uint64_t seen = 0, changes;
+	hgfs_snapshot *s = NULL;
+	struct timespec now, until;
+	uint64_t seen = 0;
 	bool waited = false;
 	int rc;
 
 	pthread_mutex_lock(&g->lock);
 	for (;;) {
 		now = now_mono();
-		if (g->current != NULL && !hgfs_snapshot_expired(g->current, &now, fs->cfg.snapshot_ttl)) {
+		/* the snapshot of the build waited for is taken however short the ttl */
+		if (g->current != NULL && ((waited && g->build_seq != seen && g->build_rc == 0) ||
+					   !hgfs_snapshot_expired(g->current, &now, fs->cfg.snapshot_ttl))) {
 			s = g->current;
 			s->refs++;
 			s->last_use = now;
@@ -237,43 +381,31 @@ static int snap_acquire(hgfs *fs, hgfs_graph *g, hgfs_snapshot **out)
 			pthread_mutex_unlock(&g->lock);
 			return rc;
 		}
-		if (!g->building)
-			break;
-		seen = g->build_seq;
-		waited = true;
-		pthread_cond_wait(&g->cond, &g->lock);
+		if (!g->building) {
+			rc = build_start_locked(g);
+			if (rc < 0) {
+				pthread_mutex_unlock(&g->lock);
+				return rc;
+			}
+		}
+		if (!waited) {
+			seen = g->build_seq;
+			waited = true;
+		}
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += WAIT_STEP_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&g->cond, &g->lock, &until);
+		if (g->building && stop_waiting(fs)) {
+			pthread_mutex_unlock(&g->lock);
+			hgfs_log(LOG_INFO, "graph '%s': a caller waiting for the export was interrupted; the export goes on",
+				 g->name);
+			return -EINTR;
+		}
 	}
-	g->building = true;
-	clock_gettime(CLOCK_REALTIME, &real);
-	mtime = hgfs_snapshot_mtime(&real, &g->last_mtime);
-	changes = g->changes;
-	pthread_mutex_unlock(&g->lock);
-
-	rc = hgfs_export(fs, g->name, &mtime, &s);
-	if (rc == 0)
-		hgfs_snapshot_settle(fs, g, s);
-
-	pthread_mutex_lock(&g->lock);
-	g->building = false;
-	g->build_seq++;
-	g->build_rc = rc;
-	if (rc == 0) {
-		s->gen = ++g->next_gen;
-		s->refs = 2; /* the graph's and the caller's */
-		s->last_use = s->made = now_mono();
-		/* changed through the mount while exporting: this caller gets it,
-		 * new opens a fresh one */
-		s->stale = g->changes != changes;
-		g->last_mtime = mtime;
-		if (g->current != NULL)
-			snap_unref_locked(g->current, &old);
-		g->current = s;
-		*out = s;
-	}
-	pthread_cond_broadcast(&g->cond);
-	pthread_mutex_unlock(&g->lock);
-	hgfs_snapshot_close(old);
-	return rc;
 }
 
 void hgfs_graph_changed(hgfs_graph *g)
@@ -301,6 +433,17 @@ static void snap_release(hgfs_graph *g, hgfs_snapshot *s, bool was_open)
 	snap_unref_locked(s, &dead);
 	pthread_mutex_unlock(&g->lock);
 	hgfs_snapshot_close(dead);
+}
+
+/* export.status: never waits, never starts an export. */
+static int export_status(hgfs_graph *g, char **text, size_t *len)
+{
+	int rc;
+
+	pthread_mutex_lock(&g->lock);
+	rc = hgfs_progress_render(&g->progress, text, len);
+	pthread_mutex_unlock(&g->lock);
+	return rc;
 }
 
 /* ---- scratch files ---------------------------------------------------------- */
@@ -548,6 +691,17 @@ static int hgfs_getattr(const char *path, struct stat *st, struct fuse_file_info
 		fill_file(fs, st, 0444, (off_t)len, &mtime);
 		return 0;
 	}
+	case HGFS_N_EXPORT_STATUS: {
+		char *text;
+		size_t len;
+		struct timespec mtime = {fs->started, 0};
+		rc = export_status(g, &text, &len);
+		if (rc < 0)
+			return rc;
+		free(text);
+		fill_file(fs, st, 0444, (off_t)len, &mtime);
+		return 0;
+	}
 	case HGFS_N_GRAPH:
 	case HGFS_N_RESTORE:
 		fill_dir(fs, st, fs->started);
@@ -661,6 +815,7 @@ static int hgfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off
 		add_entry(filler, buf, "mode", false);
 		add_entry(filler, buf, "restore", true);
 		add_entry(filler, buf, "restore.status", false);
+		add_entry(filler, buf, "export.status", false);
 		pthread_mutex_lock(&g->lock);
 		for (hgfs_scratch *s = g->scratch; s != NULL; s = s->next)
 			add_entry(filler, buf, s->name, false);
@@ -717,6 +872,10 @@ static int open_node(const char *path, struct fuse_file_info *fi, bool create, m
 			struct timespec mtime;
 			rc = hgfs_rs_status(g, &h->buf, &h->len, &mtime);
 		}
+		break;
+	case HGFS_N_EXPORT_STATUS:
+		fi->direct_io = 1;
+		rc = acc != O_RDONLY || create ? -EACCES : export_status(g, &h->buf, &h->len);
 		break;
 	case HGFS_N_SNAPFILE:
 		if (acc != O_RDONLY || create) {
@@ -819,7 +978,7 @@ static int hgfs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 
 	if (rc < 0)
 		return rc;
-	if (p.type == HGFS_N_SNAPFILE || p.type == HGFS_N_RESTORE_STATUS)
+	if (p.type == HGFS_N_SNAPFILE || p.type == HGFS_N_RESTORE_STATUS || p.type == HGFS_N_EXPORT_STATUS)
 		return -EACCES;
 	if (p.type != HGFS_N_SCRATCH && p.type != HGFS_N_MODE && p.type != HGFS_N_RESTORE_CHILD)
 		return -EPERM;
@@ -851,6 +1010,7 @@ static int hgfs_read(const char *path, char *buf, size_t size, off_t off, struct
 		return hgfs_rs_read(h->g, h->re, buf, size, off);
 	case HGFS_N_MODE:
 	case HGFS_N_RESTORE_STATUS:
+	case HGFS_N_EXPORT_STATUS:
 		if (h->writing)
 			return -EBADF;
 		if (off >= (off_t)h->len)
@@ -1093,6 +1253,7 @@ static int hgfs_truncate(const char *path, off_t size, struct fuse_file_info *fi
 		return rc < 0 ? rc : hgfs_rs_truncate(g, p.rest, NULL, size);
 	case HGFS_N_SNAPFILE:
 	case HGFS_N_RESTORE_STATUS:
+	case HGFS_N_EXPORT_STATUS:
 		return -EACCES;
 	default:
 		return -EPERM;
@@ -1425,7 +1586,12 @@ static void *hgfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	cfg->negative_timeout = 0;
 	cfg->use_ino = 0;
 	cfg->nullpath_ok = 0;
+	/* an interrupted caller (Ctrl-C, timeout(1)) stops waiting: its
+	 * request sees fuse_interrupted(), see stop_waiting() */
+	cfg->intr = 1;
+	cfg->intr_signal = HGFS_INTR_SIGNAL;
 
+	fs->se = fuse_get_session(fuse_get_context()->fuse);
 	pthread_mutex_init(&fs->client_lock, NULL);
 	client_ready(fs);
 	/* restore/ then fails its creates with EIO (logged) */
@@ -1439,7 +1605,19 @@ static void hgfs_destroy(void *data)
 {
 	hgfs *fs = data;
 	hgfs_graph *g, *next;
+	int running = 0;
 
+	/* exports in flight see it through the client's cancel hook */
+	__atomic_store_n(&fs->quit, 1, __ATOMIC_RELAXED);
+	for (g = fs->graphs; g != NULL; g = g->next)
+		running += g->building;
+	if (running > 0)
+		hgfs_log(LOG_NOTICE, "stopping: aborting %d export%s in progress", running, running > 1 ? "s" : "");
+	for (g = fs->graphs; g != NULL; g = g->next) {
+		if (g->builder_joinable)
+			pthread_join(g->builder, NULL);
+		g->builder_joinable = false;
+	}
 	if (fs->janitor_running) {
 		pthread_mutex_lock(&fs->lock);
 		fs->stopping = true;

@@ -114,6 +114,10 @@ int hgfs_parse_path(const char *path, hgfs_path *out)
 		out->type = HGFS_N_RESTORE_STATUS;
 		return 0;
 	}
+	if (strcmp(comp, "export.status") == 0) {
+		out->type = HGFS_N_EXPORT_STATUS;
+		return 0;
+	}
 	for (int i = 0; i < HGFS_F__COUNT; i++) {
 		if (strcmp(comp, hgfs_snapfile_names[i]) == 0) {
 			out->type = HGFS_N_SNAPFILE;

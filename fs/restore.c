@@ -1294,6 +1294,18 @@ int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len, struct timespec *mti
 		}
 		fprintf(f, "%s: %s, %llu/%llu %s", e->path, state_names[e->state], (unsigned long long)e->done,
 			(unsigned long long)e->total, unit_of(e->kind));
+		if (e->state == HGFS_RS_IMPORTING && e->done > 0 && e->posting_since.tv_sec != 0) {
+			/* the rate since posting began, and the time left at that rate */
+			struct timespec now;
+			char eta[48];
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			double secs = (double)(now.tv_sec - e->posting_since.tv_sec) +
+				      (double)(now.tv_nsec - e->posting_since.tv_nsec) / 1e9;
+			double rate = secs > 0 ? (double)e->done / secs : 0;
+			fprintf(f, ", %.0f %s/s", rate, unit_of(e->kind));
+			if (rate > 0 && e->total >= e->done)
+				fprintf(f, ", eta %s", hgfs_fmt_secs((double)(e->total - e->done) / rate, eta, sizeof(eta)));
+		}
 		if (e->detail != NULL)
 			fprintf(f, " - %s", e->detail);
 		fputc('\n', f);

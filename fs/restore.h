@@ -71,6 +71,7 @@ typedef struct hgfs_rentry {
 	hgfs_rs_state state;
 	hgfs_kind kind;
 	uint64_t done, total;
+	struct timespec posting_since; /* monotonic: when done last started from 0 (rate, eta) */
 	char *detail;          /* why it failed or waits; NULL */
 	/* what the import measured, for a manifest arriving later */
 	bool measured;

@@ -5,10 +5,10 @@ RESTORE_CHECK="python3 $SRCDIR/tests/integration/restore_check.py"
 
 # backup_set GRAPH DIR: backs GRAPH up with cp -r through the mount and keeps
 # the backup set: schema.json, vertices.jsonl, edges.jsonl, manifest.json
-# (mode, restore/ and restore.status are the graph directory's, not data).
+# (mode, restore/, restore.status and export.status are the graph directory's, not data).
 backup_set() {
 	cp -r "$M/graphs/$1" "$2" || return 1
-	rm -rf "$2/mode" "$2/restore" "$2/restore.status"
+	rm -rf "$2/mode" "$2/restore" "$2/restore.status" "$2/export.status"
 	local f
 	for f in schema.json vertices.jsonl edges.jsonl manifest.json; do
 		[ -f "$2/$f" ] || { echo "backup of $1 lacks $f"; return 1; }

@@ -28,7 +28,7 @@ check "the expected content is read from the API directly" $EXPECTED "$SERVER" "
 listing=$(ls "$M/graphs/")
 check_eq "graphs/ lists the server's graphs" "$(printf 'empty\ng')" "$listing"
 listing=$(ls "$M/graphs/$G" | tr '\n' ' ')
-check_eq "a graph directory shows its files" "edges.jsonl manifest.json mode restore restore.status schema.json vertices.jsonl " "$listing"
+check_eq "a graph directory shows its files" "edges.jsonl export.status manifest.json mode restore restore.status schema.json vertices.jsonl " "$listing"
 
 # sizes are exact at stat time, before any read
 for f in "${DATA[@]}"; do

@@ -367,14 +367,15 @@ check "...every file imported under its final name" status_all_imported delay ""
 check "...nothing imported under .~tmp~" bash -c "! grep -q '^\.~tmp~' '$M/graphs/delay/restore.status'"
 check "delay: the server holds exactly the backup's elements" same_content delay "$BK"
 
-# ---- a whole graph directory as cp -r copied it (with mode, restore/, restore.status) ----------
+# ---- a whole graph directory as cp -r copied it (with mode, restore/, restore.status, export.status)
 check "whole: cp -r of the graph directory, kept as it is" cp -r "$M/graphs/g" "$T/whole"
-check "...it holds mode, restore/ and restore.status too" test -f "$T/whole/mode" -a -d "$T/whole/restore" -a -f "$T/whole/restore.status"
+check "...it holds mode, restore/, restore.status and export.status too" test -f "$T/whole/mode" -a -d "$T/whole/restore" -a -f "$T/whole/restore.status" -a -f "$T/whole/export.status"
 check "whole: echo RESTORING > mode" set_mode whole RESTORING
 check "whole: cp -r whole/. restore/ succeeds" cp -r "$T/whole/." "$M/graphs/whole/restore/"
 check "...the backup's mode file is skipped" status_is whole mode "skipped, "
 check "...its restore.status is skipped" status_is whole restore.status "skipped, "
-check "...summary: 4 imported, 0 pending, 0 failed, 2 skipped" summary_is whole "4 imported, 0 pending, 0 failed, 2 skipped"
+check "...its export.status is skipped" status_is whole export.status "skipped, "
+check "...summary: 4 imported, 0 pending, 0 failed, 3 skipped" summary_is whole "4 imported, 0 pending, 0 failed, 3 skipped"
 check_eq "...the graph's mode is still RESTORING" RESTORING "$(cat "$M/graphs/whole/mode")"
 check "...the server holds exactly the backup's elements" same_content whole "$BK"
 check "whole: a cp -r of the restored graph directory succeeds (restore/ entries keep their bytes)" \

@@ -182,6 +182,21 @@ static hg_client *open_canned_tries(const char *versions_body, size_t chunk, int
 	return cl;
 }
 
+/* A client with options opt on a canned transport that answered /versions
+ * (1.5.0) and the graph list. */
+static hg_client *open_canned_opt(const hg_options *opt, canned **tp)
+{
+	canned *t = canned_new(0);
+	hg_client *cl = NULL;
+	hg_error err;
+
+	canned_add(t, 200, VERSIONS("1.5.0"));
+	canned_add(t, 200, GRAPHS);
+	ck_assert_int_eq(hg_client_open_transport(&cl, opt, &t->base, &err), 0);
+	*tp = t;
+	return cl;
+}
+
 static hg_client *open_canned(const char *versions_body, size_t chunk, canned **tp)
 {
 	return open_canned_tries(versions_body, chunk, 1, tp);
@@ -362,15 +377,12 @@ static const struct {
 START_TEST(test_retry_transient)
 {
 	hg_options opt = { .url = "http://127.0.0.1:8080", .max_tries = 3 };
-	canned *t = canned_new(0);
-	hg_client *cl = NULL;
+	canned *t;
+	hg_client *cl = open_canned_opt(&opt, &t);
 	char backend[32];
 	hg_error err;
 	size_t before;
 
-	canned_add(t, 200, VERSIONS("1.5.0"));
-	canned_add(t, 200, GRAPHS);
-	ck_assert_int_eq(hg_client_open_transport(&cl, &opt, &t->base, &err), 0);
 	for (int i = 0; i < retry_cases[_i].n; i++)
 		canned_add(t, retry_cases[_i].status[i], retry_cases[_i].body[i]);
 	before = t->next;
@@ -378,6 +390,48 @@ START_TEST(test_retry_transient)
 	ck_assert_int_eq((int)(t->next - before), retry_cases[_i].used);
 	if (retry_cases[_i].rc == 0)
 		ck_assert_str_eq(backend, "memory");
+	hg_client_free(cl);
+}
+END_TEST
+
+/* A retried call stops early: the cancel hook asks it to between tries
+ * (nothing more is sent, EINTR), or no new try starts once stall_ms has
+ * passed since the first (100 ms of pause fit in 150, the next 400 do not). */
+static bool cancel_after_first(void *ctx)
+{
+	return ((canned *)ctx)->next > 2; /* /versions and the graph list passed */
+}
+
+static const struct {
+	bool cancel;
+	long stall_ms;
+	long status; /* of the first two answers; the third is a 200 */
+	int rc;
+	size_t next; /* answers consumed, the two of the open included */
+} stop_cases[] = {
+	{ true, 0, 503, -HG_EINTR, 3 },
+	{ false, 150, 500, -HG_ESERVER, 4 },
+};
+
+START_TEST(test_retry_stops)
+{
+	hg_options opt = { .url = "http://127.0.0.1:8080", .max_tries = 3, .stall_ms = stop_cases[_i].stall_ms };
+	canned *t;
+	hg_client *cl = open_canned_opt(&opt, &t);
+	char backend[32];
+	hg_error err;
+	long start;
+
+	if (stop_cases[_i].cancel)
+		hg_client_set_cancel(cl, cancel_after_first, t);
+	canned_add(t, stop_cases[_i].status, "{}");
+	canned_add(t, stop_cases[_i].status, "{}");
+	canned_add(t, 200, "{\"name\":\"g\",\"backend\":\"memory\"}");
+	start = hg_now_ms();
+	ck_assert_int_eq(hg_graph_backend(cl, "g", backend, sizeof(backend), &err), stop_cases[_i].rc);
+	ck_assert_int_eq(err.code, -stop_cases[_i].rc);
+	ck_assert_uint_eq(t->next, stop_cases[_i].next);
+	ck_assert_int_lt(hg_now_ms() - start, 1000);
 	hg_client_free(cl);
 }
 END_TEST
@@ -2578,6 +2632,7 @@ static Suite *errors_suite(void)
 	TCase *tc = tcase_create("errors");
 
 	tcase_add_test(tc, test_code_table);
+	tcase_add_loop_test(tc, test_retry_stops, 0, N(stop_cases));
 	tcase_add_loop_test(tc, test_classify, 0, N(classify_cases));
 	tcase_add_test(tc, test_error_json_body);
 	tcase_add_test(tc, test_error_text_body);

@@ -35,6 +35,7 @@ static const struct {
 	{"/graphs/g/restore/", 0, HGFS_N_RESTORE, "g", "", 0, NULL},
 	{"/graphs/g/restore/set1/vertices.jsonl", 0, HGFS_N_RESTORE_CHILD, "g", "", 0, "set1/vertices.jsonl"},
 	{"/graphs/g/restore.status", 0, HGFS_N_RESTORE_STATUS, "g", "", 0, NULL},
+	{"/graphs/g/export.status", 0, HGFS_N_EXPORT_STATUS, "g", "", 0, NULL},
 	{"/graphs/g/sedAbc123", 0, HGFS_N_SCRATCH, "g", "sedAbc123", 0, NULL},
 	{"/graphs/g/.mode.swp", 0, HGFS_N_SCRATCH, "g", ".mode.swp", 0, NULL},
 	{"/graphs/g/mode/x", -ENOENT, HGFS_N_NONE, "", "", 0, NULL},
