@@ -1447,7 +1447,10 @@ out:
 
 /* ---- which file ---------------------------------------------------------------- */
 
-static const char *const kind_names[] = {"unknown", "schema", "vertices", "edges", "manifest"};
+static const char *const kind_names[] = {
+	[HGFS_K_UNKNOWN] = "unknown",	  [HGFS_K_SCHEMA] = "schema",	      [HGFS_K_VERTICES] = "vertices",
+	[HGFS_K_EDGES] = "edges",	  [HGFS_K_VARIABLES] = "variables", [HGFS_K_MANIFEST] = "manifest",
+};
 
 const char *hgfs_kind_name(hgfs_kind k)
 {

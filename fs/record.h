@@ -358,6 +358,6 @@ hgfs_kind hgfs_kind_by_name(const char *name);
  *  - otherwise UNKNOWN. */
 hgfs_kind hgfs_kind_sniff(const char *head, size_t len);
 
-const char *hgfs_kind_name(hgfs_kind k); /* "schema", "vertices", "edges", "manifest", "unknown" */
+const char *hgfs_kind_name(hgfs_kind k); /* "schema", "vertices", "edges", "variables", "manifest", "unknown" */
 
 #endif

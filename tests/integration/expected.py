@@ -123,6 +123,9 @@ def dump(api, graph, outdir, split_size, page_limit):
     out += "]}\n"
     with open(os.path.join(outdir, "schema.json"), "wb") as f:
         f.write(out.encode("utf-8"))
+    # the graph variables: the server's answer as it is, and a newline
+    with open(os.path.join(outdir, "variables.json"), "wb") as f:
+        f.write(api.get(f"{pre}/variables").encode("utf-8") + b"\n")
 
     for kind in ("vertices", "edges"):
         s = api.get(f"{pre}/traversers/{kind}/shards?split_size={split_size}")

@@ -10,7 +10,7 @@ backup_set() {
 	cp -r "$M/graphs/$1" "$2" || return 1
 	rm -rf "$2/mode" "$2/restore" "$2/restore.status" "$2/export.status"
 	local f
-	for f in schema.json vertices.jsonl edges.jsonl manifest.json; do
+	for f in schema.json vertices.jsonl edges.jsonl variables.json manifest.json; do
 		[ -f "$2/$f" ] || { echo "backup of $1 lacks $f"; return 1; }
 	done
 }
@@ -84,13 +84,16 @@ same_content() {
 }
 
 # status_all_imported GRAPH PREFIX DIR: PREFIX (a path below restore/ ending
-# in / or empty) holds DIR's files, each imported with DIR's exact counts.
+# in / or empty) holds DIR's files, each imported with DIR's exact counts
+# (variables.json, where it was copied, imported).
 status_all_imported() {
 	local g=$1 p=$2 d=$3 ns nv ne
 	ns=$(schema_count "$d"); nv=$(manifest_count "$d" vertices); ne=$(manifest_count "$d" edges)
 	status_is "$g" "${p}schema.json" "imported, $ns/$ns elements( |$)" &&
 	status_is "$g" "${p}vertices.jsonl" "imported, $nv/$nv vertices( |$)" &&
-	status_is "$g" "${p}edges.jsonl" "imported, $ne/$ne edges( |$)"
+	status_is "$g" "${p}edges.jsonl" "imported, $ne/$ne edges( |$)" &&
+	{ [ -z "$(status_line "$g" "${p}variables.json")" ] ||
+		status_is "$g" "${p}variables.json" "imported, [0-9]+/[0-9]+ variables( |$)"; }
 }
 
 # status_grep GRAPH PATH ERE: PATH's line of restore.status matches ERE

@@ -20,15 +20,15 @@ log "persona $PERSONA, backend $BACKEND, graph $SPEC"
 start_server SERVER --persona "$PERSONA" --backend "$BACKEND" "${GRAPHARG[@]}" --graph empty || exit 1
 M=$T/mnt
 mount_fs "$SERVER" "$M" -o spool_dir="$T" || exit 1
-FILES=(schema.json vertices.jsonl edges.jsonl manifest.json)
-DATA=(schema.json vertices.jsonl edges.jsonl)
+FILES=(schema.json vertices.jsonl edges.jsonl variables.json manifest.json)
+DATA=(schema.json vertices.jsonl edges.jsonl variables.json)
 
 check "the expected content is read from the API directly" $EXPECTED "$SERVER" "$G" "$T/expected"
 
 listing=$(ls "$M/graphs/")
 check_eq "graphs/ lists the server's graphs" "$(printf 'empty\ng')" "$listing"
 listing=$(ls "$M/graphs/$G" | tr '\n' ' ')
-check_eq "a graph directory shows its files" "edges.jsonl export.status manifest.json mode restore restore.status schema.json vertices.jsonl " "$listing"
+check_eq "a graph directory shows its files" "edges.jsonl export.status manifest.json mode restore restore.status schema.json variables.json vertices.jsonl " "$listing"
 
 # sizes are exact at stat time, before any read
 for f in "${DATA[@]}"; do

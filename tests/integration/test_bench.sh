@@ -113,7 +113,7 @@ scenario() {
 	mount_fs "$SERVER" "$M" -o spool_dir="$T" || exit 1
 	check "$p: echo RESTORING > r_mount/mode" set_mode r_mount RESTORING
 	check "$p: cp -r backup/. r_mount/restore/" cp -r "$B/." "$M/graphs/r_mount/restore/"
-	check "$p: restore.status: 4 imported" summary_is r_mount "4 imported, 0 pending, 0 failed"
+	check "$p: restore.status: 5 imported" summary_is r_mount "5 imported, 0 pending, 0 failed"
 	check_eq "$p: the graph restored through the mount holds $nv vertices and $E edges" \
 		"$nv $E" "$(rest_counts r_mount)"
 	check "$p: echo NONE > r_mount/mode" set_mode r_mount NONE

@@ -163,8 +163,8 @@ mkdir -p "$M/graphs/empty/restore/marked" "$M/graphs/empty/restore/old"
 check "an inconsistent set's manifest is copied into restore/" cp "$T/always/manifest.json" "$M/graphs/empty/restore/marked/"
 check "an older manifest (without consistent) is copied into restore/" cp "$T/old/manifest.json" "$M/graphs/empty/restore/old/"
 check "restore.status marks the inconsistent set" wait_status empty marked/manifest.json \
-	"imported, 0/3 files .* - the backup is marked inconsistent \(the graph changed while it was taken\): the memory backend's vertex table" 10
-check "restore.status: the older manifest is imported, not marked" wait_status empty old/manifest.json "imported, 0/3 files - the set is incomplete: [^-]*$" 10
+	"imported, 0/4 files .* - the backup is marked inconsistent \(the graph changed while it was taken\): the memory backend's vertex table" 10
+check "restore.status: the older manifest is imported, not marked" wait_status empty old/manifest.json "imported, 0/4 files - the set is incomplete: [^-]*$" 10
 check "the daemon's log warns about the inconsistent set" grep -q "restore/marked/manifest.json marks its backup inconsistent" "$M.log"
 
 finish

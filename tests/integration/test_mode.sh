@@ -37,7 +37,7 @@ check_eq "the server is in NONE after >>" '{"mode":"NONE"}' "$(server_mode)"
 
 check "sed -i (temporary file renamed over mode)" sed -i 's/NONE/MERGING/' "$F"
 check_eq "the server is in MERGING after sed -i" '{"mode":"MERGING"}' "$(server_mode)"
-check_eq "sed -i leaves no temporary file" "edges.jsonl export.status manifest.json mode restore restore.status schema.json vertices.jsonl " "$(ls "$M/graphs/g" | tr '\n' ' ')"
+check_eq "sed -i leaves no temporary file" "edges.jsonl export.status manifest.json mode restore restore.status schema.json variables.json vertices.jsonl " "$(ls "$M/graphs/g" | tr '\n' ' ')"
 
 check "a file written beside mode and renamed over it" bash -c "echo RESTORING > '$M/graphs/g/.mode.new' && mv '$M/graphs/g/.mode.new' '$F'"
 check_eq "the server is in RESTORING after mv" '{"mode":"RESTORING"}' "$(server_mode)"
@@ -47,7 +47,7 @@ check "vim edits mode in place (swap file beside it)" timeout 20 "$VIM" -N -u NO
 check_eq "the server is in MERGING after vim" '{"mode":"MERGING"}' "$(server_mode)"
 check "ed edits mode" bash -c "printf ',s/MERGING/RESTORING/\nw\nq\n' | ed -s '$F'"
 check_eq "the server is in RESTORING after ed" '{"mode":"RESTORING"}' "$(server_mode)"
-check_eq "the editors leave no file behind" "edges.jsonl export.status manifest.json mode restore restore.status schema.json vertices.jsonl " "$(ls -a "$M/graphs/g" | grep -v '^\.\.\?$' | tr '\n' ' ')"
+check_eq "the editors leave no file behind" "edges.jsonl export.status manifest.json mode restore restore.status schema.json variables.json vertices.jsonl " "$(ls -a "$M/graphs/g" | grep -v '^\.\.\?$' | tr '\n' ' ')"
 
 check "dd with conv=notrunc" bash -c "printf 'NONE\n' | dd of='$F' conv=notrunc status=none"
 check_eq "the server is in NONE after dd" '{"mode":"NONE"}' "$(server_mode)"

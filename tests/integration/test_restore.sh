@@ -41,10 +41,10 @@ for how in "${METHODS[@]}"; do
 	tar) check "tar -xf backup.tar -C restore/ succeeds" tar -C "$R" -xf "$T/bk.tar" ;;
 	esac
 	check "$how: restore.status: each file imported with its exact count" status_all_imported "$g" "" "$BK"
-	check "$how: restore.status: the manifest imported, 3/3 files" status_is "$g" manifest.json "imported, 3/3 files( |$)"
-	check "$how: restore.status: summary 4 imported, 0 pending, 0 failed" summary_is "$g" "4 imported, 0 pending, 0 failed"
+	check "$how: restore.status: the manifest imported, 4/4 files" status_is "$g" manifest.json "imported, 4/4 files( |$)"
+	check "$how: restore.status: summary 5 imported, 0 pending, 0 failed" summary_is "$g" "5 imported, 0 pending, 0 failed"
 	check_eq "$how: the server holds $V vertices and $E edges (REST paged lists)" "$V $E" "$(server_counts "$g")"
-	check_eq "$how: ls restore/ shows the four files" "edges.jsonl manifest.json schema.json vertices.jsonl " \
+	check_eq "$how: ls restore/ shows the five files" "edges.jsonl manifest.json schema.json variables.json vertices.jsonl " \
 		"$(ls "$R" | tr '\n' ' ')"
 	check_eq "$how: restore/vertices.jsonl keeps its size once imported" "$(stat -c %s "$BK/vertices.jsonl")" \
 		"$(stat -c %s "$R/vertices.jsonl")"

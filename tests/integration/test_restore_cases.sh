@@ -54,24 +54,24 @@ check_eq "o1: the server holds $V vertices and $E edges" "$V $E" "$(server_count
 check "o1: the server holds exactly the backup's elements" same_content o1 "$BK"
 
 # o2: manifest first
-copy_in o2 manifest.json schema.json vertices.jsonl edges.jsonl
+copy_in o2 manifest.json schema.json vertices.jsonl edges.jsonl variables.json
 check "o2 (manifest first): every file imported" status_all_imported o2 "" "$BK"
-check "o2: the manifest: imported, 3/3 files" status_is o2 manifest.json "imported, 3/3 files( |$)"
+check "o2: the manifest: imported, 4/4 files" status_is o2 manifest.json "imported, 4/4 files( |$)"
 check "o2: the server holds exactly the backup's elements" same_content o2 "$BK"
 
 # o3: manifest last
-copy_in o3 schema.json vertices.jsonl edges.jsonl manifest.json
+copy_in o3 schema.json vertices.jsonl edges.jsonl variables.json manifest.json
 check "o3 (manifest last): every file imported" status_all_imported o3 "" "$BK"
-check "o3: the manifest: imported, 3/3 files" status_is o3 manifest.json "imported, 3/3 files( |$)"
+check "o3: the manifest: imported, 4/4 files" status_is o3 manifest.json "imported, 4/4 files( |$)"
 check "o3: the server holds exactly the backup's elements" same_content o3 "$BK"
 
 # o4: vertices, manifest, edges, schema
-copy_in o4 vertices.jsonl manifest.json edges.jsonl
+copy_in o4 vertices.jsonl manifest.json edges.jsonl variables.json
 check "o4: vertices pending" status_is o4 vertices.jsonl "pending, 0/$V vertices( |$)"
 check "o4: edges pending" status_is o4 edges.jsonl "pending, 0/$E edges( |$)"
 copy_in o4 schema.json
 check "o4 (vertices, manifest, edges, schema): every file imported" status_all_imported o4 "" "$BK"
-check "o4: summary: 4 imported, 0 pending, 0 failed" summary_is o4 "4 imported, 0 pending, 0 failed"
+check "o4: summary: 5 imported, 0 pending, 0 failed" summary_is o4 "5 imported, 0 pending, 0 failed"
 check "o4: the server holds exactly the backup's elements" same_content o4 "$BK"
 
 # o5: schema, edges, vertices: the edges' labels exist, so they do not wait
@@ -210,7 +210,7 @@ R=$M/graphs/sub/restore
 check "sub: echo RESTORING > mode" set_mode sub RESTORING
 check "sub: cp -r backupdir restore/ (one set in restore/bk/)" cp -r "$BK" "$R/"
 check "sub: bk/'s files imported with exact counts" status_all_imported sub bk/ "$BK"
-check "sub: bk/manifest.json: imported, 3/3 files" status_is sub bk/manifest.json "imported, 3/3 files( |$)"
+check "sub: bk/manifest.json: imported, 4/4 files" status_is sub bk/manifest.json "imported, 4/4 files( |$)"
 check "sub: the server holds exactly the backup's elements" same_content sub "$BK"
 check "sub: a second set at depth 2 (deep/er/) imports too" bash -c "mkdir -p '$R/deep/er' && cp '$BK'/* '$R/deep/er/'"
 check "sub: deep/er/ files imported with exact counts" status_all_imported sub deep/er/ "$BK"
@@ -237,7 +237,7 @@ touch -d '2020-02-02 02:02:02' "$BK"/*
 chmod 640 "$BK/vertices.jsonl"
 check "cpa: cp -a backup/. restore/ succeeds (times, modes, owners set)" cp -a "$BK/." "$R/"
 check "cpa: every file imported" status_all_imported cpa "" "$BK"
-for f in schema.json vertices.jsonl edges.jsonl manifest.json; do
+for f in schema.json vertices.jsonl edges.jsonl variables.json manifest.json; do
 	check_eq "cpa: ls shows $f with the size and mtime copied, also once imported" "$(stat -c '%s %Y' "$BK/$f")" "$(stat -c '%s %Y' "$R/$f")"
 done
 check_eq "cpa: ls shows the mode copied (640)" 640 "$(stat -c %a "$R/vertices.jsonl")"
@@ -257,7 +257,7 @@ check "...and sends nothing (imported entries keep their size and mtime)" grep -
 check_eq "...the server's counts are unchanged" "$counts" "$(server_counts again)"
 check "again: a second cp -r backup/. restore/ succeeds" cp -r "$BK/." "$R/"
 check "...every file imported again" status_all_imported again "" "$BK"
-check "...summary: 4 imported, 0 pending, 0 failed" summary_is again "4 imported, 0 pending, 0 failed"
+check "...summary: 5 imported, 0 pending, 0 failed" summary_is again "5 imported, 0 pending, 0 failed"
 check_eq "...the server's counts are unchanged (no duplicates)" "$counts" "$(server_counts again)"
 check "again: the server holds exactly the backup's elements" same_content again "$BK"
 check "again: rm -r restore/*" rm -r "$R"/*
@@ -375,7 +375,7 @@ check "whole: cp -r whole/. restore/ succeeds" cp -r "$T/whole/." "$M/graphs/who
 check "...the backup's mode file is skipped" status_is whole mode "skipped, "
 check "...its restore.status is skipped" status_is whole restore.status "skipped, "
 check "...its export.status is skipped" status_is whole export.status "skipped, "
-check "...summary: 4 imported, 0 pending, 0 failed, 3 skipped" summary_is whole "4 imported, 0 pending, 0 failed, 3 skipped"
+check "...summary: 5 imported, 0 pending, 0 failed, 3 skipped" summary_is whole "5 imported, 0 pending, 0 failed, 3 skipped"
 check_eq "...the graph's mode is still RESTORING" RESTORING "$(cat "$M/graphs/whole/mode")"
 check "...the server holds exactly the backup's elements" same_content whole "$BK"
 check "whole: a cp -r of the restored graph directory succeeds (restore/ entries keep their bytes)" \
@@ -397,18 +397,18 @@ check_fails "...and no summary line says the set is complete" summary_is hole "[
 
 # a set whose manifest lists a file that never arrives: NONE is refused (EBUSY)
 mkdir -p "$T/gapset"
-cp "$BK/schema.json" "$BK/vertices.jsonl" "$BK/manifest.json" "$T/gapset/"
+cp "$BK/schema.json" "$BK/vertices.jsonl" "$BK/variables.json" "$BK/manifest.json" "$T/gapset/"
 check "gap: echo RESTORING > mode" set_mode gap RESTORING
 check "gap: cp -r of a set without edges.jsonl (cp cannot know)" cp -r "$T/gapset/." "$M/graphs/gap/restore/"
-check "...restore.status: the manifest says 2/3 files and names the missing one" \
-	status_is gap manifest.json "imported, 2/3 files - the set is incomplete: edges.jsonl not arrived"
-check "...the summary counts an incomplete set" summary_is gap "3 imported, 0 pending, 0 failed, 1 incomplete set"
+check "...restore.status: the manifest says 3/4 files and names the missing one" \
+	status_is gap manifest.json "imported, 3/4 files - the set is incomplete: edges.jsonl not arrived"
+check "...the summary counts an incomplete set" summary_is gap "4 imported, 0 pending, 0 failed, 1 incomplete set"
 err=$(bash -c "echo NONE > '$M/graphs/gap/mode'" 2>&1)
 check "...echo NONE > mode fails: Device or resource busy" grep -q "Device or resource busy" <<<"$err"
 check_eq "...the graph stays in RESTORING" RESTORING "$(cat "$M/graphs/gap/mode")"
 check "...restore.status says why" grep -q "^refused: NONE while restore/ is unfinished: the set of manifest.json is incomplete (edges.jsonl not arrived)" "$M/graphs/gap/restore.status"
 check "gap: cp of the missing edges.jsonl" cp "$BK/edges.jsonl" "$M/graphs/gap/restore/"
-check "...the set is whole: 3/3 files" status_is gap manifest.json "imported, 3/3 files"
+check "...the set is whole: 4/4 files" status_is gap manifest.json "imported, 4/4 files"
 check "...echo NONE > mode now works" set_mode gap NONE
 check "...and the refusal is gone from restore.status" bash -c "! grep -q '^refused: NONE' '$M/graphs/gap/restore.status'"
 check_eq "gap: the server holds the whole backup" "$V $E" "$(server_counts gap)"

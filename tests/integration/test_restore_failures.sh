@@ -94,7 +94,7 @@ check_eq "k: the restarted server has mode NONE" NONE "$(cat "$M/graphs/k/mode")
 check "k: echo RESTORING > mode again" set_mode k RESTORING
 check "k: cp -r backup/. restore/ again" cp -r "$BK/." "$R/"
 check "k: every file imported with its exact count" status_all_imported k "" "$BK"
-check "k: summary: 4 imported, 0 pending, 0 failed" summary_is k "4 imported, 0 pending, 0 failed"
+check "k: summary: 5 imported, 0 pending, 0 failed" summary_is k "5 imported, 0 pending, 0 failed"
 check_eq "k: the server holds exactly $V vertices and $E edges" "$V $E" "$(server_counts k)"
 check "k: the server holds exactly the backup's elements" same_content k "$BK"
 

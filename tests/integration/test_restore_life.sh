@@ -75,7 +75,7 @@ check_eq "...its mode is 600" 600 "$(stat -c %a "$R/edges.jsonl")"
 check "rsy: rm of an imported file" rm "$R/edges.jsonl"
 check_eq "...undoes nothing: the server holds $V vertices and $E edges" "$V $E" "$(server_counts rsy)"
 check "rsy: the graph holds exactly the backup's elements" same_content rsy "$BK"
-check "rsy: the manifest still counts the set whole: 3/3 files" status_is rsy manifest.json "imported, 3/3 files( |$)"
+check "rsy: the manifest still counts the set whole: 4/4 files" status_is rsy manifest.json "imported, 4/4 files( |$)"
 check "rsy: NONE" set_mode rsy NONE
 
 # ---- rclone copy: it reads back what it wrote --------------------------------
@@ -83,10 +83,10 @@ R=$M/graphs/rc/restore
 check "rc: echo RESTORING > mode" set_mode rc RESTORING
 check "rc: rclone copy of the backup set" rclone --config /dev/null copy "$BK" "$R"
 check "rc: every file imported" status_all_imported rc "" "$BK"
-check "rc: summary: 4 imported, 0 pending, 0 failed" summary_is rc "4 imported, 0 pending, 0 failed$"
+check "rc: summary: 5 imported, 0 pending, 0 failed" summary_is rc "5 imported, 0 pending, 0 failed$"
 check_eq "rc: the server holds $V vertices and $E edges" "$V $E" "$(server_counts rc)"
 out=$(rclone --config /dev/null copy -v "$BK" "$R" 2>&1)
-check "rc: a second rclone copy checks the 4 files" grep -qE "Checks: +4 / 4" <<<"$out"
+check "rc: a second rclone copy checks the 5 files" grep -qE "Checks: +5 / 5" <<<"$out"
 check "...and copies none" bash -c '! grep -q "Copied" <<<"$1"' sh "$out"
 check "rc: rclone check finds the copies identical" rclone --config /dev/null check "$BK" "$R"
 

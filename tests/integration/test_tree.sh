@@ -32,7 +32,7 @@ exports() { grep -c "snapshot of graph" "$M.log"; }
 dirs=$(cd "$M" && find . -type d | LC_ALL=C sort | tr '\n' ' ')
 check_eq "find -type d lists the directories" ". ./graphs ./graphs/g ./graphs/g/restore " "$dirs"
 files=$(cd "$M" && find . -type f | LC_ALL=C sort | tr '\n' ' ')
-check_eq "find -type f lists the files" "./graphs/g/edges.jsonl ./graphs/g/manifest.json ./graphs/g/mode ./graphs/g/restore.status ./graphs/g/schema.json ./graphs/g/vertices.jsonl " "$files"
+check_eq "find -type f lists the files" "./graphs/g/edges.jsonl ./graphs/g/export.status ./graphs/g/manifest.json ./graphs/g/mode ./graphs/g/restore.status ./graphs/g/schema.json ./graphs/g/variables.json ./graphs/g/vertices.jsonl " "$files"
 check_eq "...and neither exported the graph (d_type, no stat)" 0 "$(exports)"
 check "echo RESTORING > mode" set_mode g RESTORING
 check "mkdir restore/sub" mkdir "$M/graphs/g/restore/sub"
@@ -60,7 +60,7 @@ libc.closedir(d)
 print(" ".join(sorted(out)))
 PY
 }
-check_eq "d_type in the graph directory" "..:d .:d edges.jsonl:f manifest.json:f mode:f restore.status:f restore:d schema.json:f vertices.jsonl:f" "$(dtypes "$M/graphs/g")"
+check_eq "d_type in the graph directory" "..:d .:d edges.jsonl:f export.status:f manifest.json:f mode:f restore.status:f restore:d schema.json:f variables.json:f vertices.jsonl:f" "$(dtypes "$M/graphs/g")"
 check_eq "d_type in restore/" "..:d .:d empty.txt:f sub:d" "$(dtypes "$M/graphs/g/restore")"
 check_eq "d_type at the root and in graphs/" "..:d .:d graphs:d|..:d .:d g:d" "$(dtypes "$M")|$(dtypes "$M/graphs")"
 check "rmdir restore/sub" rmdir "$M/graphs/g/restore/sub"

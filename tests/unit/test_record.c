@@ -1349,7 +1349,8 @@ START_TEST(test_manifest_parts)
 	static const char s[] =
 		MF_HEAD ",\"graph\":\"g\\u00e9\",\"files\":{\"schema.json\":{\"size\":0},"
 			"\"edges.jsonl\":{\"size\":12,\"sha256\":\"ABCDEF6789abcdef0123456789abcdef0123456789abcdef"
-			"0123456789abcdef\"}},\"counts\":{\"edges\":0,\"vertexlabels\":3}}";
+			"0123456789abcdef\"},\"variables.json\":{\"size\":3}},\"counts\":{\"edges\":0,\"vertexlabels\":3,"
+			"\"variables\":2}}";
 	hgfs_manifest m;
 	char err[200] = "";
 
@@ -1364,6 +1365,9 @@ START_TEST(test_manifest_parts)
 			 "abcdef6789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
 	ck_assert_int_eq(m.count_edges, 0);
 	ck_assert_int_eq(m.count_vertices, -1);
+	ck_assert(m.file[HGFS_K_VARIABLES].present);
+	ck_assert_int_eq(m.file[HGFS_K_VARIABLES].size, 3);
+	ck_assert_int_eq(m.count_variables, 2);
 	ck_assert_int_eq(m.count_schema[HG_SCHEMA_VERTEXLABELS], 3);
 	ck_assert_int_eq(m.count_schema[HG_SCHEMA_PROPERTYKEYS], -1);
 
@@ -1372,6 +1376,7 @@ START_TEST(test_manifest_parts)
 	for (int k = HGFS_K_SCHEMA; k < HGFS_K_MANIFEST; k++)
 		ck_assert(!m.file[k].present);
 	ck_assert_int_eq(m.count_edges, -1);
+	ck_assert_int_eq(m.count_variables, -1);
 	ck_assert_int_eq(m.count_schema[HG_SCHEMA_INDEXLABELS], -1);
 }
 END_TEST
@@ -1386,6 +1391,9 @@ static const struct {
 	{"vertices.jsonl", HGFS_K_VERTICES},
 	{"edges.jsonl", HGFS_K_EDGES},
 	{"manifest.json", HGFS_K_MANIFEST},
+	{"variables.json", HGFS_K_VARIABLES},
+	{"set/variables.json", HGFS_K_VARIABLES},
+	{"variables.jsonl", HGFS_K_UNKNOWN},
 	{"/graphs/g/restore/set1/vertices.jsonl", HGFS_K_VERTICES},
 	{"a/manifest.json", HGFS_K_MANIFEST},
 	{"Schema.json", HGFS_K_UNKNOWN},
