@@ -80,7 +80,7 @@ static void usage(const char *prog)
 	       "    -o page_limit=N        elements per scan page on paging backends (default 100000)\n"
 	       "    -o timeout=SECS        timeout of one HTTP request (default 300)\n"
 	       "    -o stall_timeout=SECS  a request that receives nothing for SECS fails, and is\n"
-	       "                           not tried again (a hung server; default 60); no try\n"
+	       "                           not tried again (a hung server; default 30); no try\n"
 	       "                           starts SECS after the first, and a small answer (mode,\n"
 	       "                           graph list) gets SECS in all\n"
 	       "    -o parallel=N          shards scanned, batches posted at once (default 4, max 64)\n"
@@ -446,7 +446,7 @@ int main(int argc, char *argv[])
 	fs.cfg.split_size = 1048576;
 	fs.cfg.page_limit = 100000;
 	fs.cfg.timeout = 300;
-	fs.cfg.stall_timeout = 60;
+	fs.cfg.stall_timeout = 30; /* cat mode of a hung server: two requests, within about a minute */
 	fs.cfg.parallel = 4;
 	fs.cfg.max_record_mib = 16;
 	fs.cfg.export_retries = 2;
