@@ -146,12 +146,22 @@ static void spool_json_str(spool *sp, const char *s)
 	spool_write(sp, "\"", 1);
 }
 
+/* A label with a time to live, for the manifest. */
+typedef struct ttl_label {
+	hg_schema_type type;
+	char *name;
+	char *start; /* its ttl_start_time, NULL when none */
+	int64_t ttl;
+} ttl_label;
+
 typedef struct export_ctx {
 	hgfs *fs;
 	const char *graph;
 	char backend[64];
 	uint64_t schema_count[HG_SCHEMA__COUNT];
 	uint64_t variables; /* members of variables.json */
+	ttl_label *ttl;     /* labels with a ttl */
+	size_t nttl;
 	hgfs_progress *prog; /* NULL: none */
 	bool logged; /* the failure's reason is in the log already */
 	hgfs_consist chk; /* fed in file order by the appending thread */
@@ -170,11 +180,45 @@ static int log_client_error(export_ctx *x, const char *what, int rc, const hg_er
 	return rc == -HG_ECALLBACK ? -EIO : -hg_code_errno(rc);
 }
 
+static void ttl_free(export_ctx *x)
+{
+	for (size_t i = 0; i < x->nttl; i++) {
+		free(x->ttl[i].name);
+		free(x->ttl[i].start);
+	}
+	free(x->ttl);
+	x->ttl = NULL;
+	x->nttl = 0;
+}
+
+/* Remembers a label with a ttl for the manifest (a failure to remember
+ * only leaves it out of the manifest's list). */
+static void note_ttl(export_ctx *x, hg_schema_type t, const char *elem, size_t len)
+{
+	hgfs_buf name = {0}, start = {0};
+	int64_t ttl;
+	ttl_label *v;
+
+	if (hgfs_label_ttl(elem, len, &ttl, &name, &start) == 1 &&
+	    (v = realloc(x->ttl, (x->nttl + 1) * sizeof(*v))) != NULL) {
+		x->ttl = v;
+		v[x->nttl].type = t;
+		v[x->nttl].ttl = ttl;
+		v[x->nttl].name = strdup(name.data);
+		v[x->nttl].start = start.len > 0 ? strdup(start.data) : NULL;
+		if (v[x->nttl].name != NULL)
+			x->nttl++;
+	}
+	hgfs_buf_free(&name);
+	hgfs_buf_free(&start);
+}
+
 static int export_schema(export_ctx *x, spool *sp)
 {
 	hg_error err;
 	int rc = 0;
 
+	ttl_free(x);
 	spool_str(sp, "{");
 	for (int t = 0; t < HG_SCHEMA__COUNT && rc == 0; t++) {
 		hg_elems *el = NULL;
@@ -191,6 +235,8 @@ static int export_schema(export_ctx *x, spool *sp)
 		for (size_t i = 0; i < el->n; i++) {
 			spool_write(sp, el->data + el->v[i].off, el->v[i].len);
 			spool_str(sp, i + 1 < el->n ? ",\n" : "\n");
+			if (t == HG_SCHEMA_VERTEXLABELS || t == HG_SCHEMA_EDGELABELS)
+				note_ttl(x, (hg_schema_type)t, el->data + el->v[i].off, el->v[i].len);
 		}
 		x->schema_count[t] = el->n;
 		hg_elems_free(el);
@@ -747,9 +793,25 @@ static int write_manifest(export_ctx *x, spool *sp, const struct timespec *mtime
 		spool_str(sp, "\"");
 		first = 0;
 	}
-	snprintf(line, sizeof(line), "],\n  \"exports\": %d,\n  \"dangling_endpoints\": %llu,\n  \"files\": {\n",
+	snprintf(line, sizeof(line), "],\n  \"exports\": %d,\n  \"dangling_endpoints\": %llu,\n  \"ttl\": [",
 		 cs->exports, (unsigned long long)cs->dangling_endpoints);
 	spool_str(sp, line);
+	/* labels whose elements expire: their expiry survives a restore only
+	 * when it counts from a property (ttl_start_time) */
+	for (size_t i = 0; i < x->nttl; i++) {
+		spool_str(sp, i ? ",\n    {\"label\": " : "\n    {\"label\": ");
+		spool_json_str(sp, x->ttl[i].name);
+		snprintf(line, sizeof(line), ", \"type\": \"%s\", \"ttl\": %lld, \"ttl_start_time\": ",
+			 x->ttl[i].type == HG_SCHEMA_VERTEXLABELS ? "vertexlabel" : "edgelabel", (long long)x->ttl[i].ttl);
+		spool_str(sp, line);
+		if (x->ttl[i].start != NULL)
+			spool_json_str(sp, x->ttl[i].start);
+		else
+			spool_str(sp, "null");
+		spool_str(sp, x->ttl[i].start != NULL ? ", \"expiry_survives_restore\": true}"
+						      : ", \"expiry_survives_restore\": false}");
+	}
+	spool_str(sp, x->nttl ? "\n  ],\n  \"files\": {\n" : "],\n  \"files\": {\n");
 	for (int f = 0; f < HGFS_F_MANIFEST; f++) {
 		snprintf(line, sizeof(line), "    \"%s\": {\"size\": %lld, \"sha256\": \"%s\"}%s\n", hgfs_snapfile_names[f],
 			 (long long)size[f], hex[f], f + 1 < HGFS_F_MANIFEST ? "," : "");
@@ -915,5 +977,6 @@ int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_
 	rc = 0;
 out:
 	spools_abandon(sp, &opened);
+	ttl_free(&x);
 	return rc;
 }

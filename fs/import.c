@@ -312,8 +312,41 @@ static const hg_label *parent_exists(const hg_schema_names *have, const hgfs_sch
 	return el->is_parent ? hg_schema_names_find(have, HG_SCHEMA_EDGELABELS, el->name, strlen(el->name)) : NULL;
 }
 
+/* The note for labels whose elements expire ttl after they are written (no
+ * ttl_start_time): a restore writes them anew, so their clocks restart.
+ * malloc'd, or NULL when there are none. */
+static char *ttl_restarts(const hgfs_schema_file *sf)
+{
+	hgfs_buf names = {0}, name = {0}, start = {0};
+	char *note = NULL;
+	size_t n = 0;
+	int64_t ttl;
+
+	for (size_t i = 0; i < sf->n; i++) {
+		const hgfs_schema_elem *el = &sf->v[i];
+		if ((el->type != HG_SCHEMA_VERTEXLABELS && el->type != HG_SCHEMA_EDGELABELS) ||
+		    hgfs_label_ttl(el->text, el->len, &ttl, &name, &start) != 1 || start.len > 0)
+			continue;
+		if (n++ > 0)
+			hgfs_buf_adds(&names, ", ");
+		hgfs_buf_adds(&names, el->type == HG_SCHEMA_VERTEXLABELS ? "vertex label '" : "edge label '");
+		hgfs_buf_adds(&names, name.data);
+		hgfs_buf_adds(&names, "'");
+	}
+	if (n > 0 && names.data != NULL &&
+	    asprintf(&note, "element clocks restart: %s %s a ttl without ttl_start_time, so %s elements expire ttl "
+			    "after this restore, not after they were first written",
+		     names.data, n > 1 ? "have" : "has", n > 1 ? "their" : "its") < 0)
+		note = NULL;
+	hgfs_buf_free(&names);
+	hgfs_buf_free(&name);
+	hgfs_buf_free(&start);
+	return note;
+}
+
 static int import_schema(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *ctx, off_t size)
 {
+	char *restarted;
 	int64_t count[HG_SCHEMA__COUNT + 2];
 	hgfs_schema_file sf = {0};
 	hgfs_buf body = {0};
@@ -406,11 +439,16 @@ static int import_schema(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_imp
 		}
 		set_progress(g, e, i + 1, sf.n);
 	}
+	restarted = ttl_restarts(&sf);
 	pthread_mutex_lock(&g->lock);
 	e->state = HGFS_RS_IMPORTED;
+	if (restarted != NULL) {
+		free(e->detail);
+		e->detail = restarted;
+	}
 	pthread_mutex_unlock(&g->lock);
-	hgfs_log(LOG_INFO, "graph %s: restore/%s: %zu schema elements imported (%s)", g->name, e->path, sf.n,
-		 hg_mode_name(mode));
+	hgfs_log(LOG_INFO, "graph %s: restore/%s: %zu schema elements imported (%s)%s%s", g->name, e->path, sf.n,
+		 hg_mode_name(mode), restarted != NULL ? "; " : "", restarted != NULL ? restarted : "");
 out:
 	hg_schema_names_free(have);
 	hgfs_buf_free(&body);

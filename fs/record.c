@@ -1329,6 +1329,32 @@ static int64_t count_of(const rj_member *m)
 	return parse_int64(m, &v) == 0 && v >= 0 ? v : -1;
 }
 
+int hgfs_label_ttl(const char *elem, size_t len, int64_t *ttl, hgfs_buf *name, hgfs_buf *start)
+{
+	rj_member m;
+
+	*ttl = 0;
+	hgfs_buf_reset(name);
+	hgfs_buf_reset(start);
+	if (rj_object_get(elem, len, "ttl", &m) != 1)
+		return 0;
+	if (parse_int64(&m, ttl) != 0 || *ttl < 0)
+		return -1;
+	if (*ttl == 0)
+		return 0;
+	if (rj_object_get(elem, len, "name", &m) != 1 || m.type != RJ_STRING)
+		return -1;
+	if (rj_string(m.val, m.val_len, name) != 0)
+		return -ENOMEM;
+	if (rj_object_get(elem, len, "ttl_start_time", &m) == 1) {
+		if (m.type != RJ_STRING)
+			return -1;
+		if (rj_string(m.val, m.val_len, start) != 0)
+			return -ENOMEM;
+	}
+	return 1;
+}
+
 static int manifest_file(const rj_member *fm, const char *name, hgfs_manifest_file *mf, char *err, size_t errlen)
 {
 	rj_member m;

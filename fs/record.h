@@ -306,6 +306,14 @@ int hgfs_schema_emit(const hgfs_schema_elem *e, bool keep_id, bool legacy, hgfs_
 int hgfs_schema_diff(hg_schema_type t, const char *a, size_t alen, const char *b, size_t blen, char *out,
 		     size_t outlen);
 
+/* A vertex or edge label's time to live: 1 when the element (a label's JSON
+ * as the schema lists it) has a "ttl" > 0, with *ttl, its decoded name in
+ * name and its "ttl_start_time" (decoded, "" when absent) in start; 0 when
+ * it has none; -1 when the members are not what HugeGraph writes, -ENOMEM.
+ * Without ttl_start_time an element expires ttl after it was written, so a
+ * restore restarts its clock. */
+int hgfs_label_ttl(const char *elem, size_t len, int64_t *ttl, hgfs_buf *name, hgfs_buf *start);
+
 /* ---- manifest.json ------------------------------------------------------ */
 
 /* The files of a backup set; those before HGFS_K_MANIFEST are the ones a

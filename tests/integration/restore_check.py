@@ -20,6 +20,17 @@
       the counts and files (size, sha256) of two manifests agree
   restore_check.py status-line STATUSFILE PATH
       prints the line of restore.status for PATH (exit 1 if none)
+  restore_check.py variables-set URL GRAPH
+      sets 13 graph variables of every kind the server keeps
+  restore_check.py variables URL GRAPH
+      prints GET .../variables as the server answers
+  restore_check.py variables-same URL GRAPH OTHER
+      the two graphs' variables are equal, values and their JSON types
+  restore_check.py ttl-build URL GRAPH
+      labels a (ttl from its property born), b (ttl from the write), c (no
+      ttl) and edge label e (b to b, ttl from the write)
+  restore_check.py labels URL GRAPH
+      "name ttl ttl_start_time" of every vertex and edge label, by name
 """
 import base64
 import json
@@ -401,6 +412,41 @@ def same_manifest(a, b):
     return bad
 
 
+VARIABLES = ['"hello"', '"tab\\t quote\\" back\\\\ \\u00e9\\u4e2d /"', '42', '-7', '2147483648',
+             '12345678901234567', '3.5', '1e2', '-0.0', '4.9E-324', 'true', 'false', '""']
+
+
+def variables_same(api, a, b):
+    va = json.loads(api.get(api.pre(a) + "/variables"))
+    vb = json.loads(api.get(api.pre(b) + "/variables"))
+    if va != vb or any(type(va[k]) != type(vb[k]) or repr(va[k]) != repr(vb[k]) for k in va):
+        print("variables of %s and %s differ:\n%s\n%s" % (a, b, va, vb), file=sys.stderr)
+        return 1
+    return 0
+
+
+def ttl_build(api, graph):
+    pre = api.pre(graph) + "/schema/"
+    api.send("POST", pre + "propertykeys", {"name": "name", "data_type": "TEXT", "cardinality": "SINGLE"})
+    api.send("POST", pre + "propertykeys", {"name": "born", "data_type": "DATE", "cardinality": "SINGLE"})
+    api.send("POST", pre + "vertexlabels", {"name": "a", "id_strategy": "CUSTOMIZE_STRING",
+                                           "properties": ["name", "born"], "nullable_keys": ["name"],
+                                           "ttl": 86400000, "ttl_start_time": "born"})
+    api.send("POST", pre + "vertexlabels", {"name": "b", "id_strategy": "CUSTOMIZE_STRING", "properties": ["name"],
+                                           "nullable_keys": ["name"], "ttl": 3600000})
+    api.send("POST", pre + "vertexlabels", {"name": "c", "id_strategy": "CUSTOMIZE_STRING", "properties": ["name"],
+                                           "nullable_keys": ["name"]})
+    # the real server wants an edge label's ttl below its endpoint labels'
+    api.send("POST", pre + "edgelabels", {"name": "e", "source_label": "b", "target_label": "b", "ttl": 1800000})
+
+
+def labels(api, graph):
+    pre = api.pre(graph) + "/schema/"
+    for kind in ("vertexlabels", "edgelabels"):
+        for lb in sorted(json.loads(api.get(pre + kind))[kind], key=lambda lb: lb["name"]):
+            print(lb["name"], lb.get("ttl", 0), lb.get("ttl_start_time", "-"))
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -428,6 +474,23 @@ def main():
                 print(line.rstrip("\n"))
                 return 0
         return 1
+    if cmd == "variables-set":
+        api = Rest(args[0])
+        for i, v in enumerate(VARIABLES):
+            api.send("PUT", api.pre(args[1]) + "/variables/v%02d" % i, {"data": json.loads(v)})
+        return 0
+    if cmd == "variables":
+        api = Rest(args[0])
+        print(api.get(api.pre(args[1]) + "/variables"))
+        return 0
+    if cmd == "variables-same":
+        return variables_same(Rest(args[0]), args[1], args[2])
+    if cmd == "ttl-build":
+        ttl_build(Rest(args[0]), args[1])
+        return 0
+    if cmd == "labels":
+        labels(Rest(args[0]), args[1])
+        return 0
     print(__doc__, file=sys.stderr)
     return 2
 

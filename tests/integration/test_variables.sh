@@ -16,31 +16,8 @@ start_server SERVER --persona "$PERSONA" --backend "$BACKEND" --generate "g=200,
 M=$T/mnt
 mount_fs "$SERVER" "$M" -o spool_dir="$T" || exit 1
 
-# vars ACTION GRAPH [ARGS]: the variables through the REST API, not the mount
-vars() {
-	python3 - "$SRCDIR" "$SERVER" "$@" <<'PY'
-import json, sys
-sys.path.insert(0, sys.argv[1] + "/tests/integration")
-from restore_check import Rest
-api = Rest(sys.argv[2])
-action, graph = sys.argv[3], sys.argv[4]
-pre = api.pre(graph)
-if action == "set":
-    values = ['"hello"', '"tab\\t quote\\" back\\\\ \\u00e9\\u4e2d /"', '42', '-7', '2147483648',
-              '12345678901234567', '3.5', '1e2', '-0.0', '4.9E-324', 'true', 'false', '""']
-    for i, v in enumerate(values):
-        api.send("PUT", pre + "/variables/v%02d" % i, {"data": json.loads(v)})
-elif action == "get":
-    print(api.get(pre + "/variables"))
-elif action == "same":
-    a = json.loads(api.get(pre + "/variables"))
-    b = json.loads(api.get(api.pre(sys.argv[5]) + "/variables"))
-    if a != b or any(type(a[k]) != type(b[k]) or repr(a[k]) != repr(b[k]) for k in a):
-        sys.exit("variables of %s and %s differ:\n%s\n%s" % (graph, sys.argv[5], a, b))
-PY
-}
 
-check "13 variables of every kind set through the API" vars set g
+check "13 variables of every kind set through the API" $RESTORE_CHECK variables-set "$SERVER" g
 check "the expected content is read from the API directly" $EXPECTED "$SERVER" g "$T/exp"
 BK=$T/bk
 check "backup of g with cp -r" backup_set g "$BK"
@@ -53,14 +30,14 @@ check "r: echo RESTORING > mode" set_mode r RESTORING
 check "r: cp -r of the set" cp -r "$BK/." "$R/"
 check "...variables.json: imported, 13/13 variables" status_is r variables.json "imported, 13/13 variables"
 check "...manifest.json: 4/4 files" status_is r manifest.json "imported, 4/4 files"
-check "...every variable is back with its value and type" vars same r g
+check "...every variable is back with its value and type" $RESTORE_CHECK variables-same "$SERVER" r g
 check "r: echo NONE > mode" set_mode r NONE
 check "r's backup shows the same variables.json" cmp "$M/graphs/r/variables.json" "$BK/variables.json"
 
 S=$M/graphs/s/restore
 check "s: echo RESTORING > mode" set_mode s RESTORING
 check "s: rsync -a of the set" rsync -a "$BK/" "$S/"
-check "...every variable is back" vars same s g
+check "...every variable is back" $RESTORE_CHECK variables-same "$SERVER" s g
 
 # refusals: nothing posted
 mkdir -p "$T/bad1" "$T/bad2"
@@ -70,6 +47,6 @@ check "...restore.status says what is wrong" status_grep s list/variables.json "
 printf '{"a":1,"b":}\n' >"$T/bad2/variables.json"
 check_fails "malformed JSON fails the copy" bash -c "mkdir -p '$S/bad' && cp '$T/bad2/variables.json' '$S/bad/'"
 check "...with its column" status_grep s bad/variables.json "failed, .*EINVAL: column 12: "
-check_eq "...and neither posted anything" "" "$(vars get s | grep -o '"a":' )"
+check_eq "...and neither posted anything" "" "$($RESTORE_CHECK variables "$SERVER" s | grep -o '"a":')"
 check "s: echo NONE > mode" set_mode s NONE
 finish
