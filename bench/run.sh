@@ -113,7 +113,7 @@ if [ "$NO_BUILD" = 0 ]; then
 	say "building in $BUILD_DIR"
 	meson compile -C "$BUILD_DIR" >/dev/null || fail "meson compile (run it by hand to see why)"
 fi
-HGSERVER=${HGSERVER:-$BUILD_DIR/tests/server/hgserver}
+HGSERVER=${HGSERVER:-$BUILD_DIR/hgserver/hgserver}
 HUGEGRAPHFS=${HUGEGRAPHFS:-$BUILD_DIR/fs/hugegraphfs}
 RAWSCAN=${RAWSCAN:-$BUILD_DIR/bench/rawscan}
 for b in "$HGSERVER" "$HUGEGRAPHFS" "$RAWSCAN"; do [ -x "$b" ] || fail "$b was not built"; done

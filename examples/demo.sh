@@ -30,7 +30,7 @@ cleanup() {
 trap cleanup EXIT
 
 # the reference server, with the modern graph and an empty graph
-"$ROOT/build/tests/server/hgserver" --listen 127.0.0.1:0 \
+"$ROOT/build/hgserver/hgserver" --listen 127.0.0.1:0 \
 	--load hugegraph="$ROOT/examples/modern" --graph newgraph >"$W/server.out" &
 SERVER_PID=$!
 for _ in $(seq 100); do grep -q listening "$W/server.out" && break; sleep 0.1; done

@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "hgclient.h"
+#include "sha256.h"
 
 struct fuse_session;
 
@@ -310,19 +311,6 @@ void hgfs_snapmemo_free(hgfs_snapmemo *m);
 /* A change made through the mount (an import, a mode write): the graph's
  * snapshot is no longer handed to new opens (ops.c). */
 void hgfs_graph_changed(hgfs_graph *g);
-
-/* ---- SHA-256 (sha256.c) -------------------------------------------------- */
-
-typedef struct hgfs_sha256 {
-	struct evp_md_ctx_st *ctx; /* OpenSSL's EVP_MD_CTX */
-} hgfs_sha256;
-/* 0, or -ENOMEM/-EIO; a failed init leaves nothing to free. */
-int hgfs_sha256_init(hgfs_sha256 *s);
-void hgfs_sha256_update(hgfs_sha256 *s, const void *data, size_t len);
-/* Writes the hex digest and frees the context. */
-void hgfs_sha256_final(hgfs_sha256 *s, char hex[65]);
-/* Frees a context that will not be finished (NULL-safe). */
-void hgfs_sha256_free(hgfs_sha256 *s);
 
 /* ---- the FUSE operations (ops.c) ----------------------------------------- */
 struct fuse_operations;

@@ -8,7 +8,7 @@ request, the status code, the Content-Type, the Content-Encoding and the body
 byte for byte (error bodies therefore compare exception class and message).
 Only values that must differ are normalised; each normalisation says why.
 Differences that stay are named exceptions in KNOWN_DIFFERENCES (also listed
-in tests/server/README.md, "Differential test").
+in hgserver/README.md, "Differential test").
 
 usage: differential.py --version 1.7.0 --persona 1.7 --backend memory|rocksdb
 env:   HGSERVER (hgserver binary), SRCDIR (source root),
@@ -100,7 +100,7 @@ KNOWN_DIFFERENCES = {
         "Not stable: in this full sequence SUB edge ids carry the parent id "
         "(as hgserver); with parent_sub run alone real 1.7.0 repeats the SUB "
         "label id (Sy>3>3>>Sz) and refuses a PARENT edge with 'Undefined link' "
-        "(see tests/server/README.md).",
+        "(see hgserver/README.md).",
     "memory-list-paging":
         "paged vertex/edge lists (page=) on the memory backend: real 1.7.0 "
         "answers 400 'Failed to serialize vertices' (cause 'Original iterator "
@@ -1090,7 +1090,7 @@ def main():
     ap.add_argument("--version", default="1.7.0")
     ap.add_argument("--persona", default="1.7")
     ap.add_argument("--backend", default="memory")
-    ap.add_argument("--hgserver", default=os.environ.get("HGSERVER", "build/tests/server/hgserver"))
+    ap.add_argument("--hgserver", default=os.environ.get("HGSERVER", "build/hgserver/hgserver"))
     ap.add_argument("--srcdir", default=os.environ.get("SRCDIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")))
     ap.add_argument("--only", default=None, help="run only sections whose name contains this")
     ap.add_argument("--verbose", action="store_true", help="print both answers of every check")

@@ -9,7 +9,7 @@
 set -u
 
 SRCDIR=${SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-HGSERVER=${HGSERVER:-$SRCDIR/build/tests/server/hgserver}
+HGSERVER=${HGSERVER:-$SRCDIR/build/hgserver/hgserver}
 HUGEGRAPHFS=${HUGEGRAPHFS:-$SRCDIR/build/fs/hugegraphfs}
 EXPECTED="python3 $SRCDIR/tests/integration/expected.py"
 

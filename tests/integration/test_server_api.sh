@@ -1,11 +1,11 @@
 #!/bin/bash
-# test_server_api.sh - pins the REST behaviour of the reference server (tests/server/hgserver)
+# test_server_api.sh - pins the REST behaviour of the reference server (hgserver/hgserver)
 # against /work/shared/hugegraph-rest-api.md sections 2, 3.4, 4, 5, 6 and 7, for both personas.
 # Prints "ok N - desc" / "not ok N - desc" lines and "N passed, N failed"; exit 0 iff all passed.
 set -u
 
 SRCDIR=${SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-HGSERVER=${HGSERVER:-build/tests/server/hgserver}
+HGSERVER=${HGSERVER:-build/hgserver/hgserver}
 [ -x "$HGSERVER" ] || HGSERVER=$SRCDIR/$HGSERVER
 T=$(mktemp -d "${TMPDIR:-/tmp}/hgsrv-test.XXXXXX")
 PASS=0

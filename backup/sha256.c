@@ -5,7 +5,7 @@
 
 #include <openssl/evp.h>
 
-#include "hgfs.h"
+#include "sha256.h"
 
 int hgfs_sha256_init(hgfs_sha256 *s)
 {
