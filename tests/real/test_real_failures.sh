@@ -26,6 +26,7 @@ log "real HugeGraph $VERSION, backend $BACKEND, auth on"
 start_server SERVER --persona 1.3 --backend "$BACKEND" --auth admin:secret --generate "g=$V,$E,26" || exit 1
 PORT=${SERVER##*:}
 M=$T/mnt
+mkdir -p "$M" # an existing mountpoint: what is refused must be the credentials
 
 # ---- credentials ---------------------------------------------------------------------------
 out=$(HUGEGRAPH_PASSWORD=wrong timeout 60 "$HUGEGRAPHFS" -f "$SERVER" "$M" -o user=admin 2>&1); rc=$?
