@@ -70,9 +70,12 @@ check "echo NONE > mode" set_mode g NONE
 # ---- df ----------------------------------------------------------------------------------
 avail_of() { df -B1 --output=avail "$1" | tail -n 1 | tr -d ' '; }
 used_of() { df -B1 --output=used "$1" | tail -n 1 | tr -d ' '; }
-a=$(avail_of "$M"); b=$(avail_of "$T")
-log "df avail: mount $a, spool $b"
-check "df: the mount's free space is spool_dir's (within 64 MiB)" test $(( a > b ? a - b : b - a )) -lt 67108864
+# spool_dir's free space just before and after the mount's (other processes
+# write to that disk meanwhile: in CI a real server's rocksdb does)
+b1=$(avail_of "$T"); a=$(avail_of "$M"); b2=$(avail_of "$T")
+lo=$(( (b1 < b2 ? b1 : b2) - 268435456 )); hi=$(( (b1 > b2 ? b1 : b2) + 268435456 ))
+log "df avail: mount $a, spool $b1 before and $b2 after"
+check "df: the mount's free space is spool_dir's (within 256 MiB of it, before or after)" test "$a" -ge "$lo" -a "$a" -le "$hi" -a "$a" -gt 0
 check_eq "df: nothing used before a snapshot" 0 "$(used_of "$M")"
 cat "$M/graphs/g/vertices.jsonl" >/dev/null
 held=$(( $(stat -c %s "$M/graphs/g/schema.json") + $(stat -c %s "$M/graphs/g/vertices.jsonl") + $(stat -c %s "$M/graphs/g/edges.jsonl") ))
