@@ -220,6 +220,19 @@ static int mode_now(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, hg_mode *mode)
 	return 0;
 }
 
+/* A file read whole and checked (schema, variables): its total shown, its
+ * measure checked against the set's manifest, and the graph's mode read,
+ * before anything is posted.  0, or the result of fail(). */
+static int ready_to_post(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *ctx, off_t size,
+			 const char hex[65], const int64_t count[HG_SCHEMA__COUNT + 2], uint64_t total, hg_mode *mode)
+{
+	int rc;
+
+	set_progress(g, e, 0, total);
+	rc = measured(g, e, ctx, size, hex, count);
+	return rc < 0 ? rc : mode_now(fs, g, e, mode);
+}
+
 /* ---- manifest ------------------------------------------------------------------ */
 
 static int import_manifest(hgfs_graph *g, hgfs_rentry *e, off_t size, hgfs_manifest **out)
@@ -369,11 +382,7 @@ static int import_schema(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_imp
 	for (int t = 0; t < HG_SCHEMA__COUNT; t++)
 		count[t] = (int64_t)sf.count[t];
 	count[HGFS_COUNT_VERTICES] = count[HGFS_COUNT_EDGES] = -1;
-	set_progress(g, e, 0, sf.n);
-	rc = measured(g, e, ctx, size, hex, count);
-	if (rc < 0)
-		goto out;
-	rc = mode_now(fs, g, e, &mode);
+	rc = ready_to_post(fs, g, e, ctx, size, hex, count, sf.n, &mode);
 	if (rc < 0)
 		goto out;
 	hg_error_clear(&herr);
@@ -545,11 +554,7 @@ static int import_variables(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_
 	for (int i = 0; i < HG_SCHEMA__COUNT + 2; i++)
 		count[i] = -1;
 	p.total = v.n;
-	set_progress(g, e, 0, v.n);
-	rc = measured(g, e, ctx, size, hex, count);
-	if (rc < 0)
-		goto out;
-	rc = mode_now(fs, g, e, &mode);
+	rc = ready_to_post(fs, g, e, ctx, size, hex, count, v.n, &mode);
 	if (rc < 0)
 		goto out;
 	rj_object_each(data, (size_t)size, put_variable, &p);
