@@ -100,6 +100,7 @@ static void resp_ok(resp *r, int status)
 }
 static void no_route(resp *r) { resp_err(r, 404, "jakarta.ws.rs.NotFoundException", "HTTP 404 Not Found"); }
 static void not_allowed(resp *r) { resp_err(r, 405, "jakarta.ws.rs.NotAllowedException", "HTTP 405 Method Not Allowed"); }
+static void unsupported_media(resp *r) { resp_err(r, 415, "jakarta.ws.rs.NotSupportedException", "HTTP 415 Unsupported Media Type"); }
 
 /* ---------------- helpers ---------------- */
 static void url_decode(sb_t *out, const char *s, size_t n, bool plus)
@@ -562,7 +563,7 @@ static void h_mode(resp *r, graph *g, const char *method, struct MHD_Connection 
         return;
     }
     if (!json_ctype(c)) {
-        resp_err(r, 415, "jakarta.ws.rs.NotSupportedException", "HTTP 415 Unsupported Media Type");
+        unsupported_media(r);
         return;
     }
     arena_t a = {0};
@@ -687,7 +688,7 @@ static void h_schema(resp *r, graph *g, const char *method, struct MHD_Connectio
         }
         if (!strcmp(method, "POST")) {
             if (!json_ctype(c)) {
-                resp_err(r, 415, "jakarta.ws.rs.NotSupportedException", "HTTP 415 Unsupported Media Type");
+                unsupported_media(r);
                 return;
             }
             arena_t a = {0};
@@ -792,7 +793,7 @@ static void h_tasks(resp *r, graph *g, const char *method, char **seg, int nseg)
 static void h_create(resp *r, graph *g, struct MHD_Connection *c, sb_t *body, bool edges, bool batch, const qlist *q)
 {
     if (!json_ctype(c)) {
-        resp_err(r, 415, "jakarta.ws.rs.NotSupportedException", "HTTP 415 Unsupported Media Type");
+        unsupported_media(r);
         return;
     }
     sb_t plain = {0};
@@ -1556,7 +1557,7 @@ static void h_variables(resp *r, graph *g, const char *method, struct MHD_Connec
         return;
     }
     if (!json_ctype(c)) {
-        resp_err(r, 415, "jakarta.ws.rs.NotSupportedException", "HTTP 415 Unsupported Media Type");
+        unsupported_media(r);
         return;
     }
     arena_t a = {0};
@@ -1809,7 +1810,7 @@ static void h_create_graph(resp *r, struct MHD_Connection *c, const char *name, 
     const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
     const char *from = qget(q, "clone_graph_name");
     if (g_cfg.persona == 17 ? !json_ctype(c) : ct != NULL && strncasecmp(ct, "text/plain", 10) != 0) {
-        resp_err(r, 415, "jakarta.ws.rs.NotSupportedException", "HTTP 415 Unsupported Media Type");
+        unsupported_media(r);
         return;
     }
     if (g_cfg.persona == 17 && !g_auth_user) {
