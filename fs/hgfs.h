@@ -28,7 +28,9 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "export.h"
 #include "hgclient.h"
+#include "log.h"
 #include "sha256.h"
 
 struct fuse_session;
@@ -49,19 +51,10 @@ typedef enum {
 	HGFS_N_EXPORT_STATUS,  /* /graphs/<g>/export.status */
 } hgfs_node_type;
 
-typedef enum {
-	HGFS_F_SCHEMA,
-	HGFS_F_VERTICES,
-	HGFS_F_EDGES,
-	HGFS_F_VARIABLES,
-	HGFS_F_MANIFEST,
-	HGFS_F__COUNT
-} hgfs_snapfile;
 
 #define HGFS_NAME_MAX 255
 /* what libfuse sends the thread of an interrupted request (main.c, ops.c) */
 #define HGFS_INTR_SIGNAL SIGUSR1
-#define HGFS_MAX_PARALLEL 64
 /* the I/O size files announce (st_blksize): FUSE passes up to 1 MiB a request */
 #define HGFS_IO_SIZE (1024 * 1024)
 
@@ -72,9 +65,6 @@ typedef struct hgfs_path {
 	hgfs_snapfile file;            /* for SNAPFILE */
 	const char *rest;              /* for RESTORE_CHILD: the path below restore/ */
 } hgfs_path;
-
-/* File names of the snapshot files, in hgfs_snapfile order. */
-extern const char *const hgfs_snapfile_names[HGFS_F__COUNT];
 
 /* true when s is usable as one directory entry: 1..255 bytes, no '/', no
  * control characters, not "." or "..". */
@@ -106,17 +96,16 @@ typedef struct hgfs_snapshot {
 	int refs;          /* under the graph's lock; the graph holds one ref while current */
 	int open_files;    /* handles open on this snapshot */
 	uint64_t gen;      /* per graph, increasing */
-	struct timespec taken;   /* when the export started */
 	struct timespec made;    /* monotonic: when it became the graph's current one */
 	struct timespec last_use;
 	bool stale;              /* the graph was changed through the mount after its export began */
-	int fd[HGFS_F__COUNT];
-	off_t size[HGFS_F__COUNT];
-	char sha[HGFS_F__COUNT][65];
-	/* each file's mtime: taken, or the previous snapshot's for a file whose
-	 * bytes did not change (snapstate.c) */
-	struct timespec mtime[HGFS_F__COUNT];
+	/* the exported files (backup/export.h); a file whose bytes did not
+	 * change keeps the previous snapshot's mtime (snapstate.c) */
+	hgfs_snapset set;
 } hgfs_snapshot;
+
+/* Closes the snapshot's files and frees it. */
+void hgfs_snapshot_close(hgfs_snapshot *s);
 
 /* true when a snapshot can no longer be handed out to new opens: it is
  * stale, or it was made more than ttl seconds before now.  Files open on it
@@ -179,48 +168,6 @@ typedef struct hgfs_scratch {
 	bool detached; /* unlinked or renamed away while open: freed on last release */
 } hgfs_scratch;
 
-/* What an export has done so far, for export.status and the log (progress.c).
- * The counters are written by the export with relaxed atomics and read at
- * any time; the rest is under the graph's lock. */
-typedef struct hgfs_progress {
-	int file; /* the hgfs_snapfile being written, -1: none yet */
-	uint64_t elems[HGFS_F__COUNT];
-	uint64_t bytes[HGFS_F__COUNT];
-	uint64_t shards[HGFS_F__COUNT];      /* 0: not known (yet) */
-	uint64_t shards_done[HGFS_F__COUNT];
-	long file_start_ms[HGFS_F__COUNT];   /* monotonic, 0: not started */
-	long start_ms;                       /* monotonic */
-	long last_log_ms;                    /* of the last progress log line */
-	/* under the graph's lock */
-	bool running;
-	time_t started; /* wall clock */
-	bool have_last;
-	int last_rc;
-	time_t last_end;
-	double last_secs;
-	uint64_t last_elems[HGFS_F__COUNT];
-	uint64_t last_bytes[HGFS_F__COUNT];
-} hgfs_progress;
-
-#define HGFS_PROGRESS_LOG_MS 5000 /* a progress log line at most this often */
-
-/* A new export starts (graph's lock held). */
-void hgfs_progress_begin(hgfs_progress *p);
-/* The export starts writing file f, in `shards` shards (0: not sharded). */
-void hgfs_progress_file(hgfs_progress *p, hgfs_snapfile f, uint64_t shards);
-/* elems more elements and bytes more bytes of file f are received (never
- * to be dropped); logs a progress line when HGFS_PROGRESS_LOG_MS passed
- * since the last.  Any thread. */
-void hgfs_progress_add(hgfs_progress *p, const char *graph, hgfs_snapfile f, uint64_t elems, uint64_t bytes);
-/* shards_done shards of file f are in its spool file. */
-void hgfs_progress_shards(hgfs_progress *p, hgfs_snapfile f, uint64_t shards_done);
-/* The export ended with rc (graph's lock held). */
-void hgfs_progress_end(hgfs_progress *p, int rc);
-/* export.status as text (malloc'd; graph's lock held). 0 or -ENOMEM. */
-int hgfs_progress_render(const hgfs_progress *p, char **text, size_t *len);
-/* "12.3 s", "4 min 05 s", "2 h 03 min" into buf. */
-const char *hgfs_fmt_secs(double secs, char *buf, size_t len);
-
 #define HGFS_SCRATCH_MAX (64 * 1024)
 #define HGFS_SCRATCH_FILES 64
 
@@ -274,28 +221,6 @@ typedef struct hgfs {
 	struct fuse_session *se; /* set in init: its exit stops waits and requests */
 	int quit;                /* set (atomically) when the daemon stops */
 } hgfs;
-
-/* logging: to path when given, else stderr in the foreground and syslog
- * otherwise.  Returns 0 or -errno (path cannot be opened). */
-int hgfs_log_init(bool foreground, const char *path);
-void hgfs_log_close(void);
-void hgfs_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* ---- export (export.c) ------------------------------------------------- */
-
-/* An unlinked file in dir: O_TMPFILE, or mkstemp and unlink where the file
- * system lacks it.  Returns the descriptor or -errno. */
-int hgfs_tmpfile(const char *dir);
-/* Writes all of p at off; 0 or -errno. */
-int hgfs_pwrite_all(int fd, const char *p, size_t len, off_t off);
-
-/* Builds a new snapshot of graph g: runs the whole export into spool files.
- * Blocks for as long as the export takes; holds no lock.  On failure the
- * reason is logged and a negative errno returned.  prog (may be NULL)
- * receives the counters as the export goes. */
-int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_snapshot **out,
-		hgfs_progress *prog);
-void hgfs_snapshot_close(hgfs_snapshot *s);
 
 /* ---- snapshot state (snapstate.c) ----------------------------------------- */
 

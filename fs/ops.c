@@ -288,9 +288,22 @@ static void *builder_main(void *arg)
 	hgfs_snapshot *s = NULL, *old = NULL;
 	int rc;
 
-	rc = hgfs_export(fs, g->name, &g->build_mtime, &s, &g->progress);
-	if (rc == 0)
+	hgfs_export_opts eo = {
+		.client = fs->client,
+		.spool_dir = fs->cfg.spool_dir,
+		.split_size = fs->cfg.split_size,
+		.page_limit = fs->cfg.page_limit,
+		.parallel = fs->cfg.parallel,
+		.export_retries = fs->cfg.export_retries,
+	};
+	s = calloc(1, sizeof(*s));
+	rc = s == NULL ? -ENOMEM : hgfs_export(&eo, g->name, &g->build_mtime, &s->set, &g->progress);
+	if (rc == 0) {
 		hgfs_snapshot_settle(fs, g, s); /* the one builder of g */
+	} else {
+		free(s);
+		s = NULL;
+	}
 
 	pthread_mutex_lock(&g->lock);
 	g->building = false;
@@ -636,7 +649,7 @@ static int hgfs_getattr(const char *path, struct stat *st, struct fuse_file_info
 	if (fi != NULL && fi->fh != 0) {
 		handle *h = fh(fi);
 		if (h->type == HGFS_N_SNAPFILE) {
-			fill_file(fs, st, 0444, h->snap->size[h->file], &h->snap->mtime[h->file]);
+			fill_file(fs, st, 0444, h->snap->set.size[h->file], &h->snap->set.mtime[h->file]);
 			return 0;
 		}
 		if (h->type == HGFS_N_RESTORE_CHILD) {
@@ -711,7 +724,7 @@ static int hgfs_getattr(const char *path, struct stat *st, struct fuse_file_info
 		rc = snap_acquire(fs, g, &s);
 		if (rc < 0)
 			return rc;
-		fill_file(fs, st, 0444, s->size[p.file], &s->mtime[p.file]);
+		fill_file(fs, st, 0444, s->set.size[p.file], &s->set.mtime[p.file]);
 		snap_release(g, s, false);
 		return 0;
 	}
@@ -995,7 +1008,7 @@ static int hgfs_read(const char *path, char *buf, size_t size, off_t off, struct
 	case HGFS_N_SNAPFILE: {
 		size_t done = 0;
 		while (done < size) {
-			n = pread(h->snap->fd[h->file], buf + done, size - done, off + (off_t)done);
+			n = pread(h->snap->set.fd[h->file], buf + done, size - done, off + (off_t)done);
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n < 0)
@@ -1048,10 +1061,10 @@ static int hgfs_read_buf(const char *path, struct fuse_bufvec **bufp, size_t siz
 		return -ENOMEM;
 	*bv = (struct fuse_bufvec)FUSE_BUFVEC_INIT(size);
 	if (h->type == HGFS_N_SNAPFILE) {
-		off_t end = h->snap->size[h->file];
+		off_t end = h->snap->set.size[h->file];
 		bv->buf[0].size = off >= end ? 0 : (size_t)(end - off) < size ? (size_t)(end - off) : size;
 		bv->buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK | FUSE_BUF_FD_RETRY;
-		bv->buf[0].fd = h->snap->fd[h->file];
+		bv->buf[0].fd = h->snap->set.fd[h->file];
 		bv->buf[0].pos = off;
 		*bufp = bv;
 		return 0;
@@ -1514,7 +1527,7 @@ static int hgfs_statfs(const char *path, struct statvfs *st)
 	for (hgfs_graph *g = fs->graphs; g != NULL; g = g->next) {
 		pthread_mutex_lock(&g->lock);
 		for (int f = 0; g->current != NULL && f < HGFS_F__COUNT; f++)
-			held += (unsigned long long)g->current->size[f];
+			held += (unsigned long long)g->current->set.size[f];
 		pthread_mutex_unlock(&g->lock);
 	}
 	pthread_mutex_unlock(&fs->lock);

@@ -4,14 +4,6 @@
 
 #include "hgfs.h"
 
-const char *const hgfs_snapfile_names[HGFS_F__COUNT] = {
-	[HGFS_F_SCHEMA] = "schema.json",
-	[HGFS_F_VERTICES] = "vertices.jsonl",
-	[HGFS_F_EDGES] = "edges.jsonl",
-	[HGFS_F_VARIABLES] = "variables.json",
-	[HGFS_F_MANIFEST] = "manifest.json",
-};
-
 bool hgfs_valid_name(const char *s)
 {
 	size_t n = 0;

@@ -1,4 +1,6 @@
-/* snapshot.c - bookkeeping rules of snapshots.  Pure: no I/O, no locks. */
+/* snapshot.c - bookkeeping rules of snapshots.  No I/O but closing, no locks. */
+#include <stdlib.h>
+
 #include "hgfs.h"
 
 static double ts_diff(const struct timespec *a, const struct timespec *b)
@@ -18,4 +20,12 @@ struct timespec hgfs_snapshot_mtime(const struct timespec *now, const struct tim
 	if (t.tv_sec <= prev->tv_sec)
 		t.tv_sec = prev->tv_sec + 1;
 	return t;
+}
+
+void hgfs_snapshot_close(hgfs_snapshot *s)
+{
+	if (s == NULL)
+		return;
+	hgfs_snapset_close(&s->set);
+	free(s);
 }

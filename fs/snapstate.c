@@ -180,11 +180,11 @@ static int reuse_manifest(hgfs *fs, const hgfs_snapmemo *m, hgfs_snapshot *s)
 		close(fd);
 		return rc;
 	}
-	close(s->fd[HGFS_F_MANIFEST]);
-	s->fd[HGFS_F_MANIFEST] = fd;
-	s->size[HGFS_F_MANIFEST] = (off_t)m->manifest_len;
-	memcpy(s->sha[HGFS_F_MANIFEST], m->sha[HGFS_F_MANIFEST], 65);
-	s->mtime[HGFS_F_MANIFEST] = m->mtime[HGFS_F_MANIFEST];
+	close(s->set.fd[HGFS_F_MANIFEST]);
+	s->set.fd[HGFS_F_MANIFEST] = fd;
+	s->set.size[HGFS_F_MANIFEST] = (off_t)m->manifest_len;
+	memcpy(s->set.sha[HGFS_F_MANIFEST], m->sha[HGFS_F_MANIFEST], 65);
+	s->set.mtime[HGFS_F_MANIFEST] = m->mtime[HGFS_F_MANIFEST];
 	return 0;
 }
 
@@ -198,24 +198,24 @@ void hgfs_snapshot_settle(hgfs *fs, hgfs_graph *g, hgfs_snapshot *s)
 	if (!m->valid)
 		memo_load(fs, g);
 	for (int f = 0; f < HGFS_F_MANIFEST; f++) {
-		bool same = m->valid && m->size[f] == s->size[f] && strcmp(m->sha[f], s->sha[f]) == 0;
+		bool same = m->valid && m->size[f] == s->set.size[f] && strcmp(m->sha[f], s->set.sha[f]) == 0;
 		if (same)
-			s->mtime[f] = m->mtime[f];
+			s->set.mtime[f] = m->mtime[f];
 		data_same &= same;
 	}
 	if (data_same && m->valid && reuse_manifest(fs, m, s) == 0)
 		return; /* nothing changed: nothing to remember anew */
 
-	manifest = read_fd(s->fd[HGFS_F_MANIFEST], MANIFEST_KEEP, &len);
-	if (manifest == NULL || (off_t)len != s->size[HGFS_F_MANIFEST]) {
+	manifest = read_fd(s->set.fd[HGFS_F_MANIFEST], MANIFEST_KEEP, &len);
+	if (manifest == NULL || (off_t)len != s->set.size[HGFS_F_MANIFEST]) {
 		free(manifest);
 		return;
 	}
 	hgfs_snapmemo_free(m);
 	for (int f = 0; f < HGFS_F__COUNT; f++) {
-		memcpy(m->sha[f], s->sha[f], 65);
-		m->size[f] = s->size[f];
-		m->mtime[f] = s->mtime[f];
+		memcpy(m->sha[f], s->set.sha[f], 65);
+		m->size[f] = s->set.size[f];
+		m->mtime[f] = s->set.mtime[f];
 	}
 	m->manifest = manifest;
 	m->manifest_len = len;

@@ -1,11 +1,11 @@
-/* log.c - the daemon's log: stderr in the foreground, syslog otherwise. */
+/* log.c - the log (log.h): a file, stderr in the foreground, else syslog. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <syslog.h>
 #include <time.h>
 
-#include "hgfs.h"
+#include "log.h"
 
 static bool log_foreground = true;
 static FILE *log_file;

@@ -7,7 +7,8 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "hgfs.h"
+#include "export.h"
+#include "log.h"
 
 static long mono_ms(void)
 {

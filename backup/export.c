@@ -17,7 +17,18 @@
 #include <unistd.h>
 
 #include "consist.h"
-#include "hgfs.h"
+#include "export.h"
+#include "log.h"
+#include "record.h"
+#include "sha256.h"
+
+const char *const hgfs_snapfile_names[HGFS_F__COUNT] = {
+	[HGFS_F_SCHEMA] = "schema.json",
+	[HGFS_F_VERTICES] = "vertices.jsonl",
+	[HGFS_F_EDGES] = "edges.jsonl",
+	[HGFS_F_VARIABLES] = "variables.json",
+	[HGFS_F_MANIFEST] = "manifest.json",
+};
 
 #define SPOOL_BUF (1024 * 1024)
 
@@ -155,7 +166,7 @@ typedef struct ttl_label {
 } ttl_label;
 
 typedef struct export_ctx {
-	hgfs *fs;
+	const hgfs_export_opts *o;
 	const char *graph;
 	char backend[64];
 	uint64_t schema_count[HG_SCHEMA__COUNT];
@@ -224,7 +235,7 @@ static int export_schema(export_ctx *x, spool *sp)
 		hg_elems *el = NULL;
 
 		hg_error_clear(&err);
-		rc = hg_schema_list(x->fs->client, x->graph, (hg_schema_type)t, &el, &err);
+		rc = hg_schema_list(x->o->client, x->graph, (hg_schema_type)t, &el, &err);
 		if (rc < 0)
 			return log_client_error(x, hg_schema_type_name((hg_schema_type)t), rc, &err);
 		if (t > 0)
@@ -262,7 +273,7 @@ static int export_variables(export_ctx *x, spool *sp)
 	int rc;
 
 	hg_error_clear(&err);
-	rc = hg_variables_get(x->fs->client, x->graph, &data, &len, &err);
+	rc = hg_variables_get(x->o->client, x->graph, &data, &len, &err);
 	if (rc < 0)
 		return log_client_error(x, "variables", rc, &err);
 	x->variables = 0;
@@ -455,14 +466,14 @@ static void shard_event(void *ctx, const hg_scan_event *ev)
 /* Scans shard i into its chunk. */
 static int scan_shard(par_scan *ps, size_t i)
 {
-	hgfs *fs = ps->x->fs;
-	chunk_writer w = {.ps = ps, .i = i, .c = &ps->chunks[i], .dir = fs->cfg.spool_dir};
+	const hgfs_export_opts *o = ps->x->o;
+	chunk_writer w = {.ps = ps, .i = i, .c = &ps->chunks[i], .dir = o->spool_dir};
 	hg_scan_sink sink = {chunk_elem, chunk_commit, chunk_discard, shard_event, &w};
 	hg_error err;
 	int rc;
 
 	chunk_reset(w.c);
-	rc = hg_scan_shard(fs->client, ps->x->graph, ps->kind, &ps->shards->v[i], ps->paged, fs->cfg.page_limit,
+	rc = hg_scan_shard(o->client, ps->x->graph, ps->kind, &ps->shards->v[i], ps->paged, o->page_limit,
 			   &sink, &err);
 	if (rc == 0)
 		return 0;
@@ -552,7 +563,7 @@ static int64_t memory_entries(export_ctx *x, hg_kind kind)
 	char buf[1400];
 
 	hg_error_clear(&err);
-	if (hg_get_shards(x->fs->client, x->graph, kind, WHOLE_TABLE_SPLIT, &sh, &err) < 0) {
+	if (hg_get_shards(x->o->client, x->graph, kind, WHOLE_TABLE_SPLIT, &sh, &err) < 0) {
 		hgfs_log(LOG_WARNING, "graph '%s': the %s entry count could not be read, not checked: %s", x->graph,
 			 kind == HG_KIND_VERTEX ? "vertex" : "edge", hg_error_format(&err, buf, sizeof(buf)));
 		return -1;
@@ -582,7 +593,7 @@ static int export_elements(export_ctx *x, hg_kind kind, spool *sp)
 	if (!ps.paged)
 		x->entries_before[kind] = memory_entries(x, kind);
 	hg_error_clear(&err);
-	rc = hg_get_shards(x->fs->client, x->graph, kind, x->fs->cfg.split_size, &ps.shards, &err);
+	rc = hg_get_shards(x->o->client, x->graph, kind, x->o->split_size, &ps.shards, &err);
 	if (rc < 0)
 		return log_client_error(x, what, rc, &err);
 	if (x->prog)
@@ -602,7 +613,7 @@ static int export_elements(export_ctx *x, hg_kind kind, spool *sp)
 	}
 	for (size_t i = 0; i < ps.shards->n; i++)
 		ps.chunks[i].fd = -1;
-	nthreads = (size_t)x->fs->cfg.parallel;
+	nthreads = (size_t)x->o->parallel;
 	if (nthreads > ps.shards->n)
 		nthreads = ps.shards->n;
 	ps.window = 2 * nthreads;
@@ -747,7 +758,7 @@ static int write_manifest(export_ctx *x, spool *sp, const struct timespec *mtime
 {
 	char line[512], stamp[64];
 	struct tm tm;
-	const char *gs = hg_client_graphspace(x->fs->client);
+	const char *gs = hg_client_graphspace(x->o->client);
 
 	gmtime_r(&mtime->tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -760,11 +771,11 @@ static int write_manifest(export_ctx *x, spool *sp, const struct timespec *mtime
 	else
 		spool_str(sp, "null");
 	spool_str(sp, ",\n  \"server_url\": ");
-	spool_json_str(sp, hg_client_url(x->fs->client));
+	spool_json_str(sp, hg_client_url(x->o->client));
 	spool_str(sp, ",\n  \"server_version\": ");
-	spool_json_str(sp, hg_client_core_version(x->fs->client));
+	spool_json_str(sp, hg_client_core_version(x->o->client));
 	spool_str(sp, ",\n  \"api_version\": ");
-	spool_json_str(sp, hg_client_api_version(x->fs->client));
+	spool_json_str(sp, hg_client_api_version(x->o->client));
 	spool_str(sp, ",\n  \"backend\": ");
 	spool_json_str(sp, x->backend);
 	snprintf(line, sizeof(line), ",\n  \"snapshot_time\": \"%s\",\n  \"counts\": {", stamp);
@@ -821,15 +832,13 @@ static int write_manifest(export_ctx *x, spool *sp, const struct timespec *mtime
 	return sp->err;
 }
 
-void hgfs_snapshot_close(hgfs_snapshot *s)
+void hgfs_snapset_close(hgfs_snapset *s)
 {
-	if (s == NULL)
-		return;
 	for (int i = 0; i < HGFS_F__COUNT; i++) {
 		if (s->fd[i] >= 0)
 			close(s->fd[i]);
+		s->fd[i] = -1;
 	}
-	free(s);
 }
 
 /* One export into sp[] (opened), judged into *v. */
@@ -871,9 +880,9 @@ static int spools_open(export_ctx *x, spool sp[HGFS_F__COUNT], int *opened)
 	int rc;
 
 	for (*opened = 0; *opened < HGFS_F__COUNT; (*opened)++) {
-		rc = spool_open(&sp[*opened], x->fs->cfg.spool_dir);
+		rc = spool_open(&sp[*opened], x->o->spool_dir);
 		if (rc < 0) {
-			hgfs_log(LOG_ERR, "cannot create a spool file in %s: %s", x->fs->cfg.spool_dir, strerror(-rc));
+			hgfs_log(LOG_ERR, "cannot create a spool file in %s: %s", x->o->spool_dir, strerror(-rc));
 			x->logged = true;
 			return rc;
 		}
@@ -892,24 +901,24 @@ static void spools_abandon(spool sp[HGFS_F__COUNT], int *opened)
  * more times; the last one is kept either way, and its manifest says which.
  * Edges to absent vertices are the graph's own when two exports in a row
  * find the same ones (the same count and fingerprint) and nothing else. */
-int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_snapshot **out,
+int hgfs_export(const hgfs_export_opts *o, const char *graph, const struct timespec *mtime, hgfs_snapset *out,
 		hgfs_progress *prog)
 {
-	export_ctx x = {.fs = fs, .graph = graph, .prog = prog};
+	export_ctx x = {.o = o, .graph = graph, .prog = prog};
 	spool sp[HGFS_F__COUNT];
 	char hex[HGFS_F__COUNT][65], checks[128];
-	hgfs_snapshot *s = NULL;
 	verdict v, prev;
 	consistency cs = {.v = &v};
 	hg_error err;
 	struct timespec t0, t1;
 	int rc, opened = 0;
 
-	*out = NULL;
+	for (int f = 0; f < HGFS_F__COUNT; f++)
+		out->fd[f] = -1;
 	memset(&prev, 0, sizeof(prev));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	hg_error_clear(&err);
-	rc = hg_graph_backend(fs->client, graph, x.backend, sizeof(x.backend), &err);
+	rc = hg_graph_backend(o->client, graph, x.backend, sizeof(x.backend), &err);
 	if (rc < 0)
 		return log_client_error(&x, "graph info", rc, &err);
 
@@ -925,10 +934,10 @@ int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_
 			cs.consistent = true;
 			cs.dangling_endpoints = v.dangling;
 		}
-		if (cs.consistent || cs.exports > fs->cfg.export_retries)
+		if (cs.consistent || cs.exports > o->export_retries)
 			break;
 		hgfs_log(LOG_WARNING, "graph '%s' changed during export %d of at most %ld, exporting again: %s", graph,
-			 cs.exports, fs->cfg.export_retries + 1, v.reason);
+			 cs.exports, o->export_retries + 1, v.reason);
 		prev = v;
 		spools_abandon(sp, &opened);
 	}
@@ -945,25 +954,20 @@ int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_
 	if (rc < 0) {
 		if (rc == -ENOSPC || rc == -EDQUOT)
 			hgfs_log(LOG_ERR, "export of graph '%s' failed: spool directory %s is full", graph,
-				 fs->cfg.spool_dir);
+				 o->spool_dir);
 		else if (!x.logged)
 			hgfs_log(LOG_ERR, "export of graph '%s' failed: %s", graph, strerror(-rc));
 		goto out;
 	}
 
-	s = calloc(1, sizeof(*s));
-	if (s == NULL) {
-		rc = -ENOMEM;
-		goto out;
-	}
 	for (int f = 0; f < HGFS_F__COUNT; f++) {
-		s->fd[f] = sp[f].fd;
-		s->size[f] = sp[f].size;
-		memcpy(s->sha[f], hex[f], sizeof(s->sha[f]));
-		s->mtime[f] = *mtime;
+		out->fd[f] = sp[f].fd;
+		out->size[f] = sp[f].size;
+		memcpy(out->sha[f], hex[f], sizeof(out->sha[f]));
+		out->mtime[f] = *mtime;
 		sp[f].fd = -1;
 	}
-	s->taken = *mtime;
+	out->taken = *mtime;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	checks_text(&v, checks, sizeof(checks));
 	if (!cs.consistent)
@@ -973,7 +977,6 @@ int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_
 		 graph, (unsigned long long)sp[HGFS_F_VERTICES].lines, (unsigned long long)sp[HGFS_F_EDGES].lines,
 		 (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, cs.exports,
 		 cs.exports > 1 ? "s" : "", cs.consistent ? "consistent" : "NOT consistent", checks);
-	*out = s;
 	rc = 0;
 out:
 	spools_abandon(sp, &opened);

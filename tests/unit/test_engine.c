@@ -1,0 +1,260 @@
+/* test_engine.c - the backup engine (backup/) without a mount: exports run
+ * through the client library against the reference server, started here
+ * as a child process, and the resulting sets are checked byte by byte. */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "export.h"
+#include "hgclient.h"
+#include "sha256.h"
+
+typedef struct server {
+	pid_t pid;
+	char url[128];
+} server;
+
+/* Starts hgserver with args on a free loopback port; its first stdout line
+ * says where it listens. */
+static void server_start(server *s, const char *const *args)
+{
+	const char *argv[32] = {HGSERVER_PATH, "--listen", "127.0.0.1:0"};
+	int p[2], n = 3;
+	char line[256];
+	FILE *f;
+
+	for (; *args != NULL && n < 31; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
+	ck_assert_int_eq(pipe(p), 0);
+	s->pid = fork();
+	ck_assert_int_ge(s->pid, 0);
+	if (s->pid == 0) {
+		dup2(p[1], 1);
+		close(p[0]);
+		close(p[1]);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(p[1]);
+	f = fdopen(p[0], "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	fclose(f);
+	ck_assert_int_eq(sscanf(line, "listening on %127s", s->url), 1);
+}
+
+static void server_stop(server *s)
+{
+	if (s->pid > 0) {
+		kill(s->pid, SIGTERM);
+		waitpid(s->pid, NULL, 0);
+		s->pid = 0;
+	}
+}
+
+static hg_client *client_open(const server *s)
+{
+	hg_options opt = {.url = s->url, .stall_ms = 5000, .max_tries = 2};
+	hg_client *c = NULL;
+	hg_error err;
+
+	ck_assert_int_eq(hg_client_open(&c, &opt, &err), 0);
+	return c;
+}
+
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* The bytes of fd (whole file) */
+static char *slurp(int fd, off_t size)
+{
+	char *b = malloc((size_t)size + 1);
+	off_t done = 0;
+
+	ck_assert_ptr_nonnull(b);
+	while (done < size) {
+		ssize_t n = pread(fd, b + done, (size_t)(size - done), done);
+		ck_assert_int_gt(n, 0);
+		done += n;
+	}
+	b[size] = '\0';
+	return b;
+}
+
+static size_t count_lines(const char *b)
+{
+	size_t n = 0;
+
+	for (; *b; b++)
+		n += *b == '\n';
+	return n;
+}
+
+static hgfs_export_opts opts(hg_client *c, long parallel, long split)
+{
+	hgfs_export_opts o = {
+		.client = c, .spool_dir = "/tmp", .split_size = split, .page_limit = 200,
+		.parallel = parallel, .export_retries = 1,
+	};
+	return o;
+}
+
+/* Every file of the set: its size is the spool file's, its hash that of its
+ * bytes; the element files hold the generated counts, one a line, and the
+ * manifest lists them and says the set is consistent. */
+START_TEST(test_export_set)
+{
+	const char *args[] = {"--persona", "1.7", "--generate", "g=700,1500,7", NULL};
+	server s;
+	hg_client *c;
+	hgfs_snapset set;
+	hgfs_progress prog;
+	struct timespec mtime = {.tv_sec = 1700000000};
+
+	server_start(&s, args);
+	c = client_open(&s);
+	hgfs_export_opts o = opts(c, 3, 1L << 20);
+	memset(&prog, 0, sizeof(prog));
+	hgfs_progress_begin(&prog);
+	ck_assert_int_eq(hgfs_export(&o, "g", &mtime, &set, &prog), 0);
+	for (int f = 0; f < HGFS_F__COUNT; f++) {
+		struct stat st;
+		hgfs_sha256 h;
+		char hex[65], *b;
+
+		ck_assert_int_ge(set.fd[f], 0);
+		ck_assert_int_eq(fstat(set.fd[f], &st), 0);
+		ck_assert_int_eq(st.st_size, set.size[f]);
+		b = slurp(set.fd[f], set.size[f]);
+		ck_assert_int_eq(hgfs_sha256_init(&h), 0);
+		hgfs_sha256_update(&h, b, (size_t)set.size[f]);
+		hgfs_sha256_final(&h, hex);
+		hgfs_sha256_free(&h);
+		ck_assert_str_eq(hex, set.sha[f]);
+		ck_assert_int_eq(set.mtime[f].tv_sec, mtime.tv_sec);
+		if (f == HGFS_F_VERTICES)
+			ck_assert_uint_eq(count_lines(b), 700);
+		if (f == HGFS_F_EDGES)
+			ck_assert_uint_eq(count_lines(b), 1500);
+		if (f == HGFS_F_MANIFEST) {
+			char want[200];
+			ck_assert_ptr_nonnull(strstr(b, "\"vertices\": 700, \"edges\": 1500"));
+			ck_assert_ptr_nonnull(strstr(b, "\"consistent\": true"));
+			ck_assert_ptr_nonnull(strstr(b, "\"snapshot_time\": \"2023-11-14T22:13:20Z\""));
+			snprintf(want, sizeof(want), "\"vertices.jsonl\": {\"size\": %lld, \"sha256\": \"%s\"}",
+				 (long long)set.size[HGFS_F_VERTICES], set.sha[HGFS_F_VERTICES]);
+			ck_assert_ptr_nonnull(strstr(b, want));
+		}
+		free(b);
+	}
+	ck_assert_uint_eq(prog.elems[HGFS_F_VERTICES], 700);
+	ck_assert_uint_eq(prog.elems[HGFS_F_EDGES], 1500);
+	ck_assert_uint_eq(prog.bytes[HGFS_F_EDGES], (uint64_t)set.size[HGFS_F_EDGES]);
+	hgfs_snapset_close(&set);
+	for (int f = 0; f < HGFS_F__COUNT; f++)
+		ck_assert_int_eq(set.fd[f], -1);
+	hg_client_free(c);
+	server_stop(&s);
+}
+END_TEST
+
+/* Many small shards scanned by many threads give the bytes of one shard
+ * scanned alone. */
+START_TEST(test_export_parallel_same_bytes)
+{
+	const char *args[] = {"--persona", "1.3", "--backend", "rocksdb", "--generate", "g=6000,15000,11", NULL};
+	server s;
+	hg_client *c;
+	hgfs_snapset a, b;
+	hgfs_progress prog;
+	struct timespec mtime = {.tv_sec = 1700000000};
+
+	memset(&prog, 0, sizeof(prog));
+	server_start(&s, args);
+	c = client_open(&s);
+	hgfs_export_opts oa = opts(c, 1, 1L << 30), ob = opts(c, 8, 1L << 20);
+	ck_assert_int_eq(hgfs_export(&oa, "g", &mtime, &a, NULL), 0);
+	ck_assert_int_eq(hgfs_export(&ob, "g", &mtime, &b, &prog), 0);
+	ck_assert_uint_gt(prog.shards[HGFS_F_EDGES], 1); /* really in pieces */
+	for (int f = 0; f < HGFS_F__COUNT; f++) {
+		ck_assert_int_eq(a.size[f], b.size[f]);
+		ck_assert_str_eq(a.sha[f], b.sha[f]);
+	}
+	hgfs_snapset_close(&a);
+	hgfs_snapset_close(&b);
+	hg_client_free(c);
+	server_stop(&s);
+}
+END_TEST
+
+/* A graph the server does not have, and a server gone mid-way: an error,
+ * and no descriptor left behind. */
+START_TEST(test_export_failures)
+{
+	const char *args[] = {"--persona", "1.7", "--generate", "g=300,600,3", NULL};
+	server s;
+	hg_client *c;
+	hgfs_snapset set;
+	struct timespec mtime = {.tv_sec = 1700000000};
+	int before;
+
+	server_start(&s, args);
+	c = client_open(&s);
+	hgfs_export_opts o = opts(c, 2, 1L << 20);
+	before = open_fds();
+	ck_assert_int_eq(hgfs_export(&o, "absent", &mtime, &set, NULL), -ENOENT);
+	for (int f = 0; f < HGFS_F__COUNT; f++)
+		ck_assert_int_eq(set.fd[f], -1);
+	ck_assert_int_eq(open_fds(), before);
+	server_stop(&s);
+	int rc = hgfs_export(&o, "g", &mtime, &set, NULL);
+	ck_assert_int_lt(rc, 0);
+	ck_assert_int_ne(rc, -ENOENT);
+	for (int f = 0; f < HGFS_F__COUNT; f++)
+		ck_assert_int_eq(set.fd[f], -1);
+	hg_client_free(c);
+	ck_assert_int_le(open_fds(), before);
+}
+END_TEST
+
+static Suite *engine_suite(void)
+{
+	Suite *s = suite_create("engine");
+	TCase *tc = tcase_create("export");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_export_set);
+	tcase_add_test(tc, test_export_parallel_same_bytes);
+	tcase_add_test(tc, test_export_failures);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(engine_suite());
+	int failed;
+
+	signal(SIGPIPE, SIG_IGN);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
