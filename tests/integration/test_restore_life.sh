@@ -147,6 +147,9 @@ wait "$KPID" 2>/dev/null
 fusermount3 -uz "$KM" 2>/dev/null
 check "kill: a daemon killed -9 leaves its spool directory" test -d "$KDIR"
 mount_fs "$SERVER" "$KM" -o spool_dir="$SP" || exit 1
+# the mount shows in /proc/mounts before the daemon has handled FUSE_INIT
+# (where it connects, then clears old spools): the first request waits for it
+check "kill: the next mount answers" ls "$KM/graphs"
 check "kill: the next mount on that spool_dir removes it" test ! -e "$KDIR"
 check "kill: unmount" unmount_fs "$KM"
 check "unmount of the main mount" unmount_fs "$M"
