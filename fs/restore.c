@@ -236,7 +236,7 @@ static void entry_free(hgfs_rentry *e)
 		return;
 	entry_drop_spool(e);
 	free(e->manifest);
-	free(e->detail);
+	free(e->st.detail);
 	free(e->path);
 	free(e);
 }
@@ -250,7 +250,7 @@ static bool unref_locked(hgfs_rentry *e)
 		return false;
 	if (e->detached)
 		return true;
-	if (e->state == HGFS_RS_FAILED || e->state == HGFS_RS_EMPTY) {
+	if (e->st.state == HGFS_RS_FAILED || e->st.state == HGFS_RS_EMPTY) {
 		entry_drop_spool(e);
 	} else if (e->fd >= 0) {
 		/* kept by name: a file waiting holds no descriptor */
@@ -475,7 +475,7 @@ int hgfs_rs_open(hgfs *fs, hgfs_graph *g, const char *rest, int flags, bool crea
 		}
 		added = true;
 	}
-	if (e->state == HGFS_RS_IMPORTING) {
+	if (e->st.state == HGFS_RS_IMPORTING) {
 		rc = -EBUSY;
 		goto out;
 	}
@@ -520,7 +520,7 @@ int hgfs_rs_write(hgfs_graph *g, hgfs_rentry *e, const char *buf, size_t size, o
 
 	pthread_mutex_lock(&g->lock);
 	fd = e->fd;
-	if (e->state == HGFS_RS_IMPORTING)
+	if (e->st.state == HGFS_RS_IMPORTING)
 		fd = -2;
 	pthread_mutex_unlock(&g->lock);
 	if (fd == -2)
@@ -546,8 +546,8 @@ int hgfs_rs_write(hgfs_graph *g, hgfs_rentry *e, const char *buf, size_t size, o
 	if (off + (off_t)size > e->size)
 		e->size = off + (off_t)size;
 	e->dirty = true;
-	if (e->state != HGFS_RS_IMPORTING)
-		e->state = HGFS_RS_WRITING;
+	if (e->st.state != HGFS_RS_IMPORTING)
+		e->st.state = HGFS_RS_WRITING;
 	clock_gettime(CLOCK_REALTIME, &e->mtime);
 	pthread_mutex_unlock(&g->lock);
 	return rc < 0 ? rc : (int)size;
@@ -590,8 +590,8 @@ static void set_detail_locked(hgfs_rentry *e, const char *fmt, ...)
 	if (vasprintf(&s, fmt, ap) < 0)
 		s = NULL;
 	va_end(ap);
-	free(e->detail);
-	e->detail = s;
+	free(e->st.detail);
+	e->st.detail = s;
 }
 
 /* A manifest just arrived: checks the files of its set that were already
@@ -605,13 +605,13 @@ static int check_set_locked(hgfs_restore *r, hgfs_rentry *man, char *why, size_t
 	for (hgfs_rentry *e = r->head; e != NULL; e = e->next) {
 		char msg[512];
 
-		if (e == man || e->is_dir || !e->measured || e->writers > 0 || !same_set(e->path, man->path))
+		if (e == man || e->is_dir || !e->st.measured || e->writers > 0 || !same_set(e->path, man->path))
 			continue;
-		if (hgfs_manifest_check(man->manifest, e, msg, sizeof(msg)) == 0)
+		if (hgfs_manifest_check(man->manifest, &e->st, msg, sizeof(msg)) == 0)
 			continue;
-		if (e->state == HGFS_RS_PENDING) {
+		if (e->st.state == HGFS_RS_PENDING) {
 			/* its close() said "pending": this close() must say it failed */
-			e->state = HGFS_RS_FAILED;
+			e->st.state = HGFS_RS_FAILED;
 			e->result = -EINVAL;
 			if (e->refs == 0)
 				entry_drop_spool(e);
@@ -620,13 +620,13 @@ static int check_set_locked(hgfs_restore *r, hgfs_rentry *man, char *why, size_t
 				snprintf(why, len, "%s, which was waiting for its schema, does not match it: %s; nothing "
 					 "of it imported", e->path, msg);
 			rc = -EINVAL;
-		} else if (e->state == HGFS_RS_IMPORTED) {
+		} else if (e->st.state == HGFS_RS_IMPORTED) {
 			set_detail_locked(e, "imported before the manifest arrived, but %s", msg);
 			if (rc == 0)
 				snprintf(why, len, "%s was imported but %s", e->path, msg);
 			rc = -EINVAL;
-		} else if (e->state == HGFS_RS_EMPTY) {
-			e->state = HGFS_RS_FAILED;
+		} else if (e->st.state == HGFS_RS_EMPTY) {
+			e->st.state = HGFS_RS_FAILED;
 			e->result = -EINVAL;
 			set_detail_locked(e, "EINVAL: empty, but %s", msg);
 			if (rc == 0)
@@ -657,7 +657,7 @@ static int run_pending(hgfs *fs, hgfs_graph *g, hgfs_rentry *schema)
 
 		pthread_mutex_lock(&g->lock);
 		for (hgfs_rentry *t = g->restore->head; t != NULL && e == NULL; t = t->next) {
-			if (t->state == HGFS_RS_PENDING && t->spool != NULL && t->writers == 0 && !t->detached &&
+			if (t->st.state == HGFS_RS_PENDING && t->spool != NULL && t->writers == 0 && !t->detached &&
 			    t->tried_round != round && final_name(t->path))
 				e = t;
 		}
@@ -672,35 +672,35 @@ static int run_pending(hgfs *fs, hgfs_graph *g, hgfs_rentry *schema)
 				pthread_mutex_unlock(&g->lock);
 				continue;
 			}
-			e->state = HGFS_RS_IMPORTING;
-			free(e->detail);
-			e->detail = NULL;
+			e->st.state = HGFS_RS_IMPORTING;
+			free(e->st.detail);
+			e->st.detail = NULL;
 		}
 		pthread_mutex_unlock(&g->lock);
 		if (e == NULL)
 			break;
 		rc = import_one(fs, g, e);
 		pthread_mutex_lock(&g->lock);
-		if (rc == 0 && e->state == HGFS_RS_PENDING && same_set(e->path, schema->path)) {
+		if (rc == 0 && e->st.state == HGFS_RS_PENDING && same_set(e->path, schema->path)) {
 			/* its own set's schema is in and it still lacks labels or
 			 * keys: no schema to come can be meant for it */
 			const char *lack = "it still lacks labels or keys";
 			int lack_len = (int)strlen(lack);
-			if (e->detail != NULL && strncmp(e->detail, "waiting for the schema: ", 24) == 0) {
-				const char *end = strstr(e->detail, "; copy the backup");
-				lack = e->detail + 24;
+			if (e->st.detail != NULL && strncmp(e->st.detail, "waiting for the schema: ", 24) == 0) {
+				const char *end = strstr(e->st.detail, "; copy the backup");
+				lack = e->st.detail + 24;
 				lack_len = end != NULL ? (int)(end - lack) : (int)strlen(lack);
 			}
-			e->state = HGFS_RS_FAILED;
+			e->st.state = HGFS_RS_FAILED;
 			rc = e->result = -EINVAL;
 			set_detail_locked(e, "EINVAL: the schema of its own set (%s) was imported and %.*s; nothing imported",
 					  schema->path, lack_len, lack);
-			hgfs_log(LOG_ERR, "graph %s: restore/%s: %s", g->name, e->path, e->detail);
+			hgfs_log(LOG_ERR, "graph %s: restore/%s: %s", g->name, e->path, e->st.detail);
 		}
 		if (rc < 0 && first == 0) {
 			first = rc;
 			set_detail_locked(schema, "imported; then the pending %s failed: %s", e->path,
-					  e->detail != NULL ? e->detail : strerror(-rc));
+					  e->st.detail != NULL ? e->st.detail : strerror(-rc));
 		}
 		dead = unref_locked(e);
 		pthread_mutex_unlock(&g->lock);
@@ -714,17 +714,41 @@ static int run_pending(hgfs *fs, hgfs_graph *g, hgfs_rentry *schema)
 static int import_one(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
 {
 	hgfs_manifest *man = NULL, *copy = NULL;
-	hgfs_import_ctx ctx = {0};
+	char *path;
 	int rc;
 
 	pthread_mutex_lock(&g->lock);
 	const hgfs_manifest *m = set_manifest_locked(g->restore, e->path);
 	if (m != NULL && (copy = malloc(sizeof(*copy))) != NULL)
 		*copy = *m;
+	path = strdup(e->path); /* a rename meanwhile changes e->path */
+	hgfs_import_job job = {
+		.client = fs->client,
+		.graph = g->name,
+		.path = path,
+		.fd = e->fd,
+		.size = e->size,
+		.manifest = copy,
+		.parallel = fs->cfg.parallel,
+		.max_record_mib = fs->cfg.max_record_mib,
+		.timeout = fs->cfg.timeout,
+		.gzip = fs->cfg.gzip != 0,
+		.batch_max = &g->restore->batch_max,
+		.lock = &g->lock,
+		.st = &e->st,
+	};
 	pthread_mutex_unlock(&g->lock);
-	ctx.manifest = copy;
-	rc = hgfs_import(fs, g, e, &ctx, &man);
+	if (path == NULL) {
+		free(copy);
+		pthread_mutex_lock(&g->lock);
+		e->st.state = HGFS_RS_FAILED;
+		e->result = -ENOMEM;
+		pthread_mutex_unlock(&g->lock);
+		return -ENOMEM;
+	}
+	rc = hgfs_import(&job, &man);
 	free(copy);
+	free(path);
 
 	pthread_mutex_lock(&g->lock);
 	e->result = rc;
@@ -735,14 +759,17 @@ static int import_one(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
 		if (rc == 0 && check_set_locked(g->restore, e, why, sizeof(why)) < 0) {
 			rc = -EINVAL;
 			e->result = rc;
-			e->state = HGFS_RS_FAILED;
+			e->st.state = HGFS_RS_FAILED;
 			set_detail_locked(e, "EINVAL: %s", why);
 			hgfs_log(LOG_ERR, "graph %s: restore/%s: %s", g->name, e->path, why);
 		}
 	}
-	hgfs_kind kind = e->kind;
-	bool imported = e->state == HGFS_RS_IMPORTED;
+	hgfs_kind kind = e->st.kind;
+	bool imported = e->st.state == HGFS_RS_IMPORTED;
 	pthread_mutex_unlock(&g->lock);
+	/* even a failed import may have changed the graph */
+	if (kind >= HGFS_K_SCHEMA && kind < HGFS_K_MANIFEST)
+		hgfs_graph_changed(g);
 
 	if (imported && kind == HGFS_K_SCHEMA) {
 		int prc = run_pending(fs, g, e);
@@ -764,16 +791,16 @@ static int empty_file_locked(hgfs_graph *g, hgfs_rentry *e)
 
 	if (kind < HGFS_K_SCHEMA || kind >= HGFS_K_MANIFEST)
 		return 0;
-	e->kind = kind;
-	e->measured = true;
-	e->m_size = 0;
-	memcpy(e->m_sha256, empty_sha256, sizeof(empty_sha256));
+	e->st.kind = kind;
+	e->st.measured = true;
+	e->st.m_size = 0;
+	memcpy(e->st.m_sha256, empty_sha256, sizeof(empty_sha256));
 	for (int i = 0; i < HG_SCHEMA__COUNT + 2; i++)
-		e->m_count[i] = 0;
+		e->st.m_count[i] = 0;
 	m = set_manifest_locked(g->restore, e->path);
-	if (m == NULL || hgfs_manifest_check(m, e, msg, sizeof(msg)) == 0)
+	if (m == NULL || hgfs_manifest_check(m, &e->st, msg, sizeof(msg)) == 0)
 		return 0;
-	e->state = HGFS_RS_FAILED;
+	e->st.state = HGFS_RS_FAILED;
 	e->result = -EINVAL;
 	set_detail_locked(e, "EINVAL: empty, but %s", msg);
 	hgfs_log(LOG_ERR, "graph %s: restore/%s: empty, but %s", g->name, e->path, msg);
@@ -800,8 +827,8 @@ static bool incomplete_locked(hgfs_restore *r, hgfs_rentry *e)
 	} else {
 		return false;
 	}
-	e->state = HGFS_RS_INCOMPLETE;
-	e->kind = k;
+	e->st.state = HGFS_RS_INCOMPLETE;
+	e->st.kind = k;
 	return true;
 }
 
@@ -818,13 +845,13 @@ static int maybe_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
 		return 0;
 	}
 	if (!e->dirty) {
-		rc = e->state == HGFS_RS_EMPTY ? empty_file_locked(g, e)
-		     : e->state == HGFS_RS_FAILED ? e->result
+		rc = e->st.state == HGFS_RS_EMPTY ? empty_file_locked(g, e)
+		     : e->st.state == HGFS_RS_FAILED ? e->result
 						  : 0;
 		pthread_mutex_unlock(&g->lock);
 		return rc;
 	}
-	if (e->write_err == 0 && e->state != HGFS_RS_IMPORTING && incomplete_locked(r, e)) {
+	if (e->write_err == 0 && e->st.state != HGFS_RS_IMPORTING && incomplete_locked(r, e)) {
 		pthread_mutex_unlock(&g->lock);
 		return 0; /* no need to wait for other imports to say so */
 	}
@@ -834,7 +861,7 @@ static int maybe_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
 	pthread_mutex_lock(&g->lock);
 	if (!e->dirty || e->detached || e->spool == NULL) {
 		/* written, but the bytes are gone: never report that as imported */
-		rc = e->dirty && !e->detached ? -EIO : e->state == HGFS_RS_FAILED ? e->result : 0;
+		rc = e->dirty && !e->detached ? -EIO : e->st.state == HGFS_RS_FAILED ? e->result : 0;
 		pthread_mutex_unlock(&g->lock);
 		goto out;
 	}
@@ -843,12 +870,12 @@ static int maybe_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
 		/* cp saw the write fail; the bytes that made it are not the file */
 		rc = e->write_err == -ENOSPC ? -ENOSPC : -EIO;
 		e->result = rc;
-		e->state = HGFS_RS_FAILED;
-		e->kind = hgfs_kind_by_name(e->path);
-		free(e->detail);
-		if (asprintf(&e->detail, "%s: a write to this file failed (%s); nothing imported: copy it again",
+		e->st.state = HGFS_RS_FAILED;
+		e->st.kind = hgfs_kind_by_name(e->path);
+		free(e->st.detail);
+		if (asprintf(&e->st.detail, "%s: a write to this file failed (%s); nothing imported: copy it again",
 			     strerrorname_np(-rc), strerror(-e->write_err)) < 0)
-			e->detail = NULL;
+			e->st.detail = NULL;
 		pthread_mutex_unlock(&g->lock);
 		goto out;
 	}
@@ -862,11 +889,11 @@ static int maybe_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
 		pthread_mutex_unlock(&g->lock);
 		goto out;
 	}
-	e->state = HGFS_RS_IMPORTING;
-	e->done = e->total = 0;
-	e->measured = false;
-	free(e->detail);
-	e->detail = NULL;
+	e->st.state = HGFS_RS_IMPORTING;
+	e->st.done = e->st.total = 0;
+	e->st.measured = false;
+	free(e->st.detail);
+	e->st.detail = NULL;
 	pthread_mutex_unlock(&g->lock);
 
 	rc = import_one(fs, g, e);
@@ -906,7 +933,7 @@ static int changeable_file(const hgfs_rentry *e)
 		return -ENOENT;
 	if (e->is_dir)
 		return -EISDIR;
-	return e->state == HGFS_RS_IMPORTING ? -EBUSY : 0;
+	return e->st.state == HGFS_RS_IMPORTING ? -EBUSY : 0;
 }
 
 int hgfs_rs_truncate(hgfs_graph *g, const char *rest, hgfs_rentry *e, off_t size)
@@ -927,8 +954,8 @@ int hgfs_rs_truncate(hgfs_graph *g, const char *rest, hgfs_rentry *e, off_t size
 		hgfs_ranges_clip(&e->written, size);
 		if (size > 0) {
 			e->dirty = true;
-			if (e->state == HGFS_RS_EMPTY)
-				e->state = HGFS_RS_WRITING;
+			if (e->st.state == HGFS_RS_EMPTY)
+				e->st.state = HGFS_RS_WRITING;
 		} else {
 			e->write_err = 0; /* starting over */
 		}
@@ -960,8 +987,8 @@ int hgfs_rs_fallocate(hgfs_graph *g, hgfs_rentry *e, int mode, off_t off, off_t 
 		/* a larger size, none of it written */
 		e->size = off + len;
 		e->dirty = true;
-		if (e->state != HGFS_RS_IMPORTING)
-			e->state = HGFS_RS_WRITING;
+		if (e->st.state != HGFS_RS_IMPORTING)
+			e->st.state = HGFS_RS_WRITING;
 		clock_gettime(CLOCK_REALTIME, &e->mtime);
 	}
 	pthread_mutex_unlock(&g->lock);
@@ -986,13 +1013,13 @@ int hgfs_rs_setattr(hgfs_graph *g, const char *rest, int mode, const struct time
  * still counts it as complete. */
 static void note_removed_locked(hgfs_restore *r, const hgfs_rentry *e)
 {
-	if (e->state != HGFS_RS_IMPORTED && !(e->state == HGFS_RS_EMPTY && e->measured))
+	if (e->st.state != HGFS_RS_IMPORTED && !(e->st.state == HGFS_RS_EMPTY && e->st.measured))
 		return;
-	if (e->kind < HGFS_K_SCHEMA || e->kind >= HGFS_K_MANIFEST)
+	if (e->st.kind < HGFS_K_SCHEMA || e->st.kind >= HGFS_K_MANIFEST)
 		return;
 	for (hgfs_rentry *m = r->head; m != NULL; m = m->next) {
-		if (m != e && m->manifest != NULL && m->state == HGFS_RS_IMPORTED && same_set(m->path, e->path))
-			m->removed_done |= 1u << e->kind;
+		if (m != e && m->manifest != NULL && m->st.state == HGFS_RS_IMPORTED && same_set(m->path, e->path))
+			m->removed_done |= 1u << e->st.kind;
 	}
 }
 
@@ -1064,7 +1091,7 @@ int hgfs_rs_rename(hgfs *fs, hgfs_graph *g, const char *from, const char *to, un
 	}
 	if (strcmp(from, to) == 0)
 		goto out;
-	if (e->state == HGFS_RS_IMPORTING) {
+	if (e->st.state == HGFS_RS_IMPORTING) {
 		rc = -EBUSY;
 		goto out;
 	}
@@ -1084,7 +1111,7 @@ int hgfs_rs_rename(hgfs *fs, hgfs_graph *g, const char *from, const char *to, un
 			rc = t->is_dir ? -EISDIR : -ENOTDIR;
 			goto out;
 		}
-		if (t->state == HGFS_RS_IMPORTING) {
+		if (t->st.state == HGFS_RS_IMPORTING) {
 			rc = -EBUSY;
 			goto out;
 		}
@@ -1101,7 +1128,7 @@ int hgfs_rs_rename(hgfs *fs, hgfs_graph *g, const char *from, const char *to, un
 	if (e->is_dir) {
 		/* an import under way logs its path: nothing below may move meanwhile */
 		for (hgfs_rentry *c = r->head; c != NULL; c = c->next) {
-			if (c->state == HGFS_RS_IMPORTING && strncmp(c->path, from, flen) == 0 && c->path[flen] == '/') {
+			if (c->st.state == HGFS_RS_IMPORTING && strncmp(c->path, from, flen) == 0 && c->path[flen] == '/') {
 				rc = -EBUSY;
 				goto out;
 			}
@@ -1164,19 +1191,19 @@ static void set_progress_locked(const hgfs_restore *r, const hgfs_rentry *man, i
 		for (const hgfs_rentry *e = r->head; e != NULL; e = e->next) {
 			if (e == man || e->is_dir || !same_set(e->path, man->path))
 				continue;
-			if (e->kind == (hgfs_kind)k || (e->kind == HGFS_K_UNKNOWN && hgfs_kind_by_name(e->path) == (hgfs_kind)k)) {
+			if (e->st.kind == (hgfs_kind)k || (e->st.kind == HGFS_K_UNKNOWN && hgfs_kind_by_name(e->path) == (hgfs_kind)k)) {
 				/* a complete one wins over another copy still on its way */
-				if (found == NULL || e->state == HGFS_RS_IMPORTED || (e->state == HGFS_RS_EMPTY && e->measured))
+				if (found == NULL || e->st.state == HGFS_RS_IMPORTED || (e->st.state == HGFS_RS_EMPTY && e->st.measured))
 					found = e;
 			}
 		}
 		if ((man->removed_done & (1u << k)) ||
-		    (found != NULL && (found->state == HGFS_RS_IMPORTED || (found->state == HGFS_RS_EMPTY && found->measured)))) {
+		    (found != NULL && (found->st.state == HGFS_RS_IMPORTED || (found->st.state == HGFS_RS_EMPTY && found->st.measured)))) {
 			(*complete)++;
 			continue;
 		}
 		if (found != NULL)
-			state = state_names[found->state];
+			state = state_names[found->st.state];
 		if (used < len) {
 			int n = snprintf(what + used, len - used, "%s%s %s", used ? ", " : "", hgfs_kind_file_name((hgfs_kind)k), state);
 			used = n < 0 ? len : used + (size_t)n;
@@ -1197,11 +1224,11 @@ int hgfs_rs_unfinished(hgfs_graph *g, char *why, size_t len)
 
 		if (e->is_dir)
 			continue;
-		if (e->state == HGFS_RS_PENDING || e->state == HGFS_RS_IMPORTING ||
-		    ((e->state == HGFS_RS_WRITING || e->state == HGFS_RS_INCOMPLETE) && final_name(e->path))) {
+		if (e->st.state == HGFS_RS_PENDING || e->st.state == HGFS_RS_IMPORTING ||
+		    ((e->st.state == HGFS_RS_WRITING || e->st.state == HGFS_RS_INCOMPLETE) && final_name(e->path))) {
 			n = snprintf(why + used, len - used, "%s%s is %s", used ? "; " : "", e->path,
-				     state_names[e->state]);
-		} else if (e->kind == HGFS_K_MANIFEST && e->manifest != NULL && e->state == HGFS_RS_IMPORTED) {
+				     state_names[e->st.state]);
+		} else if (e->st.kind == HGFS_K_MANIFEST && e->manifest != NULL && e->st.state == HGFS_RS_IMPORTED) {
 			int listed, complete;
 			set_progress_locked(g->restore, e, &listed, &complete, what, sizeof(what));
 			if (complete < listed)
@@ -1273,18 +1300,18 @@ int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len, struct timespec *mti
 	for (hgfs_rentry *e = g->restore != NULL ? g->restore->head : NULL; e != NULL; e = e->next) {
 		if (e->is_dir)
 			continue;
-		count[e->state]++;
-		if (e->kind == HGFS_K_MANIFEST && e->manifest != NULL && e->state == HGFS_RS_IMPORTED) {
+		count[e->st.state]++;
+		if (e->st.kind == HGFS_K_MANIFEST && e->manifest != NULL && e->st.state == HGFS_RS_IMPORTED) {
 			/* a set is complete when every file its manifest lists is */
 			int listed, complete;
 			char what[256];
 			set_progress_locked(g->restore, e, &listed, &complete, what, sizeof(what));
-			fprintf(f, "%s: %s, %d/%d files", e->path, state_names[e->state], complete, listed);
+			fprintf(f, "%s: %s, %d/%d files", e->path, state_names[e->st.state], complete, listed);
 			if (complete < listed) {
 				fprintf(f, " - the set is incomplete: %s", what);
 				incomplete++;
-			} else if (e->detail != NULL) {
-				fprintf(f, " - %s", e->detail);
+			} else if (e->st.detail != NULL) {
+				fprintf(f, " - %s", e->st.detail);
 			}
 			if (e->manifest->consistent == 0)
 				fprintf(f, " - the backup is marked inconsistent (the graph changed while it was taken): %s",
@@ -1292,22 +1319,22 @@ int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len, struct timespec *mti
 			fputc('\n', f);
 			continue;
 		}
-		fprintf(f, "%s: %s, %llu/%llu %s", e->path, state_names[e->state], (unsigned long long)e->done,
-			(unsigned long long)e->total, unit_of(e->kind));
-		if (e->state == HGFS_RS_IMPORTING && e->done > 0 && e->posting_since.tv_sec != 0) {
+		fprintf(f, "%s: %s, %llu/%llu %s", e->path, state_names[e->st.state], (unsigned long long)e->st.done,
+			(unsigned long long)e->st.total, unit_of(e->st.kind));
+		if (e->st.state == HGFS_RS_IMPORTING && e->st.done > 0 && e->st.posting_since.tv_sec != 0) {
 			/* the rate since posting began, and the time left at that rate */
 			struct timespec now;
 			char eta[48];
 			clock_gettime(CLOCK_MONOTONIC, &now);
-			double secs = (double)(now.tv_sec - e->posting_since.tv_sec) +
-				      (double)(now.tv_nsec - e->posting_since.tv_nsec) / 1e9;
-			double rate = secs > 0 ? (double)e->done / secs : 0;
-			fprintf(f, ", %.0f %s/s", rate, unit_of(e->kind));
-			if (rate > 0 && e->total >= e->done)
-				fprintf(f, ", eta %s", hgfs_fmt_secs((double)(e->total - e->done) / rate, eta, sizeof(eta)));
+			double secs = (double)(now.tv_sec - e->st.posting_since.tv_sec) +
+				      (double)(now.tv_nsec - e->st.posting_since.tv_nsec) / 1e9;
+			double rate = secs > 0 ? (double)e->st.done / secs : 0;
+			fprintf(f, ", %.0f %s/s", rate, unit_of(e->st.kind));
+			if (rate > 0 && e->st.total >= e->st.done)
+				fprintf(f, ", eta %s", hgfs_fmt_secs((double)(e->st.total - e->st.done) / rate, eta, sizeof(eta)));
 		}
-		if (e->detail != NULL)
-			fprintf(f, " - %s", e->detail);
+		if (e->st.detail != NULL)
+			fprintf(f, " - %s", e->st.detail);
 		fputc('\n', f);
 	}
 	pthread_mutex_unlock(&g->lock);
@@ -1350,12 +1377,12 @@ void hgfs_rs_free(hgfs_restore *r, const char *graph)
 		return;
 	while (r->head != NULL) {
 		hgfs_rentry *e = r->head;
-		if (!e->is_dir && (e->state == HGFS_RS_PENDING || e->state == HGFS_RS_WRITING ||
-				   e->state == HGFS_RS_INCOMPLETE || e->state == HGFS_RS_IMPORTING ||
+		if (!e->is_dir && (e->st.state == HGFS_RS_PENDING || e->st.state == HGFS_RS_WRITING ||
+				   e->st.state == HGFS_RS_INCOMPLETE || e->st.state == HGFS_RS_IMPORTING ||
 				   (e->dirty && e->spool != NULL)))
 			hgfs_log(LOG_WARNING, "graph %s: unmount discards restore/%s (%s, %lld bytes)%s%s", graph, e->path,
-				 state_names[e->state], (long long)e->size, e->detail != NULL ? ": " : "",
-				 e->detail != NULL ? e->detail : "");
+				 state_names[e->st.state], (long long)e->size, e->st.detail != NULL ? ": " : "",
+				 e->st.detail != NULL ? e->st.detail : "");
 		r->head = e->next;
 		entry_free(e);
 	}

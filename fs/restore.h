@@ -37,19 +37,9 @@
 #include <time.h>
 
 #include "hgfs.h"
+#include "import.h"
 #include "ranges.h"
 #include "record.h"
-
-typedef enum {
-	HGFS_RS_EMPTY,     /* created, nothing written yet */
-	HGFS_RS_WRITING,   /* bytes arriving */
-	HGFS_RS_PENDING,   /* complete, waiting for schema the server lacks */
-	HGFS_RS_IMPORTING,
-	HGFS_RS_IMPORTED,
-	HGFS_RS_FAILED,
-	HGFS_RS_SKIPPED,   /* a backup's copy of the mode file or restore.status */
-	HGFS_RS_INCOMPLETE, /* closed with a byte range never written: kept, waiting */
-} hgfs_rs_state;
 
 typedef struct hgfs_rentry {
 	struct hgfs_rentry *next;
@@ -68,23 +58,11 @@ typedef struct hgfs_rentry {
 	bool dirty;            /* written since the last import */
 	int result;            /* -errno of the last import, 0 */
 	int write_err;         /* -errno of a failed spool write: the file is incomplete */
-	hgfs_rs_state state;
-	hgfs_kind kind;
-	uint64_t done, total;
-	struct timespec posting_since; /* monotonic: when done last started from 0 (rate, eta) */
-	char *detail;          /* why it failed or waits; NULL */
-	/* what the import measured, for a manifest arriving later */
-	bool measured;
-	off_t m_size;
-	char m_sha256[65];
-	int64_t m_count[HG_SCHEMA__COUNT + 2]; /* schema types, then vertices, edges; -1 unknown */
+	hgfs_import_status st; /* its state, progress, reason and measure (backup/import.h) */
 	hgfs_manifest *manifest; /* a manifest entry's content, once imported */
 	unsigned removed_done;   /* a manifest entry: kinds (bits) of its set that were
 				    complete, then removed (rm frees the bytes, undoes nothing) */
 } hgfs_rentry;
-
-#define HGFS_COUNT_VERTICES HG_SCHEMA__COUNT
-#define HGFS_COUNT_EDGES (HG_SCHEMA__COUNT + 1)
 
 typedef struct hgfs_restore {
 	hgfs_rentry *head, *tail; /* in creation order: restore.status lists them so */
@@ -95,8 +73,6 @@ typedef struct hgfs_restore {
 	uint64_t status_hash;     /* of restore.status's text when last rendered */
 	struct timespec status_mtime; /* when that text last changed */
 } hgfs_restore;
-
-#define HGFS_BATCH_MAX 500
 
 /* ---- the tree (restore.c); rest is the path below restore/ ("" for it) ---- */
 
@@ -150,24 +126,5 @@ int hgfs_rs_unfinished(hgfs_graph *g, char *why, size_t len);
 
 /* At unmount: logs every file whose bytes were not imported, then frees. */
 void hgfs_rs_free(hgfs_restore *r, const char *graph);
-
-/* ---- imports (import.c) -------------------------------------------------- */
-
-/* What a set's manifest says, for checking a file against it. */
-typedef struct hgfs_import_ctx {
-	const hgfs_manifest *manifest; /* of the entry's directory, or NULL */
-} hgfs_import_ctx;
-
-/* Imports entry e of graph g (import lock held, e->state IMPORTING, e->fd
- * valid).  Sets e->state (IMPORTED, PENDING or FAILED), done/total, detail
- * and the measured fields under the graph's lock.  Returns 0 (imported or
- * pending) or -errno.  For a manifest, *manifest_out gets the parsed
- * manifest (malloc'd) for the caller to check the set with. */
-int hgfs_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *ctx,
-		hgfs_manifest **manifest_out);
-
-/* Checks measured entry e against manifest m; returns 0 or writes why not
- * into why and returns -EINVAL.  Entries that were not measured pass. */
-int hgfs_manifest_check(const hgfs_manifest *m, const hgfs_rentry *e, char *why, size_t len);
 
 #endif

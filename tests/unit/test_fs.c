@@ -277,7 +277,7 @@ static const struct {
 START_TEST(test_manifest_check)
 {
 	hgfs_manifest m;
-	hgfs_rentry e;
+	hgfs_import_status e;
 	char why[512] = "";
 
 	memset(&m, 0, sizeof(m));

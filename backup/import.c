@@ -24,7 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "restore.h"
+#include "export.h"
+#include "import.h"
+#include "log.h"
+#include "sha256.h"
 
 #define SNIFF_MAX (64 * 1024)
 #define READ_CHUNK (1024 * 1024)
@@ -38,9 +41,9 @@
 static hgfs_lr_gate fat_lines = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false};
 
 /* A reader of bytes [start, end) of a data file (end 0: to its end). */
-static int data_reader(hgfs_linereader *lr, const hgfs *fs, int fd, off_t start, off_t end)
+static int data_reader(hgfs_linereader *lr, const hgfs_import_job *j, int fd, off_t start, off_t end)
 {
-	int rc = hgfs_lr_init_range(lr, fd, start, end, (size_t)fs->cfg.max_record_mib << 20);
+	int rc = hgfs_lr_init_range(lr, fd, start, end, (size_t)j->max_record_mib << 20);
 	lr->gate = &fat_lines;
 	return rc;
 }
@@ -49,8 +52,8 @@ static int data_reader(hgfs_linereader *lr, const hgfs *fs, int fd, off_t start,
 /* Ends the import of e as failed: state, detail ("EIO: why"), log.  The
  * errno is one of those the README promises for close(): EINVAL, EACCES,
  * EPERM, ENOSPC, ENOMEM, EFBIG, else EIO (a busy or vanished server included). */
-static int fail(hgfs_graph *g, hgfs_rentry *e, int rc, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int fail(hgfs_graph *g, hgfs_rentry *e, int rc, const char *fmt, ...)
+static int fail(const hgfs_import_job *j, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(const hgfs_import_job *j, int rc, const char *fmt, ...)
 {
 	char msg[1536];
 	va_list ap;
@@ -61,30 +64,30 @@ static int fail(hgfs_graph *g, hgfs_rentry *e, int rc, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	hgfs_log(LOG_ERR, "graph %s: restore/%s: %s", g->name, e->path, msg);
-	pthread_mutex_lock(&g->lock);
-	e->state = HGFS_RS_FAILED;
-	free(e->detail);
-	if (asprintf(&e->detail, "%s: %s", strerrorname_np(-rc), msg) < 0)
-		e->detail = NULL;
-	pthread_mutex_unlock(&g->lock);
+	hgfs_log(LOG_ERR, "graph %s: restore/%s: %s", j->graph, j->path, msg);
+	pthread_mutex_lock(j->lock);
+	j->st->state = HGFS_RS_FAILED;
+	free(j->st->detail);
+	if (asprintf(&j->st->detail, "%s: %s", strerrorname_np(-rc), msg) < 0)
+		j->st->detail = NULL;
+	pthread_mutex_unlock(j->lock);
 	return rc;
 }
 
-static void set_progress(hgfs_graph *g, hgfs_rentry *e, uint64_t done, uint64_t total)
+static void set_progress(const hgfs_import_job *j, uint64_t done, uint64_t total)
 {
-	pthread_mutex_lock(&g->lock);
+	pthread_mutex_lock(j->lock);
 	if (done == 0)
-		clock_gettime(CLOCK_MONOTONIC, &e->posting_since);
-	e->done = done;
-	e->total = total;
-	pthread_mutex_unlock(&g->lock);
+		clock_gettime(CLOCK_MONOTONIC, &j->st->posting_since);
+	j->st->done = done;
+	j->st->total = total;
+	pthread_mutex_unlock(j->lock);
 }
 
-static int client_fail(hgfs_graph *g, hgfs_rentry *e, int rc, const hg_error *err, const char *what)
+static int client_fail(const hgfs_import_job *j, int rc, const hg_error *err, const char *what)
 {
 	char buf[1400];
-	return fail(g, e, -hg_code_errno(rc), "%s: %s", what, hg_error_format(err, buf, sizeof(buf)));
+	return fail(j, -hg_code_errno(rc), "%s: %s", what, hg_error_format(err, buf, sizeof(buf)));
 }
 
 /* Reads the whole spool (at most max bytes) into *out, hashing it. */
@@ -135,48 +138,48 @@ static int read_all(int fd, off_t size, size_t max, char **out, char hex[65])
 
 /* read_all of e's spool for a file read whole (a manifest, schema or
  * variables file of at most max bytes), failing e when it cannot be. */
-static int read_whole(hgfs_graph *g, hgfs_rentry *e, off_t size, size_t max, const char *what, char **data,
+static int read_whole(const hgfs_import_job *j, off_t size, size_t max, const char *what, char **data,
 		      char hex[65])
 {
-	int rc = read_all(e->fd, size, max, data, hex);
+	int rc = read_all(j->fd, size, max, data, hex);
 
 	if (rc == -EFBIG)
-		return fail(g, e, -EINVAL, "larger than %s can be (%zu MiB)", what, max >> 20);
+		return fail(j, -EINVAL, "larger than %s can be (%zu MiB)", what, max >> 20);
 	if (rc < 0)
-		return fail(g, e, rc, "%s", strerror(-rc));
+		return fail(j, rc, "%s", strerror(-rc));
 	return 0;
 }
 
-int hgfs_manifest_check(const hgfs_manifest *m, const hgfs_rentry *e, char *why, size_t len)
+int hgfs_manifest_check(const hgfs_manifest *m, const hgfs_import_status *st, char *why, size_t len)
 {
 	const hgfs_manifest_file *f;
-	if (!e->measured || e->kind < HGFS_K_SCHEMA || e->kind >= HGFS_K_MANIFEST)
+	if (!st->measured || st->kind < HGFS_K_SCHEMA || st->kind >= HGFS_K_MANIFEST)
 		return 0;
-	f = &m->file[e->kind];
-	if (f->present && f->size != (int64_t)e->m_size) {
+	f = &m->file[st->kind];
+	if (f->present && f->size != (int64_t)st->m_size) {
 		snprintf(why, len, "its size %lld differs from the manifest's %lld for %s (truncated or changed?)",
-			 (long long)e->m_size, (long long)f->size, hgfs_kind_file_name(e->kind));
+			 (long long)st->m_size, (long long)f->size, hgfs_kind_file_name(st->kind));
 		return -EINVAL;
 	}
-	if (f->present && f->sha256[0] != '\0' && strcmp(f->sha256, e->m_sha256) != 0) {
+	if (f->present && f->sha256[0] != '\0' && strcmp(f->sha256, st->m_sha256) != 0) {
 		snprintf(why, len, "its SHA-256 differs from the manifest's for %s (corrupted or changed?)",
-			 hgfs_kind_file_name(e->kind));
+			 hgfs_kind_file_name(st->kind));
 		return -EINVAL;
 	}
-	if (e->kind == HGFS_K_SCHEMA) {
+	if (st->kind == HGFS_K_SCHEMA) {
 		for (int t = 0; t < HG_SCHEMA__COUNT; t++) {
-			if (m->count_schema[t] >= 0 && e->m_count[t] >= 0 && m->count_schema[t] != e->m_count[t]) {
-				snprintf(why, len, "it has %lld %s, the manifest says %lld", (long long)e->m_count[t],
+			if (m->count_schema[t] >= 0 && st->m_count[t] >= 0 && m->count_schema[t] != st->m_count[t]) {
+				snprintf(why, len, "it has %lld %s, the manifest says %lld", (long long)st->m_count[t],
 					 hg_schema_type_name((hg_schema_type)t), (long long)m->count_schema[t]);
 				return -EINVAL;
 			}
 		}
-	} else if (e->kind == HGFS_K_VERTICES || e->kind == HGFS_K_EDGES) {
-		int64_t want = e->kind == HGFS_K_VERTICES ? m->count_vertices : m->count_edges;
-		int64_t have = e->m_count[e->kind == HGFS_K_VERTICES ? HGFS_COUNT_VERTICES : HGFS_COUNT_EDGES];
+	} else if (st->kind == HGFS_K_VERTICES || st->kind == HGFS_K_EDGES) {
+		int64_t want = st->kind == HGFS_K_VERTICES ? m->count_vertices : m->count_edges;
+		int64_t have = st->m_count[st->kind == HGFS_K_VERTICES ? HGFS_COUNT_VERTICES : HGFS_COUNT_EDGES];
 		if (want >= 0 && have >= 0 && want != have) {
 			snprintf(why, len, "it has %lld %s, the manifest says %lld", (long long)have,
-				 e->kind == HGFS_K_VERTICES ? "vertices" : "edges", (long long)want);
+				 st->kind == HGFS_K_VERTICES ? "vertices" : "edges", (long long)want);
 			return -EINVAL;
 		}
 	}
@@ -184,58 +187,58 @@ int hgfs_manifest_check(const hgfs_manifest *m, const hgfs_rentry *e, char *why,
 }
 
 /* Records what was measured and checks it against the set's manifest. */
-static int measured(hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *ctx, off_t size, const char hex[65],
+static int measured(const hgfs_import_job *j, off_t size, const char hex[65],
 		    const int64_t count[HG_SCHEMA__COUNT + 2])
 {
 	char why[512];
 	int rc = 0;
 
-	pthread_mutex_lock(&g->lock);
-	e->measured = true;
-	e->m_size = size;
-	memcpy(e->m_sha256, hex, 65);
-	memcpy(e->m_count, count, sizeof(e->m_count));
-	if (ctx->manifest != NULL)
-		rc = hgfs_manifest_check(ctx->manifest, e, why, sizeof(why));
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_lock(j->lock);
+	j->st->measured = true;
+	j->st->m_size = size;
+	memcpy(j->st->m_sha256, hex, 65);
+	memcpy(j->st->m_count, count, sizeof(j->st->m_count));
+	if (j->manifest != NULL)
+		rc = hgfs_manifest_check(j->manifest, j->st, why, sizeof(why));
+	pthread_mutex_unlock(j->lock);
 	if (rc < 0)
-		return fail(g, e, rc, "%s; nothing imported", why);
+		return fail(j, rc, "%s; nothing imported", why);
 	return 0;
 }
 
-static int mode_now(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, hg_mode *mode)
+static int mode_now(const hgfs_import_job *j, hg_mode *mode)
 {
 	hg_error err;
 	int rc;
 
 	hg_error_clear(&err);
-	rc = hg_get_mode(fs->client, g->name, mode, &err);
+	rc = hg_get_mode(j->client, j->graph, mode, &err);
 	if (rc < 0)
-		return client_fail(g, e, rc, &err, "reading the graph mode");
+		return client_fail(j, rc, &err, "reading the graph mode");
 	if (*mode != HG_MODE_RESTORING && *mode != HG_MODE_MERGING)
-		return fail(g, e, -EPERM,
+		return fail(j, -EPERM,
 			    "graph '%s' is in mode %s; write RESTORING or MERGING to its mode file, then copy the file "
 			    "again",
-			    g->name, hg_mode_name(*mode));
+			    j->graph, hg_mode_name(*mode));
 	return 0;
 }
 
 /* A file read whole and checked (schema, variables): its total shown, its
  * measure checked against the set's manifest, and the graph's mode read,
  * before anything is posted.  0, or the result of fail(). */
-static int ready_to_post(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *ctx, off_t size,
+static int ready_to_post(const hgfs_import_job *j, off_t size,
 			 const char hex[65], const int64_t count[HG_SCHEMA__COUNT + 2], uint64_t total, hg_mode *mode)
 {
 	int rc;
 
-	set_progress(g, e, 0, total);
-	rc = measured(g, e, ctx, size, hex, count);
-	return rc < 0 ? rc : mode_now(fs, g, e, mode);
+	set_progress(j, 0, total);
+	rc = measured(j, size, hex, count);
+	return rc < 0 ? rc : mode_now(j, mode);
 }
 
 /* ---- manifest ------------------------------------------------------------------ */
 
-static int import_manifest(hgfs_graph *g, hgfs_rentry *e, off_t size, hgfs_manifest **out)
+static int import_manifest(const hgfs_import_job *j, off_t size, hgfs_manifest **out)
 {
 	hgfs_manifest *m = calloc(1, sizeof(*m));
 	char hex[65], err[512];
@@ -243,8 +246,8 @@ static int import_manifest(hgfs_graph *g, hgfs_rentry *e, off_t size, hgfs_manif
 	int n = 0, rc;
 
 	if (m == NULL)
-		return fail(g, e, -ENOMEM, "out of memory");
-	rc = read_whole(g, e, size, MANIFEST_MAX, "a manifest", &data, hex);
+		return fail(j, -ENOMEM, "out of memory");
+	rc = read_whole(j, size, MANIFEST_MAX, "a manifest", &data, hex);
 	if (rc < 0) {
 		free(m);
 		return rc;
@@ -253,17 +256,17 @@ static int import_manifest(hgfs_graph *g, hgfs_rentry *e, off_t size, hgfs_manif
 	free(data);
 	if (rc != 0) {
 		free(m);
-		return fail(g, e, rc == -ENOMEM ? -ENOMEM : -EINVAL, "manifest: %s", err);
+		return fail(j, rc == -ENOMEM ? -ENOMEM : -EINVAL, "manifest: %s", err);
 	}
 	for (int k = HGFS_K_SCHEMA; k < HGFS_K_MANIFEST; k++)
 		n += m->file[k].present;
 	if (m->consistent == 0)
 		hgfs_log(LOG_WARNING, "graph '%s': restore/%s marks its backup inconsistent (the graph changed while it "
-			 "was taken): %s", g->name, e->path, m->consistency);
-	pthread_mutex_lock(&g->lock);
-	e->state = HGFS_RS_IMPORTED;
-	e->done = e->total = (uint64_t)n;
-	pthread_mutex_unlock(&g->lock);
+			 "was taken): %s", j->graph, j->path, m->consistency);
+	pthread_mutex_lock(j->lock);
+	j->st->state = HGFS_RS_IMPORTED;
+	j->st->done = j->st->total = (uint64_t)n;
+	pthread_mutex_unlock(j->lock);
 	*out = m;
 	return 0;
 }
@@ -295,7 +298,7 @@ static int name_member(void *ctx, const rj_member *m)
 
 /* Explains why the server refused element el as existing: the difference
  * between it and the graph's element of that name. */
-static void explain_conflict(hgfs *fs, hgfs_graph *g, const hgfs_schema_elem *el, char *out, size_t len)
+static void explain_conflict(const hgfs_import_job *j, const hgfs_schema_elem *el, char *out, size_t len)
 {
 	hg_elems *list = NULL;
 	hgfs_buf name = {0};
@@ -303,7 +306,7 @@ static void explain_conflict(hgfs *fs, hgfs_graph *g, const hgfs_schema_elem *el
 
 	out[0] = '\0';
 	hg_error_clear(&err);
-	if (hg_schema_list(fs->client, g->name, el->type, &list, &err) < 0)
+	if (hg_schema_list(j->client, j->graph, el->type, &list, &err) < 0)
 		return;
 	for (size_t i = 0; i < list->n; i++) {
 		const char *t = list->data + list->v[i].off;
@@ -357,7 +360,7 @@ static char *ttl_restarts(const hgfs_schema_file *sf)
 	return note;
 }
 
-static int import_schema(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *ctx, off_t size)
+static int import_schema(const hgfs_import_job *j, off_t size)
 {
 	char *restarted;
 	int64_t count[HG_SCHEMA__COUNT + 2];
@@ -365,30 +368,30 @@ static int import_schema(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_imp
 	hgfs_buf body = {0};
 	char hex[65], err[512];
 	char *data = NULL;
-	bool legacy = !hg_client_has_edge_label_types(fs->client);
+	bool legacy = !hg_client_has_edge_label_types(j->client);
 	hg_schema_names *have = NULL;
 	hg_error herr;
 	hg_mode mode;
 	int rc;
 
-	rc = read_whole(g, e, size, SCHEMA_MAX, "a schema file", &data, hex);
+	rc = read_whole(j, size, SCHEMA_MAX, "a schema file", &data, hex);
 	if (rc < 0)
 		return rc;
 	rc = hgfs_schema_file_parse(data, (size_t)size, &sf, err, sizeof(err));
 	if (rc != 0) {
-		rc = fail(g, e, rc == -ENOMEM ? -ENOMEM : -EINVAL, "%s; nothing imported", err);
+		rc = fail(j, rc == -ENOMEM ? -ENOMEM : -EINVAL, "%s; nothing imported", err);
 		goto out;
 	}
 	for (int t = 0; t < HG_SCHEMA__COUNT; t++)
 		count[t] = (int64_t)sf.count[t];
 	count[HGFS_COUNT_VERTICES] = count[HGFS_COUNT_EDGES] = -1;
-	rc = ready_to_post(fs, g, e, ctx, size, hex, count, sf.n, &mode);
+	rc = ready_to_post(j, size, hex, count, sf.n, &mode);
 	if (rc < 0)
 		goto out;
 	hg_error_clear(&herr);
-	rc = hg_schema_names_get(fs->client, g->name, &have, &herr);
+	rc = hg_schema_names_get(j->client, j->graph, &have, &herr);
 	if (rc < 0) {
-		rc = client_fail(g, e, rc, &herr, "reading the graph's schema");
+		rc = client_fail(j, rc, &herr, "reading the graph's schema");
 		goto out;
 	}
 	/* every element must be postable before the first one is posted */
@@ -408,7 +411,7 @@ static int import_schema(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_imp
 			rc = -1;
 		}
 		if (rc != 0) {
-			rc = fail(g, e, rc == -ENOMEM ? -ENOMEM : -EINVAL, "%s; nothing imported", err);
+			rc = fail(j, rc == -ENOMEM ? -ENOMEM : -EINVAL, "%s; nothing imported", err);
 			goto out;
 		}
 	}
@@ -421,42 +424,42 @@ static int import_schema(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_imp
 		 * existed", whatever check_exist says).  A PARENT has nothing of
 		 * its own to compare; its SUB labels, sent next, are compared. */
 		if (parent_exists(have, el) != NULL) {
-			set_progress(g, e, i + 1, sf.n);
+			set_progress(j, i + 1, sf.n);
 			continue;
 		}
 		hgfs_buf_reset(&body);
 		rc = hgfs_schema_emit(el, mode == HG_MODE_RESTORING, legacy, &body, err, sizeof(err));
 		if (rc != 0) {
-			rc = fail(g, e, -ENOMEM, "out of memory");
+			rc = fail(j, -ENOMEM, "out of memory");
 			goto out;
 		}
 		hg_error_clear(&herr);
-		rc = hg_schema_create(fs->client, g->name, el->type, body.data, body.len, &task, &herr);
+		rc = hg_schema_create(j->client, j->graph, el->type, body.data, body.len, &task, &herr);
 		if (rc == 0 && task > 0) {
 			hg_error_clear(&herr);
-			rc = hg_task_wait(fs->client, g->name, task, fs->cfg.timeout * 1000, &herr);
+			rc = hg_task_wait(j->client, j->graph, task, j->timeout * 1000, &herr);
 		}
 		if (rc < 0) {
 			char diff[768], hbuf[1400];
 			diff[0] = '\0';
 			if (strstr(herr.message, "has existed") != NULL)
-				explain_conflict(fs, g, el, diff, sizeof(diff));
-			rc = fail(g, e, -hg_code_errno(rc), "%s '%s' refused: %s%s%s (%zu of %zu elements created)",
+				explain_conflict(j, el, diff, sizeof(diff));
+			rc = fail(j, -hg_code_errno(rc), "%s '%s' refused: %s%s%s (%zu of %zu elements created)",
 				  type_label(el->type), el->name, hg_error_format(&herr, hbuf, sizeof(hbuf)),
 				  diff[0] ? "; it differs from the graph's: " : "", diff, i, sf.n);
 			goto out;
 		}
-		set_progress(g, e, i + 1, sf.n);
+		set_progress(j, i + 1, sf.n);
 	}
 	restarted = ttl_restarts(&sf);
-	pthread_mutex_lock(&g->lock);
-	e->state = HGFS_RS_IMPORTED;
+	pthread_mutex_lock(j->lock);
+	j->st->state = HGFS_RS_IMPORTED;
 	if (restarted != NULL) {
-		free(e->detail);
-		e->detail = restarted;
+		free(j->st->detail);
+		j->st->detail = restarted;
 	}
-	pthread_mutex_unlock(&g->lock);
-	hgfs_log(LOG_INFO, "graph %s: restore/%s: %zu schema elements imported (%s)%s%s", g->name, e->path, sf.n,
+	pthread_mutex_unlock(j->lock);
+	hgfs_log(LOG_INFO, "graph %s: restore/%s: %zu schema elements imported (%s)%s%s", j->graph, j->path, sf.n,
 		 hg_mode_name(mode), restarted != NULL ? "; " : "", restarted != NULL ? restarted : "");
 out:
 	hg_schema_names_free(have);
@@ -490,9 +493,7 @@ static int count_variable(void *arg, const rj_member *m)
 }
 
 typedef struct var_put {
-	hgfs *fs;
-	hgfs_graph *g;
-	hgfs_rentry *e;
+	const hgfs_import_job *j;
 	hgfs_buf key;
 	size_t done, total;
 	int rc;
@@ -506,46 +507,46 @@ static int put_variable(void *arg, const rj_member *m)
 	int rc;
 
 	if (rj_string(m->key - 1, m->key_len + 2, &p->key) != 0 || strlen(p->key.data) != p->key.len)
-		return p->rc = fail(p->g, p->e, -EINVAL, "variable name %zu is not a valid name; %zu of %zu imported",
+		return p->rc = fail(p->j, -EINVAL, "variable name %zu is not a valid name; %zu of %zu imported",
 				    p->done + 1, p->done, p->total);
 	hg_error_clear(&herr);
-	rc = hg_variable_put(p->fs->client, p->g->name, p->key.data, m->val, m->val_len, &herr);
+	rc = hg_variable_put(p->j->client, p->j->graph, p->key.data, m->val, m->val_len, &herr);
 	if (rc < 0)
-		return p->rc = fail(p->g, p->e, -hg_code_errno(rc), "variable '%s' refused: %s (%zu of %zu imported)",
+		return p->rc = fail(p->j, -hg_code_errno(rc), "variable '%s' refused: %s (%zu of %zu imported)",
 				    p->key.data, hg_error_format(&herr, hbuf, sizeof(hbuf)), p->done, p->total);
 	p->done++;
-	set_progress(p->g, p->e, p->done, p->total);
+	set_progress(p->j, p->done, p->total);
 	return 0;
 }
 
 /* variables.json: the graph's variables as the server listed them (a JSON
  * object); each is PUT back with its value's bytes, so the server reads
  * each value as it printed it. */
-static int import_variables(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *ctx, off_t size)
+static int import_variables(const hgfs_import_job *j, off_t size)
 {
 	int64_t count[HG_SCHEMA__COUNT + 2];
 	char hex[65], err[256];
 	char *data = NULL;
 	size_t col;
 	var_ctx v = {0};
-	var_put p = {.fs = fs, .g = g, .e = e};
+	var_put p = {.j = j};
 	hg_mode mode;
 	int rc;
 
-	rc = read_whole(g, e, size, VARIABLES_MAX, "a variables file", &data, hex);
+	rc = read_whole(j, size, VARIABLES_MAX, "a variables file", &data, hex);
 	if (rc < 0)
 		return rc;
 	if (rj_validate(data, (size_t)size, &col, err, sizeof(err)) != 0) {
-		rc = fail(g, e, -EINVAL, "column %zu: %s; nothing imported", col, err);
+		rc = fail(j, -EINVAL, "column %zu: %s; nothing imported", col, err);
 		goto out;
 	}
 	if (rj_type_of(data, (size_t)size) != RJ_OBJECT) {
-		rc = fail(g, e, -EINVAL, "not a JSON object of variables; nothing imported");
+		rc = fail(j, -EINVAL, "not a JSON object of variables; nothing imported");
 		goto out;
 	}
 	rj_object_each(data, (size_t)size, count_variable, &v);
 	if (v.bad != NULL) {
-		rc = fail(g, e, -EINVAL,
+		rc = fail(j, -EINVAL,
 			  "variable '%.*s': a graph variable is a string, a number or a boolean (HugeGraph takes "
 			  "nothing else); nothing imported",
 			  (int)(v.bad_len > 200 ? 200 : v.bad_len), v.bad);
@@ -554,17 +555,17 @@ static int import_variables(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_
 	for (int i = 0; i < HG_SCHEMA__COUNT + 2; i++)
 		count[i] = -1;
 	p.total = v.n;
-	rc = ready_to_post(fs, g, e, ctx, size, hex, count, v.n, &mode);
+	rc = ready_to_post(j, size, hex, count, v.n, &mode);
 	if (rc < 0)
 		goto out;
 	rj_object_each(data, (size_t)size, put_variable, &p);
 	rc = p.rc;
 	if (rc < 0)
 		goto out;
-	pthread_mutex_lock(&g->lock);
-	e->state = HGFS_RS_IMPORTED;
-	pthread_mutex_unlock(&g->lock);
-	hgfs_log(LOG_INFO, "graph %s: restore/%s: %zu variables imported", g->name, e->path, v.n);
+	pthread_mutex_lock(j->lock);
+	j->st->state = HGFS_RS_IMPORTED;
+	pthread_mutex_unlock(j->lock);
+	hgfs_log(LOG_INFO, "graph %s: restore/%s: %zu variables imported", j->graph, j->path, v.n);
 out:
 	hgfs_buf_free(&p.key);
 	free(data);
@@ -644,9 +645,7 @@ typedef struct data_ctx {
 	label_memo memo[LABEL_MEMO];
 	size_t n_memo;
 	key_memo keys[KEY_MEMO]; /* by a hash of the raw bytes; a newer key replaces an older one */
-	hgfs *fs;
-	hgfs_graph *g;
-	hgfs_rentry *e;
+	const hgfs_import_job *j;
 	bool edges;
 	hg_schema_names *names;
 	missing miss;
@@ -990,7 +989,7 @@ static int mode_guard(void *arg, hg_error *err)
 	hg_mode m;
 
 	hg_error_clear(&merr);
-	if (hg_get_mode(d->fs->client, d->g->name, &m, &merr) < 0)
+	if (hg_get_mode(d->j->client, d->j->graph, &m, &merr) < 0)
 		return 0; /* the server is still away: the retry will say so */
 	if (m == HG_MODE_RESTORING || m == HG_MODE_MERGING)
 		return 0;
@@ -999,7 +998,7 @@ static int mode_guard(void *arg, hg_error *err)
 		 "graph '%s' is now in mode %s (HugeGraph keeps the mode in memory: was the server restarted?); "
 		 "nothing more of this file was posted: write RESTORING or MERGING to the mode file and copy the "
 		 "file again",
-		 d->g->name, hg_mode_name(m));
+		 d->j->graph, hg_mode_name(m));
 	return err->code = HG_EMODE, -HG_EMODE;
 }
 
@@ -1007,7 +1006,6 @@ static int mode_guard(void *arg, hg_error *err)
  * learnt and the batch is posted again in pieces that fit. */
 static int post_range(poster *p, batch *b, size_t from, size_t n, hg_error *err)
 {
-	hgfs_restore *r = p->d->g->restore;
 	hgfs_buf body = {0};
 	const char *data;
 	size_t len;
@@ -1034,8 +1032,8 @@ static int post_range(poster *p, batch *b, size_t from, size_t n, hg_error *err)
 		len = body.len;
 	}
 	hg_error_clear(err);
-	rc = hg_batch_create_guarded(p->d->fs->client, p->d->g->name, p->d->edges ? HG_KIND_EDGE : HG_KIND_VERTEX,
-				     data, len, n, p->d->fs->cfg.gzip != 0, mode_guard, p->d, err);
+	rc = hg_batch_create_guarded(p->d->j->client, p->d->j->graph, p->d->edges ? HG_KIND_EDGE : HG_KIND_VERTEX,
+				     data, len, n, p->d->j->gzip, mode_guard, p->d, err);
 	hgfs_buf_free(&body);
 	if (rc < 0 && rc != -HG_EMODE && err->http_status >= 400 && err->http_status < 500 &&
 	    hg_error_batch_limit(err) == 0) {
@@ -1049,8 +1047,8 @@ static int post_range(poster *p, batch *b, size_t from, size_t n, hg_error *err)
 	if (rc == -HG_EINVAL) {
 		long limit = hg_error_batch_limit(err);
 		if (limit > 0 && (size_t)limit < n) {
-			__atomic_store_n(&r->batch_max, limit, __ATOMIC_RELAXED);
-			hgfs_log(LOG_INFO, "graph %s: the server takes at most %ld elements a batch", p->d->g->name, limit);
+			__atomic_store_n(p->d->j->batch_max, limit, __ATOMIC_RELAXED);
+			hgfs_log(LOG_INFO, "graph %s: the server takes at most %ld elements a batch", p->d->j->graph, limit);
 			for (size_t i = from; i < from + n; i += (size_t)limit) {
 				size_t k = from + n - i < (size_t)limit ? from + n - i : (size_t)limit;
 				rc = post_range(p, b, i, k, err);
@@ -1065,7 +1063,7 @@ static int post_range(poster *p, batch *b, size_t from, size_t n, hg_error *err)
 		p->done += n;
 		uint64_t done = p->done;
 		pthread_mutex_unlock(&p->lock);
-		set_progress(p->d->g, p->d->e, done, p->total);
+		set_progress(p->d->j, done, p->total);
 	}
 	return rc;
 }
@@ -1202,8 +1200,8 @@ static int emit_line(data_ctx *d, const char *line, size_t len, hgfs_buf *elem)
 
 static int post_all(data_ctx *d, uint64_t total)
 {
-	hgfs *fs = d->fs;
-	int nworkers = (int)fs->cfg.parallel;
+	const hgfs_import_job *j = d->j;
+	int nworkers = (int)j->parallel;
 	pthread_t tid[HGFS_MAX_PARALLEL];
 	hgfs_linereader lr;
 	hgfs_buf elem = {0};
@@ -1219,10 +1217,10 @@ static int post_all(data_ctx *d, uint64_t total)
 	p.qcap = (size_t)nworkers * 2;
 	p.queue = calloc(p.qcap, sizeof(*p.queue));
 	if (p.queue == NULL)
-		return fail(d->g, d->e, -ENOMEM, "out of memory");
+		return fail(d->j, -ENOMEM, "out of memory");
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.cond, NULL);
-	rc = data_reader(&lr, fs, d->e->fd, 0, 0);
+	rc = data_reader(&lr, j, j->fd, 0, 0);
 	if (rc < 0)
 		goto out;
 	for (; started < nworkers; started++) {
@@ -1234,7 +1232,7 @@ static int post_all(data_ctx *d, uint64_t total)
 		goto out_lr;
 	}
 	while ((rc = hgfs_lr_next(&lr, &line, &len)) > 0) {
-		long limit = __atomic_load_n(&d->g->restore->batch_max, __ATOMIC_RELAXED);
+		long limit = __atomic_load_n(d->j->batch_max, __ATOMIC_RELAXED);
 		if (blank(line, len))
 			continue;
 		if (is_changed(d, lr.off + (line - lr.buf))) {
@@ -1290,16 +1288,16 @@ out:
 	pthread_mutex_destroy(&p.lock);
 	pthread_cond_destroy(&p.cond);
 	hgfs_buf_free(&elem);
-	set_progress(d->g, d->e, p.done, total);
+	set_progress(d->j, p.done, total);
 	if (p.rc < 0) {
 		char buf[1400];
-		return fail(d->g, d->e, -hg_code_errno(p.rc),
+		return fail(d->j, -hg_code_errno(p.rc),
 			    "%s (%" PRIu64 " of %" PRIu64 " %s reached the server; copy the file again to complete the "
 			    "restore: creates are upserts)",
 			    hg_error_format(&p.err, buf, sizeof(buf)), p.done, total, d->edges ? "edges" : "vertices");
 	}
 	if (rc < 0)
-		return fail(d->g, d->e, rc, "reading the spooled file: %s (%" PRIu64 " of %" PRIu64 " posted)",
+		return fail(d->j, rc, "reading the spooled file: %s (%" PRIu64 " of %" PRIu64 " posted)",
 			    strerror(-rc), p.done, total);
 	return 0;
 }
@@ -1334,7 +1332,7 @@ static void *check_worker(void *arg)
 	size_t len;
 	int rc;
 
-	rc = data_reader(&lr, p->d.fs, p->d.e->fd, p->start, p->end);
+	rc = data_reader(&lr, p->d.j, p->d.j->fd, p->start, p->end);
 	if (rc < 0) {
 		p->rc = rc;
 		return NULL;
@@ -1409,11 +1407,11 @@ static void part_free(check_part *p)
 static int check_all(data_ctx *d, off_t size, uint64_t *records, char hex[65])
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	long k = d->fs->cfg.parallel < cpus || cpus < 1 ? d->fs->cfg.parallel : cpus;
+	long k = d->j->parallel < cpus || cpus < 1 ? d->j->parallel : cpus;
 	check_part *parts;
 	pthread_t tid[HGFS_MAX_PARALLEL], htid;
 	bool started[HGFS_MAX_PARALLEL] = {false}, hstarted;
-	hash_job hash = {d->e->fd, size, "", 0};
+	hash_job hash = {d->j->fd, size, "", 0};
 	uint64_t base = 0;
 	int rc = 0;
 
@@ -1423,16 +1421,14 @@ static int check_all(data_ctx *d, off_t size, uint64_t *records, char hex[65])
 		k = 1;
 	parts = calloc((size_t)k, sizeof(*parts));
 	if (parts == NULL)
-		return fail(d->g, d->e, -ENOMEM, "out of memory");
+		return fail(d->j, -ENOMEM, "out of memory");
 	for (long i = 0; i < k; i++) {
-		parts[i].d.fs = d->fs;
-		parts[i].d.g = d->g;
-		parts[i].d.e = d->e;
+		parts[i].d.j = d->j;
 		parts[i].d.edges = d->edges;
 		parts[i].d.names = d->names;
 		parts[i].d.has_blob = d->has_blob;
 		parts[i].d.changed = d->changed;
-		parts[i].start = i == 0 ? 0 : line_start_after(d->e->fd, size * i / k - 1, size);
+		parts[i].start = i == 0 ? 0 : line_start_after(d->j->fd, size * i / k - 1, size);
 		if (i > 0 && parts[i].start < parts[i - 1].start)
 			parts[i].start = parts[i - 1].start;
 		if (i > 0)
@@ -1461,15 +1457,15 @@ static int check_all(data_ctx *d, off_t size, uint64_t *records, char hex[65])
 	for (long i = 0; i < k && rc == 0; i++) {
 		check_part *p = &parts[i];
 		if (p->rc == -1)
-			rc = fail(d->g, d->e, -EINVAL, "line %" PRIu64 "%s%s; nothing imported", base + p->lines,
+			rc = fail(d->j, -EINVAL, "line %" PRIu64 "%s%s; nothing imported", base + p->lines,
 				  strncmp(p->d.err, "column ", 7) == 0 ? ", " : ": ", p->d.err);
 		else if (p->rc == -EFBIG)
-			rc = fail(d->g, d->e, -EFBIG,
+			rc = fail(d->j, -EFBIG,
 				  "line %" PRIu64 ": a record longer than %ld MiB; nothing imported (mount with a "
 				  "larger -o max_record_mib to take it)",
-				  base + p->lines, d->fs->cfg.max_record_mib);
+				  base + p->lines, d->j->max_record_mib);
 		else if (p->rc < 0 || p->d.miss.oom)
-			rc = fail(d->g, d->e, p->rc < 0 ? p->rc : -ENOMEM, "reading the spooled file: %s",
+			rc = fail(d->j, p->rc < 0 ? p->rc : -ENOMEM, "reading the spooled file: %s",
 				  strerror(p->rc < 0 ? -p->rc : ENOMEM));
 		base += p->lines;
 		*records += p->records;
@@ -1477,9 +1473,9 @@ static int check_all(data_ctx *d, off_t size, uint64_t *records, char hex[65])
 			missing_take(&d->miss, strdup(p->d.miss.v[j]));
 	}
 	if (rc == 0 && hash.rc < 0)
-		rc = fail(d->g, d->e, hash.rc, "reading the spooled file: %s", strerror(-hash.rc));
+		rc = fail(d->j, hash.rc, "reading the spooled file: %s", strerror(-hash.rc));
 	if (rc == 0 && d->miss.oom)
-		rc = fail(d->g, d->e, -ENOMEM, "out of memory");
+		rc = fail(d->j, -ENOMEM, "out of memory");
 	memcpy(hex, hash.hex, 65);
 	for (long i = 0; i < k; i++)
 		part_free(&parts[i]);
@@ -1489,20 +1485,20 @@ static int check_all(data_ctx *d, off_t size, uint64_t *records, char hex[65])
 
 /* The kind of a file whose first line is longer than the sniffed head (a
  * fat record): that whole line, up to max_record_mib, says. */
-static hgfs_kind sniff_fat_line(const hgfs *fs, int fd)
+static hgfs_kind sniff_fat_line(const hgfs_import_job *j, int fd)
 {
 	hgfs_linereader lr;
 	hgfs_kind kind = HGFS_K_UNKNOWN;
 	const char *line;
 	size_t len;
 
-	if (data_reader(&lr, fs, fd, 0, 0) == 0 && hgfs_lr_next(&lr, &line, &len) > 0)
+	if (data_reader(&lr, j, fd, 0, 0) == 0 && hgfs_lr_next(&lr, &line, &len) > 0)
 		kind = hgfs_kind_sniff(line, len);
 	hgfs_lr_free(&lr);
 	return kind;
 }
 
-static int import_data(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *ctx, off_t size)
+static int import_data(const hgfs_import_job *j, off_t size)
 {
 	int64_t count[HG_SCHEMA__COUNT + 2];
 	data_ctx d;
@@ -1514,38 +1510,36 @@ static int import_data(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_impor
 	int rc;
 
 	memset(&d, 0, sizeof(d));
-	d.fs = fs;
-	d.g = g;
-	d.e = e;
-	d.edges = e->kind == HGFS_K_EDGES;
+	d.j = j;
+	d.edges = j->st->kind == HGFS_K_EDGES;
 
-	rc = mode_now(fs, g, e, &mode);
+	rc = mode_now(j, &mode);
 	if (rc < 0)
 		return rc;
 	hg_error_clear(&err);
-	rc = hg_schema_names_get(fs->client, g->name, &d.names, &err);
+	rc = hg_schema_names_get(j->client, j->graph, &d.names, &err);
 	if (rc < 0)
-		return client_fail(g, e, rc, &err, "reading the graph's schema");
+		return client_fail(j, rc, &err, "reading the graph's schema");
 
 	for (size_t i = 0; i < d.names->n[HG_SCHEMA_PROPERTYKEYS]; i++)
 		d.has_blob |= strcmp(d.names->v[HG_SCHEMA_PROPERTYKEYS][i].data_type, "BLOB") == 0;
 	d.changed = calloc((size_t)(size >> CHANGED_SHIFT) / 8 + 1, 1);
 	if (d.changed == NULL) {
-		rc = fail(g, e, -ENOMEM, "out of memory");
+		rc = fail(j, -ENOMEM, "out of memory");
 		goto out;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = check_all(&d, size, &records, hex);
 	if (rc < 0)
 		goto out;
-	set_progress(g, e, 0, records);
-	hgfs_log(LOG_INFO, "graph %s: restore/%s: %" PRIu64 " records checked in %.2f s", g->name, e->path, records,
+	set_progress(j, 0, records);
+	hgfs_log(LOG_INFO, "graph %s: restore/%s: %" PRIu64 " records checked in %.2f s", j->graph, j->path, records,
 		 seconds_since(&t0));
 	for (int t = 0; t < HG_SCHEMA__COUNT; t++)
 		count[t] = -1;
 	count[HGFS_COUNT_VERTICES] = d.edges ? -1 : (int64_t)records;
 	count[HGFS_COUNT_EDGES] = d.edges ? (int64_t)records : -1;
-	rc = measured(g, e, ctx, size, hex, count);
+	rc = measured(j, size, hex, count);
 	if (rc < 0)
 		goto out;
 
@@ -1559,24 +1553,24 @@ static int import_data(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_impor
 		}
 		if (d.miss.n > MISSING_SHOWN)
 			snprintf(more, sizeof(more), " and %zu more", d.miss.n - MISSING_SHOWN);
-		pthread_mutex_lock(&g->lock);
-		e->state = HGFS_RS_PENDING;
-		free(e->detail);
-		if (asprintf(&e->detail, "waiting for the schema: the graph has no %s%s; copy the backup's schema.json",
+		pthread_mutex_lock(j->lock);
+		j->st->state = HGFS_RS_PENDING;
+		free(j->st->detail);
+		if (asprintf(&j->st->detail, "waiting for the schema: the graph has no %s%s; copy the backup's schema.json",
 			     list, more) < 0)
-			e->detail = NULL;
-		pthread_mutex_unlock(&g->lock);
-		hgfs_log(LOG_INFO, "graph %s: restore/%s: pending, the graph has no %s%s", g->name, e->path, list, more);
+			j->st->detail = NULL;
+		pthread_mutex_unlock(j->lock);
+		hgfs_log(LOG_INFO, "graph %s: restore/%s: pending, the graph has no %s%s", j->graph, j->path, list, more);
 		rc = 0;
 		goto out;
 	}
 
 	rc = post_all(&d, records);
 	if (rc == 0) {
-		pthread_mutex_lock(&g->lock);
-		e->state = HGFS_RS_IMPORTED;
-		pthread_mutex_unlock(&g->lock);
-		hgfs_log(LOG_INFO, "graph %s: restore/%s: %" PRIu64 " %s imported (%s)", g->name, e->path, records,
+		pthread_mutex_lock(j->lock);
+		j->st->state = HGFS_RS_IMPORTED;
+		pthread_mutex_unlock(j->lock);
+		hgfs_log(LOG_INFO, "graph %s: restore/%s: %" PRIu64 " %s imported (%s)", j->graph, j->path, records,
 			 d.edges ? "edges" : "vertices", hg_mode_name(mode));
 	}
 out:
@@ -1591,31 +1585,31 @@ out:
 
 /* ---- entry point ------------------------------------------------------------------- */
 
-int hgfs_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *ctx, hgfs_manifest **manifest_out)
+int hgfs_import(const hgfs_import_job *j, hgfs_manifest **manifest_out)
 {
 	hgfs_kind kind;
 	off_t size;
 	int fd;
 
 	*manifest_out = NULL;
-	pthread_mutex_lock(&g->lock);
-	size = e->size;
-	fd = e->fd;
-	kind = hgfs_kind_by_name(e->path);
+	size = j->size;
+	fd = j->fd;
+	pthread_mutex_lock(j->lock);
+	kind = hgfs_kind_by_name(j->path);
 	/* a backup of the graph directory (cp -r, rsync -a) holds these too */
-	const char *base = strrchr(e->path, '/') != NULL ? strrchr(e->path, '/') + 1 : e->path;
+	const char *base = strrchr(j->path, '/') != NULL ? strrchr(j->path, '/') + 1 : j->path;
 	if (strcmp(base, "mode") == 0 || strcmp(base, "restore.status") == 0 || strcmp(base, "export.status") == 0) {
-		e->state = HGFS_RS_SKIPPED;
-		free(e->detail);
-		e->detail = strdup(strcmp(base, "mode") == 0
+		j->st->state = HGFS_RS_SKIPPED;
+		free(j->st->detail);
+		j->st->detail = strdup(strcmp(base, "mode") == 0
 					   ? "the backup's copy of the mode file: not imported (the graph's mode is "
 					     "set by writing its own mode file)"
 				   : base[0] == 'e' ? "the backup's copy of export.status: not imported"
 						    : "the backup's copy of restore.status: not imported");
-		pthread_mutex_unlock(&g->lock);
+		pthread_mutex_unlock(j->lock);
 		return 0;
 	}
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(j->lock);
 
 	if (kind == HGFS_K_UNKNOWN) {
 		char head[SNIFF_MAX];
@@ -1624,31 +1618,28 @@ int hgfs_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *
 			n = pread(fd, head, sizeof(head), 0);
 		while (n < 0 && errno == EINTR);
 		if (n < 0)
-			return fail(g, e, -errno, "reading the spooled file: %s", strerror(errno));
+			return fail(j, -errno, "reading the spooled file: %s", strerror(errno));
 		kind = hgfs_kind_sniff(head, (size_t)n);
 		if (kind == HGFS_K_UNKNOWN && n == (ssize_t)sizeof(head) && memchr(head, '\n', sizeof(head)) == NULL)
-			kind = sniff_fat_line(fs, fd);
+			kind = sniff_fat_line(j, fd);
 	}
-	pthread_mutex_lock(&g->lock);
-	e->kind = kind;
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_lock(j->lock);
+	j->st->kind = kind;
+	pthread_mutex_unlock(j->lock);
 
 	switch (kind) {
 	case HGFS_K_MANIFEST:
-		return import_manifest(g, e, size, manifest_out);
+		return import_manifest(j, size, manifest_out);
 	case HGFS_K_SCHEMA:
 	case HGFS_K_VERTICES:
 	case HGFS_K_EDGES:
 	case HGFS_K_VARIABLES: {
-		int rc = kind == HGFS_K_SCHEMA	   ? import_schema(fs, g, e, ctx, size)
-			 : kind == HGFS_K_VARIABLES ? import_variables(fs, g, e, ctx, size)
-						    : import_data(fs, g, e, ctx, size);
-		/* even a failed import may have changed the graph */
-		hgfs_graph_changed(g);
-		return rc;
+		return kind == HGFS_K_SCHEMA	   ? import_schema(j, size)
+		       : kind == HGFS_K_VARIABLES ? import_variables(j, size)
+						  : import_data(j, size);
 	}
 	default:
-		return fail(g, e, -EINVAL,
+		return fail(j, -EINVAL,
 			    "not a backup file: neither its name (schema.json, vertices.jsonl, edges.jsonl, "
 			    "manifest.json) nor its content says what it holds");
 	}
