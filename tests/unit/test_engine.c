@@ -1,9 +1,11 @@
-/* test_engine.c - the backup engine (backup/) without a mount: exports run
- * through the client library against the reference server, started here
- * as a child process, and the resulting sets are checked byte by byte. */
+/* test_engine.c - the backup engine (backup/) without a mount: exports and
+ * imports run through the client library against the reference server,
+ * started here as a child process, and the results are checked byte by
+ * byte and against the server. */
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 
 #include "export.h"
 #include "hgclient.h"
+#include "import.h"
 #include "sha256.h"
 
 typedef struct server {
@@ -234,6 +237,169 @@ START_TEST(test_export_failures)
 }
 END_TEST
 
+/* ---- import ------------------------------------------------------------------ */
+
+static pthread_mutex_t st_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static hgfs_import_job job_for(hg_client *c, const char *graph, const char *path, int fd, off_t size,
+			       hgfs_import_status *st, long *batch_max)
+{
+	hgfs_import_job j = {
+		.client = c, .graph = graph, .path = path, .fd = fd, .size = size,
+		.parallel = 3, .max_record_mib = 16, .timeout = 30, .batch_max = batch_max,
+		.lock = &st_lock, .st = st,
+	};
+	memset(st, 0, sizeof(*st));
+	st->state = HGFS_RS_IMPORTING;
+	return j;
+}
+
+/* A file of bytes in /tmp, unlinked */
+static int file_of(const char *bytes)
+{
+	int fd = hgfs_tmpfile("/tmp");
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(hgfs_pwrite_all(fd, bytes, strlen(bytes), 0), 0);
+	return fd;
+}
+
+/* An exported set imported file by file into an empty graph of another
+ * server: vertices before the schema wait (PENDING, nothing posted), then
+ * schema, vertices and edges import with their counts, and the graph
+ * exports the same bytes. */
+START_TEST(test_import_roundtrip)
+{
+	const char *a_args[] = {"--persona", "1.7", "--backend", "rocksdb", "--generate", "g=800,1900,5", NULL};
+	const char *b_args[] = {"--persona", "1.7", "--backend", "rocksdb", "--graph", "empty", NULL};
+	server a, b;
+	hg_client *ca, *cb;
+	hgfs_snapset set, back;
+	hgfs_import_status st;
+	hgfs_manifest *man = NULL;
+	hg_error err;
+	long batch_max = HGFS_BATCH_MAX;
+	struct timespec mtime = {.tv_sec = 1700000000};
+
+	server_start(&a, a_args);
+	server_start(&b, b_args);
+	ca = client_open(&a);
+	cb = client_open(&b);
+	hgfs_export_opts oa = opts(ca, 2, 1L << 20), ob = opts(cb, 2, 1L << 20);
+	ck_assert_int_eq(hgfs_export(&oa, "g", &mtime, &set, NULL), 0);
+
+	/* in mode NONE: refused, nothing posted */
+	hgfs_import_job j = job_for(cb, "empty", "schema.json", set.fd[HGFS_F_SCHEMA], set.size[HGFS_F_SCHEMA], &st,
+				    &batch_max);
+	ck_assert_int_eq(hgfs_import(&j, &man), -EPERM);
+	ck_assert_int_eq(st.state, HGFS_RS_FAILED);
+	ck_assert_ptr_nonnull(strstr(st.detail, "mode NONE"));
+	free(st.detail);
+	ck_assert_int_eq(hg_set_mode(cb, "empty", HG_MODE_RESTORING, &err), 0);
+
+	j = job_for(cb, "empty", "vertices.jsonl", set.fd[HGFS_F_VERTICES], set.size[HGFS_F_VERTICES], &st, &batch_max);
+	ck_assert_int_eq(hgfs_import(&j, &man), 0);
+	ck_assert_int_eq(st.state, HGFS_RS_PENDING);
+	ck_assert_ptr_nonnull(strstr(st.detail, "waiting for the schema"));
+	ck_assert(st.measured);
+	ck_assert_int_eq(st.m_count[HGFS_COUNT_VERTICES], 800);
+	ck_assert_str_eq(st.m_sha256, set.sha[HGFS_F_VERTICES]);
+	free(st.detail);
+
+	static const hgfs_snapfile order[] = {HGFS_F_SCHEMA, HGFS_F_VERTICES, HGFS_F_EDGES, HGFS_F_MANIFEST};
+	static const uint64_t total[] = {0, 800, 1900, 4};
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		hgfs_snapfile f = order[i];
+		j = job_for(cb, "empty", hgfs_snapfile_names[f], set.fd[f], set.size[f], &st, &batch_max);
+		ck_assert_int_eq(hgfs_import(&j, &man), 0);
+		ck_assert_msg(st.state == HGFS_RS_IMPORTED, "%s: state %d: %s", hgfs_snapfile_names[f], st.state,
+			      st.detail ? st.detail : "");
+		if (total[i] != 0) {
+			ck_assert_uint_eq(st.done, total[i]);
+			ck_assert_uint_eq(st.total, total[i]);
+		}
+		free(st.detail);
+	}
+	/* the manifest, parsed for the caller, agrees with what was measured */
+	ck_assert_ptr_nonnull(man);
+	ck_assert_int_eq(man->count_vertices, 800);
+	ck_assert_int_eq(man->count_edges, 1900);
+	free(man);
+
+	ck_assert_int_eq(hg_set_mode(cb, "empty", HG_MODE_NONE, &err), 0);
+	ck_assert_int_eq(hgfs_export(&ob, "empty", &mtime, &back, NULL), 0);
+	ck_assert_str_eq(back.sha[HGFS_F_SCHEMA], set.sha[HGFS_F_SCHEMA]);
+	ck_assert_str_eq(back.sha[HGFS_F_VERTICES], set.sha[HGFS_F_VERTICES]);
+	ck_assert_str_eq(back.sha[HGFS_F_EDGES], set.sha[HGFS_F_EDGES]);
+	hgfs_snapset_close(&back);
+	hgfs_snapset_close(&set);
+	hg_client_free(ca);
+	hg_client_free(cb);
+	server_stop(&a);
+	server_stop(&b);
+}
+END_TEST
+
+/* Bad files fail with the line and a fitting errno, and a set's manifest
+ * that disagrees fails the file before anything is posted. */
+START_TEST(test_import_refusals)
+{
+	const char *args[] = {"--persona", "1.7", "--graph", "empty", NULL};
+	server s;
+	hg_client *c;
+	hgfs_import_status st;
+	hgfs_manifest *man = NULL, m;
+	hg_error err;
+	long batch_max = HGFS_BATCH_MAX;
+	int fd;
+
+	server_start(&s, args);
+	c = client_open(&s);
+	ck_assert_int_eq(hg_set_mode(c, "empty", HG_MODE_RESTORING, &err), 0);
+
+	fd = file_of("{\"id\": 1, \"label\": \"person\", \"type\": \"vertex\", \"properties\": {}}\n{\"id\": 2,\n");
+	hgfs_import_job j = job_for(c, "empty", "vertices.jsonl", fd, (off_t)lseek(fd, 0, SEEK_END), &st, &batch_max);
+	ck_assert_int_eq(hgfs_import(&j, &man), -EINVAL);
+	ck_assert_int_eq(st.state, HGFS_RS_FAILED);
+	ck_assert_msg(strstr(st.detail, "line 2") != NULL, "%s", st.detail);
+	free(st.detail);
+	close(fd);
+
+	fd = file_of("not json at all\n");
+	j = job_for(c, "empty", "blob.bin", fd, (off_t)lseek(fd, 0, SEEK_END), &st, &batch_max);
+	ck_assert_int_eq(hgfs_import(&j, &man), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(st.detail, "not a backup file"));
+	free(st.detail);
+	close(fd);
+
+	/* a schema file whose size is not its manifest's */
+	memset(&m, 0, sizeof(m));
+	for (int t = 0; t < HG_SCHEMA__COUNT; t++)
+		m.count_schema[t] = -1;
+	m.count_vertices = m.count_edges = -1;
+	m.file[HGFS_K_SCHEMA].present = true;
+	m.file[HGFS_K_SCHEMA].size = 5;
+	fd = file_of("{\"propertykeys\": [], \"vertexlabels\": [], \"edgelabels\": [], \"indexlabels\": []}\n");
+	j = job_for(c, "empty", "schema.json", fd, (off_t)lseek(fd, 0, SEEK_END), &st, &batch_max);
+	j.manifest = &m;
+	ck_assert_int_eq(hgfs_import(&j, &man), -EINVAL);
+	ck_assert_msg(strstr(st.detail, "differs from the manifest") != NULL, "%s", st.detail);
+	free(st.detail);
+	close(fd);
+
+	/* the backup's copy of the mode file is skipped, not imported */
+	fd = file_of("NONE\n");
+	j = job_for(c, "empty", "mode", fd, 5, &st, &batch_max);
+	ck_assert_int_eq(hgfs_import(&j, &man), 0);
+	ck_assert_int_eq(st.state, HGFS_RS_SKIPPED);
+	free(st.detail);
+	close(fd);
+	ck_assert_ptr_null(man);
+	hg_client_free(c);
+	server_stop(&s);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -243,6 +409,11 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_export_set);
 	tcase_add_test(tc, test_export_parallel_same_bytes);
 	tcase_add_test(tc, test_export_failures);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("import");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_import_roundtrip);
+	tcase_add_test(tc, test_import_refusals);
 	suite_add_tcase(s, tc);
 	return s;
 }
