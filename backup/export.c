@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "consist.h"
+#include "errmap.h"
 #include "export.h"
 #include "log.h"
 #include "record.h"
@@ -183,12 +184,8 @@ typedef struct export_ctx {
 
 static int log_client_error(export_ctx *x, const char *what, int rc, const hg_error *err)
 {
-	char buf[1400];
-
 	x->logged = true;
-	hgfs_log(LOG_ERR, "export of graph '%s' failed (%s): %s", x->graph, what,
-		 hg_error_format(err, buf, sizeof(buf)));
-	return rc == -HG_ECALLBACK ? -EIO : -hg_code_errno(rc);
+	return hgfs_client_failed(LOG_ERR, rc, err, "export of graph '%s' failed (%s)", x->graph, what);
 }
 
 static void ttl_free(export_ctx *x)

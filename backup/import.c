@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errmap.h"
 #include "export.h"
 #include "import.h"
 #include "log.h"
@@ -58,8 +59,7 @@ static int fail(const hgfs_import_job *j, int rc, const char *fmt, ...)
 	char msg[1536];
 	va_list ap;
 
-	if (rc != -EINVAL && rc != -EACCES && rc != -EPERM && rc != -ENOSPC && rc != -ENOMEM && rc != -EFBIG)
-		rc = -EIO;
+	rc = hgfs_errno_import(rc);
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -87,7 +87,7 @@ static void set_progress(const hgfs_import_job *j, uint64_t done, uint64_t total
 static int client_fail(const hgfs_import_job *j, int rc, const hg_error *err, const char *what)
 {
 	char buf[1400];
-	return fail(j, -hg_code_errno(rc), "%s: %s", what, hg_error_format(err, buf, sizeof(buf)));
+	return fail(j, hgfs_errno_client(rc), "%s: %s", what, hg_error_format(err, buf, sizeof(buf)));
 }
 
 /* Reads the whole spool (at most max bytes) into *out, hashing it. */
@@ -444,7 +444,7 @@ static int import_schema(const hgfs_import_job *j, off_t size)
 			diff[0] = '\0';
 			if (strstr(herr.message, "has existed") != NULL)
 				explain_conflict(j, el, diff, sizeof(diff));
-			rc = fail(j, -hg_code_errno(rc), "%s '%s' refused: %s%s%s (%zu of %zu elements created)",
+			rc = fail(j, hgfs_errno_client(rc), "%s '%s' refused: %s%s%s (%zu of %zu elements created)",
 				  type_label(el->type), el->name, hg_error_format(&herr, hbuf, sizeof(hbuf)),
 				  diff[0] ? "; it differs from the graph's: " : "", diff, i, sf.n);
 			goto out;
@@ -512,7 +512,7 @@ static int put_variable(void *arg, const rj_member *m)
 	hg_error_clear(&herr);
 	rc = hg_variable_put(p->j->client, p->j->graph, p->key.data, m->val, m->val_len, &herr);
 	if (rc < 0)
-		return p->rc = fail(p->j, -hg_code_errno(rc), "variable '%s' refused: %s (%zu of %zu imported)",
+		return p->rc = fail(p->j, hgfs_errno_client(rc), "variable '%s' refused: %s (%zu of %zu imported)",
 				    p->key.data, hg_error_format(&herr, hbuf, sizeof(hbuf)), p->done, p->total);
 	p->done++;
 	set_progress(p->j, p->done, p->total);
@@ -1291,7 +1291,7 @@ out:
 	set_progress(d->j, p.done, total);
 	if (p.rc < 0) {
 		char buf[1400];
-		return fail(d->j, -hg_code_errno(p.rc),
+		return fail(d->j, hgfs_errno_client(p.rc),
 			    "%s (%" PRIu64 " of %" PRIu64 " %s reached the server; copy the file again to complete the "
 			    "restore: creates are upserts)",
 			    hg_error_format(&p.err, buf, sizeof(buf)), p.done, total, d->edges ? "edges" : "vertices");

@@ -28,6 +28,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "errmap.h"
 #include "export.h"
 #include "hgclient.h"
 #include "log.h"

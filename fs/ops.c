@@ -40,11 +40,7 @@ static double elapsed(const struct timespec *since)
 
 static int client_errno(const char *what, const char *graph, int rc, const hg_error *err)
 {
-	char buf[1400];
-
-	hgfs_log(LOG_ERR, "%s%s%s: %s", what, graph ? " of graph " : "", graph ? graph : "",
-		 hg_error_format(err, buf, sizeof(buf)));
-	return -hg_code_errno(rc);
+	return hgfs_client_failed(LOG_ERR, rc, err, "%s%s%s", what, graph ? " of graph " : "", graph ? graph : "");
 }
 
 /* The kernel interrupts a request for any signal of its caller, also one
@@ -143,9 +139,7 @@ static int client_ready(hgfs *fs)
 	hg_error_clear(&err);
 	rc = hg_client_open(&c, &opt, &err);
 	if (rc < 0) {
-		char buf[1400];
-		hgfs_log(LOG_ERR, "cannot connect to %s: %s", fs->cfg.url, hg_error_format(&err, buf, sizeof(buf)));
-		rc = -hg_code_errno(rc);
+		rc = hgfs_client_failed(LOG_ERR, rc, &err, "cannot connect to %s", fs->cfg.url);
 		goto out;
 	}
 	hg_client_set_cancel(c, cancel_hook, fs);

@@ -314,11 +314,8 @@ static int mode_allows(hgfs *fs, hgfs_graph *g)
 
 	hg_error_clear(&err);
 	rc = hg_get_mode(fs->client, g->name, &m, &err);
-	if (rc < 0) {
-		char buf[1400];
-		hgfs_log(LOG_ERR, "graph %s: reading the mode: %s", g->name, hg_error_format(&err, buf, sizeof(buf)));
-		return -hg_code_errno(rc);
-	}
+	if (rc < 0)
+		return hgfs_client_failed(LOG_ERR, rc, &err, "graph %s: reading the mode", g->name);
 	if (m == HG_MODE_RESTORING || m == HG_MODE_MERGING) {
 		pthread_mutex_lock(&g->lock);
 		if (g->restore != NULL) {

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "errmap.h"
 #include "export.h"
 #include "hgclient.h"
 #include "import.h"
@@ -400,6 +401,27 @@ START_TEST(test_import_refusals)
 }
 END_TEST
 
+/* ---- errnos ------------------------------------------------------------------ */
+
+/* Client codes and errnos overlap (-HG_EINVAL is -EPERM): they cross here. */
+START_TEST(test_errmap)
+{
+	ck_assert_int_eq(-HG_EINVAL, -EPERM); /* why the crossing matters */
+	ck_assert_int_eq(hgfs_errno_client(-HG_EINVAL), -EINVAL);
+	ck_assert_int_eq(hgfs_errno_client(-HG_ENOTFOUND), -ENOENT);
+	ck_assert_int_eq(hgfs_errno_client(-HG_EAUTH), -EACCES);
+	ck_assert_int_eq(hgfs_errno_client(-HG_EMODE), -EPERM);
+	ck_assert_int_eq(hgfs_errno_client(-HG_ETRANSPORT), -EIO);
+	ck_assert_int_eq(hgfs_errno_client(-HG_ECALLBACK), -EIO);
+	ck_assert_int_eq(hgfs_errno_client(-HG_EINTR), -EINTR);
+	ck_assert_int_eq(hgfs_errno_import(-EFBIG), -EFBIG);
+	ck_assert_int_eq(hgfs_errno_import(-ENOSPC), -ENOSPC);
+	ck_assert_int_eq(hgfs_errno_import(-ENOENT), -EIO);
+	ck_assert_int_eq(hgfs_errno_import(-EAGAIN), -EIO);
+	ck_assert_int_eq(hgfs_errno_import(-EINTR), -EIO);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -409,6 +431,9 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_export_set);
 	tcase_add_test(tc, test_export_parallel_same_bytes);
 	tcase_add_test(tc, test_export_failures);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("errmap");
+	tcase_add_test(tc, test_errmap);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("import");
 	tcase_set_timeout(tc, 60);
