@@ -1,5 +1,5 @@
 /* restore.c - the restore/ tree of a graph: entries, spooling, and when an
- * import runs.  What an import does is in import.c. */
+ * import runs.  What an import does is in backup/import.c. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

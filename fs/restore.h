@@ -9,7 +9,7 @@
  * ranges written are tracked (ranges.h); a file is complete when they
  * cover it from 0 to its size (and, when its set's manifest lists it, that
  * size is the manifest's).  A complete file under a final name is imported
- * (import.c) at the close() (flush) or rename() that completed it, which
+ * (backup/import.c) at the close() (flush) or rename() that completed it, which
  * returns the result: recognised, checked whole, then posted through the
  * create APIs.  A close that leaves a hole (after fallocate, a seek, a
  * copy still in progress) makes the file "incomplete": kept, not imported,
