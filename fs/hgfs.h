@@ -8,7 +8,7 @@
  *   /graphs/<g>/edges.jsonl       } on first use and kept while in use
  *   /graphs/<g>/manifest.json     }
  *   /graphs/<g>/mode              the graph mode (read: GET, write: PUT)
- *   /graphs/<g>/restore/          import directory (restore.h)
+ *   /graphs/<g>/restore/          import directory (backup/restore.h)
  *   /graphs/<g>/restore.status    what the imports did
  *   /graphs/<g>/export.status     the export in progress and the last one
  *   /graphs/<g>/<other>           scratch files (editors' temporaries)
@@ -196,7 +196,7 @@ typedef struct hgfs_graph {
 	uint64_t build_changes; /* changes when the running build began */
 	hgfs_snapmemo memo; /* the last snapshot's hashes and mtimes; the builder's only */
 	hgfs_scratch *scratch;
-	struct hgfs_restore *restore; /* restore/ (restore.h), created on first use */
+	struct hgfs_restore *restore; /* restore/ (backup/restore.h), made with the graph's state */
 	char mode_seen[16];         /* the mode last read from the server */
 	struct timespec mode_mtime; /* when it was first seen: the mode file's mtime */
 } hgfs_graph;

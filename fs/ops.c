@@ -195,6 +195,11 @@ static int graph_names(hgfs *fs, char ***out)
 	return 0;
 }
 
+static void graph_changed_cb(void *g)
+{
+	hgfs_graph_changed(g);
+}
+
 /* Finds graph `name` if the server has it; creates its state on first use. */
 static int graph_get(hgfs *fs, const char *name, hgfs_graph **out)
 {
@@ -226,6 +231,25 @@ static int graph_get(hgfs *fs, const char *name, hgfs_graph **out)
 		strcpy(g->name, name);
 		g->fs = fs;
 		g->progress.file = -1;
+		hgfs_restore_cfg rc_cfg = {
+			.client = fs->client,
+			.graph = g->name,
+			.spool_dir = fs->restore_spool,
+			.spool_seq = &fs->spool_seq,
+			.parallel = fs->cfg.parallel,
+			.max_record_mib = fs->cfg.max_record_mib,
+			.timeout = fs->cfg.timeout,
+			.gzip = fs->cfg.gzip != 0,
+			.lock = &g->lock,
+			.changed = graph_changed_cb,
+			.changed_ctx = g,
+		};
+		g->restore = hgfs_rs_new(&rc_cfg);
+		if (g->restore == NULL) {
+			free(g);
+			pthread_mutex_unlock(&fs->lock);
+			return -ENOMEM;
+		}
 		pthread_mutex_init(&g->lock, NULL);
 		pthread_cond_init(&g->cond, NULL);
 		g->next = fs->graphs;
@@ -252,10 +276,8 @@ static int graph_of(hgfs *fs, const hgfs_path *p, hgfs_graph **out)
 				break;
 		}
 		if (g != NULL) {
-			pthread_mutex_lock(&g->lock);
 			/* export.status never waits for the server once the graph is known */
-			held = g->restore != NULL || p->type == HGFS_N_EXPORT_STATUS;
-			pthread_mutex_unlock(&g->lock);
+			held = p->type == HGFS_N_EXPORT_STATUS || hgfs_rs_active(g->restore);
 		}
 		pthread_mutex_unlock(&fs->lock);
 		if (held) {
@@ -549,7 +571,7 @@ static int mode_apply(hgfs *fs, hgfs_graph *g, hg_mode m)
 	int rc;
 
 	/* NONE ends a restore: not while restore/ still has work in it */
-	if (m == HG_MODE_NONE && hgfs_rs_unfinished(g, why, sizeof(why)) < 0) {
+	if (m == HG_MODE_NONE && hgfs_rs_unfinished(g->restore, why, sizeof(why)) < 0) {
 		hgfs_log(LOG_ERR, "graph %s: refused NONE: restore/ is unfinished: %s", graph, why);
 		return -EBUSY;
 	}
@@ -674,7 +696,7 @@ static int hgfs_getattr(const char *path, struct stat *st, struct fuse_file_info
 	switch (p.type) {
 	case HGFS_N_RESTORE_CHILD: {
 		hgfs_rstat rs;
-		rc = hgfs_rs_stat(g, p.rest, &rs);
+		rc = hgfs_rs_stat(g->restore, p.rest, &rs);
 		if (rc < 0)
 			return rc;
 		if (rs.is_dir) {
@@ -689,7 +711,7 @@ static int hgfs_getattr(const char *path, struct stat *st, struct fuse_file_info
 		char *text;
 		size_t len;
 		struct timespec mtime;
-		rc = hgfs_rs_status(g, &text, &len, &mtime);
+		rc = hgfs_rs_status(g->restore, &text, &len, &mtime);
 		if (rc < 0)
 			return rc;
 		free(text);
@@ -766,7 +788,7 @@ static void add_dots(fuse_fill_dir_t filler, void *buf)
 static int add_restore_entries(hgfs_graph *g, const char *rest, fuse_fill_dir_t filler, void *buf)
 {
 	char **names, child[PATH_MAX];
-	int rc = hgfs_rs_list(g, rest, &names);
+	int rc = hgfs_rs_list(g->restore, rest, &names);
 
 	if (rc < 0)
 		return rc;
@@ -774,7 +796,7 @@ static int add_restore_entries(hgfs_graph *g, const char *rest, fuse_fill_dir_t 
 	for (int i = 0; names[i] != NULL; i++) {
 		hgfs_rstat rs = {0};
 		snprintf(child, sizeof(child), "%s%s%s", rest, rest[0] != '\0' ? "/" : "", names[i]);
-		add_entry(filler, buf, names[i], hgfs_rs_stat(g, child, &rs) == 0 && rs.is_dir);
+		add_entry(filler, buf, names[i], hgfs_rs_stat(g->restore, child, &rs) == 0 && rs.is_dir);
 	}
 	hg_strv_free(names);
 	return 0;
@@ -866,7 +888,7 @@ static int open_node(const char *path, struct fuse_file_info *fi, bool create, m
 	switch (p.type) {
 	case HGFS_N_RESTORE_CHILD:
 		fi->direct_io = 1;
-		rc = hgfs_rs_open(fs, g, p.rest, fi->flags, create, mode, &h->re);
+		rc = hgfs_rs_open(g->restore, p.rest, fi->flags, create, mode, &h->re);
 		h->writing = acc != O_RDONLY; /* flush's fi has no flags */
 		break;
 	case HGFS_N_RESTORE_STATUS:
@@ -877,7 +899,7 @@ static int open_node(const char *path, struct fuse_file_info *fi, bool create, m
 		}
 		{
 			struct timespec mtime;
-			rc = hgfs_rs_status(g, &h->buf, &h->len, &mtime);
+			rc = hgfs_rs_status(g->restore, &h->buf, &h->len, &mtime);
 		}
 		break;
 	case HGFS_N_EXPORT_STATUS:
@@ -1014,7 +1036,7 @@ static int hgfs_read(const char *path, char *buf, size_t size, off_t off, struct
 		return (int)done;
 	}
 	case HGFS_N_RESTORE_CHILD:
-		return hgfs_rs_read(h->g, h->re, buf, size, off);
+		return hgfs_rs_read(h->g->restore, h->re, buf, size, off);
 	case HGFS_N_MODE:
 	case HGFS_N_RESTORE_STATUS:
 	case HGFS_N_EXPORT_STATUS:
@@ -1128,7 +1150,7 @@ static int hgfs_write(const char *path, const char *buf, size_t size, off_t off,
 	case HGFS_N_RESTORE_CHILD:
 		if (!h->writing)
 			return -EBADF;
-		return hgfs_rs_write(h->g, h->re, buf, size, off);
+		return hgfs_rs_write(h->g->restore, h->re, buf, size, off);
 	case HGFS_N_SCRATCH:
 		pthread_mutex_lock(&h->g->lock);
 		rc = buf_put(&h->scr->data, &h->scr->len, HGFS_SCRATCH_MAX, true, buf, size, off, h->append);
@@ -1147,7 +1169,7 @@ static int hgfs_flush(const char *path, struct fuse_file_info *fi)
 
 	(void)path;
 	if (h->type == HGFS_N_RESTORE_CHILD)
-		return h->writing ? hgfs_rs_flush(fs, h->g, h->re) : 0;
+		return h->writing ? hgfs_rs_flush(h->g->restore, h->re) : 0;
 	if (h->type != HGFS_N_MODE || !h->writing)
 		return 0;
 	if (h->failed)
@@ -1170,7 +1192,7 @@ static int hgfs_release(const char *path, struct fuse_file_info *fi)
 		snap_release(h->g, h->snap, true);
 	}
 	if (h->type == HGFS_N_RESTORE_CHILD && h->re != NULL)
-		hgfs_rs_release(h->g, h->re, h->writing);
+		hgfs_rs_release(h->g->restore, h->re, h->writing);
 	if (h->type == HGFS_N_SCRATCH) {
 		bool dead;
 		pthread_mutex_lock(&h->g->lock);
@@ -1207,7 +1229,7 @@ static int hgfs_fallocate(const char *path, int mode, off_t off, off_t len, stru
 		return -EOPNOTSUPP;
 	if (!h->writing)
 		return -EBADF;
-	return hgfs_rs_fallocate(h->g, h->re, mode, off, len);
+	return hgfs_rs_fallocate(h->g->restore, h->re, mode, off, len);
 }
 
 static int hgfs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
@@ -1223,7 +1245,7 @@ static int hgfs_truncate(const char *path, off_t size, struct fuse_file_info *fi
 			return 0;
 		}
 		if (h->type == HGFS_N_RESTORE_CHILD)
-			return hgfs_rs_truncate(h->g, NULL, h->re, size);
+			return hgfs_rs_truncate(h->g->restore, NULL, h->re, size);
 	}
 	rc = hgfs_parse_path(path, &p);
 	if (rc < 0)
@@ -1257,7 +1279,7 @@ static int hgfs_truncate(const char *path, off_t size, struct fuse_file_info *fi
 	}
 	case HGFS_N_RESTORE_CHILD:
 		rc = graph_of(get_fs(), &p, &g);
-		return rc < 0 ? rc : hgfs_rs_truncate(g, p.rest, NULL, size);
+		return rc < 0 ? rc : hgfs_rs_truncate(g->restore, p.rest, NULL, size);
 	case HGFS_N_SNAPFILE:
 	case HGFS_N_RESTORE_STATUS:
 	case HGFS_N_EXPORT_STATUS:
@@ -1285,7 +1307,7 @@ static int set_attrs(const char *path, int mode, const struct timespec *mtime)
 		return 0;
 	case HGFS_N_RESTORE_CHILD:
 		rc = graph_of(get_fs(), &p, &g);
-		return rc < 0 ? rc : hgfs_rs_setattr(g, p.rest, mode, mtime);
+		return rc < 0 ? rc : hgfs_rs_setattr(g->restore, p.rest, mode, mtime);
 	case HGFS_N_NONE:
 		return -ENOENT;
 	default:
@@ -1334,7 +1356,7 @@ static int hgfs_unlink(const char *path)
 	if (rc < 0)
 		return rc;
 	if (p.type == HGFS_N_RESTORE_CHILD)
-		return hgfs_rs_unlink(g, p.rest);
+		return hgfs_rs_unlink(g->restore, p.rest);
 	pthread_mutex_lock(&g->lock);
 	s = scratch_find_locked(g, p.name);
 	if (s != NULL)
@@ -1363,7 +1385,7 @@ static int hgfs_rename(const char *from, const char *to, unsigned int flags)
 		if (strcmp(pf.graph, pt.graph) != 0)
 			return -EXDEV;
 		rc = graph_of(fs, &pf, &g);
-		return rc < 0 ? rc : hgfs_rs_rename(fs, g, pf.rest, pt.rest, flags);
+		return rc < 0 ? rc : hgfs_rs_rename(g->restore, pf.rest, pt.rest, flags);
 	}
 	if (pf.type != HGFS_N_SCRATCH || strcmp(pf.graph, pt.graph) != 0 ||
 	    (pt.type != HGFS_N_SCRATCH && pt.type != HGFS_N_MODE))
@@ -1482,7 +1504,7 @@ static int hgfs_mkdir(const char *path, mode_t mode)
 		return rc;
 	if (p.type == HGFS_N_RESTORE_CHILD) {
 		rc = graph_of(get_fs(), &p, &g);
-		return rc < 0 ? rc : hgfs_rs_mkdir(get_fs(), g, p.rest, mode);
+		return rc < 0 ? rc : hgfs_rs_mkdir(g->restore, p.rest, mode);
 	}
 	if (p.type == HGFS_N_GRAPH) {
 		rc = graph_get(get_fs(), p.graph, &g);
@@ -1502,7 +1524,7 @@ static int hgfs_rmdir(const char *path)
 	if (p.type != HGFS_N_RESTORE_CHILD)
 		return p.type == HGFS_N_NONE ? -ENOENT : -EPERM;
 	rc = graph_of(get_fs(), &p, &g);
-	return rc < 0 ? rc : hgfs_rs_rmdir(g, p.rest);
+	return rc < 0 ? rc : hgfs_rs_rmdir(g->restore, p.rest);
 }
 
 /* df: the free space is spool_dir's (where snapshots and restore files
@@ -1602,7 +1624,7 @@ static void *hgfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	pthread_mutex_init(&fs->client_lock, NULL);
 	client_ready(fs);
 	/* restore/ then fails its creates with EIO (logged) */
-	(void)hgfs_rs_spool_init(fs);
+	(void)hgfs_rs_spool_init(fs->cfg.spool_dir, &fs->restore_spool);
 	pthread_cond_init(&fs->janitor_cond, NULL);
 	fs->janitor_running = pthread_create(&fs->janitor, NULL, janitor_main, fs) == 0;
 	return fs;
@@ -1651,7 +1673,8 @@ static void hgfs_destroy(void *data)
 		free(g);
 	}
 	fs->graphs = NULL;
-	hgfs_rs_spool_end(fs);
+	hgfs_rs_spool_end(fs->restore_spool);
+	fs->restore_spool = NULL;
 	hg_strv_free(fs->graph_names);
 	fs->graph_names = NULL;
 	hg_client_free(fs->client);

@@ -23,7 +23,7 @@
  * Failed files lose their bytes at their last close (shown empty), so that
  * a copy run again sends them again.
  *
- * Locks: the entries and their fields are under the graph's lock, held
+ * Locks: the entries and their fields are under the owner's lock (cfg.lock), held
  * briefly; imports of one graph run one at a time under its import lock,
  * which is held across network I/O and blocks nothing but other imports.
  */
@@ -36,7 +36,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "hgfs.h"
+#include "hgclient.h"
 #include "import.h"
 #include "ranges.h"
 #include "record.h"
@@ -64,7 +64,21 @@ typedef struct hgfs_rentry {
 				    complete, then removed (rm frees the bytes, undoes nothing) */
 } hgfs_rentry;
 
+/* What a graph's restore set needs from its owner, fixed at creation. */
+typedef struct hgfs_restore_cfg {
+	hg_client *client;
+	const char *graph;     /* its name: requests, messages, the mode file named in refusals */
+	const char *spool_dir; /* the mount's spool directory (hgfs_rs_spool_init); NULL: creates fail (EIO) */
+	uint64_t *spool_seq;   /* names the files in it, shared by the mount's sets (atomic) */
+	long parallel, max_record_mib, timeout; /* for imports (import.h) */
+	bool gzip;
+	pthread_mutex_t *lock; /* the owner's lock: guards the entries; held briefly, never across I/O */
+	void (*changed)(void *ctx); /* an import may have changed the graph */
+	void *changed_ctx;
+} hgfs_restore_cfg;
+
 typedef struct hgfs_restore {
+	hgfs_restore_cfg cfg;
 	hgfs_rentry *head, *tail; /* in creation order: restore.status lists them so */
 	pthread_mutex_t import_lock;
 	char *refused;            /* the last refusal because of the mode, NULL */
@@ -83,46 +97,53 @@ typedef struct hgfs_rstat {
 	struct timespec mtime;
 } hgfs_rstat;
 
-int hgfs_rs_stat(hgfs_graph *g, const char *rest, hgfs_rstat *out);
-/* The spool directory of this mount (fs->restore_spool), created in
- * cfg.spool_dir, after removing those of daemons that are gone; 0 or
- * -errno.  hgfs_rs_spool_end removes it (after hgfs_rs_free of every
- * graph). */
-int hgfs_rs_spool_init(hgfs *fs);
-void hgfs_rs_spool_end(hgfs *fs);
+/* A graph's empty restore set; NULL when out of memory.  hgfs_rs_free
+ * frees it. */
+hgfs_restore *hgfs_rs_new(const hgfs_restore_cfg *cfg);
+/* true once anything was created in it or refused: its directory and
+ * status are then served without asking the server (takes the lock). */
+bool hgfs_rs_active(hgfs_restore *r);
+
+int hgfs_rs_stat(hgfs_restore *r, const char *rest, hgfs_rstat *out);
+/* The spool directory of a mount, created in spool_dir after removing
+ * those of daemons that are gone: *out its path (malloc'd); 0 or -errno.
+ * hgfs_rs_spool_end removes it and frees path (after hgfs_rs_free of every
+ * set). */
+int hgfs_rs_spool_init(const char *spool_dir, char **out);
+void hgfs_rs_spool_end(char *path);
 /* The size shown for e: its spooled bytes, or 0 once they are gone. */
 off_t hgfs_rs_shown_size(const hgfs_rentry *e);
 /* The names directly below directory rest; free with hg_strv_free. */
-int hgfs_rs_list(hgfs_graph *g, const char *rest, char ***out);
-int hgfs_rs_mkdir(hgfs *fs, hgfs_graph *g, const char *rest, mode_t mode);
+int hgfs_rs_list(hgfs_restore *r, const char *rest, char ***out);
+int hgfs_rs_mkdir(hgfs_restore *r, const char *rest, mode_t mode);
 /* Opens (creates when create) file rest; flags as open(2).  Reading works
  * only while the bytes are still spooled. */
-int hgfs_rs_open(hgfs *fs, hgfs_graph *g, const char *rest, int flags, bool create, mode_t mode,
+int hgfs_rs_open(hgfs_restore *r, const char *rest, int flags, bool create, mode_t mode,
 		 hgfs_rentry **out);
-int hgfs_rs_write(hgfs_graph *g, hgfs_rentry *e, const char *buf, size_t size, off_t off);
-int hgfs_rs_read(hgfs_graph *g, hgfs_rentry *e, char *buf, size_t size, off_t off);
+int hgfs_rs_write(hgfs_restore *r, hgfs_rentry *e, const char *buf, size_t size, off_t off);
+int hgfs_rs_read(hgfs_restore *r, hgfs_rentry *e, char *buf, size_t size, off_t off);
 /* Runs the import when the file was written under a final name. */
-int hgfs_rs_flush(hgfs *fs, hgfs_graph *g, hgfs_rentry *e);
+int hgfs_rs_flush(hgfs_restore *r, hgfs_rentry *e);
 /* writer: the handle was open for writing. */
-void hgfs_rs_release(hgfs_graph *g, hgfs_rentry *e, bool writer);
-int hgfs_rs_truncate(hgfs_graph *g, const char *rest, hgfs_rentry *e, off_t size);
+void hgfs_rs_release(hgfs_restore *r, hgfs_rentry *e, bool writer);
+int hgfs_rs_truncate(hgfs_restore *r, const char *rest, hgfs_rentry *e, off_t size);
 /* fallocate(2) through an open handle: mode 0 or FALLOC_FL_KEEP_SIZE;
  * extends the size without marking bytes written. */
-int hgfs_rs_fallocate(hgfs_graph *g, hgfs_rentry *e, int mode, off_t off, off_t len);
+int hgfs_rs_fallocate(hgfs_restore *r, hgfs_rentry *e, int mode, off_t off, off_t len);
 /* mode < 0: unchanged; mtime NULL: unchanged. */
-int hgfs_rs_setattr(hgfs_graph *g, const char *rest, int mode, const struct timespec *mtime);
-int hgfs_rs_unlink(hgfs_graph *g, const char *rest);
-int hgfs_rs_rmdir(hgfs_graph *g, const char *rest);
-int hgfs_rs_rename(hgfs *fs, hgfs_graph *g, const char *from, const char *to, unsigned int flags);
+int hgfs_rs_setattr(hgfs_restore *r, const char *rest, int mode, const struct timespec *mtime);
+int hgfs_rs_unlink(hgfs_restore *r, const char *rest);
+int hgfs_rs_rmdir(hgfs_restore *r, const char *rest);
+int hgfs_rs_rename(hgfs_restore *r, const char *from, const char *to, unsigned int flags);
 /* restore.status as text (malloc'd), and the time its text last changed
  * ({0,0} before anything happened): stable while nothing changes, so that
  * tar does not see a file that "changed as we read it". */
-int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len, struct timespec *mtime);
+int hgfs_rs_status(hgfs_restore *r, char **text, size_t *len, struct timespec *mtime);
 /* Whether restore/ is finished, before NONE is written to the mode file:
  * -EBUSY, with why (and the refusal in restore.status), while a file is
  * being written, incomplete, importing or pending, or a manifest lists a file of its
  * set that has not been imported; else 0. */
-int hgfs_rs_unfinished(hgfs_graph *g, char *why, size_t len);
+int hgfs_rs_unfinished(hgfs_restore *r, char *why, size_t len);
 
 /* At unmount: logs every file whose bytes were not imported, then frees. */
 void hgfs_rs_free(hgfs_restore *r, const char *graph);

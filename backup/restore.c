@@ -12,6 +12,9 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "errmap.h"
+#include "export.h"
+#include "log.h"
 #include "restore.h"
 
 static const char *const state_names[] = {
@@ -74,12 +77,13 @@ static void remove_stale_spools(const char *dir)
 	closedir(d);
 }
 
-int hgfs_rs_spool_init(hgfs *fs)
+int hgfs_rs_spool_init(const char *spool_dir, char **out)
 {
 	char *path = NULL;
 
-	remove_stale_spools(fs->cfg.spool_dir);
-	if (asprintf(&path, "%s/" SPOOL_PREFIX "%ld.XXXXXX", fs->cfg.spool_dir, (long)getpid()) < 0)
+	*out = NULL;
+	remove_stale_spools(spool_dir);
+	if (asprintf(&path, "%s/" SPOOL_PREFIX "%ld.XXXXXX", spool_dir, (long)getpid()) < 0)
 		return -ENOMEM;
 	if (mkdtemp(path) == NULL) {
 		int rc = -errno;
@@ -87,31 +91,36 @@ int hgfs_rs_spool_init(hgfs *fs)
 		free(path);
 		return rc;
 	}
-	fs->restore_spool = path;
+	*out = path;
 	return 0;
 }
 
-void hgfs_rs_spool_end(hgfs *fs)
+void hgfs_rs_spool_end(char *path)
 {
-	if (fs->restore_spool == NULL)
+	if (path == NULL)
 		return;
-	remove_spool_dir(AT_FDCWD, fs->restore_spool);
-	free(fs->restore_spool);
-	fs->restore_spool = NULL;
+	remove_spool_dir(AT_FDCWD, path);
+	free(path);
 }
 
-/* The graph's restore state, created on first use (graph lock held). */
-static hgfs_restore *rs_locked(hgfs_graph *g)
+hgfs_restore *hgfs_rs_new(const hgfs_restore_cfg *cfg)
 {
-	if (g->restore == NULL) {
-		hgfs_restore *r = calloc(1, sizeof(*r));
-		if (r == NULL)
-			return NULL;
-		pthread_mutex_init(&r->import_lock, NULL);
-		r->batch_max = HGFS_BATCH_MAX;
-		g->restore = r;
-	}
-	return g->restore;
+	hgfs_restore *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	r->cfg = *cfg;
+	pthread_mutex_init(&r->import_lock, NULL);
+	r->batch_max = HGFS_BATCH_MAX;
+	return r;
+}
+
+bool hgfs_rs_active(hgfs_restore *r)
+{
+	pthread_mutex_lock(r->cfg.lock);
+	bool active = r->head != NULL || r->refused != NULL;
+	pthread_mutex_unlock(r->cfg.lock);
+	return active;
 }
 
 off_t hgfs_rs_shown_size(const hgfs_rentry *e)
@@ -126,12 +135,6 @@ static hgfs_rentry *find_locked(hgfs_restore *r, const char *path)
 			return e;
 	}
 	return NULL;
-}
-
-/* Entry rest of graph g, or NULL (graph lock held). */
-static hgfs_rentry *entry_locked(hgfs_graph *g, const char *rest)
-{
-	return g->restore != NULL ? find_locked(g->restore, rest) : NULL;
 }
 
 /* The last component of a path. */
@@ -194,7 +197,7 @@ static int parent_ok_locked(hgfs_restore *r, const char *path)
 	return p->is_dir ? 0 : -ENOTDIR;
 }
 
-/* Opens the spool of e when it has one and it is closed (graph lock held). */
+/* Opens the spool of e when it has one and it is closed (the set's lock held). */
 static int spool_open_locked(hgfs_rentry *e)
 {
 	if (e->spool == NULL || e->fd >= 0)
@@ -208,7 +211,7 @@ static int spool_open_locked(hgfs_rentry *e)
 	return 0;
 }
 
-/* A reference on e, its spool open (graph lock held): 0 or -errno. */
+/* A reference on e, its spool open (the set's lock held): 0 or -errno. */
 static int hold_locked(hgfs_rentry *e)
 {
 	int rc = spool_open_locked(e);
@@ -241,7 +244,7 @@ static void entry_free(hgfs_rentry *e)
 	free(e);
 }
 
-/* Drops a reference (graph lock held).  Once nobody holds the entry, the
+/* Drops a reference (the set's lock held).  Once nobody holds the entry, the
  * bytes of a finished file are let go.  true: the entry was unlinked
  * meanwhile and must be freed now (without the lock). */
 static bool unref_locked(hgfs_rentry *e)
@@ -305,7 +308,7 @@ static hgfs_rentry *add_locked(hgfs_restore *r, const char *path, bool is_dir, m
 
 /* Asks the server whether the graph takes a restore now: RESTORING or
  * MERGING.  Refusals are remembered for restore.status. */
-static int mode_allows(hgfs *fs, hgfs_graph *g)
+static int mode_allows(hgfs_restore *r)
 {
 	char msg[1024];
 	hg_error err;
@@ -313,107 +316,105 @@ static int mode_allows(hgfs *fs, hgfs_graph *g)
 	int rc;
 
 	hg_error_clear(&err);
-	rc = hg_get_mode(fs->client, g->name, &m, &err);
+	rc = hg_get_mode(r->cfg.client, r->cfg.graph, &m, &err);
 	if (rc < 0)
-		return hgfs_client_failed(LOG_ERR, rc, &err, "graph %s: reading the mode", g->name);
+		return hgfs_client_failed(LOG_ERR, rc, &err, "graph %s: reading the mode", r->cfg.graph);
 	if (m == HG_MODE_RESTORING || m == HG_MODE_MERGING) {
-		pthread_mutex_lock(&g->lock);
-		if (g->restore != NULL) {
-			free(g->restore->refused);
-			g->restore->refused = NULL;
+		pthread_mutex_lock(r->cfg.lock);
+		{
+			free(r->refused);
+			r->refused = NULL;
 		}
-		pthread_mutex_unlock(&g->lock);
+		pthread_mutex_unlock(r->cfg.lock);
 		return 0;
 	}
 	snprintf(msg, sizeof(msg),
 		 "refused: graph '%s' is in mode %s; write RESTORING (into an empty graph) or MERGING (into a graph "
 		 "with data) to graphs/%s/mode first",
-		 g->name, hg_mode_name(m), g->name);
+		 r->cfg.graph, hg_mode_name(m), r->cfg.graph);
 	hgfs_log(LOG_ERR, "%s", msg);
-	pthread_mutex_lock(&g->lock);
-	if (rs_locked(g) != NULL) {
-		free(g->restore->refused);
-		g->restore->refused = strdup(msg);
+	pthread_mutex_lock(r->cfg.lock);
+	{
+		free(r->refused);
+		r->refused = strdup(msg);
 	}
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(r->cfg.lock);
 	return -EPERM;
 }
 
-int hgfs_rs_stat(hgfs_graph *g, const char *rest, hgfs_rstat *out)
+int hgfs_rs_stat(hgfs_restore *r, const char *rest, hgfs_rstat *out)
 {
 	hgfs_rentry *e = NULL;
 
-	pthread_mutex_lock(&g->lock);
-	e = entry_locked(g, rest);
+	pthread_mutex_lock(r->cfg.lock);
+	e = find_locked(r, rest);
 	if (e != NULL) {
 		out->is_dir = e->is_dir;
 		out->mode = e->mode;
 		out->size = hgfs_rs_shown_size(e);
 		out->mtime = e->mtime;
 	}
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(r->cfg.lock);
 	return e != NULL ? 0 : -ENOENT;
 }
 
-int hgfs_rs_list(hgfs_graph *g, const char *rest, char ***out)
+int hgfs_rs_list(hgfs_restore *r, const char *rest, char ***out)
 {
 	size_t n = 0, i = 0;
 	char **v;
 	int rc = 0;
 
-	pthread_mutex_lock(&g->lock);
+	pthread_mutex_lock(r->cfg.lock);
 	if (rest[0] != '\0') {
-		hgfs_rentry *d = g->restore != NULL ? find_locked(g->restore, rest) : NULL;
+		hgfs_rentry *d = find_locked(r, rest);
 		if (d == NULL || !d->is_dir) {
 			rc = d == NULL ? -ENOENT : -ENOTDIR;
 			goto out;
 		}
 	}
-	for (hgfs_rentry *e = g->restore != NULL ? g->restore->head : NULL; e != NULL; e = e->next)
+	for (hgfs_rentry *e = r->head; e != NULL; e = e->next)
 		n += in_dir(e->path, rest);
 	v = calloc(n + 1, sizeof(*v));
 	if (v == NULL) {
 		rc = -ENOMEM;
 		goto out;
 	}
-	for (hgfs_rentry *e = g->restore != NULL ? g->restore->head : NULL; e != NULL; e = e->next) {
+	for (hgfs_rentry *e = r->head; e != NULL; e = e->next) {
 		if (in_dir(e->path, rest) && (v[i] = strdup(base_name(e->path))) != NULL)
 			i++;
 	}
 	*out = v;
 out:
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(r->cfg.lock);
 	return rc;
 }
 
-int hgfs_rs_mkdir(hgfs *fs, hgfs_graph *g, const char *rest, mode_t mode)
+int hgfs_rs_mkdir(hgfs_restore *r, const char *rest, mode_t mode)
 {
-	hgfs_restore *r;
-	int rc = mode_allows(fs, g);
+	int rc = mode_allows(r);
 
 	if (rc < 0)
 		return rc;
-	pthread_mutex_lock(&g->lock);
-	r = rs_locked(g);
+	pthread_mutex_lock(r->cfg.lock);
 	if (r == NULL)
 		rc = -ENOMEM;
 	else if (find_locked(r, rest) != NULL)
 		rc = -EEXIST;
 	else if ((rc = parent_ok_locked(r, rest)) == 0 && add_locked(r, rest, true, mode) == NULL)
 		rc = -ENOMEM;
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(r->cfg.lock);
 	return rc;
 }
 
-static int new_spool(hgfs *fs, hgfs_rentry *e)
+static int new_spool(hgfs_restore *r, hgfs_rentry *e)
 {
 	char *path = NULL;
 	int fd;
 
-	if (fs->restore_spool == NULL)
+	if (r->cfg.spool_dir == NULL)
 		return -EIO; /* its creation failed at mount, and was logged */
-	if (asprintf(&path, "%s/%llu", fs->restore_spool,
-		     (unsigned long long)__atomic_add_fetch(&fs->spool_seq, 1, __ATOMIC_RELAXED)) < 0)
+	if (asprintf(&path, "%s/%llu", r->cfg.spool_dir,
+		     (unsigned long long)__atomic_add_fetch(r->cfg.spool_seq, 1, __ATOMIC_RELAXED)) < 0)
 		return -ENOMEM;
 	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
@@ -428,22 +429,20 @@ static int new_spool(hgfs *fs, hgfs_rentry *e)
 	return 0;
 }
 
-int hgfs_rs_open(hgfs *fs, hgfs_graph *g, const char *rest, int flags, bool create, mode_t mode,
+int hgfs_rs_open(hgfs_restore *r, const char *rest, int flags, bool create, mode_t mode,
 		 hgfs_rentry **out)
 {
 	int acc = flags & O_ACCMODE;
-	hgfs_restore *r;
 	hgfs_rentry *e;
 	bool added = false;
 	int rc = 0;
 
 	if (create || acc != O_RDONLY) {
-		rc = mode_allows(fs, g);
+		rc = mode_allows(r);
 		if (rc < 0)
 			return rc;
 	}
-	pthread_mutex_lock(&g->lock);
-	r = rs_locked(g);
+	pthread_mutex_lock(r->cfg.lock);
 	if (r == NULL) {
 		rc = -ENOMEM;
 		goto out;
@@ -479,7 +478,7 @@ int hgfs_rs_open(hgfs *fs, hgfs_graph *g, const char *rest, int flags, bool crea
 	if (acc != O_RDONLY) {
 		if (e->spool == NULL) {
 			/* a new copy of a failed file starts empty */
-			rc = new_spool(fs, e);
+			rc = new_spool(r, e);
 			if (rc == 0) {
 				e->size = 0;
 				e->write_err = 0;
@@ -507,37 +506,37 @@ int hgfs_rs_open(hgfs *fs, hgfs_graph *g, const char *rest, int flags, bool crea
 		unlink_locked(r, e); /* no name left behind by a failed create */
 	}
 out:
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(r->cfg.lock);
 	return rc;
 }
 
-int hgfs_rs_write(hgfs_graph *g, hgfs_rentry *e, const char *buf, size_t size, off_t off)
+int hgfs_rs_write(hgfs_restore *r, hgfs_rentry *e, const char *buf, size_t size, off_t off)
 {
 	int fd, rc;
 
-	pthread_mutex_lock(&g->lock);
+	pthread_mutex_lock(r->cfg.lock);
 	fd = e->fd;
 	if (e->st.state == HGFS_RS_IMPORTING)
 		fd = -2;
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(r->cfg.lock);
 	if (fd == -2)
 		return -EBUSY;
 	if (fd < 0)
 		return -EBADF;
 	rc = hgfs_pwrite_all(fd, buf, size, off);
 	if (rc < 0) {
-		hgfs_log(LOG_ERR, "graph %s: restore/%s: spooling failed: %s", g->name, e->path, strerror(-rc));
-		pthread_mutex_lock(&g->lock);
+		hgfs_log(LOG_ERR, "graph %s: restore/%s: spooling failed: %s", r->cfg.graph, e->path, strerror(-rc));
+		pthread_mutex_lock(r->cfg.lock);
 		e->write_err = rc; /* the file is incomplete: it must not be imported */
 		e->dirty = true;
-		pthread_mutex_unlock(&g->lock);
+		pthread_mutex_unlock(r->cfg.lock);
 		return rc;
 	}
-	pthread_mutex_lock(&g->lock);
+	pthread_mutex_lock(r->cfg.lock);
 	rc = hgfs_ranges_add(&e->written, off, off + (off_t)size);
 	if (rc < 0) {
 		hgfs_log(LOG_ERR, "graph %s: restore/%s: more than %d separate ranges written: the file cannot be tracked",
-			 g->name, e->path, HGFS_RANGES_MAX);
+			 r->cfg.graph, e->path, HGFS_RANGES_MAX);
 		e->write_err = rc;
 	}
 	if (off + (off_t)size > e->size)
@@ -546,18 +545,18 @@ int hgfs_rs_write(hgfs_graph *g, hgfs_rentry *e, const char *buf, size_t size, o
 	if (e->st.state != HGFS_RS_IMPORTING)
 		e->st.state = HGFS_RS_WRITING;
 	clock_gettime(CLOCK_REALTIME, &e->mtime);
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(r->cfg.lock);
 	return rc < 0 ? rc : (int)size;
 }
 
-int hgfs_rs_read(hgfs_graph *g, hgfs_rentry *e, char *buf, size_t size, off_t off)
+int hgfs_rs_read(hgfs_restore *r, hgfs_rentry *e, char *buf, size_t size, off_t off)
 {
 	ssize_t n;
 	int fd;
 
-	pthread_mutex_lock(&g->lock);
+	pthread_mutex_lock(r->cfg.lock);
 	fd = e->fd;
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(r->cfg.lock);
 	if (fd < 0)
 		return 0; /* failed: the bytes are not kept */
 	do
@@ -567,7 +566,7 @@ int hgfs_rs_read(hgfs_graph *g, hgfs_rentry *e, char *buf, size_t size, off_t of
 }
 
 /* The manifest of the directory that holds path, if one was imported
- * (graph lock held). */
+ * (the set's lock held). */
 static const hgfs_manifest *set_manifest_locked(hgfs_restore *r, const char *path)
 {
 	for (hgfs_rentry *e = r->head; e != NULL; e = e->next) {
@@ -634,26 +633,26 @@ static int check_set_locked(hgfs_restore *r, hgfs_rentry *man, char *why, size_t
 	return rc;
 }
 
-static int import_one(hgfs *fs, hgfs_graph *g, hgfs_rentry *e);
+static int import_one(hgfs_restore *r, hgfs_rentry *e);
 
 /* After a schema import: tries every pending file of the graph once more,
  * one at a time (the others stay usable meanwhile).  Files being written
  * are left to their own close().  Returns the first failure. */
-static int run_pending(hgfs *fs, hgfs_graph *g, hgfs_rentry *schema)
+static int run_pending(hgfs_restore *r, hgfs_rentry *schema)
 {
 	uint64_t round;
 	int first = 0;
 
-	pthread_mutex_lock(&g->lock);
-	round = ++g->restore->pending_round;
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_lock(r->cfg.lock);
+	round = ++r->pending_round;
+	pthread_mutex_unlock(r->cfg.lock);
 	for (;;) {
 		hgfs_rentry *e = NULL;
 		bool dead;
 		int rc;
 
-		pthread_mutex_lock(&g->lock);
-		for (hgfs_rentry *t = g->restore->head; t != NULL && e == NULL; t = t->next) {
+		pthread_mutex_lock(r->cfg.lock);
+		for (hgfs_rentry *t = r->head; t != NULL && e == NULL; t = t->next) {
 			if (t->st.state == HGFS_RS_PENDING && t->spool != NULL && t->writers == 0 && !t->detached &&
 			    t->tried_round != round && final_name(t->path))
 				e = t;
@@ -666,18 +665,18 @@ static int run_pending(hgfs *fs, hgfs_graph *g, hgfs_rentry *schema)
 				set_detail_locked(e, "waiting: its spool file could not be opened (%s)", strerror(-hrc));
 				if (first == 0)
 					first = hrc;
-				pthread_mutex_unlock(&g->lock);
+				pthread_mutex_unlock(r->cfg.lock);
 				continue;
 			}
 			e->st.state = HGFS_RS_IMPORTING;
 			free(e->st.detail);
 			e->st.detail = NULL;
 		}
-		pthread_mutex_unlock(&g->lock);
+		pthread_mutex_unlock(r->cfg.lock);
 		if (e == NULL)
 			break;
-		rc = import_one(fs, g, e);
-		pthread_mutex_lock(&g->lock);
+		rc = import_one(r, e);
+		pthread_mutex_lock(r->cfg.lock);
 		if (rc == 0 && e->st.state == HGFS_RS_PENDING && same_set(e->path, schema->path)) {
 			/* its own set's schema is in and it still lacks labels or
 			 * keys: no schema to come can be meant for it */
@@ -692,7 +691,7 @@ static int run_pending(hgfs *fs, hgfs_graph *g, hgfs_rentry *schema)
 			rc = e->result = -EINVAL;
 			set_detail_locked(e, "EINVAL: the schema of its own set (%s) was imported and %.*s; nothing imported",
 					  schema->path, lack_len, lack);
-			hgfs_log(LOG_ERR, "graph %s: restore/%s: %s", g->name, e->path, e->st.detail);
+			hgfs_log(LOG_ERR, "graph %s: restore/%s: %s", r->cfg.graph, e->path, e->st.detail);
 		}
 		if (rc < 0 && first == 0) {
 			first = rc;
@@ -700,7 +699,7 @@ static int run_pending(hgfs *fs, hgfs_graph *g, hgfs_rentry *schema)
 					  e->st.detail != NULL ? e->st.detail : strerror(-rc));
 		}
 		dead = unref_locked(e);
-		pthread_mutex_unlock(&g->lock);
+		pthread_mutex_unlock(r->cfg.lock);
 		if (dead)
 			entry_free(e);
 	}
@@ -708,78 +707,78 @@ static int run_pending(hgfs *fs, hgfs_graph *g, hgfs_rentry *schema)
 }
 
 /* One import of e (state IMPORTING, a ref held, import lock held). */
-static int import_one(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
+static int import_one(hgfs_restore *r, hgfs_rentry *e)
 {
 	hgfs_manifest *man = NULL, *copy = NULL;
 	char *path;
 	int rc;
 
-	pthread_mutex_lock(&g->lock);
-	const hgfs_manifest *m = set_manifest_locked(g->restore, e->path);
+	pthread_mutex_lock(r->cfg.lock);
+	const hgfs_manifest *m = set_manifest_locked(r, e->path);
 	if (m != NULL && (copy = malloc(sizeof(*copy))) != NULL)
 		*copy = *m;
 	path = strdup(e->path); /* a rename meanwhile changes e->path */
 	hgfs_import_job job = {
-		.client = fs->client,
-		.graph = g->name,
+		.client = r->cfg.client,
+		.graph = r->cfg.graph,
 		.path = path,
 		.fd = e->fd,
 		.size = e->size,
 		.manifest = copy,
-		.parallel = fs->cfg.parallel,
-		.max_record_mib = fs->cfg.max_record_mib,
-		.timeout = fs->cfg.timeout,
-		.gzip = fs->cfg.gzip != 0,
-		.batch_max = &g->restore->batch_max,
-		.lock = &g->lock,
+		.parallel = r->cfg.parallel,
+		.max_record_mib = r->cfg.max_record_mib,
+		.timeout = r->cfg.timeout,
+		.gzip = r->cfg.gzip,
+		.batch_max = &r->batch_max,
+		.lock = r->cfg.lock,
 		.st = &e->st,
 	};
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(r->cfg.lock);
 	if (path == NULL) {
 		free(copy);
-		pthread_mutex_lock(&g->lock);
+		pthread_mutex_lock(r->cfg.lock);
 		e->st.state = HGFS_RS_FAILED;
 		e->result = -ENOMEM;
-		pthread_mutex_unlock(&g->lock);
+		pthread_mutex_unlock(r->cfg.lock);
 		return -ENOMEM;
 	}
 	rc = hgfs_import(&job, &man);
 	free(copy);
 	free(path);
 
-	pthread_mutex_lock(&g->lock);
+	pthread_mutex_lock(r->cfg.lock);
 	e->result = rc;
 	if (man != NULL) {
 		char why[768];
 		free(e->manifest);
 		e->manifest = man;
-		if (rc == 0 && check_set_locked(g->restore, e, why, sizeof(why)) < 0) {
+		if (rc == 0 && check_set_locked(r, e, why, sizeof(why)) < 0) {
 			rc = -EINVAL;
 			e->result = rc;
 			e->st.state = HGFS_RS_FAILED;
 			set_detail_locked(e, "EINVAL: %s", why);
-			hgfs_log(LOG_ERR, "graph %s: restore/%s: %s", g->name, e->path, why);
+			hgfs_log(LOG_ERR, "graph %s: restore/%s: %s", r->cfg.graph, e->path, why);
 		}
 	}
 	hgfs_kind kind = e->st.kind;
 	bool imported = e->st.state == HGFS_RS_IMPORTED;
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(r->cfg.lock);
 	/* even a failed import may have changed the graph */
 	if (kind >= HGFS_K_SCHEMA && kind < HGFS_K_MANIFEST)
-		hgfs_graph_changed(g);
+		r->cfg.changed(r->cfg.changed_ctx);
 
 	if (imported && kind == HGFS_K_SCHEMA) {
-		int prc = run_pending(fs, g, e);
+		int prc = run_pending(r, e);
 		if (prc < 0 && rc == 0)
 			rc = prc;
 	}
 	return rc;
 }
 
-/* A schema, vertex or edge file closed without a byte written (graph lock
+/* A schema, vertex or edge file closed without a byte written (the set's lock
  * held): a complete empty file.  It is measured as such, so that its set's
  * manifest, now or when it arrives, can say whether it should be empty. */
-static int empty_file_locked(hgfs_graph *g, hgfs_rentry *e)
+static int empty_file_locked(hgfs_restore *r, hgfs_rentry *e)
 {
 	static const char empty_sha256[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 	const hgfs_manifest *m;
@@ -794,17 +793,17 @@ static int empty_file_locked(hgfs_graph *g, hgfs_rentry *e)
 	memcpy(e->st.m_sha256, empty_sha256, sizeof(empty_sha256));
 	for (int i = 0; i < HG_SCHEMA__COUNT + 2; i++)
 		e->st.m_count[i] = 0;
-	m = set_manifest_locked(g->restore, e->path);
+	m = set_manifest_locked(r, e->path);
 	if (m == NULL || hgfs_manifest_check(m, &e->st, msg, sizeof(msg)) == 0)
 		return 0;
 	e->st.state = HGFS_RS_FAILED;
 	e->result = -EINVAL;
 	set_detail_locked(e, "EINVAL: empty, but %s", msg);
-	hgfs_log(LOG_ERR, "graph %s: restore/%s: empty, but %s", g->name, e->path, msg);
+	hgfs_log(LOG_ERR, "graph %s: restore/%s: empty, but %s", r->cfg.graph, e->path, msg);
 	return -EINVAL;
 }
 
-/* Whether e lacks bytes (graph lock held): a range never written below its
+/* Whether e lacks bytes (the set's lock held): a range never written below its
  * size, or fewer bytes than its set's manifest lists.  Then it becomes
  * INCOMPLETE, with why in its detail; a close or rename that completes it
  * imports it. */
@@ -831,35 +830,34 @@ static bool incomplete_locked(hgfs_restore *r, hgfs_rentry *e)
 
 /* Starts the import of e when it is complete and new; otherwise reports the
  * last result again (a second close of the same data, a dup'd descriptor). */
-static int maybe_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
+static int maybe_import(hgfs_restore *r, hgfs_rentry *e)
 {
-	hgfs_restore *r = g->restore;
 	int rc;
 
-	pthread_mutex_lock(&g->lock);
+	pthread_mutex_lock(r->cfg.lock);
 	if (e->detached || !final_name(e->path) || e->is_dir) {
-		pthread_mutex_unlock(&g->lock);
+		pthread_mutex_unlock(r->cfg.lock);
 		return 0;
 	}
 	if (!e->dirty) {
-		rc = e->st.state == HGFS_RS_EMPTY ? empty_file_locked(g, e)
+		rc = e->st.state == HGFS_RS_EMPTY ? empty_file_locked(r, e)
 		     : e->st.state == HGFS_RS_FAILED ? e->result
 						  : 0;
-		pthread_mutex_unlock(&g->lock);
+		pthread_mutex_unlock(r->cfg.lock);
 		return rc;
 	}
 	if (e->write_err == 0 && e->st.state != HGFS_RS_IMPORTING && incomplete_locked(r, e)) {
-		pthread_mutex_unlock(&g->lock);
+		pthread_mutex_unlock(r->cfg.lock);
 		return 0; /* no need to wait for other imports to say so */
 	}
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(r->cfg.lock);
 
 	pthread_mutex_lock(&r->import_lock);
-	pthread_mutex_lock(&g->lock);
+	pthread_mutex_lock(r->cfg.lock);
 	if (!e->dirty || e->detached || e->spool == NULL) {
 		/* written, but the bytes are gone: never report that as imported */
 		rc = e->dirty && !e->detached ? -EIO : e->st.state == HGFS_RS_FAILED ? e->result : 0;
-		pthread_mutex_unlock(&g->lock);
+		pthread_mutex_unlock(r->cfg.lock);
 		goto out;
 	}
 	e->dirty = false;
@@ -873,17 +871,17 @@ static int maybe_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
 		if (asprintf(&e->st.detail, "%s: a write to this file failed (%s); nothing imported: copy it again",
 			     strerrorname_np(-rc), strerror(-e->write_err)) < 0)
 			e->st.detail = NULL;
-		pthread_mutex_unlock(&g->lock);
+		pthread_mutex_unlock(r->cfg.lock);
 		goto out;
 	}
 	if (incomplete_locked(r, e)) {
 		e->dirty = true;
 		rc = 0;
-		pthread_mutex_unlock(&g->lock);
+		pthread_mutex_unlock(r->cfg.lock);
 		goto out;
 	}
 	if ((rc = hold_locked(e)) < 0) {
-		pthread_mutex_unlock(&g->lock);
+		pthread_mutex_unlock(r->cfg.lock);
 		goto out;
 	}
 	e->st.state = HGFS_RS_IMPORTING;
@@ -891,13 +889,13 @@ static int maybe_import(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
 	e->st.measured = false;
 	free(e->st.detail);
 	e->st.detail = NULL;
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(r->cfg.lock);
 
-	rc = import_one(fs, g, e);
+	rc = import_one(r, e);
 
-	pthread_mutex_lock(&g->lock);
+	pthread_mutex_lock(r->cfg.lock);
 	bool dead = unref_locked(e);
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(r->cfg.lock);
 	if (dead)
 		entry_free(e);
 out:
@@ -905,20 +903,20 @@ out:
 	return rc;
 }
 
-int hgfs_rs_flush(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
+int hgfs_rs_flush(hgfs_restore *r, hgfs_rentry *e)
 {
-	return maybe_import(fs, g, e);
+	return maybe_import(r, e);
 }
 
-void hgfs_rs_release(hgfs_graph *g, hgfs_rentry *e, bool writer)
+void hgfs_rs_release(hgfs_restore *r, hgfs_rentry *e, bool writer)
 {
 	bool dead;
 
-	pthread_mutex_lock(&g->lock);
+	pthread_mutex_lock(r->cfg.lock);
 	if (writer)
 		e->writers--;
 	dead = unref_locked(e);
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(r->cfg.lock);
 	if (dead)
 		entry_free(e);
 }
@@ -933,13 +931,13 @@ static int changeable_file(const hgfs_rentry *e)
 	return e->st.state == HGFS_RS_IMPORTING ? -EBUSY : 0;
 }
 
-int hgfs_rs_truncate(hgfs_graph *g, const char *rest, hgfs_rentry *e, off_t size)
+int hgfs_rs_truncate(hgfs_restore *r, const char *rest, hgfs_rentry *e, off_t size)
 {
 	int rc = 0;
 
-	pthread_mutex_lock(&g->lock);
+	pthread_mutex_lock(r->cfg.lock);
 	if (e == NULL)
-		e = entry_locked(g, rest);
+		e = find_locked(r, rest);
 	rc = changeable_file(e);
 	if (rc == 0 && e->spool == NULL) {
 		rc = size == 0 ? 0 : -EACCES; /* the bytes are gone: only "empty" is true */
@@ -957,11 +955,11 @@ int hgfs_rs_truncate(hgfs_graph *g, const char *rest, hgfs_rentry *e, off_t size
 			e->write_err = 0; /* starting over */
 		}
 	}
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(r->cfg.lock);
 	return rc;
 }
 
-int hgfs_rs_fallocate(hgfs_graph *g, hgfs_rentry *e, int mode, off_t off, off_t len)
+int hgfs_rs_fallocate(hgfs_restore *r, hgfs_rentry *e, int mode, off_t off, off_t len)
 {
 	int rc = 0;
 
@@ -969,7 +967,7 @@ int hgfs_rs_fallocate(hgfs_graph *g, hgfs_rentry *e, int mode, off_t off, off_t 
 		return -EOPNOTSUPP; /* punching holes, zeroing: not for a restore */
 	if (off < 0 || len <= 0)
 		return -EINVAL;
-	pthread_mutex_lock(&g->lock);
+	pthread_mutex_lock(r->cfg.lock);
 	rc = changeable_file(e);
 	if (rc == 0 && e->fd < 0)
 		rc = -EBADF;
@@ -988,25 +986,25 @@ int hgfs_rs_fallocate(hgfs_graph *g, hgfs_rentry *e, int mode, off_t off, off_t 
 			e->st.state = HGFS_RS_WRITING;
 		clock_gettime(CLOCK_REALTIME, &e->mtime);
 	}
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(r->cfg.lock);
 	return rc;
 }
 
-int hgfs_rs_setattr(hgfs_graph *g, const char *rest, int mode, const struct timespec *mtime)
+int hgfs_rs_setattr(hgfs_restore *r, const char *rest, int mode, const struct timespec *mtime)
 {
 	hgfs_rentry *e = NULL;
 
-	pthread_mutex_lock(&g->lock);
-	e = entry_locked(g, rest);
+	pthread_mutex_lock(r->cfg.lock);
+	e = find_locked(r, rest);
 	if (e != NULL && mode >= 0)
 		e->mode = (mode_t)mode & 07777;
 	if (e != NULL && mtime != NULL)
 		e->mtime = *mtime;
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(r->cfg.lock);
 	return e != NULL ? 0 : -ENOENT;
 }
 
-/* A complete file of a set is removed (graph lock held): its set's manifest
+/* A complete file of a set is removed (the set's lock held): its set's manifest
  * still counts it as complete. */
 static void note_removed_locked(hgfs_restore *r, const hgfs_rentry *e)
 {
@@ -1020,44 +1018,44 @@ static void note_removed_locked(hgfs_restore *r, const hgfs_rentry *e)
 	}
 }
 
-int hgfs_rs_unlink(hgfs_graph *g, const char *rest)
+int hgfs_rs_unlink(hgfs_restore *r, const char *rest)
 {
 	hgfs_rentry *e = NULL;
 	int rc = 0;
 
-	pthread_mutex_lock(&g->lock);
-	e = entry_locked(g, rest);
+	pthread_mutex_lock(r->cfg.lock);
+	e = find_locked(r, rest);
 	rc = changeable_file(e);
 	if (rc == 0) {
-		note_removed_locked(g->restore, e);
-		unlink_locked(g->restore, e);
+		note_removed_locked(r, e);
+		unlink_locked(r, e);
 	}
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(r->cfg.lock);
 	return rc;
 }
 
-int hgfs_rs_rmdir(hgfs_graph *g, const char *rest)
+int hgfs_rs_rmdir(hgfs_restore *r, const char *rest)
 {
 	hgfs_rentry *e = NULL;
 	int rc = 0;
 
-	pthread_mutex_lock(&g->lock);
-	e = entry_locked(g, rest);
+	pthread_mutex_lock(r->cfg.lock);
+	e = find_locked(r, rest);
 	if (e == NULL) {
 		rc = -ENOENT;
 	} else if (!e->is_dir) {
 		rc = -ENOTDIR;
 	} else {
-		for (hgfs_rentry *t = g->restore->head; t != NULL; t = t->next) {
+		for (hgfs_rentry *t = r->head; t != NULL; t = t->next) {
 			if (in_dir(t->path, rest)) {
 				rc = -ENOTEMPTY;
 				break;
 			}
 		}
 		if (rc == 0)
-			unlink_locked(g->restore, e);
+			unlink_locked(r, e);
 	}
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(r->cfg.lock);
 	return rc;
 }
 
@@ -1071,16 +1069,14 @@ static char *re_prefix(const char *path, size_t from_len, const char *to)
 	return s;
 }
 
-int hgfs_rs_rename(hgfs *fs, hgfs_graph *g, const char *from, const char *to, unsigned int flags)
+int hgfs_rs_rename(hgfs_restore *r, const char *from, const char *to, unsigned int flags)
 {
 	hgfs_rentry *e, *t;
-	hgfs_restore *r;
 	size_t flen = strlen(from);
 	bool import = false;
 	int rc = 0;
 
-	pthread_mutex_lock(&g->lock);
-	r = rs_locked(g);
+	pthread_mutex_lock(r->cfg.lock);
 	e = r != NULL ? find_locked(r, from) : NULL;
 	if (e == NULL) {
 		rc = -ENOENT;
@@ -1159,10 +1155,10 @@ int hgfs_rs_rename(hgfs *fs, hgfs_graph *g, const char *from, const char *to, un
 	if (import && (rc = hold_locked(e)) < 0)
 		import = false;
 out:
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(r->cfg.lock);
 	if (rc == 0 && import) {
-		rc = maybe_import(fs, g, e);
-		hgfs_rs_release(g, e, false);
+		rc = maybe_import(r, e);
+		hgfs_rs_release(r, e, false);
 	}
 	return rc;
 }
@@ -1208,14 +1204,14 @@ static void set_progress_locked(const hgfs_restore *r, const hgfs_rentry *man, i
 	}
 }
 
-int hgfs_rs_unfinished(hgfs_graph *g, char *why, size_t len)
+int hgfs_rs_unfinished(hgfs_restore *r, char *why, size_t len)
 {
 	size_t used = 0;
 	int rc = 0;
 
 	why[0] = '\0';
-	pthread_mutex_lock(&g->lock);
-	for (hgfs_rentry *e = g->restore != NULL ? g->restore->head : NULL; e != NULL; e = e->next) {
+	pthread_mutex_lock(r->cfg.lock);
+	for (hgfs_rentry *e = r->head; e != NULL; e = e->next) {
 		char what[256];
 		int n = 0;
 
@@ -1227,7 +1223,7 @@ int hgfs_rs_unfinished(hgfs_graph *g, char *why, size_t len)
 				     state_names[e->st.state]);
 		} else if (e->st.kind == HGFS_K_MANIFEST && e->manifest != NULL && e->st.state == HGFS_RS_IMPORTED) {
 			int listed, complete;
-			set_progress_locked(g->restore, e, &listed, &complete, what, sizeof(what));
+			set_progress_locked(r, e, &listed, &complete, what, sizeof(what));
 			if (complete < listed)
 				n = snprintf(why + used, len - used, "%sthe set of %s is incomplete (%s)", used ? "; " : "",
 					     e->path, what);
@@ -1238,20 +1234,20 @@ int hgfs_rs_unfinished(hgfs_graph *g, char *why, size_t len)
 			rc = -EBUSY;
 		used = n < 0 || used + (size_t)n >= len ? len - 1 : used + (size_t)n;
 	}
-	if (rc == 0 && g->restore != NULL && g->restore->refused != NULL &&
-	    strncmp(g->restore->refused, "refused: NONE ", 14) == 0) {
-		free(g->restore->refused);
-		g->restore->refused = NULL;
+	if (rc == 0 && r->refused != NULL &&
+	    strncmp(r->refused, "refused: NONE ", 14) == 0) {
+		free(r->refused);
+		r->refused = NULL;
 	}
-	if (rc < 0 && g->restore != NULL) {
-		free(g->restore->refused);
-		if (asprintf(&g->restore->refused,
+	if (rc < 0 && r != NULL) {
+		free(r->refused);
+		if (asprintf(&r->refused,
 			     "refused: NONE while restore/ is unfinished: %s; let the copies finish, copy what is missing, "
 			     "or remove what should not be imported from restore/",
 			     why) < 0)
-			g->restore->refused = NULL;
+			r->refused = NULL;
 	}
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(r->cfg.lock);
 	return rc;
 }
 
@@ -1282,7 +1278,7 @@ static uint64_t fnv1a(const char *s, size_t len)
 	return h;
 }
 
-int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len, struct timespec *mtime)
+int hgfs_rs_status(hgfs_restore *r, char **text, size_t *len, struct timespec *mtime)
 {
 	int count[HGFS_RS_INCOMPLETE + 1] = {0}, incomplete = 0;
 	char *buf = NULL;
@@ -1291,10 +1287,10 @@ int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len, struct timespec *mti
 
 	if (f == NULL)
 		return -ENOMEM;
-	pthread_mutex_lock(&g->lock);
-	if (g->restore != NULL && g->restore->refused != NULL)
-		fprintf(f, "%s\n", g->restore->refused);
-	for (hgfs_rentry *e = g->restore != NULL ? g->restore->head : NULL; e != NULL; e = e->next) {
+	pthread_mutex_lock(r->cfg.lock);
+	if (r->refused != NULL)
+		fprintf(f, "%s\n", r->refused);
+	for (hgfs_rentry *e = r->head; e != NULL; e = e->next) {
 		if (e->is_dir)
 			continue;
 		count[e->st.state]++;
@@ -1302,7 +1298,7 @@ int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len, struct timespec *mti
 			/* a set is complete when every file its manifest lists is */
 			int listed, complete;
 			char what[256];
-			set_progress_locked(g->restore, e, &listed, &complete, what, sizeof(what));
+			set_progress_locked(r, e, &listed, &complete, what, sizeof(what));
 			fprintf(f, "%s: %s, %d/%d files", e->path, state_names[e->st.state], complete, listed);
 			if (complete < listed) {
 				fprintf(f, " - the set is incomplete: %s", what);
@@ -1334,7 +1330,7 @@ int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len, struct timespec *mti
 			fprintf(f, " - %s", e->st.detail);
 		fputc('\n', f);
 	}
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(r->cfg.lock);
 	fprintf(f, "summary: %d imported, %d pending, %d failed", count[HGFS_RS_IMPORTED], count[HGFS_RS_PENDING],
 		count[HGFS_RS_FAILED]);
 	if (count[HGFS_RS_SKIPPED])
@@ -1353,16 +1349,16 @@ int hgfs_rs_status(hgfs_graph *g, char **text, size_t *len, struct timespec *mti
 		return -ENOMEM;
 	}
 	uint64_t h = fnv1a(buf, size);
-	pthread_mutex_lock(&g->lock);
+	pthread_mutex_lock(r->cfg.lock);
 	mtime->tv_sec = mtime->tv_nsec = 0;
-	if (g->restore != NULL) {
-		if (g->restore->status_hash != h) {
-			g->restore->status_hash = h;
-			clock_gettime(CLOCK_REALTIME, &g->restore->status_mtime);
+	{
+		if (r->status_hash != h) {
+			r->status_hash = h;
+			clock_gettime(CLOCK_REALTIME, &r->status_mtime);
 		}
-		*mtime = g->restore->status_mtime;
+		*mtime = r->status_mtime;
 	}
-	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_unlock(r->cfg.lock);
 	*text = buf;
 	*len = size;
 	return 0;
