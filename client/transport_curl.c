@@ -51,13 +51,17 @@ static void fill_status(transfer *t)
 	curl_easy_getinfo(t->h, CURLINFO_RESPONSE_CODE, &status);
 	t->resp->status = status;
 	t->status_known = true;
-	if (status >= 300 && status < 400) {
-		/* where it would go: reported, never followed */
-		char *loc = NULL;
+}
 
-		if (curl_easy_getinfo(t->h, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc)
-			snprintf(t->resp->location, sizeof(t->resp->location), "%s", loc);
-	}
+/* A 3xx's Location, where it would go: reported, never followed (curl
+ * knows it once the transfer is done). */
+static void fill_location(transfer *t)
+{
+	char *loc = NULL;
+
+	if (t->resp->status >= 300 && t->resp->status < 400 &&
+	    curl_easy_getinfo(t->h, CURLINFO_REDIRECT_URL, &loc) == CURLE_OK && loc)
+		snprintf(t->resp->location, sizeof(t->resp->location), "%s", loc);
 }
 
 static size_t on_write(char *data, size_t size, size_t nmemb, void *userdata)
@@ -236,6 +240,7 @@ static int curl_perform(hg_transport *base, const hg_request *req, hg_response *
 		goto out;
 	}
 	fill_status(&t);
+	fill_location(&t);
 	if (resp->status < 100) {
 		rc = hg_error_set(err, HG_ETRANSPORT, 0, "%s %s: no HTTP status", req->method, req->url);
 		goto out;
