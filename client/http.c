@@ -59,6 +59,7 @@ static int http_run(hg_client *c, const char *method, const char *url, bool auth
 	int rc;
 
 	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
 	req.method = method;
 	req.url = url;
 	req.auth_header = auth ? c->auth_header : NULL;

@@ -181,6 +181,11 @@ for n in 1 2; do
 	MOUNTS+=("$T/m.insecure_bg")
 	check_eq "-o insecure, detached, start $n: exit 0" "0" "$rc"
 	check "-o insecure, start $n: the warning on stderr" grep -q "WARNING: -o insecure" "$T/insecure_bg.$n.err"
+	# the detached daemon logs it after the parent has returned: wait for it
+	for _ in $(seq 1 50); do
+		[ "$(grep -c "WARNING: -o insecure" "$T/insecure_bg.log" 2>/dev/null)" -ge "$n" ] && break
+		sleep 0.1
+	done
 	check_eq "-o insecure, start $n: the warning in the log, once a start" "$n" "$(grep -c "WARNING: -o insecure" "$T/insecure_bg.log")"
 	check "-o insecure, start $n: unmount" unmount_fs "$T/m.insecure_bg"
 done
