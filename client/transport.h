@@ -20,6 +20,7 @@
 #ifndef HG_TRANSPORT_H
 #define HG_TRANSPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "hgclient.h"
@@ -66,10 +67,13 @@ int hg_transport_curl_new(hg_transport **out, int max_handles, hg_error *err);
 int hg_transport_curl_new_opts(hg_transport **out, const hg_options *opt, hg_error *err);
 
 /* Fills err for a failed curl transfer: curl_code is the CURLcode, detail
- * curl's error buffer ("" or NULL: none).  Certificate verification
- * failures become ECERT and other TLS failures ETLS, with a message that
- * names the problem (untrusted, expired, host name) and what to do; the
- * rest ETRANSPORT.  Returns -code. */
-int hg_curl_error(hg_error *err, int curl_code, const char *detail, const char *method, const char *url);
+ * curl's error buffer ("" or NULL: none), cert_asked true when the server
+ * asked for a client certificate and none was configured (a send or receive
+ * failure then is the server refusing to go on without one).  Certificate
+ * verification failures become ECERT and other TLS failures ETLS, with a
+ * message that names the problem (untrusted, expired, host name, client
+ * certificate) and what to do; the rest ETRANSPORT.  Returns -code. */
+int hg_curl_error(hg_error *err, int curl_code, const char *detail, bool cert_asked, const char *method,
+		  const char *url);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <curl/curl.h>
+#include <openssl/ssl.h>
 
 #include "errors.h"
 #include "transport.h"
@@ -36,10 +37,53 @@ typedef struct transfer {
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 static CURLcode global_rc = CURLE_FAILED_INIT;
+static bool curl_openssl; /* libcurl's TLS is OpenSSL: its SSL_CTX can be given callbacks */
 
 static void global_init(void)
 {
+	const curl_version_info_data *v;
+
 	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+	v = curl_version_info(CURLVERSION_NOW);
+	curl_openssl = v && v->ssl_version && strncmp(v->ssl_version, "OpenSSL/", 8) == 0;
+}
+
+/* Whether the server asked this thread's current handshake for a client
+ * certificate.  With TLS 1.3 the client finishes its handshake before the
+ * server judges the (empty) certificate, so a server that requires one
+ * answers the request with an alert, a reset or a closed socket, whichever
+ * wins the race; asked, it can be named whatever curl says.  A thread
+ * variable: the handshake runs in the thread of curl_easy_perform. */
+static __thread bool tls_cert_asked;
+/* Whether a handshake completed in this thread's current transfer: a
+ * server that does not accept our client certificate closes the connection
+ * right after it, before any answer, in the same race. */
+static __thread bool tls_handshake_done;
+
+static int on_client_cert(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
+{
+	(void)ssl, (void)x509, (void)pkey;
+	tls_cert_asked = true;
+	return 0; /* none: the handshake goes on without one */
+}
+
+static void on_tls_info(const SSL *ssl, int where, int ret)
+{
+	(void)ssl, (void)ret;
+	if (where & SSL_CB_HANDSHAKE_DONE)
+		tls_handshake_done = true;
+}
+
+static CURLcode on_ssl_ctx(CURL *h, void *ssl_ctx, void *userdata)
+{
+	const curl_transport *ct = userdata;
+
+	(void)h;
+	/* OpenSSL calls it only when no certificate is set */
+	if (!ct->cert)
+		SSL_CTX_set_client_cert_cb(ssl_ctx, on_client_cert);
+	SSL_CTX_set_info_callback(ssl_ctx, on_tls_info);
+	return CURLE_OK;
 }
 
 static void fill_status(transfer *t)
@@ -186,6 +230,10 @@ static int curl_perform(hg_transport *base, const hg_request *req, hg_response *
 		/* an encrypted key fails instead of OpenSSL asking on the terminal */
 		curl_easy_setopt(h, CURLOPT_KEYPASSWD, "");
 	}
+	if (curl_openssl) {
+		curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+		curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, ct);
+	}
 	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, ""); /* the server gzips scans regardless */
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms);
@@ -222,6 +270,8 @@ static int curl_perform(hg_transport *base, const hg_request *req, hg_response *
 	else if (strcmp(req->method, "POST") != 0)
 		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
 
+	tls_cert_asked = false;
+	tls_handshake_done = false;
 	cc = curl_easy_perform(h);
 	if (t.sink_rc) {
 		rc = t.sink_rc;
@@ -236,7 +286,17 @@ static int curl_perform(hg_transport *base, const hg_request *req, hg_response *
 
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 		resp->status = status;
-		rc = hg_curl_error(err, (int)cc, errbuf[0] ? errbuf : curl_easy_strerror(cc), req->method, req->url);
+		rc = hg_curl_error(err, (int)cc, errbuf[0] ? errbuf : curl_easy_strerror(cc), tls_cert_asked && !ct->cert,
+				   req->method, req->url);
+		if (rc == -HG_ETRANSPORT && ct->cert && tls_handshake_done && status == 0 &&
+		    (cc == CURLE_SEND_ERROR || cc == CURLE_RECV_ERROR || cc == CURLE_GOT_NOTHING))
+			/* the server accepted nothing after the handshake: not worth trying again */
+			rc = hg_error_set(err, HG_ETLS, 0,
+					  "%s %s: the server closed the connection right after the TLS handshake, "
+					  "before any answer: does it accept the client certificate (cert=%s)? %s "
+					  "(curl error %d)",
+					  req->method, req->url, ct->cert, errbuf[0] ? errbuf : curl_easy_strerror(cc),
+					  (int)cc);
 		goto out;
 	}
 	fill_status(&t);
@@ -284,7 +344,8 @@ static bool has(const char *s, const char *needle)
 	return s && strstr(s, needle) != NULL;
 }
 
-int hg_curl_error(hg_error *err, int curl_code, const char *detail, const char *method, const char *url)
+int hg_curl_error(hg_error *err, int curl_code, const char *detail, bool cert_asked, const char *method,
+		  const char *url)
 {
 	CURLcode cc = (CURLcode)curl_code;
 	const char *d = detail && detail[0] ? detail : curl_easy_strerror(cc);
@@ -324,10 +385,11 @@ int hg_curl_error(hg_error *err, int curl_code, const char *detail, const char *
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
 		/* the server's TLS alerts: it wants a client certificate, or does
 		 * not accept ours (TLS 1.3 sends these after the handshake, so
 		 * they can come as receive errors) */
-		if (has(d, "certificate required"))
+		if (has(d, "certificate required") || cert_asked)
 			return hg_error_set(err, HG_ETLS, 0,
 					    "%s %s: the server requires a client certificate: %s (curl error %d); "
 					    "give cert=FILE,key=FILE",

@@ -198,7 +198,7 @@ refused "an expired certificate" "certificate has expired" "https://127.0.0.1:$E
 # --- client certificates -------------------------------------------------------------------
 CL=https://127.0.0.1:$CLIENT_PORT
 refused "a server requiring a client certificate, none given" "requires a client certificate.*cert=FILE,key=FILE" "$CL" -o cacert="$P/ca.crt"
-refused "a client certificate the server does not trust" "does not accept the client certificate" "$CL" -o cacert="$P/ca.crt",cert="$P/self.crt",key="$P/self.key"
+refused "a client certificate the server does not trust" "accept the client certificate" "$CL" -o cacert="$P/ca.crt",cert="$P/self.crt",key="$P/self.key"
 refused "an encrypted client key (no password prompt)" "client certificate or its key.*cannot be used" "$CL" -o cacert="$P/ca.crt",cert="$P/client.crt",key="$P/client-enc.key"
 check "-o cert=,key=: backup" backup client "$CL" -o cacert="$P/ca.crt",cert="$P/client.crt",key="$P/client.key"
 check "-o cert=,key=: byte-identical to the plain-http backup" same_files "$T/b.plain" "$T/b.client" "${DATA[@]}"

@@ -2798,6 +2798,7 @@ static const struct {
 	const char *detail;
 	int code;
 	const char *want; /* in the message */
+	bool asked;       /* the server asked for a client certificate, none given */
 } curl_err_cases[] = {
 	{ 60, "SSL certificate problem: self-signed certificate", HG_ECERT,
 	  "certificate verification failed: the server's certificate is not signed by a trusted CA" },
@@ -2822,6 +2823,17 @@ static const struct {
 	{ 35, "Connection reset by peer", HG_ETRANSPORT, "Connection reset by peer (curl error 35)" },
 	{ 56, "Recv failure: Connection reset by peer", HG_ETRANSPORT, "Recv failure" },
 	{ 7, "Failed to connect to 127.0.0.1 port 1", HG_ETRANSPORT, "Failed to connect" },
+	/* TLS 1.3: the server asked for a client certificate, got none and
+	 * dropped the connection before its alert was read */
+	{ 55, "SSL_write() error: error:0A00007F:SSL routines::bad write retry", HG_ETLS,
+	  "the server requires a client certificate", true },
+	{ 55, "getpeername() failed with errno 107: Transport endpoint is not connected", HG_ETLS,
+	  "give cert=FILE,key=FILE", true },
+	{ 56, "Recv failure: Connection reset by peer", HG_ETLS, "the server requires a client certificate", true },
+	{ 52, "Empty reply from server", HG_ETLS, "the server requires a client certificate", true },
+	{ 52, "Empty reply from server", HG_ETRANSPORT, "Empty reply" },
+	/* asked, but not a failure of the connection */
+	{ 28, "Operation timed out after 300 milliseconds", HG_ETRANSPORT, "timed out", true },
 	{ 28, "Operation timed out after 300 milliseconds", HG_ETRANSPORT, "timed out" },
 };
 
@@ -2830,8 +2842,8 @@ START_TEST(test_curl_error_map)
 	hg_error err;
 	char buf[1400];
 
-	ck_assert_int_eq(hg_curl_error(&err, curl_err_cases[_i].curl_code, curl_err_cases[_i].detail, "GET",
-				       "https://127.0.0.1:1/versions"),
+	ck_assert_int_eq(hg_curl_error(&err, curl_err_cases[_i].curl_code, curl_err_cases[_i].detail,
+				       curl_err_cases[_i].asked, "GET", "https://127.0.0.1:1/versions"),
 			 -curl_err_cases[_i].code);
 	ck_assert_int_eq(err.code, curl_err_cases[_i].code);
 	ck_assert_msg(strstr(err.message, curl_err_cases[_i].want), "'%s' not in '%s'", curl_err_cases[_i].want,
