@@ -171,6 +171,9 @@ int hg_client_open_transport(hg_client **out, const hg_options *opt, hg_transpor
 		rc = hg_error_set(err, HG_EINVAL, 0, "%s", why);
 		goto fail;
 	}
+	rc = hg_tls_options_check(opt, err);
+	if (rc)
+		goto fail;
 	rc = hg_basic_auth_header(opt->user, opt->password, &c->auth_header, err);
 	if (rc)
 		goto fail;
@@ -207,7 +210,7 @@ int hg_client_open(hg_client **out, const hg_options *opt, hg_error *err)
 
 	hg_error_clear(err);
 	*out = NULL;
-	rc = hg_transport_curl_new(&t, opt ? opt->max_handles : 0, err);
+	rc = hg_transport_curl_new_opts(&t, opt, err);
 	if (rc)
 		return rc;
 	return hg_client_open_transport(out, opt, t, err);

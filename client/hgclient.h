@@ -40,6 +40,8 @@ extern "C" {
 	X(ESERVER, EIO, "server error")                                         \
 	X(EBUSY, EAGAIN, "server busy (HTTP 503 or too busy to write)")         \
 	X(ETRANSPORT, EIO, "cannot reach the server or the transfer broke")     \
+	X(ECERT, EIO, "the server's TLS certificate was not accepted")          \
+	X(ETLS, EIO, "TLS failed (handshake, client certificate or CA files)")  \
 	X(EPROTOCOL, EIO, "unexpected response from the server")                \
 	X(ETOOBIG, EFBIG, "response larger than allowed")                       \
 	X(ENOMEM, ENOMEM, "out of memory")                                      \
@@ -90,6 +92,19 @@ typedef struct hg_options {
 	int max_tries;           /* attempts of an idempotent request (GET, PUT, schema and
 				    batch creates) that failed transiently (transport, 5xx,
 				    busy; batch creates wait out busy answers apart); 0: 3 */
+	/* TLS, for https:// URLs only (with an http:// URL they are refused).
+	 * The server's certificate and host name are verified unless insecure;
+	 * files are checked (readable, a directory for capath) when the client
+	 * is opened, and errors name them.  The server's certificate failing
+	 * verification is ECERT; other TLS failures (a CA or client certificate
+	 * file curl cannot use, the server refusing the handshake) are ETLS;
+	 * neither is tried again.  Redirects (3xx) are never followed: they are
+	 * EPROTOCOL naming the Location. */
+	const char *cacert; /* PEM file of the CA certificates to trust instead of the system's; NULL: system */
+	const char *capath; /* directory of CA certificates named by hash (c_rehash); NULL: none */
+	const char *cert;   /* client certificate, PEM; NULL: none */
+	const char *key;    /* its private key, PEM, not encrypted; NULL: in the cert file */
+	bool insecure;      /* accept any certificate for any host name (no verification) */
 } hg_options;
 
 typedef struct hg_client hg_client;
@@ -99,6 +114,12 @@ typedef struct hg_client hg_client;
  * server), EPROTOCOL (not a HugeGraph server), EAUTH/EFORBIDDEN. */
 int hg_client_open(hg_client **out, const hg_options *opt, hg_error *err);
 void hg_client_free(hg_client *c);
+
+/* Checks the TLS options of opt without a request (hg_client_open does it
+ * first): they need an https:// URL; cacert, cert and key must be readable
+ * files, capath a readable directory, key needs cert.  0, or -HG_EINVAL
+ * with err naming the option and the file. */
+int hg_tls_options_check(const hg_options *opt, hg_error *err);
 
 /* A cancel hook: fn(ctx) is asked, in the thread that makes a request,
  * about once a second while the request waits for the server and every

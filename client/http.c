@@ -59,6 +59,7 @@ static int http_run(hg_client *c, const char *method, const char *url, bool auth
 	int rc;
 
 	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
 	req.method = method;
 	req.url = url;
 	req.auth_header = auth ? c->auth_header : NULL;
@@ -88,7 +89,13 @@ static int http_run(hg_client *c, const char *method, const char *url, bool auth
 			hg_error_set(err, rc, 0, "%s %s failed", method, url);
 		goto out;
 	}
-	if (!is_success(resp.status))
+	if (resp.status >= 300 && resp.status < 400)
+		/* never followed: not to another host, not to http://, not at all */
+		rc = hg_error_set(err, HG_EPROTOCOL, resp.status,
+				  "%s %s: the server redirects to %s; redirects are not followed: "
+				  "give the server's own URL",
+				  method, url, resp.location[0] ? resp.location : "(no Location)");
+	else if (!is_success(resp.status))
 		rc = hg_error_from_http(err, resp.status, hc->err_body.data, hc->err_body.len);
 out:
 	hg_buf_free(&hc->err_body);

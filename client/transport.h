@@ -20,6 +20,7 @@
 #ifndef HG_TRANSPORT_H
 #define HG_TRANSPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "hgclient.h"
@@ -40,6 +41,7 @@ typedef struct hg_request {
 
 typedef struct hg_response {
 	long status;
+	char location[512]; /* a 3xx answer's Location, made absolute ("" otherwise); never followed */
 } hg_response;
 
 /* Returns 0 to go on, or a negative hg code to stop the transfer. */
@@ -59,5 +61,19 @@ struct hg_transport {
 
 /* The libcurl transport: a pool of at most max_handles reused easy handles. */
 int hg_transport_curl_new(hg_transport **out, int max_handles, hg_error *err);
+
+/* The same with the TLS settings of opt (cacert, capath, cert, key,
+ * insecure; copied) and opt->max_handles; opt NULL: as above. */
+int hg_transport_curl_new_opts(hg_transport **out, const hg_options *opt, hg_error *err);
+
+/* Fills err for a failed curl transfer: curl_code is the CURLcode, detail
+ * curl's error buffer ("" or NULL: none), cert_asked true when the server
+ * asked for a client certificate and none was configured (a send or receive
+ * failure then is the server refusing to go on without one).  Certificate
+ * verification failures become ECERT and other TLS failures ETLS, with a
+ * message that names the problem (untrusted, expired, host name, client
+ * certificate) and what to do; the rest ETRANSPORT.  Returns -code. */
+int hg_curl_error(hg_error *err, int curl_code, const char *detail, bool cert_asked, const char *method,
+		  const char *url);
 
 #endif

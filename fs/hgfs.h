@@ -156,6 +156,12 @@ typedef struct hgfs_config {
 	int show_version;
 	int allow_other;         /* -o allow_other: other users see the mount */
 	int default_permissions; /* -o default_permissions: the kernel checks modes */
+	/* TLS (tls.c): files as absolute paths once checked; NULL: not given */
+	char *cacert;
+	char *capath;
+	char *cert;
+	char *key;
+	int insecure; /* -o insecure: no certificate verification (warned at every start) */
 } hgfs_config;
 
 typedef struct hgfs_scratch {
@@ -222,6 +228,20 @@ typedef struct hgfs {
 	struct fuse_session *se; /* set in init: its exit stops waits and requests */
 	int quit;                /* set (atomically) when the daemon stops */
 } hgfs;
+
+/* ---- TLS options (tls.c) ------------------------------------------------- */
+
+/* Checks -o cacert, capath, cert, key and insecure before the mount (an
+ * https:// URL; readable files, named when not) and makes the paths
+ * absolute (the daemon changes to / when it detaches); warns on stderr
+ * about -o insecure.  0, or -1 after a message on stderr. */
+int hgfs_tls_setup(hgfs_config *cfg);
+/* Copies the TLS settings of cfg into opt (for hg_client_open). */
+void hgfs_tls_options(const hgfs_config *cfg, hg_options *opt);
+/* Logs the -o insecure warning (at every start); nothing without it. */
+void hgfs_tls_log_warning(const hgfs_config *cfg);
+/* Frees the TLS strings of cfg. */
+void hgfs_tls_free(hgfs_config *cfg);
 
 /* ---- snapshot state (snapstate.c) ----------------------------------------- */
 

@@ -39,6 +39,11 @@ static const struct fuse_opt hgfs_opts[] = {
 	OPT("max_record_mib=%ld", max_record_mib),
 	OPT("export_retries=%ld", export_retries),
 	OPT("gzip", gzip),
+	OPT("cacert=%s", cacert),
+	OPT("capath=%s", capath),
+	OPT("cert=%s", cert),
+	OPT("key=%s", key),
+	OPT("insecure", insecure),
 	FUSE_OPT_KEY("password=", KEY_PASSWORD),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
@@ -91,6 +96,14 @@ static void usage(const char *prog)
 	       "                           an export (default 2, max 10); manifest.json says\n"
 	       "                           \"consistent\": false when it kept changing\n"
 	       "    -o gzip                send restore batches gzip-compressed (slow links)\n"
+	       "    -o cacert=FILE         https: trust the CA certificates in FILE (PEM) instead of\n"
+	       "                           the system's\n"
+	       "    -o capath=DIR          https: trust the CA certificates in DIR (named by hash,\n"
+	       "                           openssl rehash)\n"
+	       "    -o cert=FILE,key=FILE  https: client certificate and its key (PEM, key not\n"
+	       "                           encrypted; key= may be left out when FILE holds both)\n"
+	       "    -o insecure            https: do NOT verify the server's certificate or host\n"
+	       "                           name (warned about at every start)\n"
 	       "    -o allow_other         let other users in; implies default_permissions: mode and\n"
 	       "                           restore/ stay writable by the mounting user only (root\n"
 	       "                           aside), and -o uid=,gid=,umask= decide who reads backups\n"
@@ -311,6 +324,8 @@ static int validate(hgfs_config *cfg)
 
 	if (state_dir_setup(cfg) < 0)
 		return -1;
+	if (hgfs_tls_setup(cfg) < 0)
+		return -1;
 	if (cfg->log_file != NULL) {
 		/* an absolute path: the daemon changes to / when it detaches */
 		char *abs;
@@ -332,6 +347,7 @@ static int validate(hgfs_config *cfg)
 	opt.password = cfg->password;
 	opt.graphspace = cfg->graphspace;
 	opt.timeout_ms = 30000;
+	hgfs_tls_options(cfg, &opt);
 	hg_error_clear(&err);
 	rc = hg_client_open(&c, &opt, &err);
 	if (rc < 0) {
@@ -355,6 +371,7 @@ static void config_free(hgfs_config *cfg)
 	free(cfg->state_dir);
 	free(cfg->log_file);
 	free(cfg->mountpoint);
+	hgfs_tls_free(cfg);
 }
 
 static void on_intr_signal(int sig)
@@ -401,6 +418,8 @@ static int run(struct fuse_args *args, hgfs *fs)
 		goto out_unmount;
 	if (hgfs_log_init(opts.foreground, fs->cfg.log_file) < 0)
 		hgfs_log_init(opts.foreground, NULL); /* checked in validate(); not reachable normally */
+	if (!opts.foreground || fs->cfg.log_file != NULL)
+		hgfs_tls_log_warning(&fs->cfg); /* else the log is stderr, warned already */
 	se = fuse_get_session(f);
 	if (fuse_set_signal_handlers(se) != 0)
 		goto out_unmount;

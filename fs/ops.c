@@ -136,6 +136,7 @@ static int client_ready(hgfs *fs)
 	opt.graphspace = fs->cfg.graphspace;
 	opt.timeout_ms = fs->cfg.timeout * 1000;
 	opt.stall_ms = fs->cfg.stall_timeout * 1000;
+	hgfs_tls_options(&fs->cfg, &opt);
 	hg_error_clear(&err);
 	rc = hg_client_open(&c, &opt, &err);
 	if (rc < 0) {

@@ -9,7 +9,7 @@ PACKAGES=(
 	build-essential meson ninja-build pkg-config
 	libfuse3-dev fuse3 libcurl4-openssl-dev libcjson-dev libssl-dev
 	check libmicrohttpd-dev zlib1g-dev
-	curl rsync tar python3 ed vim-tiny restic rclone
+	curl rsync tar python3 ed vim-tiny restic rclone openssl stunnel4
 	openjdk-17-jre-headless maven unzip
 )
 

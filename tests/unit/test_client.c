@@ -2789,6 +2789,218 @@ static Suite *curl_suite(void)
 	return s;
 }
 
+/* ------------------------------------------------------------------ */
+/* TLS options and errors, redirects                                   */
+
+/* curl's words (libcurl 7.88 with OpenSSL 3) for each TLS failure. */
+static const struct {
+	int curl_code;
+	const char *detail;
+	int code;
+	const char *want; /* in the message */
+	bool asked;       /* the server asked for a client certificate, none given */
+} curl_err_cases[] = {
+	{ 60, "SSL certificate problem: self-signed certificate", HG_ECERT,
+	  "certificate verification failed: the server's certificate is not signed by a trusted CA" },
+	{ 60, "SSL certificate problem: unable to get local issuer certificate", HG_ECERT, "cacert=FILE or capath=DIR" },
+	{ 60, "SSL certificate problem: certificate has expired", HG_ECERT, "the server's certificate has expired" },
+	{ 60, "SSL certificate problem: certificate is not yet valid", HG_ECERT, "is not yet valid" },
+	{ 60, "SSL: no alternative certificate subject name matches target host name '127.0.0.1'", HG_ECERT,
+	  "host name mismatch" },
+	{ 60, "SSL: certificate subject name 'wrong.example' does not match target host name 'localhost'", HG_ECERT,
+	  "host name mismatch" },
+	{ 77, "error setting certificate file: /x/ca.pem", HG_ETLS, "the CA certificates (cacert, capath) cannot be used" },
+	{ 58, "unable to set private key file: '/x/k.pem' type PEM", HG_ETLS,
+	  "the client certificate or its key (cert, key) cannot be used" },
+	{ 56, "OpenSSL SSL_read: OpenSSL/3.0.19: error:0A00045C:SSL routines::tlsv13 alert certificate required, errno 0",
+	  HG_ETLS, "the server requires a client certificate" },
+	{ 56, "OpenSSL SSL_read: OpenSSL/3.0.19: error:0A000418:SSL routines::tlsv1 alert unknown ca, errno 0", HG_ETLS,
+	  "does not accept the client certificate" },
+	{ 35, "OpenSSL/3.0.19: error:0A000410:SSL routines::sslv3 alert handshake failure", HG_ETLS,
+	  "does it require a client certificate" },
+	{ 35, "OpenSSL/3.0.19: error:0A00010B:SSL routines::wrong version number", HG_ETLS, "does not speak TLS" },
+	/* not TLS: stays a transport error (tried again) */
+	{ 35, "Connection reset by peer", HG_ETRANSPORT, "Connection reset by peer (curl error 35)" },
+	{ 56, "Recv failure: Connection reset by peer", HG_ETRANSPORT, "Recv failure" },
+	{ 7, "Failed to connect to 127.0.0.1 port 1", HG_ETRANSPORT, "Failed to connect" },
+	/* TLS 1.3: the server asked for a client certificate, got none and
+	 * dropped the connection before its alert was read */
+	{ 55, "SSL_write() error: error:0A00007F:SSL routines::bad write retry", HG_ETLS,
+	  "the server requires a client certificate", true },
+	{ 55, "getpeername() failed with errno 107: Transport endpoint is not connected", HG_ETLS,
+	  "give cert=FILE,key=FILE", true },
+	{ 56, "Recv failure: Connection reset by peer", HG_ETLS, "the server requires a client certificate", true },
+	{ 52, "Empty reply from server", HG_ETLS, "the server requires a client certificate", true },
+	{ 52, "Empty reply from server", HG_ETRANSPORT, "Empty reply" },
+	/* asked, but not a failure of the connection */
+	{ 28, "Operation timed out after 300 milliseconds", HG_ETRANSPORT, "timed out", true },
+	{ 28, "Operation timed out after 300 milliseconds", HG_ETRANSPORT, "timed out" },
+};
+
+START_TEST(test_curl_error_map)
+{
+	hg_error err;
+	char buf[1400];
+
+	ck_assert_int_eq(hg_curl_error(&err, curl_err_cases[_i].curl_code, curl_err_cases[_i].detail,
+				       curl_err_cases[_i].asked, "GET", "https://127.0.0.1:1/versions"),
+			 -curl_err_cases[_i].code);
+	ck_assert_int_eq(err.code, curl_err_cases[_i].code);
+	ck_assert_msg(strstr(err.message, curl_err_cases[_i].want), "'%s' not in '%s'", curl_err_cases[_i].want,
+		      err.message);
+	/* the request and curl's own words are kept */
+	ck_assert_ptr_nonnull(strstr(err.message, "GET https://127.0.0.1:1/versions: "));
+	ck_assert_ptr_nonnull(strstr(err.message, curl_err_cases[_i].detail));
+	ck_assert_int_eq(err.timed_out, curl_err_cases[_i].curl_code == 28);
+	ck_assert_int_eq(hg_code_errno(err.code), EIO);
+	ck_assert_ptr_nonnull(hg_error_format(&err, buf, sizeof(buf)));
+	ck_assert_str_ne(hg_code_name(err.code), "EUNKNOWN");
+}
+END_TEST
+
+/* A readable file and a directory to name in the options. */
+static char tls_dir[64], tls_file[80];
+
+static void tls_files(void)
+{
+	FILE *f;
+
+	snprintf(tls_dir, sizeof(tls_dir), "/tmp/hgtls.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tls_dir));
+	snprintf(tls_file, sizeof(tls_file), "%s/ca.pem", tls_dir);
+	f = fopen(tls_file, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("-----BEGIN CERTIFICATE-----\n", f);
+	fclose(f);
+}
+
+static void tls_files_rm(void)
+{
+	unlink(tls_file);
+	rmdir(tls_dir);
+}
+
+START_TEST(test_tls_options_check)
+{
+	hg_options o;
+	hg_error err;
+
+	tls_files();
+	memset(&o, 0, sizeof(o));
+	o.url = "https://127.0.0.1:8443";
+	ck_assert_int_eq(hg_tls_options_check(&o, &err), 0); /* none given */
+	o.cacert = tls_file;
+	o.capath = tls_dir;
+	o.cert = tls_file;
+	o.key = tls_file;
+	o.insecure = true;
+	ck_assert_int_eq(hg_tls_options_check(&o, &err), 0);
+
+	o.url = "http://127.0.0.1:8080"; /* TLS options need https */
+	ck_assert_int_eq(hg_tls_options_check(&o, &err), -HG_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.message, "need an https:// URL, not http://127.0.0.1:8080"));
+	memset(&o, 0, sizeof(o));
+	o.url = "http://127.0.0.1:8080";
+	o.insecure = true;
+	ck_assert_int_eq(hg_tls_options_check(&o, &err), -HG_EINVAL);
+
+	memset(&o, 0, sizeof(o));
+	o.url = "HTTPS://127.0.0.1:8443";
+	o.cacert = "/nonexistent/ca.pem";
+	ck_assert_int_eq(hg_tls_options_check(&o, &err), -HG_EINVAL);
+	ck_assert_str_eq(err.message, "cacert /nonexistent/ca.pem: No such file or directory");
+	o.cacert = tls_dir;
+	ck_assert_int_eq(hg_tls_options_check(&o, &err), -HG_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.message, "a directory, not a file"));
+	o.cacert = "";
+	ck_assert_int_eq(hg_tls_options_check(&o, &err), -HG_EINVAL);
+	o.cacert = NULL;
+	o.capath = tls_file;
+	ck_assert_int_eq(hg_tls_options_check(&o, &err), -HG_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.message, "capath "));
+	ck_assert_ptr_nonnull(strstr(err.message, ": not a directory"));
+	o.capath = NULL;
+	o.key = tls_file; /* a key without its certificate */
+	ck_assert_int_eq(hg_tls_options_check(&o, &err), -HG_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.message, "without cert=FILE"));
+	o.cert = "/nonexistent/c.pem";
+	ck_assert_int_eq(hg_tls_options_check(&o, &err), -HG_EINVAL);
+	ck_assert_str_eq(err.message, "cert /nonexistent/c.pem: No such file or directory");
+	o.cert = tls_file;
+	o.key = "/nonexistent/k.pem";
+	ck_assert_int_eq(hg_tls_options_check(&o, &err), -HG_EINVAL);
+	ck_assert_str_eq(err.message, "key /nonexistent/k.pem: No such file or directory");
+	tls_files_rm();
+}
+END_TEST
+
+/* hg_client_open refuses bad TLS options before any request. */
+START_TEST(test_tls_open_refused)
+{
+	hg_options opt = { .url = "https://127.0.0.1:8443", .cacert = "/nonexistent/ca.pem" };
+	hg_client *cl = NULL;
+	hg_error err;
+	canned *t = canned_new(0);
+
+	canned_add(t, 200, VERSIONS("1.5.0"));
+	canned_add(t, 200, GRAPHS);
+	ck_assert_int_eq(hg_client_open_transport(&cl, &opt, &t->base, &err), -HG_EINVAL);
+	ck_assert_ptr_null(cl);
+	ck_assert_ptr_nonnull(strstr(err.message, "/nonexistent/ca.pem"));
+	/* the real opener too (no transport made, nothing sent) */
+	ck_assert_int_eq(hg_client_open(&cl, &opt, &err), -HG_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.message, "cacert /nonexistent/ca.pem"));
+}
+END_TEST
+
+/* The curl transport never follows a redirect: the 3xx is an error naming
+ * where it pointed, and only one request is made. */
+static const struct {
+	const char *head;
+	const char *want;
+} redirect_cases[] = {
+	{ "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.2:1/graphs/g", "redirects to http://127.0.0.2:1/graphs/g" },
+	{ "HTTP/1.1 301 Moved Permanently\r\nLocation: https://example.invalid/x", "redirects to https://example.invalid/x" },
+	{ "HTTP/1.1 307 Temporary Redirect\r\nLocation: /elsewhere", "redirects to http://127.0.0.1:" },
+	{ "HTTP/1.1 308 Permanent Redirect\r\nLocation: ftp://127.0.0.1/x", "redirects to ftp://127.0.0.1/x" },
+	{ "HTTP/1.1 302 Found", "redirects to (no Location)" },
+};
+
+START_TEST(test_curl_redirect_not_followed)
+{
+	responder r = { .head = redirect_cases[_i].head, .body = "{}", .body_len = 2, .declared_len = 2 };
+	char backend[32];
+	hg_client *cl;
+	hg_error err;
+
+	responder_start(&r);
+	cl = curl_client(r.port);
+	ck_assert_int_eq(hg_graph_backend(cl, "g", backend, sizeof(backend), &err), -HG_EPROTOCOL);
+	ck_assert_msg(strstr(err.message, redirect_cases[_i].want), "'%s' not in '%s'", redirect_cases[_i].want,
+		      err.message);
+	ck_assert_ptr_nonnull(strstr(err.message, "redirects are not followed"));
+	ck_assert_int_ge(err.http_status, 301);
+	ck_assert_int_le(err.http_status, 308);
+	hg_client_free(cl);
+	responder_stop(&r);
+	ck_assert_int_eq(r.n_conn, 1); /* not tried again, not followed */
+}
+END_TEST
+
+static Suite *tls_suite(void)
+{
+	Suite *s = suite_create("tls");
+	TCase *tc = tcase_create("tls");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, test_curl_error_map, 0, N(curl_err_cases));
+	tcase_add_test(tc, test_tls_options_check);
+	tcase_add_test(tc, test_tls_open_refused);
+	tcase_add_loop_test(tc, test_curl_redirect_not_followed, 0, N(redirect_cases));
+	suite_add_tcase(s, tc);
+	return s;
+}
+
 int main(void)
 {
 	SRunner *sr = srunner_create(errors_suite());
@@ -2803,6 +3015,7 @@ int main(void)
 	srunner_add_suite(sr, scan_suite());
 	srunner_add_suite(sr, create_suite());
 	srunner_add_suite(sr, curl_suite());
+	srunner_add_suite(sr, tls_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
