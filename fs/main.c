@@ -16,7 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "exitcodes.h"
 #include "hgfs.h"
+#include "view.h"
 
 #define HGFS_VERSION "0.1.0"
 
@@ -51,6 +53,58 @@ static const struct fuse_opt hgfs_opts[] = {
 	FUSE_OPT_KEY("default_permissions", KEY_DEFAULT_PERMS),
 	FUSE_OPT_END,
 };
+
+/* -o ro, -o graph= (view.c), and the options of mount(8) and fstab that
+ * reach the program (through mount.fuse3, or a systemd mount) and mean
+ * nothing to it: parsed before the options above. */
+static hgfs_view view;
+static int fail_code; /* the exit status when validate() fails (0: usage) */
+
+enum { VKEY_RO, VKEY_RW, VKEY_IGNORE };
+static const struct fuse_opt view_opts[] = {
+	{"graph=%s", offsetof(hgfs_view, graph), 0},
+	FUSE_OPT_KEY("ro", VKEY_RO),
+	FUSE_OPT_KEY("rw", VKEY_RW),
+	FUSE_OPT_KEY("_netdev", VKEY_IGNORE),
+	FUSE_OPT_KEY("nofail", VKEY_IGNORE),
+	FUSE_OPT_KEY("noauto", VKEY_IGNORE),
+	FUSE_OPT_KEY("auto", VKEY_IGNORE),
+	FUSE_OPT_KEY("user", VKEY_IGNORE), /* the fstab flag; user=NAME is ours */
+	FUSE_OPT_KEY("users", VKEY_IGNORE),
+	FUSE_OPT_KEY("nouser", VKEY_IGNORE),
+	FUSE_OPT_KEY("owner", VKEY_IGNORE),
+	FUSE_OPT_KEY("group", VKEY_IGNORE),
+	FUSE_OPT_KEY("defaults", VKEY_IGNORE),
+	FUSE_OPT_KEY("comment=", VKEY_IGNORE),
+	FUSE_OPT_END,
+};
+
+static int view_proc(void *data, const char *arg, int key, struct fuse_args *outargs)
+{
+	hgfs_view *v = data;
+
+	(void)outargs;
+	switch (key) {
+	case VKEY_RO:
+		v->ro = true;
+		return 1; /* libfuse's too: the kernel mounts read-only */
+	case VKEY_RW:
+		v->ro = false;
+		return 1;
+	case VKEY_IGNORE:
+		return 0;
+	case FUSE_OPT_KEY_OPT:
+		return strncmp(arg, "x-", 2) == 0 ? 0 : 1; /* x-systemd.*, x-gvfs-* ... */
+	default:
+		return 1;
+	}
+}
+
+static int fail(int code)
+{
+	fail_code = code;
+	return -1;
+}
 
 static void usage(const char *prog)
 {
@@ -91,6 +145,10 @@ static void usage(const char *prog)
 	       "                           an export (default 2, max 10); manifest.json says\n"
 	       "                           \"consistent\": false when it kept changing\n"
 	       "    -o gzip                send restore batches gzip-compressed (slow links)\n"
+	       "    -o ro                  read-only: backups can be read, nothing can be changed\n"
+	       "                           (mode, restore/, mkdir refused with EROFS): the safe\n"
+	       "                           way to mount on a backup host\n"
+	       "    -o graph=NAME          show graph NAME only under graphs/ (it must exist)\n"
 	       "    -o allow_other         let other users in; implies default_permissions: mode and\n"
 	       "                           restore/ stay writable by the mounting user only (root\n"
 	       "                           aside), and -o uid=,gid=,umask= decide who reads backups\n"
@@ -98,6 +156,15 @@ static void usage(const char *prog)
 	       "    -d, -o debug           FUSE debug output (implies -f)\n"
 	       "    -h, --help             this help, then libfuse's options\n"
 	       "    -V, --version          print the version\n"
+	       "\n"
+	       "mount(8) and /etc/fstab: type fuse.hugegraphfs, URL as the source; _netdev,\n"
+	       "nofail, noauto, auto, user, users, defaults, comment=, x-* are ignored.\n"
+	       "\n"
+	       "exit status: 0 mounted (with -f: unmounted cleanly), 1 usage or bad option,\n"
+	       "2 server unreachable or unusable, 3 credentials refused, 4 mountpoint or\n"
+	       "mount failure, 5 local file or directory (password_file, spool_dir,\n"
+	       "state_dir, log_file), 6 -o graph names no graph of the server, 7 the\n"
+	       "daemon failed after mounting\n"
 	       "\n",
 	       prog);
 }
@@ -151,7 +218,7 @@ static int read_password_file(hgfs_config *cfg)
 	if (f == NULL) {
 		fprintf(stderr, "hugegraphfs: cannot read password file %s: %s\n", cfg->password_file,
 			strerror(errno));
-		return -1;
+		return fail(HGFS_EXIT_LOCAL);
 	}
 	if (fgets(line, sizeof(line), f) == NULL)
 		line[0] = '\0';
@@ -210,7 +277,7 @@ static int state_dir_setup(hgfs_config *cfg)
 	if (rc < 0) {
 		fprintf(stderr, "hugegraphfs: state directory %s: %s (-o state_dir=none keeps no state)\n",
 			cfg->state_dir, strerror(-rc));
-		return -1;
+		return fail(HGFS_EXIT_LOCAL);
 	}
 	/* an absolute path: the daemon changes to / when it detaches */
 	abs = realpath(cfg->state_dir, NULL);
@@ -233,17 +300,21 @@ static int validate(hgfs_config *cfg)
 		fprintf(stderr, "hugegraphfs: missing URL (try --help)\n");
 		return -1;
 	}
+	if (view.graph != NULL && !hgfs_valid_name(view.graph)) {
+		fprintf(stderr, "hugegraphfs: -o graph=%s is not a graph name\n", view.graph);
+		return -1;
+	}
 	/* the mountpoint first: a mistyped one should not be reported as
 	 * whatever the server says */
 	if (cfg->mountpoint != NULL) {
 		struct stat st;
 		if (stat(cfg->mountpoint, &st) != 0) {
 			fprintf(stderr, "hugegraphfs: mountpoint %s: %s\n", cfg->mountpoint, strerror(errno));
-			return -1;
+			return fail(HGFS_EXIT_MOUNTPOINT);
 		}
 		if (!S_ISDIR(st.st_mode)) {
 			fprintf(stderr, "hugegraphfs: mountpoint %s is not a directory\n", cfg->mountpoint);
-			return -1;
+			return fail(HGFS_EXIT_MOUNTPOINT);
 		}
 	}
 	if (cfg->password_file != NULL && read_password_file(cfg) < 0)
@@ -298,7 +369,7 @@ static int validate(hgfs_config *cfg)
 	if (access(cfg->spool_dir, W_OK | X_OK) != 0) {
 		fprintf(stderr, "hugegraphfs: spool directory %s is not writable: %s\n", cfg->spool_dir,
 			strerror(errno));
-		return -1;
+		return fail(HGFS_EXIT_LOCAL);
 	}
 	{
 		/* an absolute path: the daemon changes to / when it detaches */
@@ -317,7 +388,7 @@ static int validate(hgfs_config *cfg)
 		FILE *f = fopen(cfg->log_file, "a");
 		if (f == NULL) {
 			fprintf(stderr, "hugegraphfs: cannot write the log file %s: %s\n", cfg->log_file, strerror(errno));
-			return -1;
+			return fail(HGFS_EXIT_LOCAL);
 		}
 		fclose(f);
 		abs = realpath(cfg->log_file, NULL);
@@ -336,7 +407,19 @@ static int validate(hgfs_config *cfg)
 	rc = hg_client_open(&c, &opt, &err);
 	if (rc < 0) {
 		fprintf(stderr, "hugegraphfs: cannot use %s: %s\n", cfg->url, hg_error_format(&err, buf, sizeof(buf)));
-		return -1;
+		return fail(-rc == HG_EAUTH || -rc == HG_EFORBIDDEN ? HGFS_EXIT_AUTH : HGFS_EXIT_SERVER);
+	}
+	if (view.graph != NULL) {
+		hg_error_clear(&err);
+		rc = hgfs_view_check_graph(c, view.graph, &err);
+		if (rc < 0)
+			fprintf(stderr, "hugegraphfs: -o graph=%s: %s\n", view.graph,
+				rc == -ENOENT ? "the server has no such graph" : hg_error_format(&err, buf, sizeof(buf)));
+		if (rc < 0) {
+			hg_client_free(c);
+			return fail(rc == -ENOENT ? HGFS_EXIT_NO_GRAPH
+					: rc == -EACCES ? HGFS_EXIT_AUTH : HGFS_EXIT_SERVER);
+		}
 	}
 	hg_client_free(c);
 	return 0;
@@ -383,20 +466,24 @@ static int run(struct fuse_args *args, hgfs *fs)
 	struct fuse_loop_config *loop = NULL;
 	struct fuse_session *se;
 	struct fuse *f = NULL;
-	int rc = 1;
+	static struct fuse_operations ops;
+	int rc = HGFS_EXIT_USAGE;
 
 	memset(&opts, 0, sizeof(opts));
 	if (fuse_parse_cmdline(args, &opts) != 0)
-		return 1;
+		return HGFS_EXIT_USAGE;
 	if (opts.mountpoint == NULL) {
 		fprintf(stderr, "hugegraphfs: missing MOUNTPOINT (try --help)\n");
 		goto out;
 	}
-	f = fuse_new(args, &hgfs_ops, sizeof(hgfs_ops), fs);
+	hgfs_view_ops(&ops, &hgfs_ops, &view);
+	f = fuse_new(args, &ops, sizeof(ops), fs);
 	if (f == NULL)
-		goto out;
+		goto out; /* libfuse said why: an unknown option, mostly */
+	rc = HGFS_EXIT_MOUNTPOINT;
 	if (fuse_mount(f, opts.mountpoint) != 0)
 		goto out_destroy;
+	rc = HGFS_EXIT_RUNTIME;
 	if (fuse_daemonize(opts.foreground) != 0)
 		goto out_unmount;
 	if (hgfs_log_init(opts.foreground, fs->cfg.log_file) < 0)
@@ -405,7 +492,7 @@ static int run(struct fuse_args *args, hgfs *fs)
 	if (fuse_set_signal_handlers(se) != 0)
 		goto out_unmount;
 	if (opts.singlethread) {
-		rc = fuse_loop(f) != 0;
+		rc = fuse_loop(f);
 	} else {
 		loop = fuse_loop_cfg_create();
 		if (loop == NULL)
@@ -414,9 +501,11 @@ static int run(struct fuse_args *args, hgfs *fs)
 		fuse_loop_cfg_set_max_threads(loop, opts.max_threads);
 		if (opts.max_idle_threads != UINT_MAX)
 			fuse_loop_cfg_set_idle_threads(loop, opts.max_idle_threads);
-		rc = fuse_loop_mt(f, loop) != 0;
+		rc = fuse_loop_mt(f, loop);
 		fuse_loop_cfg_destroy(loop);
 	}
+	/* a signal's number (SIGTERM, SIGINT: asked to stop) is a clean stop */
+	rc = rc < 0 ? HGFS_EXIT_RUNTIME : HGFS_EXIT_OK;
 	hgfs_log(LOG_NOTICE, "stopping (signal or unmount): unmounting %s", opts.mountpoint);
 out_signals:
 	fuse_remove_signal_handlers(se);
@@ -454,7 +543,8 @@ int main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	hgfs_intr_signal_init();
 
-	if (fuse_opt_parse(&args, &fs.cfg, hgfs_opts, opt_proc) == -1)
+	if (fuse_opt_parse(&args, &view, view_opts, view_proc) == -1 ||
+	    fuse_opt_parse(&args, &fs.cfg, hgfs_opts, opt_proc) == -1)
 		goto out;
 	if (fs.cfg.show_version) {
 		printf("hugegraphfs %s\n", HGFS_VERSION);
@@ -469,8 +559,10 @@ int main(int argc, char *argv[])
 		rc = 0;
 		goto out;
 	}
-	if (validate(&fs.cfg) < 0)
+	if (validate(&fs.cfg) < 0) {
+		rc = fail_code != 0 ? fail_code : HGFS_EXIT_USAGE;
 		goto out;
+	}
 	/* Other users act with the mount's credentials on the server: with
 	 * allow_other the kernel must check the modes (mode and restore/ are
 	 * writable by the mounting user only; -o uid=,gid=,umask= decide who
@@ -485,6 +577,7 @@ int main(int argc, char *argv[])
 out:
 	fuse_opt_free_args(&args);
 	config_free(&fs.cfg);
+	free(view.graph);
 	pthread_mutex_destroy(&fs.lock);
 	return rc;
 }
