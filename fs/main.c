@@ -27,6 +27,7 @@ enum { KEY_HELP, KEY_VERSION, KEY_FOREGROUND, KEY_DEBUG, KEY_PASSWORD, KEY_ALLOW
 #define OPT(t, p) {t, offsetof(hgfs_config, p), 1}
 static const struct fuse_opt hgfs_opts[] = {
 	OPT("user=%s", user),
+	OPT("username=%s", user), /* for fstab: mount(8) drops user=NAME after its user flag */
 	OPT("password_file=%s", password_file),
 	OPT("graphspace=%s", graphspace),
 	OPT("spool_dir=%s", spool_dir),
@@ -119,6 +120,8 @@ static void usage(const char *prog)
 	       "    -o user=NAME           HTTP Basic user; the password comes from the\n"
 	       "                           environment variable HUGEGRAPH_PASSWORD or from\n"
 	       "                           -o password_file (never from the command line)\n"
+	       "    -o username=NAME       the same (for fstab lines with the user or users flag,\n"
+	       "                           where mount(8) may drop user=NAME)\n"
 	       "    -o password_file=PATH  read the password from the first line of PATH\n"
 	       "    -o graphspace=NAME     graphspace on 1.7+ servers (default DEFAULT)\n"
 	       "    -o snapshot_ttl=SECS   new opens get a snapshot made at most SECS seconds ago;\n"
