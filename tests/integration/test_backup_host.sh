@@ -9,7 +9,9 @@
 . "$(dirname "$0")/lib.sh"
 require_fuse
 
-start_server SERVER --auth admin:s3cret --load "g=$SRCDIR/examples/modern" --load "other=$SRCDIR/examples/modern" \
+BACKEND=memory
+[ -n "${HGFS_REAL:-}" ] && BACKEND=rocksdb # the real server with auth starts one memory graph only
+start_server SERVER --backend "$BACKEND" --auth admin:s3cret --load "g=$SRCDIR/examples/modern" --load "other=$SRCDIR/examples/modern" \
 	--graph empty || exit 1
 echo s3cret >"$T/password"
 echo wrong >"$T/wrong"
