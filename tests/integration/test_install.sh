@@ -20,7 +20,7 @@ check_fails "...and not as bin/hgserver" test -e "$R/bin/hgserver"
 MAN=$R/share/man/man1/hugegraphfs.1
 check "the man page is installed as man1/hugegraphfs.1" test -f "$MAN"
 EX=$R/share/doc/hugegraphfs/examples
-for f in hugegraph-backup.sh demo.sh fstab modern/schema.json systemd/hugegraphfs.service systemd/mnt-hugegraph.mount \
+for f in hugegraph-backup.sh fstab modern/schema.json systemd/hugegraphfs.service systemd/mnt-hugegraph.mount \
 	systemd/hugegraph-backup.service systemd/hugegraph-backup.timer; do
 	check "example $f is installed" test -f "$EX/$f"
 done
@@ -32,6 +32,7 @@ check "...and the installed backup script" grep -q "ExecStart=$PREFIX/share/doc/
 check_eq "installed hugegraphfs --version" "hugegraphfs $(meson introspect --projectinfo "$BUILD" | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])')" \
 	"$("$R/bin/hugegraphfs" --version 2>&1)"
 HGSERVER=$R/bin/hugegraph-reference-server
+check "the installed reference server's usage names it" bash -c "'$HGSERVER' --bogus 2>&1 | grep -q '^usage: hugegraph-reference-server --listen'"
 start_server SERVER --load "g=$EX/modern" || exit 1
 check_eq "the installed reference server serves the installed example graph" '{"graphs":["g"]}' "$(curl -s "$SERVER/graphs")"
 
