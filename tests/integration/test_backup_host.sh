@@ -149,6 +149,16 @@ expect_exit "an unreadable password_file" 5 "^hugegraphfs: cannot read password 
 expect_exit "a spool_dir that is missing" 5 "^hugegraphfs: spool directory $T/nodir is not writable" -f -o user=admin,password_file="$T/password",spool_dir="$T/nodir" "$SERVER" "$T/m0"
 expect_exit "a log_file that cannot be written" 5 "^hugegraphfs: cannot write the log file" -f "${P[@]}" -o log_file="$T/nodir/log" "$SERVER" "$T/m0"
 expect_exit "graph= names no graph of the server" 6 "^hugegraphfs: -o graph=nope: the server has no such graph" -f "${P[@]}" -o graph=nope "$SERVER" "$T/m0"
+if [ $have_other = 1 ]; then
+	# the mount itself refused: $OTHER may not write the root-owned mountpoint
+	# (or open /dev/fuse): libfuse or fusermount3 says why
+	chmod 755 "$T/m0"
+	out=$(as_other env HUGEGRAPH_PASSWORD=s3cret "$HUGEGRAPHFS" -f -o user=admin,state_dir=none,spool_dir=/tmp "$SERVER" "$T/m0" 2>&1 >/dev/null)
+	rc=$?
+	check_eq "exit 4: a mount the system refuses (a second user on root's directory)" 4 "$rc"
+	check "...libfuse or fusermount3 says why" grep -qE "fuse" <<<"$out"
+	check_fails "...nothing mounted" grep -qs " $T/m0 fuse" /proc/mounts
+fi
 
 # 0: detached (no -f), then unmounted; with -f: SIGTERM is a clean stop
 out=$("$HUGEGRAPHFS" "${P[@]}" -o log_file="$T/detached.log" "$SERVER" "$T/m0" 2>&1)
