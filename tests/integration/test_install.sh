@@ -44,7 +44,7 @@ if command -v man >/dev/null && command -v lexgrog >/dev/null; then
 	warn=$(groff -man -ww -z "$MAN" 2>&1)
 	check_eq "groff -ww finds nothing" "" "$warn"
 	page=$(MANWIDTH=80 man -l "$MAN" 2>/dev/null)
-	for s in SYNOPSIS OPTIONS "THE TREE" SNAPSHOTS RESTORE EXAMPLES "EXIT STATUS"; do
+	for s in SYNOPSIS OPTIONS "THE TREE" "FILE FORMATS" SNAPSHOTS RESTORE EXAMPLES "EXIT STATUS"; do
 		check "the man page has a section $s" grep -q "^$s" <<<"$page"
 	done
 else
