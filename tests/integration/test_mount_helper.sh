@@ -48,7 +48,7 @@ MOUNTS+=("$M")
 daemon_pid() {
 	local p
 	for p in /proc/[0-9]*; do
-		if tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q "^hugegraphfs .* $1 -o\|/hugegraphfs .* $1 -o"; then
+		if tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -q "^hugegraphfs .* $1 -o\|/hugegraphfs .* $1 -o"; then
 			echo "${p#/proc/}"
 			return 0
 		fi
