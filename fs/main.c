@@ -461,6 +461,31 @@ static void hgfs_intr_signal_init(void)
 	sigaction(HGFS_INTR_SIGNAL, &sa, NULL);
 }
 
+/* true when libfuse knows every option left in args: a dry fuse_new on a
+ * copy (no operations, nothing mounted), so that a mistyped option is
+ * reported as such (exit status 1) before the server is asked anything. */
+static bool options_known(const struct fuse_args *args)
+{
+	static const struct fuse_operations none;
+	struct fuse_args copy = FUSE_ARGS_INIT(0, NULL);
+	struct fuse_cmdline_opts opts;
+	struct fuse *f = NULL;
+	bool ok = true;
+
+	memset(&opts, 0, sizeof(opts));
+	for (int i = 0; ok && i < args->argc; i++)
+		ok = fuse_opt_add_arg(&copy, args->argv[i]) == 0;
+	if (ok && fuse_parse_cmdline(&copy, &opts) == 0) {
+		f = fuse_new(&copy, &none, sizeof(none), NULL);
+		ok = f != NULL;
+		if (f != NULL)
+			fuse_destroy(f);
+	}
+	free(opts.mountpoint);
+	fuse_opt_free_args(&copy);
+	return ok;
+}
+
 /* Mounts and serves until unmounted or signalled (what fuse_main does,
  * with the loop configured explicitly). */
 static int run(struct fuse_args *args, hgfs *fs)
@@ -562,6 +587,8 @@ int main(int argc, char *argv[])
 		rc = 0;
 		goto out;
 	}
+	if (!options_known(&args))
+		goto out; /* libfuse named the option: usage */
 	if (validate(&fs.cfg) < 0) {
 		rc = fail_code != 0 ? fail_code : HGFS_EXIT_USAGE;
 		goto out;

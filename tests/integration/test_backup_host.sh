@@ -139,6 +139,7 @@ expect_exit "a missing URL" 1 "^hugegraphfs: missing URL" -f
 expect_exit "a bad option value" 1 "^hugegraphfs: parallel must be" -f "${P[@]}" -o parallel=0 "$SERVER" "$T/m0"
 expect_exit "a password on the command line" 1 "^hugegraphfs: a password on the command line" -f -o user=admin,password=s3cret "$SERVER" "$T/m0"
 expect_exit "an unknown option" 1 "unknown option.*bogus" -f "${P[@]}" -o bogus "$SERVER" "$T/m0"
+expect_exit "an unknown option, before the server is asked (it cannot be reached)" 1 "unknown option.*bogus" -f "${P[@]}" -o bogus http://127.0.0.1:1 "$T/m0"
 expect_exit "an invalid graph= name" 1 "is not a graph name" -f "${P[@]}" -o graph=a/b "$SERVER" "$T/m0"
 expect_exit "a server that cannot be reached" 2 "^hugegraphfs: cannot use http://127.0.0.1:1" -f "${P[@]}" http://127.0.0.1:1 "$T/m0"
 expect_exit "a wrong password" 3 "^hugegraphfs: cannot use .*authentication failed" -f -o user=admin,password_file="$T/wrong" "$SERVER" "$T/m0"
