@@ -16,7 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "exitcodes.h"
 #include "hgfs.h"
+#include "view.h"
 
 #define HGFS_VERSION "0.1.0"
 
@@ -25,6 +27,7 @@ enum { KEY_HELP, KEY_VERSION, KEY_FOREGROUND, KEY_DEBUG, KEY_PASSWORD, KEY_ALLOW
 #define OPT(t, p) {t, offsetof(hgfs_config, p), 1}
 static const struct fuse_opt hgfs_opts[] = {
 	OPT("user=%s", user),
+	OPT("username=%s", user), /* for fstab: mount(8) drops user=NAME after its user flag */
 	OPT("password_file=%s", password_file),
 	OPT("graphspace=%s", graphspace),
 	OPT("spool_dir=%s", spool_dir),
@@ -57,6 +60,58 @@ static const struct fuse_opt hgfs_opts[] = {
 	FUSE_OPT_END,
 };
 
+/* -o ro, -o graph= (view.c), and the options of mount(8) and fstab that
+ * reach the program (through mount.fuse3, or a systemd mount) and mean
+ * nothing to it: parsed before the options above. */
+static hgfs_view view;
+static int fail_code; /* the exit status when validate() fails (0: usage) */
+
+enum { VKEY_RO, VKEY_RW, VKEY_IGNORE };
+static const struct fuse_opt view_opts[] = {
+	{"graph=%s", offsetof(hgfs_view, graph), 0},
+	FUSE_OPT_KEY("ro", VKEY_RO),
+	FUSE_OPT_KEY("rw", VKEY_RW),
+	FUSE_OPT_KEY("_netdev", VKEY_IGNORE),
+	FUSE_OPT_KEY("nofail", VKEY_IGNORE),
+	FUSE_OPT_KEY("noauto", VKEY_IGNORE),
+	FUSE_OPT_KEY("auto", VKEY_IGNORE),
+	FUSE_OPT_KEY("user", VKEY_IGNORE), /* the fstab flag; user=NAME is ours */
+	FUSE_OPT_KEY("users", VKEY_IGNORE),
+	FUSE_OPT_KEY("nouser", VKEY_IGNORE),
+	FUSE_OPT_KEY("owner", VKEY_IGNORE),
+	FUSE_OPT_KEY("group", VKEY_IGNORE),
+	FUSE_OPT_KEY("defaults", VKEY_IGNORE),
+	FUSE_OPT_KEY("comment=", VKEY_IGNORE),
+	FUSE_OPT_END,
+};
+
+static int view_proc(void *data, const char *arg, int key, struct fuse_args *outargs)
+{
+	hgfs_view *v = data;
+
+	(void)outargs;
+	switch (key) {
+	case VKEY_RO:
+		v->ro = true;
+		return 1; /* libfuse's too: the kernel mounts read-only */
+	case VKEY_RW:
+		v->ro = false;
+		return 1;
+	case VKEY_IGNORE:
+		return 0;
+	case FUSE_OPT_KEY_OPT:
+		return strncmp(arg, "x-", 2) == 0 ? 0 : 1; /* x-systemd.*, x-gvfs-* ... */
+	default:
+		return 1;
+	}
+}
+
+static int fail(int code)
+{
+	fail_code = code;
+	return -1;
+}
+
 static void usage(const char *prog)
 {
 	printf("usage: %s [options] URL MOUNTPOINT\n"
@@ -70,6 +125,8 @@ static void usage(const char *prog)
 	       "    -o user=NAME           HTTP Basic user; the password comes from the\n"
 	       "                           environment variable HUGEGRAPH_PASSWORD or from\n"
 	       "                           -o password_file (never from the command line)\n"
+	       "    -o username=NAME       the same (for fstab lines with the user or users flag,\n"
+	       "                           where mount(8) may drop user=NAME)\n"
 	       "    -o password_file=PATH  read the password from the first line of PATH\n"
 	       "    -o graphspace=NAME     graphspace on 1.7+ servers (default DEFAULT)\n"
 	       "    -o snapshot_ttl=SECS   new opens get a snapshot made at most SECS seconds ago;\n"
@@ -100,10 +157,15 @@ static void usage(const char *prog)
 	       "                           the system's\n"
 	       "    -o capath=DIR          https: trust the CA certificates in DIR (named by hash,\n"
 	       "                           openssl rehash)\n"
-	       "    -o cert=FILE,key=FILE  https: client certificate and its key (PEM, key not\n"
-	       "                           encrypted; key= may be left out when FILE holds both)\n"
+	       "    -o cert=FILE           https: client certificate (PEM)\n"
+	       "    -o key=FILE            https: its private key (PEM, not encrypted; may be left\n"
+	       "                           out when cert's FILE holds both)\n"
 	       "    -o insecure            https: do NOT verify the server's certificate or host\n"
 	       "                           name (warned about at every start)\n"
+	       "    -o ro                  read-only: backups can be read, nothing can be changed\n"
+	       "                           (mode, restore/, mkdir refused with EROFS): the safe\n"
+	       "                           way to mount on a backup host\n"
+	       "    -o graph=NAME          show graph NAME only under graphs/ (it must exist)\n"
 	       "    -o allow_other         let other users in; implies default_permissions: mode and\n"
 	       "                           restore/ stay writable by the mounting user only (root\n"
 	       "                           aside), and -o uid=,gid=,umask= decide who reads backups\n"
@@ -111,6 +173,15 @@ static void usage(const char *prog)
 	       "    -d, -o debug           FUSE debug output (implies -f)\n"
 	       "    -h, --help             this help, then libfuse's options\n"
 	       "    -V, --version          print the version\n"
+	       "\n"
+	       "mount(8) and /etc/fstab: type fuse.hugegraphfs, URL as the source; _netdev,\n"
+	       "nofail, noauto, auto, user, users, defaults, comment=, x-* are ignored.\n"
+	       "\n"
+	       "exit status: 0 mounted (with -f: unmounted cleanly), 1 usage or bad option,\n"
+	       "2 server unreachable or unusable, 3 credentials refused, 4 mountpoint or\n"
+	       "mount failure, 5 local file or directory (password_file, spool_dir,\n"
+	       "state_dir, log_file), 6 -o graph names no graph of the server, 7 the\n"
+	       "daemon failed after mounting\n"
 	       "\n",
 	       prog);
 }
@@ -164,7 +235,7 @@ static int read_password_file(hgfs_config *cfg)
 	if (f == NULL) {
 		fprintf(stderr, "hugegraphfs: cannot read password file %s: %s\n", cfg->password_file,
 			strerror(errno));
-		return -1;
+		return fail(HGFS_EXIT_LOCAL);
 	}
 	if (fgets(line, sizeof(line), f) == NULL)
 		line[0] = '\0';
@@ -223,7 +294,7 @@ static int state_dir_setup(hgfs_config *cfg)
 	if (rc < 0) {
 		fprintf(stderr, "hugegraphfs: state directory %s: %s (-o state_dir=none keeps no state)\n",
 			cfg->state_dir, strerror(-rc));
-		return -1;
+		return fail(HGFS_EXIT_LOCAL);
 	}
 	/* an absolute path: the daemon changes to / when it detaches */
 	abs = realpath(cfg->state_dir, NULL);
@@ -246,17 +317,21 @@ static int validate(hgfs_config *cfg)
 		fprintf(stderr, "hugegraphfs: missing URL (try --help)\n");
 		return -1;
 	}
+	if (view.graph != NULL && !hgfs_valid_name(view.graph)) {
+		fprintf(stderr, "hugegraphfs: -o graph=%s is not a graph name\n", view.graph);
+		return -1;
+	}
 	/* the mountpoint first: a mistyped one should not be reported as
 	 * whatever the server says */
 	if (cfg->mountpoint != NULL) {
 		struct stat st;
 		if (stat(cfg->mountpoint, &st) != 0) {
 			fprintf(stderr, "hugegraphfs: mountpoint %s: %s\n", cfg->mountpoint, strerror(errno));
-			return -1;
+			return fail(HGFS_EXIT_MOUNTPOINT);
 		}
 		if (!S_ISDIR(st.st_mode)) {
 			fprintf(stderr, "hugegraphfs: mountpoint %s is not a directory\n", cfg->mountpoint);
-			return -1;
+			return fail(HGFS_EXIT_MOUNTPOINT);
 		}
 	}
 	if (cfg->password_file != NULL && read_password_file(cfg) < 0)
@@ -311,7 +386,7 @@ static int validate(hgfs_config *cfg)
 	if (access(cfg->spool_dir, W_OK | X_OK) != 0) {
 		fprintf(stderr, "hugegraphfs: spool directory %s is not writable: %s\n", cfg->spool_dir,
 			strerror(errno));
-		return -1;
+		return fail(HGFS_EXIT_LOCAL);
 	}
 	{
 		/* an absolute path: the daemon changes to / when it detaches */
@@ -332,7 +407,7 @@ static int validate(hgfs_config *cfg)
 		FILE *f = fopen(cfg->log_file, "a");
 		if (f == NULL) {
 			fprintf(stderr, "hugegraphfs: cannot write the log file %s: %s\n", cfg->log_file, strerror(errno));
-			return -1;
+			return fail(HGFS_EXIT_LOCAL);
 		}
 		fclose(f);
 		abs = realpath(cfg->log_file, NULL);
@@ -352,7 +427,19 @@ static int validate(hgfs_config *cfg)
 	rc = hg_client_open(&c, &opt, &err);
 	if (rc < 0) {
 		fprintf(stderr, "hugegraphfs: cannot use %s: %s\n", cfg->url, hg_error_format(&err, buf, sizeof(buf)));
-		return -1;
+		return fail(-rc == HG_EAUTH || -rc == HG_EFORBIDDEN ? HGFS_EXIT_AUTH : HGFS_EXIT_SERVER);
+	}
+	if (view.graph != NULL) {
+		hg_error_clear(&err);
+		rc = hgfs_view_check_graph(c, view.graph, &err);
+		if (rc < 0)
+			fprintf(stderr, "hugegraphfs: -o graph=%s: %s\n", view.graph,
+				rc == -ENOENT ? "the server has no such graph" : hg_error_format(&err, buf, sizeof(buf)));
+		if (rc < 0) {
+			hg_client_free(c);
+			return fail(rc == -ENOENT ? HGFS_EXIT_NO_GRAPH
+					: rc == -EACCES ? HGFS_EXIT_AUTH : HGFS_EXIT_SERVER);
+		}
 	}
 	hg_client_free(c);
 	return 0;
@@ -392,6 +479,31 @@ static void hgfs_intr_signal_init(void)
 	sigaction(HGFS_INTR_SIGNAL, &sa, NULL);
 }
 
+/* true when libfuse knows every option left in args: a dry fuse_new on a
+ * copy (no operations, nothing mounted), so that a mistyped option is
+ * reported as such (exit status 1) before the server is asked anything. */
+static bool options_known(const struct fuse_args *args)
+{
+	static const struct fuse_operations none;
+	struct fuse_args copy = FUSE_ARGS_INIT(0, NULL);
+	struct fuse_cmdline_opts opts;
+	struct fuse *f = NULL;
+	bool ok = true;
+
+	memset(&opts, 0, sizeof(opts));
+	for (int i = 0; ok && i < args->argc; i++)
+		ok = fuse_opt_add_arg(&copy, args->argv[i]) == 0;
+	if (ok && fuse_parse_cmdline(&copy, &opts) == 0) {
+		f = fuse_new(&copy, &none, sizeof(none), NULL);
+		ok = f != NULL;
+		if (f != NULL)
+			fuse_destroy(f);
+	}
+	free(opts.mountpoint);
+	fuse_opt_free_args(&copy);
+	return ok;
+}
+
 /* Mounts and serves until unmounted or signalled (what fuse_main does,
  * with the loop configured explicitly). */
 static int run(struct fuse_args *args, hgfs *fs)
@@ -400,20 +512,24 @@ static int run(struct fuse_args *args, hgfs *fs)
 	struct fuse_loop_config *loop = NULL;
 	struct fuse_session *se;
 	struct fuse *f = NULL;
-	int rc = 1;
+	static struct fuse_operations ops;
+	int rc = HGFS_EXIT_USAGE;
 
 	memset(&opts, 0, sizeof(opts));
 	if (fuse_parse_cmdline(args, &opts) != 0)
-		return 1;
+		return HGFS_EXIT_USAGE;
 	if (opts.mountpoint == NULL) {
 		fprintf(stderr, "hugegraphfs: missing MOUNTPOINT (try --help)\n");
 		goto out;
 	}
-	f = fuse_new(args, &hgfs_ops, sizeof(hgfs_ops), fs);
+	hgfs_view_ops(&ops, &hgfs_ops, &view);
+	f = fuse_new(args, &ops, sizeof(ops), fs);
 	if (f == NULL)
-		goto out;
+		goto out; /* libfuse said why: an unknown option, mostly */
+	rc = HGFS_EXIT_MOUNTPOINT;
 	if (fuse_mount(f, opts.mountpoint) != 0)
 		goto out_destroy;
+	rc = HGFS_EXIT_RUNTIME;
 	if (fuse_daemonize(opts.foreground) != 0)
 		goto out_unmount;
 	if (hgfs_log_init(opts.foreground, fs->cfg.log_file) < 0)
@@ -424,7 +540,7 @@ static int run(struct fuse_args *args, hgfs *fs)
 	if (fuse_set_signal_handlers(se) != 0)
 		goto out_unmount;
 	if (opts.singlethread) {
-		rc = fuse_loop(f) != 0;
+		rc = fuse_loop(f);
 	} else {
 		loop = fuse_loop_cfg_create();
 		if (loop == NULL)
@@ -433,9 +549,11 @@ static int run(struct fuse_args *args, hgfs *fs)
 		fuse_loop_cfg_set_max_threads(loop, opts.max_threads);
 		if (opts.max_idle_threads != UINT_MAX)
 			fuse_loop_cfg_set_idle_threads(loop, opts.max_idle_threads);
-		rc = fuse_loop_mt(f, loop) != 0;
+		rc = fuse_loop_mt(f, loop);
 		fuse_loop_cfg_destroy(loop);
 	}
+	/* a signal's number (SIGTERM, SIGINT: asked to stop) is a clean stop */
+	rc = rc < 0 ? HGFS_EXIT_RUNTIME : HGFS_EXIT_OK;
 	hgfs_log(LOG_NOTICE, "stopping (signal or unmount): unmounting %s", opts.mountpoint);
 out_signals:
 	fuse_remove_signal_handlers(se);
@@ -473,7 +591,8 @@ int main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	hgfs_intr_signal_init();
 
-	if (fuse_opt_parse(&args, &fs.cfg, hgfs_opts, opt_proc) == -1)
+	if (fuse_opt_parse(&args, &view, view_opts, view_proc) == -1 ||
+	    fuse_opt_parse(&args, &fs.cfg, hgfs_opts, opt_proc) == -1)
 		goto out;
 	if (fs.cfg.show_version) {
 		printf("hugegraphfs %s\n", HGFS_VERSION);
@@ -488,8 +607,12 @@ int main(int argc, char *argv[])
 		rc = 0;
 		goto out;
 	}
-	if (validate(&fs.cfg) < 0)
+	if (!options_known(&args))
+		goto out; /* libfuse named the option: usage */
+	if (validate(&fs.cfg) < 0) {
+		rc = fail_code != 0 ? fail_code : HGFS_EXIT_USAGE;
 		goto out;
+	}
 	/* Other users act with the mount's credentials on the server: with
 	 * allow_other the kernel must check the modes (mode and restore/ are
 	 * writable by the mounting user only; -o uid=,gid=,umask= decide who
@@ -504,6 +627,7 @@ int main(int argc, char *argv[])
 out:
 	fuse_opt_free_args(&args);
 	config_free(&fs.cfg);
+	free(view.graph);
 	pthread_mutex_destroy(&fs.lock);
 	return rc;
 }

@@ -2059,10 +2059,11 @@ static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: hgserver --listen HOST:PORT [--graph NAME]... [--load NAME=DIR]... [--generate NAME=V,E[,SEED]]...\n"
+            "usage: %s --listen HOST:PORT [--graph NAME]... [--load NAME=DIR]... [--generate NAME=V,E[,SEED]]...\n"
             "                [--auth USER:PASSWORD] [--reader USER:PASSWORD] [--persona 1.3|1.7] [--backend memory|rocksdb]\n"
             "                [--latency-ms N] [--fail-rate P[,SEED]] [--batch-max N] [--threads N] [--gzip-level 0-9]\n"
-            "                [--self-test]\n");
+            "                [--self-test]\n",
+            program_invocation_short_name); /* hgserver, or hugegraph-reference-server installed */
 }
 static bool split_cred(const char *arg, char **u, char **p)
 {

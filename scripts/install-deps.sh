@@ -10,6 +10,7 @@ PACKAGES=(
 	libfuse3-dev fuse3 libcurl4-openssl-dev libcjson-dev libssl-dev
 	check libmicrohttpd-dev zlib1g-dev
 	curl rsync tar python3 ed vim-tiny restic rclone openssl stunnel4
+	man-db groff-base mount util-linux
 	openjdk-17-jre-headless maven unzip
 )
 
