@@ -148,6 +148,7 @@ typedef struct hgfs_config {
 	char *user;
 	char *password;
 	char *password_file;
+	char *auth_password_file; /* the password of users restored in auth/restore/ */
 	char *graphspace;
 	char *spool_dir;
 	char *state_dir; /* NULL: no state across remounts */

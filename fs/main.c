@@ -26,6 +26,7 @@ enum { KEY_HELP, KEY_VERSION, KEY_FOREGROUND, KEY_DEBUG, KEY_PASSWORD, KEY_ALLOW
 static const struct fuse_opt hgfs_opts[] = {
 	OPT("user=%s", user),
 	OPT("password_file=%s", password_file),
+	OPT("auth_password_file=%s", auth_password_file),
 	OPT("graphspace=%s", graphspace),
 	OPT("spool_dir=%s", spool_dir),
 	OPT("state_dir=%s", state_dir),
@@ -66,6 +67,8 @@ static void usage(const char *prog)
 	       "                           environment variable HUGEGRAPH_PASSWORD or from\n"
 	       "                           -o password_file (never from the command line)\n"
 	       "    -o password_file=PATH  read the password from the first line of PATH\n"
+	       "    -o auth_password_file=PATH  the password of users restored through\n"
+	       "                           auth/restore/ (first line of PATH)\n"
 	       "    -o graphspace=NAME     graphspace on 1.7+ servers (default DEFAULT)\n"
 	       "    -o snapshot_ttl=SECS   new opens get a snapshot made at most SECS seconds ago;\n"
 	       "                           open files keep theirs (default 30)\n"
@@ -311,6 +314,17 @@ static int validate(hgfs_config *cfg)
 
 	if (state_dir_setup(cfg) < 0)
 		return -1;
+	if (cfg->auth_password_file != NULL) {
+		/* an absolute path: the daemon changes to / when it detaches */
+		char *abs = realpath(cfg->auth_password_file, NULL);
+		if (abs == NULL) {
+			fprintf(stderr, "hugegraphfs: cannot read the auth password file %s: %s\n",
+				cfg->auth_password_file, strerror(errno));
+			return -1;
+		}
+		free(cfg->auth_password_file);
+		cfg->auth_password_file = abs;
+	}
 	if (cfg->log_file != NULL) {
 		/* an absolute path: the daemon changes to / when it detaches */
 		char *abs;
@@ -350,6 +364,7 @@ static void config_free(hgfs_config *cfg)
 		explicit_bzero(cfg->password, strlen(cfg->password));
 	free(cfg->password);
 	free(cfg->password_file);
+	free(cfg->auth_password_file);
 	free(cfg->graphspace);
 	free(cfg->spool_dir);
 	free(cfg->state_dir);
