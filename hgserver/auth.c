@@ -265,15 +265,17 @@ static int resources(const jnode *v, sb_t *out, herr *e)
     if (v->type != J_ARR)
         return err_set(e, 400, NULL, "Cannot deserialize value of type `java.util.ArrayList<java.util.Map<java.lang.String,java.lang.Object>>` from %s value (token `JsonToken.START_OBJECT`)", v->type == J_OBJ ? "Object" : "scalar");
     sb_putc(&list, '[');
-    const char *type0 = NULL;
+    /* 1.7 groups them by "TYPE" (label "*") or "TYPE#label", the groups in HashMap order */
+    char **gkey = calloc(v->nkids + 1, sizeof *gkey);
+    sb_t *gval = calloc(v->nkids + 1, sizeof *gval);
+    size_t ng = 0;
     for (size_t i = 0; i < v->nkids; i++) {
         const jnode *r = v->kids[i], *t = jget(r, "type"), *l = jget(r, "label"), *p = jget(r, "properties");
         if (r->type != J_OBJ || !t || t->type != J_STR) {
             sb_free(&list);
             return err_set(e, 400, C_IAE, "The type of resource can't be null");
         }
-        if (!type0)
-            type0 = t->s;
+        size_t start = list.len;
         if (i)
             sb_putc(&list, ',');
         sb_puts(&list, "{\"type\":");
@@ -289,21 +291,60 @@ static int resources(const jnode *v, sb_t *out, herr *e)
         else
             sb_puts(&list, "null");
         sb_putc(&list, '}');
+        char *key = NULL;
+        if (l && l->type == J_STR && strcmp(l->s, "*")) {
+            if (asprintf(&key, "%s#%s", t->s, l->s) < 0)
+                key = NULL;
+        } else {
+            key = strdup(t->s);
+        }
+        size_t gi;
+        for (gi = 0; gi < ng && strcmp(gkey[gi], key); gi++)
+            ;
+        if (gi == ng)
+            gkey[ng++] = key;
+        else
+            free(key);
+        const char *rtext = list.p + start + (i ? 1 : 0);
+        sb_putc(&gval[gi], gval[gi].len ? ',' : '[');
+        sb_putn(&gval[gi], rtext, list.len - (size_t)(rtext - list.p));
     }
     sb_putc(&list, ']');
-    if (S.persona == 17 && v->nkids > 0) {
-        /* grouped by type; hgserver groups everything under the first type (one type is what
-         * the differential test pins) */
+    if (S.persona == 17) {
+        size_t cap = 16, *ord = calloc(ng + 1, sizeof *ord), *bk = calloc(ng + 1, sizeof *bk);
+        while ((double)ng > 0.75 * (double)cap)
+            cap *= 2;
+        for (size_t i = 0; i < ng; i++) {
+            uint32_t h = java_hash(gkey[i]);
+            ord[i] = i;
+            bk[i] = (h ^ (h >> 16)) & (cap - 1);
+            for (size_t j = i; j > 0 && bk[j - 1] > bk[j]; j--) {
+                size_t tb = bk[j], to = ord[j];
+                bk[j] = bk[j - 1], ord[j] = ord[j - 1];
+                bk[j - 1] = tb, ord[j - 1] = to;
+            }
+        }
         sb_putc(out, '{');
-        sb_json_str(out, type0, strlen(type0));
-        sb_putc(out, ':');
-        sb_puts(out, list.p);
+        for (size_t i = 0; i < ng; i++) {
+            if (i)
+                sb_putc(out, ',');
+            sb_json_str(out, gkey[ord[i]], strlen(gkey[ord[i]]));
+            sb_putc(out, ':');
+            sb_puts(out, gval[ord[i]].p);
+            sb_putc(out, ']');
+        }
         sb_putc(out, '}');
-    } else if (S.persona == 17) {
-        sb_puts(out, "{}");
+        free(ord);
+        free(bk);
     } else {
         sb_puts(out, list.p);
     }
+    for (size_t i = 0; i < ng; i++) {
+        free(gkey[i]);
+        sb_free(&gval[i]);
+    }
+    free(gkey);
+    free(gval);
     sb_free(&list);
     return 0;
 }
@@ -412,6 +453,9 @@ static int create(int k, const jnode *o, sb_t *out, herr *e)
             return err_set(e, 400, C_IAE, "The %s of %s can't be null", fa, SINGULAR[k]);
         if (!b)
             return err_set(e, 400, C_IAE, "The %s of %s can't be null", fb, SINGULAR[k]);
+        /* 1.7's auth proxy looks the target up first (its permission check) */
+        if (S.persona == 17 && k == K_ACCESSES && !find(kb, b))
+            return err_set(e, 404, C_NFE, "Can't find target with id '%s'", b);
         if (!find(ka, a))
             return err_set(e, 400, C_IAE, "Not exists %s '%s'", fa, a);
         if (!find(kb, b))
