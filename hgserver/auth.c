@@ -502,6 +502,8 @@ int hgauth_handle(const char *method, const char *kind, const char *id, const ch
     int k = kind_of(kind), status = 200;
     if (k < 0)
         return err_set(e, 404, "jakarta.ws.rs.NotFoundException", "HTTP 404 Not Found");
+    if (!S.admin) /* real 1.5.0 without auth.authenticator */
+        return err_set(e, 500, C_ISE, "Unconfigured authenticator, please config auth.authenticator option in rest-server.properties");
     pthread_mutex_lock(&S.lock);
     if (!strcmp(method, "GET") && !id) {
         long lim = limit ? strtol(limit, NULL, 10) : 100;
