@@ -148,11 +148,26 @@ check "unmount" unmount_fs "$M"
 if [ -z "${HGFS_REAL:-}" ]; then
 	start_server FRESH "${args[@]}" || exit 1
 	M2=$T/mnt2
+	mount_fs "$FRESH" "$M2" -o user=admin || exit 1
+	check_fails "without -o auth_password_file users.jsonl fails at close" cp "$BK/users.jsonl" "$M2/auth/restore/"
+	check "...restore.status says what to do" grep -q "users bob: FAILED: no password for restored users: mount with -o auth_password_file=PATH" "$M2/auth/restore.status"
+	check "...and no user was created" sh -c "! curl -s -u admin:s3cret '$FRESH$A/users' | grep -q bob"
+	check "unmount" unmount_fs "$M2"
 	mount_fs "$FRESH" "$M2" -o user=admin -o "auth_password_file=$INITPW" || exit 1
 	check "cp of the backup into a fresh server's auth/restore/" sh -c "cp '$BK'/*.jsonl '$M2/auth/restore/'"
 	check_eq "...the fresh server holds what the first held" "$BEFORE" "$(state "$FRESH")"
 	check_eq "...carol logs in with the init password" 200 "$(curl -s -o /dev/null -w '%{http_code}' -u carol:Welcome-1 "$FRESH/graphs")"
 	check "unmount" unmount_fs "$M2"
+fi
+
+# ---- a server without authentication (hgserver answers as real 1.5.0 does) ----------------
+if [ -z "${HGFS_REAL:-}" ]; then
+	start_server NOAUTH --persona "$PERSONA" --graph g || exit 1
+	M4=$T/mnt4
+	mount_fs "$NOAUTH" "$M4" -o user=admin || exit 1
+	check_eq "a server without authentication: no auth/, even for 'admin'" "graphs" "$(ls "$M4" | tr '\n' ' ' | sed 's/ $//')"
+	check "unmount" unmount_fs "$M4"
+	check "...and its log says nothing of auth" sh -c "! grep -qi auth '$M4.log'"
 fi
 
 # ---- a non-administrator's mount ----------------------------------------------------------
