@@ -737,7 +737,8 @@ static cJSON *parse_lines(const char *data, size_t len, char *why, size_t whylen
 			off += l + 1;
 			continue;
 		}
-		text = strndup(data + off, l);
+		/* a NUL byte would end the text early: not a line of JSON */
+		text = memchr(data + off, '\0', l) == NULL ? strndup(data + off, l) : NULL;
 		o = text ? cJSON_ParseWithOpts(text, NULL, true) : NULL;
 		free(text);
 		if (!cJSON_IsObject(o)) {
