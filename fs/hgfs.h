@@ -12,6 +12,7 @@
  *   /graphs/<g>/restore.status    what the imports did
  *   /graphs/<g>/export.status     the export in progress and the last one
  *   /graphs/<g>/<other>           scratch files (editors' temporaries)
+ *   /auth/                        the server's auth data, administrator only (auth.h)
  *
  * Thread rules: FUSE calls the handlers on many threads.  The graph table
  * has one mutex, each graph its own mutex; no lock is held across a
@@ -138,6 +139,7 @@ typedef struct hgfs_config {
 	char *user;
 	char *password;
 	char *password_file;
+	char *auth_password_file; /* the password of users restored in auth/restore/ */
 	char *graphspace;
 	char *spool_dir;
 	char *state_dir; /* NULL: no state across remounts */

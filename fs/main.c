@@ -29,6 +29,7 @@ static const struct fuse_opt hgfs_opts[] = {
 	OPT("user=%s", user),
 	OPT("username=%s", user), /* for fstab: mount(8) drops user=NAME after its user flag */
 	OPT("password_file=%s", password_file),
+	OPT("auth_password_file=%s", auth_password_file),
 	OPT("graphspace=%s", graphspace),
 	OPT("spool_dir=%s", spool_dir),
 	OPT("state_dir=%s", state_dir),
@@ -128,6 +129,8 @@ static void usage(const char *prog)
 	       "    -o username=NAME       the same (for fstab lines with the user or users flag,\n"
 	       "                           where mount(8) may drop user=NAME)\n"
 	       "    -o password_file=PATH  read the password from the first line of PATH\n"
+	       "    -o auth_password_file=PATH  the password of users restored through\n"
+	       "                           auth/restore/ (first line of PATH)\n"
 	       "    -o graphspace=NAME     graphspace on 1.7+ servers (default DEFAULT)\n"
 	       "    -o snapshot_ttl=SECS   new opens get a snapshot made at most SECS seconds ago;\n"
 	       "                           open files keep theirs (default 30)\n"
@@ -180,8 +183,8 @@ static void usage(const char *prog)
 	       "exit status: 0 mounted (with -f: unmounted cleanly), 1 usage or bad option,\n"
 	       "2 server unreachable or unusable, 3 credentials refused, 4 mountpoint or\n"
 	       "mount failure, 5 local file or directory (password_file, spool_dir,\n"
-	       "state_dir, log_file), 6 -o graph names no graph of the server, 7 the\n"
-	       "daemon failed after mounting\n"
+	       "state_dir, log_file, auth_password_file), 6 -o graph names no graph of\n"
+	       "the server, 7 the daemon failed after mounting\n"
 	       "\n",
 	       prog);
 }
@@ -401,6 +404,17 @@ static int validate(hgfs_config *cfg)
 		return -1;
 	if (hgfs_tls_setup(cfg) < 0)
 		return -1;
+	if (cfg->auth_password_file != NULL) {
+		/* an absolute path: the daemon changes to / when it detaches */
+		char *abs = realpath(cfg->auth_password_file, NULL);
+		if (abs == NULL) {
+			fprintf(stderr, "hugegraphfs: cannot read the auth password file %s: %s\n",
+				cfg->auth_password_file, strerror(errno));
+			return fail(HGFS_EXIT_LOCAL);
+		}
+		free(cfg->auth_password_file);
+		cfg->auth_password_file = abs;
+	}
 	if (cfg->log_file != NULL) {
 		/* an absolute path: the daemon changes to / when it detaches */
 		char *abs;
@@ -453,6 +467,7 @@ static void config_free(hgfs_config *cfg)
 		explicit_bzero(cfg->password, strlen(cfg->password));
 	free(cfg->password);
 	free(cfg->password_file);
+	free(cfg->auth_password_file);
 	free(cfg->graphspace);
 	free(cfg->spool_dir);
 	free(cfg->state_dir);

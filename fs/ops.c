@@ -14,6 +14,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "hgfs.h"
 #include "restore.h"
 
@@ -147,6 +148,14 @@ static int client_ready(hgfs *fs)
 	__atomic_store_n(&fs->client, c, __ATOMIC_RELEASE);
 out:
 	pthread_mutex_unlock(&fs->client_lock);
+	return rc;
+}
+
+int hgfs_client_get(hgfs *fs, hg_client **out)
+{
+	int rc = client_ready(fs);
+
+	*out = rc < 0 ? NULL : fs->client;
 	return rc;
 }
 
@@ -662,6 +671,8 @@ static int hgfs_getattr(const char *path, struct stat *st, struct fuse_file_info
 	int rc;
 
 	memset(st, 0, sizeof(*st));
+	if (hgfs_auth_path(path))
+		return hgfs_auth_getattr(path, st);
 
 	if (fi != NULL && fi->fh != 0) {
 		handle *h = fh(fi);
@@ -812,6 +823,8 @@ static int hgfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off
 	int rc;
 
 	(void)off, (void)fi, (void)flags;
+	if (hgfs_auth_path(path))
+		return hgfs_auth_readdir(path, buf, filler);
 	rc = hgfs_parse_path(path, &p);
 	if (rc < 0)
 		return rc;
@@ -819,6 +832,8 @@ static int hgfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off
 	case HGFS_N_ROOT:
 		add_dots(filler, buf);
 		add_entry(filler, buf, "graphs", true);
+		if (hgfs_auth_visible(fs))
+			add_entry(filler, buf, "auth", true);
 		return 0;
 	case HGFS_N_GRAPHS: {
 		char **names;
@@ -998,15 +1013,17 @@ static int open_node(const char *path, struct fuse_file_info *fi, bool create, m
 
 static int hgfs_open(const char *path, struct fuse_file_info *fi)
 {
+	if (hgfs_auth_path(path))
+		return hgfs_auth_open(path, fi, false, 0);
 	return open_node(path, fi, false, 0);
 }
 
 static int hgfs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 {
 	hgfs_path p;
-	int rc = hgfs_parse_path(path, &p);
+	int rc = hgfs_auth_path(path) ? hgfs_auth_open(path, fi, true, mode) : hgfs_parse_path(path, &p);
 
-	if (rc < 0)
+	if (rc < 0 || hgfs_auth_path(path))
 		return rc;
 	if (p.type == HGFS_N_SNAPFILE || p.type == HGFS_N_RESTORE_STATUS || p.type == HGFS_N_EXPORT_STATUS)
 		return -EACCES;
@@ -1020,7 +1037,8 @@ static int hgfs_read(const char *path, char *buf, size_t size, off_t off, struct
 	handle *h = fh(fi);
 	ssize_t n;
 
-	(void)path;
+	if (hgfs_auth_path(path))
+		return hgfs_auth_read(path, buf, size, off, fi);
 	switch (h->type) {
 	case HGFS_N_SNAPFILE: {
 		size_t done = 0;
@@ -1077,7 +1095,7 @@ static int hgfs_read_buf(const char *path, struct fuse_bufvec **bufp, size_t siz
 	if (bv == NULL)
 		return -ENOMEM;
 	*bv = (struct fuse_bufvec)FUSE_BUFVEC_INIT(size);
-	if (h->type == HGFS_N_SNAPFILE) {
+	if (!hgfs_auth_path(path) && h->type == HGFS_N_SNAPFILE) {
 		off_t end = h->snap->set.size[h->file];
 		bv->buf[0].size = off >= end ? 0 : (size_t)(end - off) < size ? (size_t)(end - off) : size;
 		bv->buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK | FUSE_BUF_FD_RETRY;
@@ -1130,7 +1148,8 @@ static int hgfs_write(const char *path, const char *buf, size_t size, off_t off,
 	handle *h = fh(fi);
 	int rc;
 
-	(void)path;
+	if (hgfs_auth_path(path))
+		return hgfs_auth_write(path, buf, size, off, fi);
 	switch (h->type) {
 	case HGFS_N_MODE:
 		if (!h->writing)
@@ -1168,7 +1187,8 @@ static int hgfs_flush(const char *path, struct fuse_file_info *fi)
 	hgfs *fs = get_fs();
 	handle *h = fh(fi);
 
-	(void)path;
+	if (hgfs_auth_path(path))
+		return hgfs_auth_flush(path, fi);
 	if (h->type == HGFS_N_RESTORE_CHILD)
 		return h->writing ? hgfs_rs_flush(h->g->restore, h->re) : 0;
 	if (h->type != HGFS_N_MODE || !h->writing)
@@ -1183,7 +1203,8 @@ static int hgfs_release(const char *path, struct fuse_file_info *fi)
 {
 	handle *h = fh(fi);
 
-	(void)path;
+	if (hgfs_auth_path(path))
+		return hgfs_auth_release(path, fi);
 	if (h->type == HGFS_N_SNAPFILE && h->snap != NULL) {
 		if (!h->uncached) {
 			pthread_mutex_lock(&h->g->lock);
@@ -1225,8 +1246,7 @@ static int hgfs_fallocate(const char *path, int mode, off_t off, off_t len, stru
 {
 	handle *h = fi != NULL ? fh(fi) : NULL;
 
-	(void)path;
-	if (h == NULL || h->type != HGFS_N_RESTORE_CHILD)
+	if (h == NULL || hgfs_auth_path(path) || h->type != HGFS_N_RESTORE_CHILD)
 		return -EOPNOTSUPP;
 	if (!h->writing)
 		return -EBADF;
@@ -1239,6 +1259,8 @@ static int hgfs_truncate(const char *path, off_t size, struct fuse_file_info *fi
 	hgfs_graph *g;
 	int rc;
 
+	if (hgfs_auth_path(path))
+		return hgfs_auth_truncate(path, size, fi);
 	if (fi != NULL && fi->fh != 0) {
 		handle *h = fh(fi);
 		if (h->type == HGFS_N_MODE && h->writing && size == 0) {
@@ -1297,7 +1319,10 @@ static int set_attrs(const char *path, int mode, const struct timespec *mtime)
 {
 	hgfs_path p;
 	hgfs_graph *g;
-	int rc = hgfs_parse_path(path, &p);
+	int rc = hgfs_auth_path(path) ? hgfs_auth_setattr(path) : hgfs_parse_path(path, &p);
+
+	if (hgfs_auth_path(path))
+		return rc;
 
 	if (rc < 0)
 		return rc;
@@ -1347,9 +1372,9 @@ static int hgfs_unlink(const char *path)
 	hgfs_path p;
 	hgfs_graph *g;
 	hgfs_scratch *s;
-	int rc = hgfs_parse_path(path, &p);
+	int rc = hgfs_auth_path(path) ? hgfs_auth_unlink(path) : hgfs_parse_path(path, &p);
 
-	if (rc < 0)
+	if (rc < 0 || hgfs_auth_path(path))
 		return rc;
 	if (p.type != HGFS_N_SCRATCH && p.type != HGFS_N_RESTORE_CHILD)
 		return -EPERM;
@@ -1378,6 +1403,8 @@ static int hgfs_rename(const char *from, const char *to, unsigned int flags)
 
 	if (flags & RENAME_EXCHANGE)
 		return -EINVAL;
+	if (hgfs_auth_path(from) || hgfs_auth_path(to))
+		return hgfs_auth_rename(from, to, flags);
 	if ((rc = hgfs_parse_path(from, &pf)) < 0 || (rc = hgfs_parse_path(to, &pt)) < 0)
 		return rc;
 	if (pf.type == HGFS_N_RESTORE_CHILD || pt.type == HGFS_N_RESTORE_CHILD) {
@@ -1499,7 +1526,10 @@ static int hgfs_mkdir(const char *path, mode_t mode)
 {
 	hgfs_path p;
 	hgfs_graph *g;
-	int rc = hgfs_parse_path(path, &p);
+	int rc = hgfs_auth_path(path) ? hgfs_auth_mkdir(path) : hgfs_parse_path(path, &p);
+
+	if (hgfs_auth_path(path))
+		return rc;
 
 	if (rc < 0)
 		return rc;
@@ -1518,7 +1548,10 @@ static int hgfs_rmdir(const char *path)
 {
 	hgfs_path p;
 	hgfs_graph *g;
-	int rc = hgfs_parse_path(path, &p);
+	int rc = hgfs_auth_path(path) ? hgfs_auth_mkdir(path) : hgfs_parse_path(path, &p);
+
+	if (hgfs_auth_path(path))
+		return rc == -EEXIST ? -EPERM : rc == -EPERM ? -ENOENT : rc;
 
 	if (rc < 0)
 		return rc;
@@ -1678,6 +1711,7 @@ static void hgfs_destroy(void *data)
 	fs->restore_spool = NULL;
 	hg_strv_free(fs->graph_names);
 	fs->graph_names = NULL;
+	hgfs_auth_destroy();
 	hg_client_free(fs->client);
 	fs->client = NULL;
 	pthread_mutex_destroy(&fs->client_lock);

@@ -1,4 +1,5 @@
 /* hgserver: HTTP layer (libmicrohttpd), routing, auth, command line. */
+#include "auth.h"
 #include "hg.h"
 
 #include <arpa/inet.h>
@@ -42,6 +43,7 @@ typedef struct {
     sb_t body;
     bool gzip;
     const char *www_auth;
+    int who; /* 1 the administrator, 2 the reader, 3 a user made through the auth API */
     stream *st; /* streamed (chunked, gzip) element list instead of body */
 } resp;
 
@@ -1754,6 +1756,7 @@ static void list_graphs_locked(resp *r)
 
 static bool check_auth(resp *r, struct MHD_Connection *c, const char *method)
 {
+    r->who = 1;
     if (!g_auth_user)
         return true;
     const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
@@ -1789,13 +1792,16 @@ static bool check_auth(resp *r, struct MHD_Connection *c, const char *method)
         who = 1;
     else if (g_reader_user && !strcmp(u, g_reader_user) && !strcmp(p, g_reader_pass))
         who = 2;
+    else if (hgauth_login(u, p))
+        who = 3;
     sb_free(&dec);
+    r->who = who;
     if (!who) {
         resp_err(r, 401, "jakarta.ws.rs.NotAuthorizedException", "Authentication failed");
         r->www_auth = "Incorrect username or password";
         return false;
     }
-    if (who == 2 && strcmp(method, "GET") && strcmp(method, "HEAD")) {
+    if (who >= 2 && strcmp(method, "GET") && strcmp(method, "HEAD")) {
         resp_err(r, 403, "jakarta.ws.rs.ForbiddenException", "User not authorized.");
         return false;
     }
@@ -1848,6 +1854,31 @@ static void h_create_graph(resp *r, struct MHD_Connection *c, const char *name, 
     pthread_mutex_unlock(&g_graphs_lock);
 }
 
+/* the auth API (auth.c): 1.3 persona .../graphs/{g}/auth/{kind}[/{id}]; 1.7
+ * /graphspaces/DEFAULT/auth/{kind}[/{id}], groups at /auth/groups[/{id}].  false: not an auth path */
+static bool auth_route(resp *r, const char *method, char **segs, int n, const sb_t *body, const qlist *q)
+{
+    const char *kind = NULL, *id = NULL;
+    if (g_cfg.persona == 17 && n >= 4 && n <= 5 && !strcmp(segs[0], "graphspaces") && !strcmp(segs[1], "DEFAULT") &&
+        !strcmp(segs[2], "auth") && strcmp(segs[3], "groups"))
+        kind = segs[3], id = n == 5 ? segs[4] : NULL;
+    else if (g_cfg.persona == 17 && n >= 2 && n <= 3 && !strcmp(segs[0], "auth") && !strcmp(segs[1], "groups"))
+        kind = segs[1], id = n == 3 ? segs[2] : NULL;
+    else if (g_cfg.persona != 17 && n >= 4 && n <= 5 && !strcmp(segs[0], "graphs") && !strcmp(segs[2], "auth") &&
+             find_graph(segs[1]))
+        kind = segs[3], id = n == 5 ? segs[4] : NULL;
+    if (!kind || (strcmp(kind, "users") && strcmp(kind, "groups") && strcmp(kind, "targets") && strcmp(kind, "belongs") &&
+                  strcmp(kind, "accesses")))
+        return false;
+    herr e = {0};
+    int st = hgauth_handle(method, kind, id, body->p, body->len, qget(q, "limit"), r->who == 1, &r->body, &e);
+    if (st < 0)
+        resp_herr(r, &e);
+    else
+        resp_ok(r, st);
+    return true;
+}
+
 static void dispatch(resp *r, struct MHD_Connection *c, const char *url, const char *method, sb_t *body, const qlist *q)
 {
     /* split raw path, decode each segment */
@@ -1877,6 +1908,8 @@ static void dispatch(resp *r, struct MHD_Connection *c, const char *url, const c
         goto out;
     }
     if (!check_auth(r, c, method))
+        goto out;
+    if (auth_route(r, method, segs, n, body, q))
         goto out;
     char **gs = segs;
     int gn = n;
@@ -2092,6 +2125,7 @@ static void free_globals(void)
     for (size_t i = 0; i < g_ngraphs; i++)
         graph_free(g_graphs[i]);
     free(g_graphs);
+    hgauth_free();
     free(g_auth_user);
     free(g_auth_pass);
     free(g_reader_user);
@@ -2276,6 +2310,7 @@ int main(int argc, char **argv)
     /* With --latency-ms every connection gets its own thread: the delay (a sleep before the answer)
      * then holds up only its own connection, as network latency does, instead of every connection
      * that shares a pool thread with it. */
+    hgauth_init(g_cfg.persona, g_auth_user, g_auth_pass);
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | (g_latency_ms > 0 ? MHD_USE_THREAD_PER_CONNECTION : MHD_USE_AUTO), 0,
         NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,

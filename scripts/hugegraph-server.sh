@@ -7,6 +7,7 @@
 #   scripts/hugegraph-server.sh start VERSION [--backend memory|rocksdb]
 #         [--port N] [--auth PASSWORD] [--graphs a,b,c] [--home DIR]
 #         [--heap SIZE] [--timeout SECONDS] [--batch-max N] [--fresh]
+#         [--auth-proxy]
 #   scripts/hugegraph-server.sh stop VERSION [--home DIR]
 #   scripts/hugegraph-server.sh status VERSION [--home DIR]
 #   scripts/hugegraph-server.sh versions
@@ -25,6 +26,13 @@
 # deletes the instance's data first (rocksdb keeps it across restarts).
 # --batch-max N lowers the most vertices and edges a batch create takes
 # (batch.max_vertices_per_batch, batch.max_edges_per_batch; default 500).
+# --auth-proxy (with --auth) opens the graphs through HugeGraph's auth proxy
+# (gremlin.graph=org.apache.hugegraph.auth.HugeFactoryAuthProxy, as the
+# official distribution does): without it the auth API cannot create users,
+# groups, targets, belongs or accesses (500 "Property creator can't be
+# null"). The proxy cannot load on JDK 17 by itself, so a stand-in for
+# HugeGraph's util.Reflection (scripts/jdk17-shim/, compiled with javac) is
+# put before the jars.
 # Needs java 11+ (Debian 12: openjdk-17-jre-headless) and mvn (maven).
 set -euo pipefail
 
@@ -156,9 +164,10 @@ free_port() {
 }
 
 write_graph_conf() {
-	local file=$1 name=$2 backend=$3
+	local file=$1 name=$2 backend=$3 factory=org.apache.hugegraph.HugeFactory
+	[ "${4:-0}" = 1 ] && factory=org.apache.hugegraph.auth.HugeFactoryAuthProxy
 	{
-		echo "gremlin.graph=org.apache.hugegraph.HugeFactory"
+		echo "gremlin.graph=$factory"
 		echo "vertex.cache_type=l1"
 		echo "edge.cache_type=l1"
 		echo "store=$name"
@@ -181,7 +190,7 @@ write_graph_conf() {
 }
 
 configure() {
-	local v=$1 home=$2 backend=$3 port=$4 gport=$5 auth=$6 graphs=$7 batch=$8
+	local v=$1 home=$2 backend=$3 port=$4 gport=$5 auth=$6 graphs=$7 batch=$8 proxy=${9:-0}
 	local tpl=$CACHE/hugegraph-$v/template
 	mkdir -p "$home/conf/graphs" "$home/logs" "$home/tmp" "$home/data" "$home/scripts"
 	cp "$tpl/conf/log4j2.xml" "$home/conf/"
@@ -213,8 +222,22 @@ configure() {
 	IFS=, read -ra names <<<"$graphs"
 	for g in "${names[@]}"; do
 		[[ $g =~ ^[A-Za-z][A-Za-z0-9_]{0,47}$ ]] || die "invalid graph name '$g'"
-		write_graph_conf "$home/conf/graphs/$g.properties" "$g" "$backend"
+		write_graph_conf "$home/conf/graphs/$g.properties" "$g" "$backend" "$proxy"
 	done
+}
+
+# scripts/jdk17-shim compiled into the cache (again when the source is newer)
+build_shim() {
+	local src out=$CACHE/jdk17-shim javac
+	src=$(cd "$(dirname "$0")" && pwd)/jdk17-shim/org/apache/hugegraph/util/Reflection.java
+	javac=$(dirname "$(readlink -f "$(command -v java)")")/javac
+	[ -x "$javac" ] || javac=$(command -v javac) || die "--auth-proxy needs javac (a JDK)"
+	if [ ! -f "$out/org/apache/hugegraph/util/Reflection.class" ] ||
+		[ "$src" -nt "$out/org/apache/hugegraph/util/Reflection.class" ]; then
+		mkdir -p "$out"
+		"$javac" --release 11 -nowarn -d "$out" "$src" >&2 || die "cannot compile $src"
+	fi
+	echo "$out"
 }
 
 java_opts() {
@@ -242,7 +265,7 @@ pid_of() {
 
 start() {
 	local v=$1; shift
-	local backend=memory port="" auth="" graphs=hugegraph home="" heap=1g timeout=180 fresh=0 batch=""
+	local backend=memory port="" auth="" graphs=hugegraph home="" heap=1g timeout=180 fresh=0 batch="" proxy=0
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--backend) backend=$2; shift 2 ;;
@@ -254,6 +277,7 @@ start() {
 		--timeout) timeout=$2; shift 2 ;;
 		--batch-max) batch=$2; shift 2 ;;
 		--fresh) fresh=1; shift ;;
+		--auth-proxy) proxy=1; shift ;;
 		*) die "start: unknown option '$1'" ;;
 		esac
 	done
@@ -271,11 +295,13 @@ start() {
 	local gport
 	gport=$(free_port)
 	[ "$fresh" = 1 ] && rm -rf "$home/data"
-	configure "$v" "$home" "$backend" "$port" "$gport" "$auth" "$graphs" "$batch"
+	[ "$proxy" = 1 ] && [ -z "$auth" ] && die "--auth-proxy needs --auth"
+	configure "$v" "$home" "$backend" "$port" "$gport" "$auth" "$graphs" "$batch" "$proxy"
 	# what a restart of this instance needs (tests restart a killed server)
-	echo "--backend $backend --graphs $graphs${auth:+ --auth $auth}${batch:+ --batch-max $batch}" >"$home/start.args"
+	echo "--backend $backend --graphs $graphs${auth:+ --auth $auth}${batch:+ --batch-max $batch}$([ "$proxy" = 1 ] && echo " --auth-proxy")" >"$home/start.args"
 	local cp
 	cp=$(cat "$CACHE/hugegraph-$v/classpath")
+	[ "$proxy" = 1 ] && cp="$(build_shim):$cp"
 	java_opts "$home" "$heap"
 	cd "$home"
 	if [ "$backend" = rocksdb ]; then

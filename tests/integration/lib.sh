@@ -145,6 +145,8 @@ REAL_N=0
 # (the data is loaded with tests/real/load.sh, independently of the mount:
 # a generated graph is hgserver's --dump of it), --auth admin:PASSWORD,
 # --batch-max N.
+# HGFS_REAL_AUTH_PROXY=1 in the environment starts it with --auth-proxy (the
+# auth API can create users, groups, ...; scripts/hugegraph-server.sh).
 # --persona names the persona whose --generate data is loaded (default 1.7;
 # the server's version is $HGFS_REAL); any other hgserver option cannot be
 # imitated and fails the start.
@@ -178,7 +180,8 @@ start_real_server() {
 	local list
 	list=$(IFS=,; echo "${graphs[*]}")
 	url=$("$SRCDIR/scripts/hugegraph-server.sh" start "$HGFS_REAL" --backend "$backend" \
-		--graphs "$list" --home "$home" --fresh ${auth:+--auth "$auth"} ${batch:+--batch-max "$batch"} 2>"$T/real.$REAL_N.start") || {
+		--graphs "$list" --home "$home" --fresh ${auth:+--auth "$auth"} ${batch:+--batch-max "$batch"} \
+		${HGFS_REAL_AUTH_PROXY:+--auth-proxy} 2>"$T/real.$REAL_N.start") || {
 		cat "$T/real.$REAL_N.start" >&2
 		echo "the real HugeGraph $HGFS_REAL did not start" >&2
 		[ "${CI:-}" = true ] && echo "(in CI a real server that will not start is a failure)" >&2

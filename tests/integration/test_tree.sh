@@ -29,10 +29,14 @@ mount_fs "$SERVER" "$M" "${mopts[@]}" || exit 1
 
 # ---- entry types -------------------------------------------------------------------------
 exports() { grep -c "snapshot of graph" "$M.log"; }
+# an administrator's mount also has auth/ (test_auth.sh)
+authdirs="" authfiles=""
+[ "$AUTH" = auth ] && authdirs="./auth ./auth/restore " &&
+	authfiles="./auth/accesses.jsonl ./auth/belongs.jsonl ./auth/groups.jsonl ./auth/restore.status ./auth/targets.jsonl ./auth/users.jsonl "
 dirs=$(cd "$M" && find . -type d | LC_ALL=C sort | tr '\n' ' ')
-check_eq "find -type d lists the directories" ". ./graphs ./graphs/g ./graphs/g/restore " "$dirs"
+check_eq "find -type d lists the directories" ". ${authdirs}./graphs ./graphs/g ./graphs/g/restore " "$dirs"
 files=$(cd "$M" && find . -type f | LC_ALL=C sort | tr '\n' ' ')
-check_eq "find -type f lists the files" "./graphs/g/edges.jsonl ./graphs/g/export.status ./graphs/g/manifest.json ./graphs/g/mode ./graphs/g/restore.status ./graphs/g/schema.json ./graphs/g/variables.json ./graphs/g/vertices.jsonl " "$files"
+check_eq "find -type f lists the files" "${authfiles}./graphs/g/edges.jsonl ./graphs/g/export.status ./graphs/g/manifest.json ./graphs/g/mode ./graphs/g/restore.status ./graphs/g/schema.json ./graphs/g/variables.json ./graphs/g/vertices.jsonl " "$files"
 check_eq "...and neither exported the graph (d_type, no stat)" 0 "$(exports)"
 check "echo RESTORING > mode" set_mode g RESTORING
 check "mkdir restore/sub" mkdir "$M/graphs/g/restore/sub"
@@ -62,7 +66,9 @@ PY
 }
 check_eq "d_type in the graph directory" "..:d .:d edges.jsonl:f export.status:f manifest.json:f mode:f restore.status:f restore:d schema.json:f variables.json:f vertices.jsonl:f" "$(dtypes "$M/graphs/g")"
 check_eq "d_type in restore/" "..:d .:d empty.txt:f sub:d" "$(dtypes "$M/graphs/g/restore")"
-check_eq "d_type at the root and in graphs/" "..:d .:d graphs:d|..:d .:d g:d" "$(dtypes "$M")|$(dtypes "$M/graphs")"
+rootd="..:d .:d graphs:d"
+[ "$AUTH" = auth ] && rootd="..:d .:d auth:d graphs:d"
+check_eq "d_type at the root and in graphs/" "$rootd|..:d .:d g:d" "$(dtypes "$M")|$(dtypes "$M/graphs")"
 check "rmdir restore/sub" rmdir "$M/graphs/g/restore/sub"
 check "rm restore/empty.txt" rm "$M/graphs/g/restore/empty.txt"
 check "echo NONE > mode" set_mode g NONE

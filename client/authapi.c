@@ -1,0 +1,102 @@
+/* authapi.c - the auth API's list and create calls (hgauth.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "client_internal.h"
+#include "errors.h"
+#include "hgauth.h"
+#include "http.h"
+#include "url.h"
+
+static const char *const kind_names[HG_AUTH__COUNT] = {
+	[HG_AUTH_USERS] = "users",
+	[HG_AUTH_GROUPS] = "groups",
+	[HG_AUTH_TARGETS] = "targets",
+	[HG_AUTH_BELONGS] = "belongs",
+	[HG_AUTH_ACCESSES] = "accesses",
+};
+
+const char *hg_auth_kind_name(hg_auth_kind k)
+{
+	return (unsigned)k < HG_AUTH__COUNT ? kind_names[k] : "?";
+}
+
+/* base/graphs/{g}/auth/{kind} (1.0-1.5) or base/graphspaces/{gs}/auth/{kind} */
+static int auth_url(hg_client *c, hg_buf *b, const char *graph, hg_auth_kind k, hg_error *err)
+{
+	int rc;
+
+	if ((unsigned)k >= HG_AUTH__COUNT)
+		return hg_error_set(err, HG_EINVAL, 0, "unknown auth kind");
+	hg_buf_reset(b);
+	if (c->graphspace && k == HG_AUTH_GROUPS) {
+		/* 1.7 keeps groups server-wide: /auth/groups */
+		rc = hg_buf_puts(b, c->url);
+	} else if (c->graphspace) {
+		rc = hg_buf_puts(b, c->url);
+		if (!rc)
+			rc = hg_buf_puts(b, "/graphspaces/");
+		if (!rc)
+			rc = hg_url_put_escaped(b, c->graphspace);
+	} else {
+		if (!graph || !*graph)
+			return hg_error_set(err, HG_EINVAL, 0, "the auth API of this server needs a graph");
+		rc = hg_url_graph(b, c->url, NULL, graph);
+	}
+	if (!rc)
+		rc = hg_buf_printf(b, "/auth/%s", kind_names[k]);
+	if (rc)
+		return hg_error_set(err, rc, 0, "cannot build the URL");
+	return 0;
+}
+
+int hg_auth_list(hg_client *c, const char *graph, hg_auth_kind k, char **out, size_t *len, hg_error *err)
+{
+	hg_buf url, body;
+	int rc;
+
+	hg_error_clear(err);
+	*out = NULL;
+	*len = 0;
+	hg_buf_init(&url, 0);
+	hg_buf_init(&body, 0);
+	rc = auth_url(c, &url, graph, k, err);
+	/* the server's default limit is 100 elements; -1 is "no limit" */
+	if (!rc && hg_buf_puts(&url, "?limit=-1"))
+		rc = hg_error_set(err, HG_ENOMEM, 0, "out of memory");
+	if (!rc)
+		rc = hg_http_call(c, "GET", url.data, true, NULL, 0, &body, err);
+	if (!rc) {
+		*len = body.len;
+		*out = hg_buf_steal(&body);
+		if (*out == NULL)
+			rc = hg_error_set(err, HG_ENOMEM, 0, "out of memory");
+	}
+	hg_buf_free(&body);
+	hg_buf_free(&url);
+	return rc;
+}
+
+int hg_auth_create(hg_client *c, const char *graph, hg_auth_kind k, const char *body, size_t len, char **out,
+		   hg_error *err)
+{
+	hg_buf url, ans;
+	int rc;
+
+	hg_error_clear(err);
+	if (out)
+		*out = NULL;
+	hg_buf_init(&url, 0);
+	hg_buf_init(&ans, 0);
+	rc = auth_url(c, &url, graph, k, err);
+	if (!rc)
+		rc = hg_http_call(c, "POST", url.data, true, body, len, &ans, err);
+	if (!rc && out) {
+		*out = hg_buf_steal(&ans);
+		if (*out == NULL)
+			rc = hg_error_set(err, HG_ENOMEM, 0, "out of memory");
+	}
+	hg_buf_free(&ans);
+	hg_buf_free(&url);
+	return rc;
+}
