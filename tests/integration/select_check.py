@@ -8,6 +8,9 @@ through the REST API only (never through the mount).
       no element); edge labels knows (person->person), created
       (person->software), worksAt (person->company); index labels on
       person, software, company and knows; property keys of each
+  select_check.py build-parent URL GRAPH
+      1.5+ parent and sub edge labels: vertex labels a, b, c; PARENT edge
+      label rel with SUB labels r1 (a->b) and r2 (a->c)
   select_check.py listed URL GRAPH DIR VLABELS ELABELS
       the files DIR/vertices.jsonl and DIR/edges.jsonl hold exactly what
       the API lists for those labels (GET .../graph/vertices?label=L, ...;
@@ -92,6 +95,33 @@ def build(api, g):
     api.send("POST", pre + "/graph/edges/batch", edges)
 
 
+def build_parent(api, g):
+    pre = api.pre(g)
+    for name, dt in (("name", "TEXT"), ("since", "INT"), ("note", "TEXT")):
+        api.send("POST", pre + "/schema/propertykeys", {"name": name, "data_type": dt, "cardinality": "SINGLE"})
+    for vl in ("a", "b", "c"):
+        api.send("POST", pre + "/schema/vertexlabels", {"name": vl, "id_strategy": "CUSTOMIZE_STRING",
+                                                       "properties": ["name"]})
+    # the real server turns SUB labels created into a schema cache nothing
+    # has read yet into NORMAL ones (tests/real/README.md): read it first
+    api.get(pre + "/schema")
+    api.send("POST", pre + "/schema/edgelabels", {"name": "rel", "edgelabel_type": "PARENT"})
+    api.send("POST", pre + "/schema/edgelabels", {"name": "r1", "edgelabel_type": "SUB", "parent_label": "rel",
+                                                 "source_label": "a", "target_label": "b", "properties": ["since"]})
+    api.send("POST", pre + "/schema/edgelabels", {"name": "r2", "edgelabel_type": "SUB", "parent_label": "rel",
+                                                 "source_label": "a", "target_label": "c", "properties": ["note"]})
+    vs = [{"id": f"{lb}{i}", "label": lb, "properties": {"name": f"{lb} {i}"}} for lb, n in (("a", 10), ("b", 5), ("c", 5))
+          for i in range(n)]
+    api.send("POST", pre + "/graph/vertices/batch", vs)
+    es = []
+    for i in range(10):
+        es.append({"label": "r1", "outV": f"a{i}", "outVLabel": "a", "inV": f"b{i % 5}", "inVLabel": "b",
+                   "properties": {"since": 2000 + i}})
+        es.append({"label": "r2", "outV": f"a{i}", "outVLabel": "a", "inV": f"c{i % 5}", "inVLabel": "c",
+                   "properties": {"note": f"n{i}"}})
+    api.send("POST", pre + "/graph/edges/batch", es)
+
+
 def lines(path):
     with open(path, encoding="utf-8") as f:
         return sorted(json.dumps(json.loads(ln), sort_keys=True) for ln in f if ln.strip())
@@ -131,6 +161,9 @@ def main():
     cmd, a = sys.argv[1], sys.argv[2:]
     if cmd == "build":
         build(Rest(a[0]), a[1])
+        return 0
+    if cmd == "build-parent":
+        build_parent(Rest(a[0]), a[1])
         return 0
     if cmd == "listed":
         return listed(Rest(a[0]), a[1], a[2], a[3], a[4])
