@@ -147,6 +147,7 @@ typedef struct ids {
 	rj_member id, out_v, in_v, out_l, in_l;
 	const char *end; /* where the text looked at ends */
 	bool cut;        /* ... before the line does */
+	bool labels;     /* outVLabel and inVLabel are wanted too (endpoint_wanted) */
 	int want;
 } ids;
 
@@ -167,9 +168,9 @@ static int ids_cb(void *ctx, const rj_member *m)
 		d->out_v = *m, d->want--;
 	else if (rj_key_is(m, "inV"))
 		d->in_v = *m, d->want--;
-	else if (rj_key_is(m, "outVLabel"))
+	else if (d->labels && rj_key_is(m, "outVLabel"))
 		d->out_l = *m, d->want--;
-	else if (rj_key_is(m, "inVLabel"))
+	else if (d->labels && rj_key_is(m, "inVLabel"))
 		d->in_l = *m, d->want--;
 	return d->want <= 0;
 }
@@ -244,7 +245,7 @@ static void endpoints(const hgfs_consist *c, const ids *e, hgfs_dangling *d)
 
 void hgfs_consist_endpoints(const hgfs_consist *c, const char *line, size_t len, hgfs_dangling *d)
 {
-	ids e = {.want = c->endpoint_wanted ? 5 : 3, .end = line + len};
+	ids e = {.want = c->endpoint_wanted ? 5 : 3, .labels = c->endpoint_wanted != NULL, .end = line + len};
 
 	if (c->vertices_over) /* not written during the edge pass, unlike err */
 		return;
@@ -265,7 +266,8 @@ void hgfs_consist_add(hgfs_consist *c, const hgfs_dangling *d)
 int hgfs_consist_line(hgfs_consist *c, const char *line, size_t len)
 {
 	bool cut = c->cut;
-	ids d = {.want = c->kind == HG_KIND_VERTEX ? 1 : c->endpoint_wanted ? 5 : 3};
+	ids d = {.want = c->kind == HG_KIND_VERTEX ? 1 : c->endpoint_wanted ? 5 : 3,
+		 .labels = c->kind == HG_KIND_EDGE && c->endpoint_wanted != NULL};
 	uint64_t h;
 	int rc;
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "consist.h"
 #include "select.h"
 
 /* A schema list of the given elements (NULL-terminated), as hg_schema_list
@@ -321,6 +322,77 @@ START_TEST(test_line_label)
 }
 END_TEST
 
+/* The endpoint check of a selective export: endpoints of labels not
+ * selected are not looked for, and counted; the others are. */
+static bool wanted(const void *ctx, const char *label, size_t len)
+{
+	return label == NULL || hgfs_names_has_json(ctx, label, len);
+}
+
+static void consist_edges(hgfs_consist *c, const char *edges, bool apart)
+{
+	const char *v = "{\"id\":\"1:a\",\"label\":\"person\",\"type\":\"vertex\",\"properties\":{}}\n";
+
+	hgfs_consist_begin(c, HG_KIND_VERTEX);
+	ck_assert_int_eq(hgfs_consist_feed(c, v, strlen(v)), 0);
+	ck_assert_int_eq(hgfs_consist_end(c), 0);
+	hgfs_consist_begin(c, HG_KIND_EDGE);
+	if (apart) { /* as the export does it: by the scanning threads */
+		hgfs_dangling d = {0};
+		const char *p = edges;
+		c->endpoints_apart = true;
+		while (*p) {
+			size_t n = strcspn(p, "\n");
+			hgfs_consist_endpoints(c, p, n, &d);
+			p += n + (p[n] == '\n');
+		}
+		hgfs_consist_add(c, &d);
+	}
+	ck_assert_int_eq(hgfs_consist_feed(c, edges, strlen(edges)), 0);
+	ck_assert_int_eq(hgfs_consist_end(c), 0);
+}
+
+START_TEST(test_consist_selected)
+{
+	/* the server's key order: outVLabel comes between outV and inV */
+	const char *edges =
+		"{\"id\":\"e1\",\"label\":\"created\",\"type\":\"edge\",\"outV\":\"1:a\",\"outVLabel\":\"person\","
+		"\"inV\":\"2:lop\",\"inVLabel\":\"software\",\"properties\":{}}\n"
+		"{\"id\":\"e2\",\"label\":\"knows\",\"type\":\"edge\",\"outV\":\"1:a\",\"outVLabel\":\"person\","
+		"\"inV\":\"1:gone\",\"inVLabel\":\"person\",\"properties\":{}}\n"
+		"{\"id\":\"e3\",\"label\":\"made\",\"type\":\"edge\",\"outV\":\"2:x\",\"outVLabel\":\"software\","
+		"\"inV\":\"1:a\",\"inVLabel\":\"person\",\"properties\":{}}\n";
+	hgfs_names people = {0};
+
+	hgfs_names_add(&people, "person", 6);
+	for (int apart = 0; apart <= 1; apart++) {
+		hgfs_consist c;
+
+		/* the whole graph: 2:lop, 1:gone and 2:x are absent */
+		hgfs_consist_init(&c, HGFS_CONSIST_BUDGET);
+		consist_edges(&c, edges, apart);
+		ck_assert_uint_eq(c.dangling, 3);
+		ck_assert_uint_eq(c.outside, 0);
+		ck_assert_uint_eq(c.unreadable, 0);
+		ck_assert(hgfs_consist_endpoints_checked(&c));
+		hgfs_consist_free(&c);
+
+		/* person selected: only 1:gone is missing; 2:lop and 2:x are outside */
+		hgfs_consist_init(&c, HGFS_CONSIST_BUDGET);
+		c.endpoint_wanted = wanted;
+		c.endpoint_ctx = &people;
+		consist_edges(&c, edges, apart);
+		ck_assert_uint_eq(c.dangling, 1);
+		ck_assert_uint_eq(c.outside, 2);
+		ck_assert_msg(strstr(c.example, "1:gone") != NULL, "%s", c.example);
+		ck_assert_uint_eq(c.unreadable, 0);
+		ck_assert_uint_eq(c.owners, 2);
+		hgfs_consist_free(&c);
+	}
+	hgfs_names_free(&people);
+}
+END_TEST
+
 static Suite *select_suite(void)
 {
 	Suite *s = suite_create("select");
@@ -333,6 +405,7 @@ static Suite *select_suite(void)
 	tcase_add_test(tc, test_parent_sub);
 	tcase_add_test(tc, test_escapes);
 	tcase_add_test(tc, test_line_label);
+	tcase_add_test(tc, test_consist_selected);
 	suite_add_tcase(s, tc);
 	return s;
 }
