@@ -787,43 +787,10 @@ static void checks_text(const verdict *v, char *buf, size_t len)
 
 typedef struct consistency {
 	bool consistent;
-	uint64_t outside;         /* edge endpoints of vertex labels not selected */
 	int exports;              /* how many were run */
 	uint64_t dangling_endpoints; /* absent from two exports alike: the graph's own */
 	const verdict *v;
 } consistency;
-
-static void names_json(spool *sp, const hgfs_names *n)
-{
-	spool_str(sp, "[");
-	for (size_t i = 0; i < n->n; i++) {
-		if (i)
-			spool_str(sp, ", ");
-		spool_json_str(sp, n->v[i]);
-	}
-	spool_str(sp, "]");
-}
-
-/* A selective backup's manifest says what it holds: the labels asked for,
- * those whose elements are in the data files, those in the schema only,
- * and how many edge endpoints are absent because of it. */
-static void write_selection(export_ctx *x, spool *sp, uint64_t outside)
-{
-	char line[128];
-
-	spool_str(sp, "  \"selection\": {\"labels\": ");
-	names_json(sp, x->o->labels);
-	spool_str(sp, ", \"vertex_labels\": ");
-	names_json(sp, &x->sel.vdata);
-	spool_str(sp, ", \"edge_labels\": ");
-	names_json(sp, &x->sel.edata);
-	spool_str(sp, ", \"schema_only_vertex_labels\": ");
-	names_json(sp, &x->sel.vschema_only);
-	spool_str(sp, ", \"schema_only_edge_labels\": ");
-	names_json(sp, &x->sel.eschema_only);
-	snprintf(line, sizeof(line), ", \"endpoints_not_selected\": %llu},\n", (unsigned long long)outside);
-	spool_str(sp, line);
-}
 
 static int write_manifest(export_ctx *x, spool *sp, const struct timespec *mtime, const off_t size[HGFS_F_MANIFEST],
 			  char hex[HGFS_F__COUNT][65], const uint64_t counts[2], const consistency *cs)
@@ -895,8 +862,13 @@ static int write_manifest(export_ctx *x, spool *sp, const struct timespec *mtime
 						      : ", \"expiry_survives_restore\": false}");
 	}
 	spool_str(sp, x->nttl ? "\n  ],\n" : "],\n");
-	if (x->o->labels != NULL)
-		write_selection(x, sp, cs->outside);
+	if (x->o->labels != NULL) { /* a selective backup says what it holds */
+		hgfs_buf b = {0};
+		if (hgfs_selection_json(x->o->labels, &x->sel, x->outside, &b) < 0)
+			sp->err = -ENOMEM;
+		spool_write(sp, b.data, b.len);
+		hgfs_buf_free(&b);
+	}
 	spool_str(sp, "  \"files\": {\n");
 	for (int f = 0; f < HGFS_F_MANIFEST; f++) {
 		snprintf(line, sizeof(line), "    \"%s\": {\"size\": %lld, \"sha256\": \"%s\"}%s\n", hgfs_snapfile_names[f],
@@ -1022,7 +994,6 @@ int hgfs_export(const hgfs_export_opts *o, const char *graph, const struct times
 		for (int f = 0; f < HGFS_F_MANIFEST; f++)
 			sizes[f] = sp[f].size;
 		uint64_t counts[2] = {sp[HGFS_F_VERTICES].lines, sp[HGFS_F_EDGES].lines};
-		cs.outside = x.outside;
 		rc = write_manifest(&x, &sp[HGFS_F_MANIFEST], mtime, sizes, hex, counts, &cs);
 		int frc = spool_finish(&sp[HGFS_F_MANIFEST], hex[HGFS_F_MANIFEST]);
 		if (rc == 0)

@@ -346,6 +346,58 @@ out:
 	return rc;
 }
 
+/* ---- manifest.json ------------------------------------------------------------- */
+
+static int json_str(hgfs_buf *b, const char *s)
+{
+	int rc = hgfs_buf_addc(b, '"');
+
+	for (const unsigned char *p = (const unsigned char *)s; *p && rc == 0; p++) {
+		char esc[8];
+		if (*p == '"' || *p == '\\')
+			esc[0] = '\\', esc[1] = (char)*p, rc = hgfs_buf_add(b, esc, 2);
+		else if (*p < 0x20)
+			snprintf(esc, sizeof(esc), "\\u%04x", *p), rc = hgfs_buf_add(b, esc, 6);
+		else
+			rc = hgfs_buf_addc(b, (char)*p);
+	}
+	return rc ? rc : hgfs_buf_addc(b, '"');
+}
+
+static int names_json(hgfs_buf *b, const char *key, const hgfs_names *n)
+{
+	int rc = hgfs_buf_adds(b, key);
+
+	if (rc == 0)
+		rc = hgfs_buf_addc(b, '[');
+	for (size_t i = 0; i < n->n && rc == 0; i++) {
+		if (i)
+			rc = hgfs_buf_adds(b, ", ");
+		if (rc == 0)
+			rc = json_str(b, n->v[i]);
+	}
+	return rc ? rc : hgfs_buf_addc(b, ']');
+}
+
+int hgfs_selection_json(const hgfs_names *labels, const hgfs_closure *c, uint64_t endpoints_not_selected,
+			hgfs_buf *out)
+{
+	char tail[96];
+	int rc = names_json(out, "  \"selection\": {\"labels\": ", labels);
+
+	if (rc == 0)
+		rc = names_json(out, ", \"vertex_labels\": ", &c->vdata);
+	if (rc == 0)
+		rc = names_json(out, ", \"edge_labels\": ", &c->edata);
+	if (rc == 0)
+		rc = names_json(out, ", \"schema_only_vertex_labels\": ", &c->vschema_only);
+	if (rc == 0)
+		rc = names_json(out, ", \"schema_only_edge_labels\": ", &c->eschema_only);
+	snprintf(tail, sizeof(tail), ", \"endpoints_not_selected\": %llu},\n",
+		 (unsigned long long)endpoints_not_selected);
+	return rc ? rc : hgfs_buf_adds(out, tail);
+}
+
 /* ---- element lines ----------------------------------------------------------- */
 
 static int label_cb(void *ctx, const rj_member *m)

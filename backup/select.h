@@ -22,8 +22,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "hgclient.h"
+#include "record.h"
 
 /* A small set of names (decoded UTF-8), in the order added. */
 typedef struct hgfs_names {
@@ -57,6 +59,14 @@ typedef struct hgfs_closure {
 int hgfs_select_closure(const hgfs_names *sel, hg_elems *const lists[HG_SCHEMA__COUNT], hgfs_closure *out,
 			char *err, size_t errlen);
 void hgfs_closure_free(hgfs_closure *c);
+
+/* manifest.json's member for a selective backup, appended to out:
+ *   "selection": {"labels": [...as given], "vertex_labels": [...],
+ *   "edge_labels": [...], "schema_only_vertex_labels": [...],
+ *   "schema_only_edge_labels": [...], "endpoints_not_selected": N},
+ * indented by two spaces, with its comma and newline.  0 or -ENOMEM. */
+int hgfs_selection_json(const hgfs_names *labels, const hgfs_closure *c, uint64_t endpoints_not_selected,
+			hgfs_buf *out);
 
 /* true when the JSON string val[0..len) (with its quotes) decodes to a name
  * in set. */

@@ -298,6 +298,14 @@ START_TEST(test_escapes)
 	ck_assert(!hgfs_line_label_in(&c.vdata, "{\"id\":1,\"label\":\"pq\",\"properties\":{}}", 36));
 	ck_assert(!hgfs_line_label_in(&c.vdata, "{\"id\":1,\"properties\":{}}", 24));
 	ck_assert(hgfs_names_has_json(&c.vdata, "\"p\\\"q\"", 6));
+	{
+		hgfs_buf b = {0};
+		ck_assert_int_eq(hgfs_selection_json(&sel, &c, 7, &b), 0);
+		ck_assert_str_eq(b.data, "  \"selection\": {\"labels\": [\"p\\\"q\"], \"vertex_labels\": [\"p\\\"q\"], "
+					 "\"edge_labels\": [], \"schema_only_vertex_labels\": [], "
+					 "\"schema_only_edge_labels\": [], \"endpoints_not_selected\": 7},\n");
+		hgfs_buf_free(&b);
+	}
 	ck_assert(!hgfs_names_has_json(&c.vdata, "\"p\"", 3));
 	hgfs_closure_free(&c);
 	hgfs_names_free(&sel);
