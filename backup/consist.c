@@ -144,9 +144,10 @@ void hgfs_consist_begin(hgfs_consist *c, hg_kind kind)
 }
 
 typedef struct ids {
-	rj_member id, out_v, in_v;
+	rj_member id, out_v, in_v, out_l, in_l;
 	const char *end; /* where the text looked at ends */
 	bool cut;        /* ... before the line does */
+	bool labels;     /* outVLabel and inVLabel are wanted too (endpoint_wanted) */
 	int want;
 } ids;
 
@@ -167,6 +168,10 @@ static int ids_cb(void *ctx, const rj_member *m)
 		d->out_v = *m, d->want--;
 	else if (rj_key_is(m, "inV"))
 		d->in_v = *m, d->want--;
+	else if (d->labels && rj_key_is(m, "outVLabel"))
+		d->out_l = *m, d->want--;
+	else if (d->labels && rj_key_is(m, "inVLabel"))
+		d->in_l = *m, d->want--;
 	return d->want <= 0;
 }
 
@@ -216,19 +221,31 @@ static void endpoints(const hgfs_consist *c, const ids *e, hgfs_dangling *d)
 	uint64_t out_h = hgfs_id_hash(e->out_v.val, e->out_v.val_len);
 	uint64_t in_h = hgfs_id_hash(e->in_v.val, e->in_v.val_len);
 
+	if (c->endpoint_wanted != NULL) {
+		bool out_w = c->endpoint_wanted(c->endpoint_ctx, e->out_l.val, e->out_l.val_len);
+		bool in_w = c->endpoint_wanted(c->endpoint_ctx, e->in_l.val, e->in_l.val_len);
+		if (!out_w)
+			d->outside++;
+		if (!in_w)
+			d->outside++;
+		if (in_w && !hgfs_idset_has(&c->vertices, in_h))
+			dangling(d, &e->id, &e->in_v, in_h);
+		if (!out_w)
+			return;
+	}
 	if ((out_h | 1) != d->last_out) {
 		d->last_out = out_h | 1;
 		d->last_out_present = hgfs_idset_has(&c->vertices, out_h);
 	}
 	if (!d->last_out_present)
 		dangling(d, &e->id, &e->out_v, out_h);
-	if (!hgfs_idset_has(&c->vertices, in_h))
+	if (c->endpoint_wanted == NULL && !hgfs_idset_has(&c->vertices, in_h))
 		dangling(d, &e->id, &e->in_v, in_h);
 }
 
 void hgfs_consist_endpoints(const hgfs_consist *c, const char *line, size_t len, hgfs_dangling *d)
 {
-	ids e = {.want = 3, .end = line + len};
+	ids e = {.want = c->endpoint_wanted ? 5 : 3, .labels = c->endpoint_wanted != NULL, .end = line + len};
 
 	if (c->vertices_over) /* not written during the edge pass, unlike err */
 		return;
@@ -241,6 +258,7 @@ void hgfs_consist_add(hgfs_consist *c, const hgfs_dangling *d)
 {
 	c->dangling += d->n;
 	c->dangling_print += d->print;
+	c->outside += d->outside;
 	if (c->example[0] == '\0' && d->example[0] != '\0')
 		snprintf(c->example, sizeof(c->example), "%s", d->example);
 }
@@ -248,7 +266,8 @@ void hgfs_consist_add(hgfs_consist *c, const hgfs_dangling *d)
 int hgfs_consist_line(hgfs_consist *c, const char *line, size_t len)
 {
 	bool cut = c->cut;
-	ids d = {.want = c->kind == HG_KIND_VERTEX ? 1 : 3};
+	ids d = {.want = c->kind == HG_KIND_VERTEX ? 1 : c->endpoint_wanted ? 5 : 3,
+		 .labels = c->kind == HG_KIND_EDGE && c->endpoint_wanted != NULL};
 	uint64_t h;
 	int rc;
 

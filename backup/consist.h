@@ -73,6 +73,12 @@ typedef struct hgfs_consist {
 	uint64_t last_owner_out;  /* the endpoint check's cache (hgfs_dangling) */
 	bool last_owner_present;
 	bool endpoints_apart;    /* edges' endpoints are checked by hgfs_consist_endpoints */
+	/* a selective export (select.h): only endpoints whose vertex label
+	 * (outVLabel, inVLabel: a JSON string's bytes) this says is exported
+	 * are looked for; the others are counted in outside.  NULL: all. */
+	bool (*endpoint_wanted)(const void *ctx, const char *label, size_t len);
+	const void *endpoint_ctx;
+	uint64_t outside;       /* endpoints of labels not exported (not looked for) */
 	char example[512];      /* the first finding, for the log */
 } hgfs_consist;
 
@@ -97,6 +103,7 @@ int hgfs_consist_end(hgfs_consist *c);
  * c->endpoints_apart is set, hgfs_consist_line leaves endpoints alone. */
 typedef struct hgfs_dangling {
 	uint64_t n, print;
+	uint64_t outside;        /* endpoints not looked for (endpoint_wanted) */
 	uint64_t last_out;       /* cache: the last outV looked up (hash | 1) */
 	bool last_out_present;
 	char example[512];

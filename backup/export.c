@@ -177,6 +177,8 @@ typedef struct export_ctx {
 	hgfs_progress *prog; /* NULL: none */
 	bool logged; /* the failure's reason is in the log already */
 	hgfs_consist chk; /* fed in file order by the appending thread */
+	hgfs_closure sel; /* a selective backup's labels (o->labels) */
+	uint64_t outside; /* edge endpoints of labels not selected (the last export's) */
 	/* memory backend: the table's entry count before and after its scans,
 	   -1 when the server did not tell */
 	int64_t entries_before[2], entries_after[2];
@@ -221,37 +223,69 @@ static void note_ttl(export_ctx *x, hg_schema_type t, const char *elem, size_t l
 	hgfs_buf_free(&start);
 }
 
+/* -o labels=: the closure of the selection over the schema lists (select.h) */
+static int select_schema(export_ctx *x, hg_elems *el[HG_SCHEMA__COUNT])
+{
+	char err[1024];
+	int rc;
+
+	hgfs_closure_free(&x->sel);
+	rc = hgfs_select_closure(x->o->labels, el, &x->sel, err, sizeof(err));
+	if (rc == -EINVAL) {
+		x->logged = true;
+		hgfs_log(LOG_ERR, "export of graph '%s' failed: %s", x->graph, err);
+	}
+	return rc;
+}
+
+/* consist.h's endpoint_wanted: is the endpoint's vertex label (a JSON
+ * string) one whose vertices the set holds?  (unknown: check it) */
+static bool endpoint_exported(const void *ctx, const char *label, size_t len)
+{
+	return label == NULL || hgfs_names_has_json(ctx, label, len);
+}
+
 static int export_schema(export_ctx *x, spool *sp)
 {
+	hg_elems *el[HG_SCHEMA__COUNT] = {0};
 	hg_error err;
 	int rc = 0;
 
 	ttl_free(x);
+	for (int t = 0; t < HG_SCHEMA__COUNT && rc == 0; t++) {
+		hg_error_clear(&err);
+		rc = hg_schema_list(x->o->client, x->graph, (hg_schema_type)t, &el[t], &err);
+		if (rc < 0)
+			rc = log_client_error(x, hg_schema_type_name((hg_schema_type)t), rc, &err);
+	}
+	if (rc == 0 && x->o->labels != NULL)
+		rc = select_schema(x, el);
 	spool_str(sp, "{");
 	for (int t = 0; t < HG_SCHEMA__COUNT && rc == 0; t++) {
-		hg_elems *el = NULL;
-
-		hg_error_clear(&err);
-		rc = hg_schema_list(x->o->client, x->graph, (hg_schema_type)t, &el, &err);
-		if (rc < 0)
-			return log_client_error(x, hg_schema_type_name((hg_schema_type)t), rc, &err);
+		size_t left = x->o->labels != NULL ? x->sel.count[t] : el[t]->n;
 		if (t > 0)
 			spool_str(sp, "],");
 		spool_str(sp, "\"");
 		spool_str(sp, hg_schema_type_name((hg_schema_type)t));
 		spool_str(sp, "\":[\n");
-		for (size_t i = 0; i < el->n; i++) {
-			spool_write(sp, el->data + el->v[i].off, el->v[i].len);
-			spool_str(sp, i + 1 < el->n ? ",\n" : "\n");
+		for (size_t i = 0; i < el[t]->n; i++) {
+			if (x->o->labels != NULL && !x->sel.keep[t][i])
+				continue;
+			spool_write(sp, el[t]->data + el[t]->v[i].off, el[t]->v[i].len);
+			spool_str(sp, --left > 0 ? ",\n" : "\n");
 			if (t == HG_SCHEMA_VERTEXLABELS || t == HG_SCHEMA_EDGELABELS)
-				note_ttl(x, (hg_schema_type)t, el->data + el->v[i].off, el->v[i].len);
+				note_ttl(x, (hg_schema_type)t, el[t]->data + el[t]->v[i].off, el[t]->v[i].len);
 		}
-		x->schema_count[t] = el->n;
-		hg_elems_free(el);
+		x->schema_count[t] = x->o->labels != NULL ? x->sel.count[t] : el[t]->n;
 		rc = sp->err;
 	}
+	for (int t = 0; t < HG_SCHEMA__COUNT; t++)
+		if (el[t] != NULL)
+			hg_elems_free(el[t]);
+	if (rc < 0)
+		return rc;
 	spool_str(sp, "]}\n");
-	return sp->err ? sp->err : rc;
+	return sp->err;
 }
 
 /* variables.json: the server's answer to GET .../variables, as its bytes. */
@@ -384,6 +418,10 @@ static int chunk_elem(void *ctx, const char *elem, size_t len)
 {
 	chunk_writer *w = ctx;
 
+	if (w->ps->x->o->labels != NULL && /* a selective backup: the selected labels' elements only */
+	    !hgfs_line_label_in(w->ps->kind == HG_KIND_VERTEX ? &w->ps->x->sel.vdata : &w->ps->x->sel.edata, elem,
+				len))
+		return 0;
 	w->rc = chunk_put(w->c, w->dir, elem, len);
 	if (w->rc == 0)
 		w->rc = chunk_put(w->c, w->dir, "\n", 1);
@@ -586,6 +624,10 @@ static int export_elements(export_ctx *x, hg_kind kind, spool *sp)
 
 	hgfs_consist_begin(&x->chk, kind);
 	x->chk.endpoints_apart = kind == HG_KIND_EDGE; /* by the scanning threads, in parallel */
+	if (x->o->labels != NULL) { /* endpoints of labels not selected are absent on purpose */
+		x->chk.endpoint_wanted = endpoint_exported;
+		x->chk.endpoint_ctx = &x->sel.vdata;
+	}
 	x->entries_before[kind] = x->entries_after[kind] = -1;
 	if (!ps.paged)
 		x->entries_before[kind] = memory_entries(x, kind);
@@ -819,7 +861,15 @@ static int write_manifest(export_ctx *x, spool *sp, const struct timespec *mtime
 		spool_str(sp, x->ttl[i].start != NULL ? ", \"expiry_survives_restore\": true}"
 						      : ", \"expiry_survives_restore\": false}");
 	}
-	spool_str(sp, x->nttl ? "\n  ],\n  \"files\": {\n" : "],\n  \"files\": {\n");
+	spool_str(sp, x->nttl ? "\n  ],\n" : "],\n");
+	if (x->o->labels != NULL) { /* a selective backup says what it holds */
+		hgfs_buf b = {0};
+		if (hgfs_selection_json(x->o->labels, &x->sel, x->outside, &b) < 0)
+			sp->err = -ENOMEM;
+		spool_write(sp, b.data, b.len);
+		hgfs_buf_free(&b);
+	}
+	spool_str(sp, "  \"files\": {\n");
 	for (int f = 0; f < HGFS_F_MANIFEST; f++) {
 		snprintf(line, sizeof(line), "    \"%s\": {\"size\": %lld, \"sha256\": \"%s\"}%s\n", hgfs_snapfile_names[f],
 			 (long long)size[f], hex[f], f + 1 < HGFS_F_MANIFEST ? "," : "");
@@ -863,6 +913,7 @@ static int export_once(export_ctx *x, spool sp[HGFS_F__COUNT], char hex[HGFS_F__
 		rc = export_elements(x, HG_KIND_EDGE, &sp[HGFS_F_EDGES]);
 	if (rc == 0)
 		judge(x, v);
+	x->outside = x->chk.outside;
 	hgfs_consist_free(&x->chk);
 	for (int f = 0; f < HGFS_F_MANIFEST; f++) {
 		int frc = spool_finish(&sp[f], hex[f]);
@@ -978,5 +1029,6 @@ int hgfs_export(const hgfs_export_opts *o, const char *graph, const struct times
 out:
 	spools_abandon(sp, &opened);
 	ttl_free(&x);
+	hgfs_closure_free(&x.sel);
 	return rc;
 }

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "hgclient.h"
+#include "select.h"
 
 /* The files of a backup set, in the order an export writes them. */
 typedef enum {
@@ -53,6 +54,7 @@ typedef struct hgfs_export_opts {
 	long page_limit;       /* elements per page of a paged scan */
 	long parallel;         /* shards scanned at once, 1..HGFS_MAX_PARALLEL */
 	long export_retries;   /* exports run again when the checks see a change */
+	const hgfs_names *labels; /* -o labels=: a selective backup (select.h); NULL: everything */
 } hgfs_export_opts;
 
 /* What an export has done so far, for export.status and the log

@@ -33,6 +33,7 @@
 #include "export.h"
 #include "hgclient.h"
 #include "log.h"
+#include "select.h"
 #include "sha256.h"
 
 struct fuse_session;
@@ -153,6 +154,7 @@ typedef struct hgfs_config {
 	long max_record_mib; /* the longest record (line) a restore takes, MiB */
 	long export_retries; /* exports run again when the checks see a change */
 	int gzip; /* restore batches sent gzip-compressed */
+	hgfs_names labels; /* -o labels=: a selective backup of these labels; empty: everything */
 	int foreground;
 	int show_help;
 	int show_version;
@@ -259,6 +261,14 @@ void hgfs_snapmemo_free(hgfs_snapmemo *m);
 /* A change made through the mount (an import, a mode write): the graph's
  * snapshot is no longer handed to new opens (ops.c). */
 void hgfs_graph_changed(hgfs_graph *g);
+
+/* ---- -o labels=a,b (labelopt.c) ------------------------------------------- */
+
+/* Adds argv to args (empty, allocated by libfuse) with each "labels=a,b,c"
+ * of a -o list joined as "labels=a:b:c", since libfuse splits -o lists at
+ * commas.  0 or -ENOMEM. */
+struct fuse_args;
+int hgfs_labels_args(int argc, char *argv[], struct fuse_args *args);
 
 /* ---- the FUSE operations (ops.c) ----------------------------------------- */
 struct fuse_operations;

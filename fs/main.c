@@ -22,7 +22,7 @@
 
 #define HGFS_VERSION "0.1.0"
 
-enum { KEY_HELP, KEY_VERSION, KEY_FOREGROUND, KEY_DEBUG, KEY_PASSWORD, KEY_ALLOW_OTHER, KEY_DEFAULT_PERMS };
+enum { KEY_HELP, KEY_VERSION, KEY_FOREGROUND, KEY_DEBUG, KEY_PASSWORD, KEY_ALLOW_OTHER, KEY_DEFAULT_PERMS, KEY_LABELS };
 
 #define OPT(t, p) {t, offsetof(hgfs_config, p), 1}
 static const struct fuse_opt hgfs_opts[] = {
@@ -49,6 +49,7 @@ static const struct fuse_opt hgfs_opts[] = {
 	OPT("key=%s", key),
 	OPT("insecure", insecure),
 	FUSE_OPT_KEY("password=", KEY_PASSWORD),
+	FUSE_OPT_KEY("labels=", KEY_LABELS),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
 	FUSE_OPT_KEY("-V", KEY_VERSION),
@@ -169,6 +170,11 @@ static void usage(const char *prog)
 	       "                           (mode, restore/, mkdir refused with EROFS): the safe\n"
 	       "                           way to mount on a backup host\n"
 	       "    -o graph=NAME          show graph NAME only under graphs/ (it must exist)\n"
+	       "    -o labels=A,B,...      a selective backup: the data files hold only the vertices\n"
+	       "                           and edges of these vertex and edge labels, schema.json\n"
+	       "                           them and what they need (endpoint vertex labels, parent\n"
+	       "                           edge labels, property keys, index labels); names may also\n"
+	       "                           be separated by ':' (default: the whole graph)\n"
 	       "    -o allow_other         let other users in; implies default_permissions: mode and\n"
 	       "                           restore/ stay writable by the mounting user only (root\n"
 	       "                           aside), and -o uid=,gid=,umask= decide who reads backups\n"
@@ -220,6 +226,13 @@ static int opt_proc(void *data, const char *arg, int key, struct fuse_args *outa
 	case KEY_DEFAULT_PERMS:
 		cfg->default_permissions = 1;
 		return 1;
+	case KEY_LABELS: {
+		char err[512];
+		int rc = hgfs_select_parse(&cfg->labels, arg + strlen("labels="), err, sizeof(err));
+		if (rc == -1)
+			fprintf(stderr, "hugegraphfs: %s\n", err);
+		return rc < 0 ? -1 : 0;
+	}
 	case KEY_PASSWORD:
 		(void)outargs;
 		fprintf(stderr, "hugegraphfs: a password on the command line would show in ps; use the "
@@ -474,6 +487,7 @@ static void config_free(hgfs_config *cfg)
 	free(cfg->log_file);
 	free(cfg->mountpoint);
 	hgfs_tls_free(cfg);
+	hgfs_names_free(&cfg->labels);
 }
 
 static void on_intr_signal(int sig)
@@ -583,7 +597,7 @@ out:
 
 int main(int argc, char *argv[])
 {
-	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
 	hgfs fs;
 	int rc = 1;
 
@@ -606,6 +620,8 @@ int main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	hgfs_intr_signal_init();
 
+	if (hgfs_labels_args(argc, argv, &args) < 0) /* -o labels=a,b: before libfuse splits it */
+		goto out;
 	if (fuse_opt_parse(&args, &view, view_opts, view_proc) == -1 ||
 	    fuse_opt_parse(&args, &fs.cfg, hgfs_opts, opt_proc) == -1)
 		goto out;

@@ -321,6 +321,7 @@ static void *builder_main(void *arg)
 		.page_limit = fs->cfg.page_limit,
 		.parallel = fs->cfg.parallel,
 		.export_retries = fs->cfg.export_retries,
+		.labels = fs->cfg.labels.n > 0 ? &fs->cfg.labels : NULL,
 	};
 	s = calloc(1, sizeof(*s));
 	rc = s == NULL ? -ENOMEM : hgfs_export(&eo, g->name, &g->build_mtime, &s->set, &g->progress);
