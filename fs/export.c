@@ -156,6 +156,7 @@ typedef struct ttl_label {
 
 typedef struct export_ctx {
 	hgfs *fs;
+	hg_client *client; /* the graph's graphspace's */
 	const char *graph;
 	char backend[64];
 	uint64_t schema_count[HG_SCHEMA__COUNT];
@@ -224,7 +225,7 @@ static int export_schema(export_ctx *x, spool *sp)
 		hg_elems *el = NULL;
 
 		hg_error_clear(&err);
-		rc = hg_schema_list(x->fs->client, x->graph, (hg_schema_type)t, &el, &err);
+		rc = hg_schema_list(x->client, x->graph, (hg_schema_type)t, &el, &err);
 		if (rc < 0)
 			return log_client_error(x, hg_schema_type_name((hg_schema_type)t), rc, &err);
 		if (t > 0)
@@ -262,7 +263,7 @@ static int export_variables(export_ctx *x, spool *sp)
 	int rc;
 
 	hg_error_clear(&err);
-	rc = hg_variables_get(x->fs->client, x->graph, &data, &len, &err);
+	rc = hg_variables_get(x->client, x->graph, &data, &len, &err);
 	if (rc < 0)
 		return log_client_error(x, "variables", rc, &err);
 	x->variables = 0;
@@ -462,7 +463,7 @@ static int scan_shard(par_scan *ps, size_t i)
 	int rc;
 
 	chunk_reset(w.c);
-	rc = hg_scan_shard(fs->client, ps->x->graph, ps->kind, &ps->shards->v[i], ps->paged, fs->cfg.page_limit,
+	rc = hg_scan_shard(ps->x->client, ps->x->graph, ps->kind, &ps->shards->v[i], ps->paged, fs->cfg.page_limit,
 			   &sink, &err);
 	if (rc == 0)
 		return 0;
@@ -552,7 +553,7 @@ static int64_t memory_entries(export_ctx *x, hg_kind kind)
 	char buf[1400];
 
 	hg_error_clear(&err);
-	if (hg_get_shards(x->fs->client, x->graph, kind, WHOLE_TABLE_SPLIT, &sh, &err) < 0) {
+	if (hg_get_shards(x->client, x->graph, kind, WHOLE_TABLE_SPLIT, &sh, &err) < 0) {
 		hgfs_log(LOG_WARNING, "graph '%s': the %s entry count could not be read, not checked: %s", x->graph,
 			 kind == HG_KIND_VERTEX ? "vertex" : "edge", hg_error_format(&err, buf, sizeof(buf)));
 		return -1;
@@ -582,7 +583,7 @@ static int export_elements(export_ctx *x, hg_kind kind, spool *sp)
 	if (!ps.paged)
 		x->entries_before[kind] = memory_entries(x, kind);
 	hg_error_clear(&err);
-	rc = hg_get_shards(x->fs->client, x->graph, kind, x->fs->cfg.split_size, &ps.shards, &err);
+	rc = hg_get_shards(x->client, x->graph, kind, x->fs->cfg.split_size, &ps.shards, &err);
 	if (rc < 0)
 		return log_client_error(x, what, rc, &err);
 	if (x->prog)
@@ -747,7 +748,7 @@ static int write_manifest(export_ctx *x, spool *sp, const struct timespec *mtime
 {
 	char line[512], stamp[64];
 	struct tm tm;
-	const char *gs = hg_client_graphspace(x->fs->client);
+	const char *gs = hg_client_graphspace(x->client);
 
 	gmtime_r(&mtime->tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -760,11 +761,11 @@ static int write_manifest(export_ctx *x, spool *sp, const struct timespec *mtime
 	else
 		spool_str(sp, "null");
 	spool_str(sp, ",\n  \"server_url\": ");
-	spool_json_str(sp, hg_client_url(x->fs->client));
+	spool_json_str(sp, hg_client_url(x->client));
 	spool_str(sp, ",\n  \"server_version\": ");
-	spool_json_str(sp, hg_client_core_version(x->fs->client));
+	spool_json_str(sp, hg_client_core_version(x->client));
 	spool_str(sp, ",\n  \"api_version\": ");
-	spool_json_str(sp, hg_client_api_version(x->fs->client));
+	spool_json_str(sp, hg_client_api_version(x->client));
 	spool_str(sp, ",\n  \"backend\": ");
 	spool_json_str(sp, x->backend);
 	snprintf(line, sizeof(line), ",\n  \"snapshot_time\": \"%s\",\n  \"counts\": {", stamp);
@@ -892,10 +893,10 @@ static void spools_abandon(spool sp[HGFS_F__COUNT], int *opened)
  * more times; the last one is kept either way, and its manifest says which.
  * Edges to absent vertices are the graph's own when two exports in a row
  * find the same ones (the same count and fingerprint) and nothing else. */
-int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_snapshot **out,
+int hgfs_export(hgfs *fs, hg_client *client, const char *graph, const struct timespec *mtime, hgfs_snapshot **out,
 		hgfs_progress *prog)
 {
-	export_ctx x = {.fs = fs, .graph = graph, .prog = prog};
+	export_ctx x = {.fs = fs, .client = client, .graph = graph, .prog = prog};
 	spool sp[HGFS_F__COUNT];
 	char hex[HGFS_F__COUNT][65], checks[128];
 	hgfs_snapshot *s = NULL;
@@ -909,7 +910,7 @@ int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_
 	memset(&prev, 0, sizeof(prev));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	hg_error_clear(&err);
-	rc = hg_graph_backend(fs->client, graph, x.backend, sizeof(x.backend), &err);
+	rc = hg_graph_backend(client, graph, x.backend, sizeof(x.backend), &err);
 	if (rc < 0)
 		return log_client_error(&x, "graph info", rc, &err);
 

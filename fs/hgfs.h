@@ -304,7 +304,7 @@ int hgfs_pwrite_all(int fd, const char *p, size_t len, off_t off);
  * Blocks for as long as the export takes; holds no lock.  On failure the
  * reason is logged and a negative errno returned.  prog (may be NULL)
  * receives the counters as the export goes. */
-int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_snapshot **out,
+int hgfs_export(hgfs *fs, hg_client *client, const char *graph, const struct timespec *mtime, hgfs_snapshot **out,
 		hgfs_progress *prog);
 void hgfs_snapshot_close(hgfs_snapshot *s);
 

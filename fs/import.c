@@ -205,11 +205,12 @@ static int measured(hgfs_graph *g, hgfs_rentry *e, const hgfs_import_ctx *ctx, o
 
 static int mode_now(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, hg_mode *mode)
 {
+	(void)fs; /* the graph's client serves it */
 	hg_error err;
 	int rc;
 
 	hg_error_clear(&err);
-	rc = hg_get_mode(fs->client, g->name, mode, &err);
+	rc = hg_get_mode(g->client, g->name, mode, &err);
 	if (rc < 0)
 		return client_fail(g, e, rc, &err, "reading the graph mode");
 	if (*mode != HG_MODE_RESTORING && *mode != HG_MODE_MERGING)
@@ -297,13 +298,14 @@ static int name_member(void *ctx, const rj_member *m)
  * between it and the graph's element of that name. */
 static void explain_conflict(hgfs *fs, hgfs_graph *g, const hgfs_schema_elem *el, char *out, size_t len)
 {
+	(void)fs; /* the graph's client serves it */
 	hg_elems *list = NULL;
 	hgfs_buf name = {0};
 	hg_error err;
 
 	out[0] = '\0';
 	hg_error_clear(&err);
-	if (hg_schema_list(fs->client, g->name, el->type, &list, &err) < 0)
+	if (hg_schema_list(g->client, g->name, el->type, &list, &err) < 0)
 		return;
 	for (size_t i = 0; i < list->n; i++) {
 		const char *t = list->data + list->v[i].off;
@@ -365,7 +367,7 @@ static int import_schema(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_imp
 	hgfs_buf body = {0};
 	char hex[65], err[512];
 	char *data = NULL;
-	bool legacy = !hg_client_has_edge_label_types(fs->client);
+	bool legacy = !hg_client_has_edge_label_types(g->client);
 	hg_schema_names *have = NULL;
 	hg_error herr;
 	hg_mode mode;
@@ -386,7 +388,7 @@ static int import_schema(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_imp
 	if (rc < 0)
 		goto out;
 	hg_error_clear(&herr);
-	rc = hg_schema_names_get(fs->client, g->name, &have, &herr);
+	rc = hg_schema_names_get(g->client, g->name, &have, &herr);
 	if (rc < 0) {
 		rc = client_fail(g, e, rc, &herr, "reading the graph's schema");
 		goto out;
@@ -431,10 +433,10 @@ static int import_schema(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_imp
 			goto out;
 		}
 		hg_error_clear(&herr);
-		rc = hg_schema_create(fs->client, g->name, el->type, body.data, body.len, &task, &herr);
+		rc = hg_schema_create(g->client, g->name, el->type, body.data, body.len, &task, &herr);
 		if (rc == 0 && task > 0) {
 			hg_error_clear(&herr);
-			rc = hg_task_wait(fs->client, g->name, task, fs->cfg.timeout * 1000, &herr);
+			rc = hg_task_wait(g->client, g->name, task, fs->cfg.timeout * 1000, &herr);
 		}
 		if (rc < 0) {
 			char diff[768], hbuf[1400];
@@ -509,7 +511,7 @@ static int put_variable(void *arg, const rj_member *m)
 		return p->rc = fail(p->g, p->e, -EINVAL, "variable name %zu is not a valid name; %zu of %zu imported",
 				    p->done + 1, p->done, p->total);
 	hg_error_clear(&herr);
-	rc = hg_variable_put(p->fs->client, p->g->name, p->key.data, m->val, m->val_len, &herr);
+	rc = hg_variable_put(p->g->client, p->g->name, p->key.data, m->val, m->val_len, &herr);
 	if (rc < 0)
 		return p->rc = fail(p->g, p->e, -hg_code_errno(rc), "variable '%s' refused: %s (%zu of %zu imported)",
 				    p->key.data, hg_error_format(&herr, hbuf, sizeof(hbuf)), p->done, p->total);
@@ -990,7 +992,7 @@ static int mode_guard(void *arg, hg_error *err)
 	hg_mode m;
 
 	hg_error_clear(&merr);
-	if (hg_get_mode(d->fs->client, d->g->name, &m, &merr) < 0)
+	if (hg_get_mode(d->g->client, d->g->name, &m, &merr) < 0)
 		return 0; /* the server is still away: the retry will say so */
 	if (m == HG_MODE_RESTORING || m == HG_MODE_MERGING)
 		return 0;
@@ -1034,7 +1036,7 @@ static int post_range(poster *p, batch *b, size_t from, size_t n, hg_error *err)
 		len = body.len;
 	}
 	hg_error_clear(err);
-	rc = hg_batch_create_guarded(p->d->fs->client, p->d->g->name, p->d->edges ? HG_KIND_EDGE : HG_KIND_VERTEX,
+	rc = hg_batch_create_guarded(p->d->g->client, p->d->g->name, p->d->edges ? HG_KIND_EDGE : HG_KIND_VERTEX,
 				     data, len, n, p->d->fs->cfg.gzip != 0, mode_guard, p->d, err);
 	hgfs_buf_free(&body);
 	if (rc < 0 && rc != -HG_EMODE && err->http_status >= 400 && err->http_status < 500 &&
@@ -1523,7 +1525,7 @@ static int import_data(hgfs *fs, hgfs_graph *g, hgfs_rentry *e, const hgfs_impor
 	if (rc < 0)
 		return rc;
 	hg_error_clear(&err);
-	rc = hg_schema_names_get(fs->client, g->name, &d.names, &err);
+	rc = hg_schema_names_get(g->client, g->name, &d.names, &err);
 	if (rc < 0)
 		return client_fail(g, e, rc, &err, "reading the graph's schema");
 

@@ -307,13 +307,14 @@ static hgfs_rentry *add_locked(hgfs_restore *r, const char *path, bool is_dir, m
  * MERGING.  Refusals are remembered for restore.status. */
 static int mode_allows(hgfs *fs, hgfs_graph *g)
 {
+	(void)fs; /* the graph's client serves it */
 	char msg[1024];
 	hg_error err;
 	hg_mode m;
 	int rc;
 
 	hg_error_clear(&err);
-	rc = hg_get_mode(fs->client, g->name, &m, &err);
+	rc = hg_get_mode(g->client, g->name, &m, &err);
 	if (rc < 0) {
 		char buf[1400];
 		hgfs_log(LOG_ERR, "graph %s: reading the mode: %s", g->name, hg_error_format(&err, buf, sizeof(buf)));
