@@ -1949,11 +1949,12 @@ static void gs_define(const char *name)
         g_spaces[g_nspaces++] = gs_new(name);
     }
 }
-/* true when graphs may be listed or created in space */
+/* true when graphs may be listed or created in space; without PD the real 1.7.0 makes up a
+ * graphspace for any name (GraphManager.graphSpace() is never null there) */
 static bool gs_exists(const char *space)
 {
     if (!g_pd)
-        return !strcmp(space, "DEFAULT");
+        return true;
     pthread_mutex_lock(&g_spaces_lock);
     bool ok = gs_find_locked(space) != NULL;
     pthread_mutex_unlock(&g_spaces_lock);
@@ -2170,8 +2171,8 @@ static void h_graphspaces(resp *r, struct MHD_Connection *c, const char *method,
             npe_auth_context(r);
             goto out;
         }
-        if (!g_pd) {
-            npe_meta(r);
+        if (!g_pd) { /* every name "exists" there */
+            resp_errf(r, 400, C_IAE, "The graph space '%.*s' has existed", (int)nm->slen, nm->s);
             goto out;
         }
         free(s->name);
@@ -2247,6 +2248,33 @@ static void h_graphspaces(resp *r, struct MHD_Connection *c, const char *method,
     }
     if (nm->type != J_STR || strcmp(nm->s, name)) {
         resp_err(r, 400, C_IAE, "Different name in update body with in path");
+        goto out;
+    }
+    if (g_pd) {
+        pthread_mutex_lock(&g_spaces_lock);
+        bool known = gs_find_locked(name) != NULL;
+        pthread_mutex_unlock(&g_spaces_lock);
+        if (!known) {
+            resp_errf(r, 404, C_NFE, "Can't find graph space with name '%s'", name);
+            goto out;
+        }
+    }
+    /* GraphSpaceAPI.manage casts these five to int: a missing one is a NullPointerException */
+    static const char *const need[] = {"max_graph_number", "max_role_number", "cpu_limit", "memory_limit",
+                                       "storage_limit"};
+    for (size_t i = 0; i < sizeof need / sizeof *need; i++) {
+        const jnode *v = jget(up, need[i]);
+        if (!v || v->type == J_NULL) {
+            resp_err(r, 500, "java.lang.NullPointerException",
+                     "Cannot invoke \"java.lang.Integer.intValue()\" because the return value of "
+                     "\"java.util.Map.get(Object)\" is null");
+            goto out;
+        }
+    }
+    if (!g_pd) {
+        resp_err(r, 500, "java.lang.NullPointerException",
+                 "Cannot invoke \"org.apache.hugegraph.meta.managers.SpaceMetaManager.addGraphSpaceConfig(String, "
+                 "org.apache.hugegraph.space.GraphSpace)\" because \"this.spaceMetaManager\" is null");
         goto out;
     }
     pthread_mutex_lock(&g_spaces_lock);
