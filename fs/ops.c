@@ -112,6 +112,11 @@ static bool cancel_hook(void *ctx)
 	return stop_waiting(ctx);
 }
 
+bool hgfs_cancel_hook(void *ctx)
+{
+	return stop_waiting(ctx);
+}
+
 /* ---- graphs --------------------------------------------------------------- */
 
 /* The client is opened in init (after daemonizing: curl does not survive

@@ -258,13 +258,14 @@ int hgfs_space_client(hgfs *fs, const char *space, hg_client **out)
 		return -ENOENT; /* before 1.7: DEFAULT only */
 	pthread_mutex_lock(&s->lock);
 	sp = space_locked(s, space);
-	if (sp != NULL && sp->client != NULL)
+	if (sp != NULL && sp->client != NULL) {
 		*out = sp->client;
+		pthread_mutex_unlock(&s->lock);
+		return 0;
+	}
 	pthread_mutex_unlock(&s->lock);
 	if (sp == NULL)
 		return -ENOMEM;
-	if (sp->client != NULL)
-		return 0;
 	opt.url = fs->cfg.url;
 	opt.user = fs->cfg.user;
 	opt.password = fs->cfg.password;
@@ -277,6 +278,7 @@ int hgfs_space_client(hgfs *fs, const char *space, hg_client **out)
 		snprintf(what, sizeof(what), "graphspace %s: cannot connect", space);
 		return log_errno(what, rc, &err);
 	}
+	hg_client_set_cancel(c, hgfs_cancel_hook, fs);
 	pthread_mutex_lock(&s->lock);
 	if (sp->client == NULL) {
 		sp->client = c;

@@ -26,6 +26,10 @@ const char *hgfs_space_of(const hgfs *fs, const char *space);
  * graphs fs->client serves */
 bool hgfs_space_is_main(const hgfs *fs, const char *space);
 
+/* The clients' cancel hook (ops.c; ctx: the hgfs): an interrupted caller or
+ * a stopping daemon aborts the request in flight. */
+bool hgfs_cancel_hook(void *ctx);
+
 void hgfs_spaces_init(hgfs *fs);
 void hgfs_spaces_free(hgfs *fs);
 
