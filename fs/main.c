@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "hgfs.h"
+#include "spaces.h"
 
 #define HGFS_VERSION "0.1.0"
 
@@ -338,8 +339,11 @@ static int validate(hgfs_config *cfg)
 		fprintf(stderr, "hugegraphfs: cannot use %s: %s\n", cfg->url, hg_error_format(&err, buf, sizeof(buf)));
 		return -1;
 	}
+	rc = hgfs_space_known(c, cfg->graphspace, buf, sizeof(buf));
+	if (rc < 0)
+		fprintf(stderr, "hugegraphfs: cannot use %s: %s\n", cfg->url, buf);
 	hg_client_free(c);
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
 static void config_free(hgfs_config *cfg)

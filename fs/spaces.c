@@ -299,8 +299,21 @@ int hgfs_space_graph_names(hgfs *fs, const char *space, char ***out)
 	hg_error err;
 	char what[400];
 	size_t n = 0;
-	int rc = hgfs_space_client(fs, space, &c);
+	bool pending = false, listed;
+	int rc;
 
+	/* a graphspace made by mkdir and not created yet has no graph */
+	if (s == NULL)
+		return -ENOMEM;
+	pthread_mutex_lock(&s->lock);
+	for (sp = s->list; sp != NULL; sp = sp->next)
+		pending |= strcmp(sp->name, space) == 0 && sp->pending;
+	pthread_mutex_unlock(&s->lock);
+	if (pending && server_lists(fs, space, &listed) == 0 && !listed) {
+		*out = calloc(1, sizeof(**out));
+		return *out != NULL ? 0 : -ENOMEM;
+	}
+	rc = hgfs_space_client(fs, space, &c);
 	if (rc < 0)
 		return rc;
 	pthread_mutex_lock(&s->lock);
@@ -806,4 +819,30 @@ void hgfs_space_def_release(hgfs_space_file *f)
 	}
 	free(f->buf);
 	free(f);
+}
+
+int hgfs_space_known(hg_client *c, const char *space, char *msg, size_t len)
+{
+	char **names = NULL, list[512] = "";
+	hg_error err;
+	bool found;
+	size_t n = 0;
+
+	if (hg_client_graphspace(c) == NULL || space == NULL || strcmp(space, "DEFAULT") == 0)
+		return 0;
+	hg_error_clear(&err);
+	if (hg_graphspace_list(c, &names, &err) < 0)
+		return 0; /* the graph requests will tell */
+	found = in_list(names, space);
+	for (int i = 0; names[i] != NULL && n < sizeof(list); i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", i ? ", " : "", names[i]);
+	if (!found && names[0] == NULL)
+		snprintf(msg, len,
+			 "graphspace '%s' does not exist: the server lists no graphspace (HugeGraph without PD has "
+			 "DEFAULT only)",
+			 space);
+	else if (!found)
+		snprintf(msg, len, "graphspace '%s' does not exist (the server lists: %s)", space, list);
+	hg_strv_free(names);
+	return found ? 0 : -ENOENT;
 }

@@ -68,6 +68,11 @@ void hgfs_space_def_stat(hgfs *fs, hgfs_space_file *f, struct stat *st);
 int hgfs_space_def_flush(hgfs *fs, hgfs_space_file *f);
 void hgfs_space_def_release(hgfs_space_file *f);
 
+/* Before mounting: -ENOENT (and why, in msg) when a 1.7+ server does not
+ * list graphspace space (DEFAULT always exists); 0 otherwise, also when
+ * the list cannot be read. */
+int hgfs_space_known(hg_client *c, const char *space, char *msg, size_t len);
+
 /* The most bytes a graphspace.json written into the mount may have. */
 #define HGFS_SPACE_DEF_MAX (1024 * 1024)
 

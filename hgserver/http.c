@@ -2342,6 +2342,10 @@ static void dispatch(resp *r, struct MHD_Connection *c, const char *url, const c
         space = segs[1];
         gs = segs + 2;
         gn = n - 2;
+        if (g_pd && !gs_exists(space)) { /* GraphManager with PD: HugeException */
+            resp_err(r, 400, C_HUGE, "Graphspace not exist!");
+            goto out;
+        }
     }
     if (gn >= 1 && !strcmp(gs[0], "graphs")) {
         if (gn == 1) {

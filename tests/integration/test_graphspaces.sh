@@ -120,6 +120,8 @@ check_eq "...and the server's definition is unchanged" "$def_before" "$(curl -s 
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["cpu_limit"]=0; json.dump(d, open(sys.argv[2],"w"))' \
 	"$BK/gs1/graphspace.json" "$T/zero.json"
 check "mkdir graphspaces/gs4" mkdir "$M/graphspaces/gs4"
+check "...its graphs/ lists nothing (the server is not asked about a graphspace it lacks)" \
+	sh -c "ls '$M/graphspaces/gs4/graphs' && test -z \"\$(ls '$M/graphspaces/gs4/graphs')\""
 check_fails "a definition the server refuses (cpu_limit 0) fails at close" cp "$T/zero.json" "$M/graphspaces/gs4/graphspace.json"
 check "...logged with the server's message" grep -q "graphspaces/gs4/graphspace.json: the server refused to create the graphspace: The cpu limit must be > 0" "$M.log"
 check "...the server has no gs4" sh -c "! curl -s -u admin:s3cret '$SERVER/graphspaces' | grep -q gs4"
