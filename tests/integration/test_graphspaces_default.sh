@@ -5,7 +5,8 @@
 # graphspaces/ then shows DEFAULT only, without graphspace.json, its graphs/
 # the same graphs as graphs/ (one graph state: no second export); a new
 # graphspace cannot be made: mkdir is refused before 1.7, and on 1.7 the
-# definition written into it fails at close() with the server's reason.
+# definition written into it fails at close() with the server's reason; and
+# -o graphspace=gs1 is refused before mounting.
 # Argument: PERSONA (1.3 or 1.7; the real server's version with HGFS_REAL).
 . "$(dirname "$0")/lib.sh"
 require_fuse
@@ -43,6 +44,14 @@ else
 	check_fails "mkdir graphspaces/gs1 is refused (no graphspaces before 1.7)" mkdir "$M/graphspaces/gs1"
 	check "...with Operation not permitted" sh -c "mkdir '$M/graphspaces/gs1' 2>&1 | grep -q 'Operation not permitted'"
 	check "...logged" grep -q "mkdir graphspaces/gs1: the server (.*) has no graphspaces" "$M.log"
+fi
+mkdir -p "$T/m0"
+out=$("$HUGEGRAPHFS" -f -o graphspace=gs1 "$SERVER" "$T/m0" 2>&1); rc=$?
+check "-o graphspace=gs1 is refused before mounting" test "$rc" -ne 0
+if [ $new_style = yes ]; then
+	check "...the server lists no graphspace" grep -q "graphspace 'gs1' does not exist: the server lists no graphspace" <<<"$out"
+else
+	check "...it needs 1.7" grep -q "needs HugeGraph 1.7" <<<"$out"
 fi
 check "unmount" unmount_fs "$M"
 finish
