@@ -148,6 +148,16 @@ int hg_graph_backend(hg_client *c, const char *graph, char *backend, size_t len,
  * object).  HugeGraph 1.7 without authentication answers 500. */
 int hg_graph_create(hg_client *c, const char *graph, const char *from, hg_error *err);
 
+/* Graphspaces (1.7+; space.c).  The list (GET /graphspaces: NULL-terminated,
+ * hg_strv_free it; empty before 1.7 and on a 1.7 server without PD), one
+ * graphspace's definition (GET /graphspaces/{gs}: the body's bytes as they
+ * came, a JSON object, malloc'd), a create (POST /graphspaces with body) and
+ * an update (PUT /graphspaces/{gs} with body, {"action":"update",...}). */
+int hg_graphspace_list(hg_client *c, char ***names_out, hg_error *err);
+int hg_graphspace_get(hg_client *c, const char *gs, char **out, size_t *len, hg_error *err);
+int hg_graphspace_create(hg_client *c, const char *body, size_t len, hg_error *err);
+int hg_graphspace_update(hg_client *c, const char *gs, const char *body, size_t len, hg_error *err);
+
 /* GET .../graphs/{g}/variables: the server's answer, a JSON object of the
  * graph's variables, as its bytes (*out malloc'd, NUL-terminated). */
 int hg_variables_get(hg_client *c, const char *graph, char **out, size_t *len, hg_error *err);

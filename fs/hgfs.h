@@ -2,7 +2,9 @@
  * hgfs.h - internals of the hugegraphfs daemon shared between its files.
  *
  * Layout of the mount:
- *   /graphs/                      the server's graphs
+ *   /graphs/                      the graphs of -o graphspace
+ *   /graphspaces/<gs>/graphs/...  the graphs of graphspace gs, as below
+ *   /graphspaces/<gs>/graphspace.json  its definition (spaces.c)
  *   /graphs/<g>/schema.json       } one snapshot of the graph, exported
  *   /graphs/<g>/vertices.jsonl    } through the REST API into spool files
  *   /graphs/<g>/edges.jsonl       } on first use and kept while in use
@@ -52,6 +54,9 @@ typedef enum {
 	HGFS_N_SCRATCH,   /* /graphs/<g>/<other name> */
 	HGFS_N_RESTORE_STATUS, /* /graphs/<g>/restore.status */
 	HGFS_N_EXPORT_STATUS,  /* /graphs/<g>/export.status */
+	HGFS_N_SPACES,    /* /graphspaces */
+	HGFS_N_SPACE,     /* /graphspaces/<gs> */
+	HGFS_N_SPACE_DEF, /* /graphspaces/<gs>/graphspace.json */
 } hgfs_node_type;
 
 
@@ -63,6 +68,9 @@ typedef enum {
 
 typedef struct hgfs_path {
 	hgfs_node_type type;
+	/* the graphspace of /graphspaces/<gs>/...; "" for /graphs/... (the
+	 * view of -o graphspace) */
+	char space[HGFS_NAME_MAX + 1];
 	char graph[HGFS_NAME_MAX + 1]; /* for GRAPH and below */
 	char name[HGFS_NAME_MAX + 1];  /* file name inside the graph dir (SCRATCH) */
 	hgfs_snapfile file;            /* for SNAPFILE */
@@ -188,6 +196,8 @@ typedef struct hgfs_graph {
 	struct hgfs_graph *next;
 	struct hgfs *fs;
 	char name[HGFS_NAME_MAX + 1];
+	char space[HGFS_NAME_MAX + 1]; /* its graphspace ("DEFAULT" before 1.7) */
+	hg_client *client;             /* the client of that graphspace */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	hgfs_snapshot *current;
@@ -229,6 +239,7 @@ typedef struct hgfs {
 	bool janitor_running;
 	bool stopping;
 	pthread_cond_t janitor_cond;
+	struct hgfs_spaces *spaces; /* graphspaces other than -o graphspace's (spaces.c) */
 	struct fuse_session *se; /* set in init: its exit stops waits and requests */
 	int quit;                /* set (atomically) when the daemon stops */
 } hgfs;

@@ -19,6 +19,7 @@
 #include "exitcodes.h"
 #include "hgfs.h"
 #include "view.h"
+#include "spaces.h"
 
 #define HGFS_VERSION "0.1.0"
 
@@ -468,8 +469,11 @@ static int validate(hgfs_config *cfg)
 					: rc == -EACCES ? HGFS_EXIT_AUTH : HGFS_EXIT_SERVER);
 		}
 	}
+	rc = hgfs_space_known(c, cfg->graphspace, buf, sizeof(buf));
+	if (rc < 0)
+		fprintf(stderr, "hugegraphfs: cannot use %s: %s\n", cfg->url, buf);
 	hg_client_free(c);
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
 static void config_free(hgfs_config *cfg)

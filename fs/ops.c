@@ -17,6 +17,7 @@
 #include "auth.h"
 #include "hgfs.h"
 #include "restore.h"
+#include "spaces.h"
 
 #define GRAPH_LIST_TTL 1.0 /* seconds the graph list is reused */
 #define MODE_BUF_MAX 4096
@@ -108,6 +109,11 @@ static bool cancel_hook(void *ctx)
 	return stop_waiting(ctx);
 }
 
+bool hgfs_cancel_hook(void *ctx)
+{
+	return stop_waiting(ctx);
+}
+
 /* ---- graphs --------------------------------------------------------------- */
 
 /* The client is opened in init (after daemonizing: curl does not survive
@@ -159,9 +165,10 @@ int hgfs_client_get(hgfs *fs, hg_client **out)
 	return rc;
 }
 
-/* The server's graph list, reused for GRAPH_LIST_TTL seconds.  Returns a
- * copy the caller frees with hg_strv_free. */
-static int graph_names(hgfs *fs, char ***out)
+/* The server's graph list of graphspace space ("": the main one), reused
+ * for GRAPH_LIST_TTL seconds.  Returns a copy the caller frees with
+ * hg_strv_free. */
+static int graph_names(hgfs *fs, const char *space, char ***out)
 {
 	char **names = NULL, **copy;
 	hg_error err;
@@ -170,6 +177,8 @@ static int graph_names(hgfs *fs, char ***out)
 	rc = client_ready(fs);
 	if (rc < 0)
 		return rc;
+	if (!hgfs_space_is_main(fs, space))
+		return hgfs_space_graph_names(fs, space, out);
 	pthread_mutex_lock(&fs->lock);
 	if (fs->graph_names != NULL && elapsed(&fs->graph_names_at) < GRAPH_LIST_TTL)
 		names = fs->graph_names;
@@ -210,15 +219,20 @@ static void graph_changed_cb(void *g)
 	hgfs_graph_changed(g);
 }
 
-/* Finds graph `name` if the server has it; creates its state on first use. */
-static int graph_get(hgfs *fs, const char *name, hgfs_graph **out)
+/* Finds graph `name` of graphspace `space` ("": the main one) if the server
+ * has it; creates its state on first use. */
+static int graph_get(hgfs *fs, const char *space, const char *name, hgfs_graph **out)
 {
 	char **names = NULL;
 	bool found = false;
+	hg_client *client = NULL;
 	hgfs_graph *g;
 	int rc;
 
-	rc = graph_names(fs, &names);
+	space = hgfs_space_of(fs, space);
+	if (!hgfs_space_is_main(fs, space) && (rc = hgfs_space_check(fs, space)) < 0)
+		return rc;
+	rc = graph_names(fs, space, &names);
 	if (rc < 0)
 		return rc;
 	for (int i = 0; names[i] != NULL && !found; i++)
@@ -226,10 +240,14 @@ static int graph_get(hgfs *fs, const char *name, hgfs_graph **out)
 	hg_strv_free(names);
 	if (!found)
 		return -ENOENT;
+	if (hgfs_space_is_main(fs, space))
+		client = fs->client;
+	else if ((rc = hgfs_space_client(fs, space, &client)) < 0)
+		return rc;
 
 	pthread_mutex_lock(&fs->lock);
 	for (g = fs->graphs; g != NULL; g = g->next) {
-		if (strcmp(g->name, name) == 0)
+		if (strcmp(g->name, name) == 0 && strcmp(g->space, space) == 0)
 			break;
 	}
 	if (g == NULL) {
@@ -239,10 +257,12 @@ static int graph_get(hgfs *fs, const char *name, hgfs_graph **out)
 			return -ENOMEM;
 		}
 		strcpy(g->name, name);
+		snprintf(g->space, sizeof(g->space), "%s", space);
+		g->client = client;
 		g->fs = fs;
 		g->progress.file = -1;
 		hgfs_restore_cfg rc_cfg = {
-			.client = fs->client,
+			.client = g->client,
 			.graph = g->name,
 			.spool_dir = fs->restore_spool,
 			.spool_seq = &fs->spool_seq,
@@ -282,7 +302,7 @@ static int graph_of(hgfs *fs, const hgfs_path *p, hgfs_graph **out)
 		bool held = false;
 		pthread_mutex_lock(&fs->lock);
 		for (g = fs->graphs; g != NULL; g = g->next) {
-			if (strcmp(g->name, p->graph) == 0)
+			if (strcmp(g->name, p->graph) == 0 && strcmp(g->space, hgfs_space_of(fs, p->space)) == 0)
 				break;
 		}
 		if (g != NULL) {
@@ -295,7 +315,7 @@ static int graph_of(hgfs *fs, const hgfs_path *p, hgfs_graph **out)
 			return 0;
 		}
 	}
-	return graph_get(fs, p->graph, out);
+	return graph_get(fs, p->space, p->graph, out);
 }
 
 /* ---- snapshots -------------------------------------------------------------- */
@@ -315,7 +335,7 @@ static void *builder_main(void *arg)
 	int rc;
 
 	hgfs_export_opts eo = {
-		.client = fs->client,
+		.client = g->client,
 		.spool_dir = fs->cfg.spool_dir,
 		.split_size = fs->cfg.split_size,
 		.page_limit = fs->cfg.page_limit,
@@ -540,6 +560,8 @@ typedef struct handle {
 	hgfs_scratch *scr;
 	/* a file in restore/ */
 	hgfs_rentry *re;
+	/* graphspaces/<gs>/graphspace.json */
+	hgfs_space_file *sf;
 } handle;
 
 static handle *fh(struct fuse_file_info *fi)
@@ -559,7 +581,8 @@ static int mode_fetch(hgfs *fs, hgfs_graph *g, char *buf, size_t len, struct tim
 	int rc;
 
 	hg_error_clear(&err);
-	rc = hg_get_mode(fs->client, g->name, &m, &err);
+	(void)fs;
+	rc = hg_get_mode(g->client, g->name, &m, &err);
 	if (rc < 0)
 		return client_errno("reading the mode", g->name, rc, &err);
 	snprintf(buf, len, "%s\n", hg_mode_name(m));
@@ -587,7 +610,8 @@ static int mode_apply(hgfs *fs, hgfs_graph *g, hg_mode m)
 		return -EBUSY;
 	}
 	hg_error_clear(&err);
-	rc = hg_set_mode(fs->client, graph, m, &err);
+	(void)fs;
+	rc = hg_set_mode(g->client, graph, m, &err);
 	if (rc < 0)
 		return client_errno("setting the mode", graph, rc, &err);
 	hgfs_log(LOG_INFO, "graph %s: mode set to %s", graph, hg_mode_name(m));
@@ -687,16 +711,28 @@ static int hgfs_getattr(const char *path, struct stat *st, struct fuse_file_info
 			pthread_mutex_unlock(&h->g->lock);
 			return 0;
 		}
+		if (h->type == HGFS_N_SPACE_DEF) {
+			hgfs_space_def_stat(fs, h->sf, st);
+			return 0;
+		}
 	}
 
 	rc = hgfs_parse_path(path, &p);
 	if (rc < 0)
 		return rc;
 	switch (p.type) {
-	case HGFS_N_ROOT:
 	case HGFS_N_GRAPHS:
+		if (p.space[0] != '\0' && ((rc = client_ready(fs)) < 0 || (rc = hgfs_space_check(fs, p.space)) < 0))
+			return rc;
+		/* fall through */
+	case HGFS_N_ROOT:
 		fill_dir(fs, st, fs->started);
 		return 0;
+	case HGFS_N_SPACES:
+	case HGFS_N_SPACE:
+	case HGFS_N_SPACE_DEF:
+		rc = client_ready(fs);
+		return rc < 0 ? rc : hgfs_spaces_getattr(fs, &p, st);
 	case HGFS_N_NONE:
 		return -ENOENT;
 	default:
@@ -815,6 +851,17 @@ static int add_restore_entries(hgfs_graph *g, const char *rest, fuse_fill_dir_t 
 	return 0;
 }
 
+struct space_fill {
+	fuse_fill_dir_t filler;
+	void *buf;
+};
+
+static void space_add(void *ctx, const char *name, bool dir)
+{
+	struct space_fill *f = ctx;
+	add_entry(f->filler, f->buf, name, dir);
+}
+
 static int hgfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off, struct fuse_file_info *fi,
 			enum fuse_readdir_flags flags)
 {
@@ -835,10 +882,19 @@ static int hgfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off
 		add_entry(filler, buf, "graphs", true);
 		if (hgfs_auth_visible(fs))
 			add_entry(filler, buf, "auth", true);
+		add_entry(filler, buf, "graphspaces", true);
 		return 0;
+	case HGFS_N_SPACES:
+	case HGFS_N_SPACE: {
+		struct space_fill sf = {filler, buf};
+		rc = client_ready(fs);
+		return rc < 0 ? rc : hgfs_spaces_readdir(fs, &p, space_add, &sf);
+	}
 	case HGFS_N_GRAPHS: {
 		char **names;
-		rc = graph_names(fs, &names);
+		if (p.space[0] != '\0' && ((rc = client_ready(fs)) < 0 || (rc = hgfs_space_check(fs, p.space)) < 0))
+			return rc;
+		rc = graph_names(fs, hgfs_space_of(fs, p.space), &names);
 		if (rc < 0)
 			return rc;
 		add_dots(filler, buf);
@@ -890,8 +946,28 @@ static int open_node(const char *path, struct fuse_file_info *fi, bool create, m
 	rc = hgfs_parse_path(path, &p);
 	if (rc < 0)
 		return rc;
-	if (p.type == HGFS_N_ROOT || p.type == HGFS_N_GRAPHS || p.type == HGFS_N_GRAPH || p.type == HGFS_N_RESTORE)
+	if (p.type == HGFS_N_ROOT || p.type == HGFS_N_GRAPHS || p.type == HGFS_N_GRAPH || p.type == HGFS_N_RESTORE ||
+	    p.type == HGFS_N_SPACES || p.type == HGFS_N_SPACE)
 		return -EISDIR;
+	if (p.type == HGFS_N_SPACE_DEF) {
+		hgfs_space_file *sf = NULL;
+		fi->direct_io = 1;
+		rc = client_ready(fs);
+		if (rc == 0)
+			rc = hgfs_space_def_open(fs, &p, fi->flags, create, &sf);
+		h = rc == 0 ? calloc(1, sizeof(*h)) : NULL;
+		if (rc == 0 && h == NULL)
+			rc = -ENOMEM;
+		if (rc < 0) {
+			hgfs_space_def_release(sf);
+			return rc;
+		}
+		h->type = p.type;
+		h->sf = sf;
+		h->writing = (fi->flags & O_ACCMODE) != O_RDONLY;
+		fi->fh = (uint64_t)(uintptr_t)h;
+		return 0;
+	}
 	rc = graph_of(fs, &p, &g);
 	if (rc < 0)
 		return rc;
@@ -1028,7 +1104,8 @@ static int hgfs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
 		return rc;
 	if (p.type == HGFS_N_SNAPFILE || p.type == HGFS_N_RESTORE_STATUS || p.type == HGFS_N_EXPORT_STATUS)
 		return -EACCES;
-	if (p.type != HGFS_N_SCRATCH && p.type != HGFS_N_MODE && p.type != HGFS_N_RESTORE_CHILD)
+	if (p.type != HGFS_N_SCRATCH && p.type != HGFS_N_MODE && p.type != HGFS_N_RESTORE_CHILD &&
+	    p.type != HGFS_N_SPACE_DEF)
 		return -EPERM;
 	return open_node(path, fi, p.type != HGFS_N_MODE, mode);
 }
@@ -1041,6 +1118,8 @@ static int hgfs_read(const char *path, char *buf, size_t size, off_t off, struct
 	if (hgfs_auth_path(path))
 		return hgfs_auth_read(path, buf, size, off, fi);
 	switch (h->type) {
+	case HGFS_N_SPACE_DEF:
+		return hgfs_space_def_read(h->sf, buf, size, off);
 	case HGFS_N_SNAPFILE: {
 		size_t done = 0;
 		while (done < size) {
@@ -1172,6 +1251,8 @@ static int hgfs_write(const char *path, const char *buf, size_t size, off_t off,
 		if (!h->writing)
 			return -EBADF;
 		return hgfs_rs_write(h->g->restore, h->re, buf, size, off);
+	case HGFS_N_SPACE_DEF:
+		return hgfs_space_def_write(h->sf, buf, size, off);
 	case HGFS_N_SCRATCH:
 		pthread_mutex_lock(&h->g->lock);
 		rc = buf_put(&h->scr->data, &h->scr->len, HGFS_SCRATCH_MAX, true, buf, size, off, h->append);
@@ -1192,6 +1273,8 @@ static int hgfs_flush(const char *path, struct fuse_file_info *fi)
 		return hgfs_auth_flush(path, fi);
 	if (h->type == HGFS_N_RESTORE_CHILD)
 		return h->writing ? hgfs_rs_flush(h->g->restore, h->re) : 0;
+	if (h->type == HGFS_N_SPACE_DEF)
+		return hgfs_space_def_flush(fs, h->sf);
 	if (h->type != HGFS_N_MODE || !h->writing)
 		return 0;
 	if (h->failed)
@@ -1216,6 +1299,8 @@ static int hgfs_release(const char *path, struct fuse_file_info *fi)
 	}
 	if (h->type == HGFS_N_RESTORE_CHILD && h->re != NULL)
 		hgfs_rs_release(h->g->restore, h->re, h->writing);
+	if (h->type == HGFS_N_SPACE_DEF)
+		hgfs_space_def_release(h->sf);
 	if (h->type == HGFS_N_SCRATCH) {
 		bool dead;
 		pthread_mutex_lock(&h->g->lock);
@@ -1270,6 +1355,8 @@ static int hgfs_truncate(const char *path, off_t size, struct fuse_file_info *fi
 		}
 		if (h->type == HGFS_N_RESTORE_CHILD)
 			return hgfs_rs_truncate(h->g->restore, NULL, h->re, size);
+		if (h->type == HGFS_N_SPACE_DEF)
+			return hgfs_space_def_truncate(h->sf, size);
 	}
 	rc = hgfs_parse_path(path, &p);
 	if (rc < 0)
@@ -1331,6 +1418,8 @@ static int set_attrs(const char *path, int mode, const struct timespec *mtime)
 	case HGFS_N_MODE:
 	case HGFS_N_SCRATCH:
 	case HGFS_N_RESTORE:
+	case HGFS_N_SPACE:
+	case HGFS_N_SPACE_DEF:
 		return 0;
 	case HGFS_N_RESTORE_CHILD:
 		rc = graph_of(get_fs(), &p, &g);
@@ -1392,6 +1481,12 @@ static int hgfs_unlink(const char *path)
 	return s != NULL ? 0 : -ENOENT;
 }
 
+/* true when two paths are in one graphspace (graphs/ is the main one's) */
+static bool same_space(const hgfs *fs, const hgfs_path *a, const hgfs_path *b)
+{
+	return strcmp(hgfs_space_of(fs, a->space), hgfs_space_of(fs, b->space)) == 0;
+}
+
 static int hgfs_rename(const char *from, const char *to, unsigned int flags)
 {
 	hgfs *fs = get_fs();
@@ -1411,15 +1506,15 @@ static int hgfs_rename(const char *from, const char *to, unsigned int flags)
 	if (pf.type == HGFS_N_RESTORE_CHILD || pt.type == HGFS_N_RESTORE_CHILD) {
 		if (pf.type != pt.type)
 			return -EPERM;
-		if (strcmp(pf.graph, pt.graph) != 0)
+		if (strcmp(pf.graph, pt.graph) != 0 || !same_space(fs, &pf, &pt))
 			return -EXDEV;
 		rc = graph_of(fs, &pf, &g);
 		return rc < 0 ? rc : hgfs_rs_rename(g->restore, pf.rest, pt.rest, flags);
 	}
-	if (pf.type != HGFS_N_SCRATCH || strcmp(pf.graph, pt.graph) != 0 ||
+	if (pf.type != HGFS_N_SCRATCH || strcmp(pf.graph, pt.graph) != 0 || !same_space(fs, &pf, &pt) ||
 	    (pt.type != HGFS_N_SCRATCH && pt.type != HGFS_N_MODE))
 		return -EPERM;
-	rc = graph_get(fs, pf.graph, &g);
+	rc = graph_get(fs, pf.space, pf.graph, &g);
 	if (rc < 0)
 		return rc;
 
@@ -1475,15 +1570,20 @@ static int hgfs_rename(const char *from, const char *to, unsigned int flags)
 /* mkdir graphs/NAME: the server creates graph NAME configured like the
  * first graph it lists (clone_graph_name), where it allows that: an
  * administrator's call, and HugeGraph 1.7 only with authentication on. */
-static int graph_create(hgfs *fs, const char *name)
+static int graph_create(hgfs *fs, const char *space, const char *name)
 {
 	char **names, buf[1400];
 	const char *from = NULL;
+	hg_client *client = fs->client;
 	hg_error err;
-	int rc = graph_names(fs, &names);
+	int rc = graph_names(fs, space, &names);
 
 	if (rc < 0)
 		return rc;
+	if (!hgfs_space_is_main(fs, space) && (rc = hgfs_space_client(fs, space, &client)) < 0) {
+		hg_strv_free(names);
+		return rc;
+	}
 	for (int i = 0; names[i] != NULL; i++) {
 		if (strcmp(names[i], name) == 0) {
 			hg_strv_free(names);
@@ -1499,7 +1599,7 @@ static int graph_create(hgfs *fs, const char *name)
 		return -EPERM;
 	}
 	hg_error_clear(&err);
-	rc = hg_graph_create(fs->client, name, from, &err);
+	rc = hg_graph_create(client, name, from, &err);
 	if (rc < 0) {
 		hgfs_log(LOG_ERR, "mkdir graphs/%s: the server did not create the graph (%s)%s", name,
 			 hg_error_format(&err, buf, sizeof(buf)),
@@ -1516,6 +1616,7 @@ static int graph_create(hgfs *fs, const char *name)
 	}
 	hg_strv_free(names);
 	/* the next look lists the graphs anew */
+	hgfs_space_graphs_changed(fs, space);
 	pthread_mutex_lock(&fs->lock);
 	hg_strv_free(fs->graph_names);
 	fs->graph_names = NULL;
@@ -1539,8 +1640,16 @@ static int hgfs_mkdir(const char *path, mode_t mode)
 		return rc < 0 ? rc : hgfs_rs_mkdir(g->restore, p.rest, mode);
 	}
 	if (p.type == HGFS_N_GRAPH) {
-		rc = graph_get(get_fs(), p.graph, &g);
-		return rc == 0 ? -EEXIST : rc == -ENOENT ? graph_create(get_fs(), p.graph) : rc;
+		if (p.space[0] != '\0' && (rc = hgfs_space_check(get_fs(), p.space)) < 0)
+			return rc;
+		rc = graph_get(get_fs(), p.space, p.graph, &g);
+		return rc == 0		 ? -EEXIST
+		       : rc == -ENOENT ? graph_create(get_fs(), hgfs_space_of(get_fs(), p.space), p.graph)
+				       : rc;
+	}
+	if (p.type == HGFS_N_SPACE || p.type == HGFS_N_SPACES) {
+		rc = client_ready(get_fs());
+		return rc < 0 ? rc : hgfs_space_mkdir(get_fs(), &p);
 	}
 	return p.type == HGFS_N_NONE ? -ENOENT : (p.type == HGFS_N_SCRATCH ? -EPERM : -EEXIST);
 }
@@ -1556,6 +1665,10 @@ static int hgfs_rmdir(const char *path)
 
 	if (rc < 0)
 		return rc;
+	if (p.type == HGFS_N_SPACE) {
+		rc = client_ready(get_fs());
+		return rc < 0 ? rc : hgfs_space_rmdir(get_fs(), &p);
+	}
 	if (p.type != HGFS_N_RESTORE_CHILD)
 		return p.type == HGFS_N_NONE ? -ENOENT : -EPERM;
 	rc = graph_of(get_fs(), &p, &g);
@@ -1657,6 +1770,7 @@ static void *hgfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 
 	fs->se = fuse_get_session(fuse_get_context()->fuse);
 	pthread_mutex_init(&fs->client_lock, NULL);
+	hgfs_spaces_init(fs);
 	client_ready(fs);
 	/* restore/ then fails its creates with EIO (logged) */
 	(void)hgfs_rs_spool_init(fs->cfg.spool_dir, &fs->restore_spool);
@@ -1713,6 +1827,7 @@ static void hgfs_destroy(void *data)
 	hg_strv_free(fs->graph_names);
 	fs->graph_names = NULL;
 	hgfs_auth_destroy();
+	hgfs_spaces_free(fs);
 	hg_client_free(fs->client);
 	fs->client = NULL;
 	pthread_mutex_destroy(&fs->client_lock);

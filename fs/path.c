@@ -54,8 +54,36 @@ int hgfs_parse_path(const char *path, hgfs_path *out)
 		out->type = HGFS_N_ROOT;
 		return 0;
 	}
-	if (strcmp(comp, "graphs") != 0)
+	if (strcmp(comp, "graphspaces") == 0) {
+		n = next_component(&p, out->space, sizeof(out->space));
+		if (n < 0)
+			return n;
+		if (n == 0) {
+			out->type = HGFS_N_SPACES;
+			return 0;
+		}
+		if (!hgfs_valid_name(out->space))
+			return -ENOENT;
+		n = next_component(&p, comp, sizeof(comp));
+		if (n < 0)
+			return n;
+		if (n == 0) {
+			out->type = HGFS_N_SPACE;
+			return 0;
+		}
+		if (strcmp(comp, "graphspace.json") == 0) {
+			while (*p == '/')
+				p++;
+			if (*p != '\0')
+				return -ENOENT;
+			out->type = HGFS_N_SPACE_DEF;
+			return 0;
+		}
+		if (strcmp(comp, "graphs") != 0)
+			return -ENOENT;
+	} else if (strcmp(comp, "graphs") != 0) {
 		return -ENOENT;
+	}
 
 	n = next_component(&p, out->graph, sizeof(out->graph));
 	if (n < 0)

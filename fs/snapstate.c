@@ -27,11 +27,13 @@ void hgfs_snapmemo_free(hgfs_snapmemo *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static void state_key(const hgfs *fs, const char *graph, char key[33])
+static void state_key(const hgfs *fs, const hgfs_graph *g, char key[33])
 {
 	hgfs_sha256 h;
 	char hex[65];
-	const char *gs = fs->cfg.graphspace != NULL ? fs->cfg.graphspace : "";
+	const char *graph = g->name;
+	/* -o graphspace's graphs keep the key they had before graphspaces/ */
+	const char *gs = g->client != fs->client ? g->space : fs->cfg.graphspace != NULL ? fs->cfg.graphspace : "";
 
 	if (hgfs_sha256_init(&h) < 0) {
 		key[0] = '\0';
@@ -47,13 +49,13 @@ static void state_key(const hgfs *fs, const char *graph, char key[33])
 	key[32] = '\0';
 }
 
-static int state_path(const hgfs *fs, const char *graph, const char *ext, char *out, size_t len)
+static int state_path(const hgfs *fs, const hgfs_graph *g, const char *ext, char *out, size_t len)
 {
 	char key[33];
 
 	if (fs->cfg.state_dir == NULL)
 		return -1;
-	state_key(fs, graph, key);
+	state_key(fs, g, key);
 	if (key[0] == '\0')
 		return -1;
 	return snprintf(out, len, "%s/%s.%s", fs->cfg.state_dir, key, ext) < (int)len ? 0 : -1;
@@ -88,7 +90,7 @@ static void memo_load(hgfs *fs, hgfs_graph *g)
 	int seen = 0;
 
 	memset(&m, 0, sizeof(m));
-	if (state_path(fs, g->name, "state", path, sizeof(path)) < 0 || (f = fopen(path, "r")) == NULL)
+	if (state_path(fs, g, "state", path, sizeof(path)) < 0 || (f = fopen(path, "r")) == NULL)
 		return;
 	if (fgets(line, sizeof(line), f) == NULL || strncmp(line, STATE_MAGIC, strlen(STATE_MAGIC)) != 0)
 		goto out;
@@ -108,7 +110,7 @@ static void memo_load(hgfs *fs, hgfs_graph *g)
 		goto out;
 	fclose(f);
 	f = NULL;
-	if (state_path(fs, g->name, "manifest", path, sizeof(path)) == 0) {
+	if (state_path(fs, g, "manifest", path, sizeof(path)) == 0) {
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd >= 0) {
 			m.manifest = read_fd(fd, MANIFEST_KEEP, &m.manifest_len);
@@ -154,14 +156,14 @@ static void memo_save(hgfs *fs, hgfs_graph *g)
 	size_t n;
 	int rc;
 
-	if (state_path(fs, g->name, "manifest", path, sizeof(path)) < 0)
+	if (state_path(fs, g, "manifest", path, sizeof(path)) < 0)
 		return;
 	rc = write_atomic(path, g->memo.manifest, g->memo.manifest_len);
 	n = (size_t)snprintf(text, sizeof(text), "%s\n", STATE_MAGIC);
 	for (int i = 0; i < HGFS_F__COUNT && n < sizeof(text); i++)
 		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s %s %lld %lld\n", hgfs_snapfile_names[i],
 				      g->memo.sha[i], (long long)g->memo.size[i], (long long)g->memo.mtime[i].tv_sec);
-	if (rc == 0 && state_path(fs, g->name, "state", path, sizeof(path)) == 0)
+	if (rc == 0 && state_path(fs, g, "state", path, sizeof(path)) == 0)
 		rc = write_atomic(path, text, n < sizeof(text) ? n : sizeof(text) - 1);
 	if (rc < 0)
 		hgfs_log(LOG_WARNING, "graph %s: cannot keep the snapshot state in %s: %s (unchanged files will show "

@@ -34,7 +34,14 @@ static bool hidden(const char *path)
 	const char *g, *end;
 	size_t len;
 
-	if (view->graph == NULL || strncmp(path, "/graphs/", 8) != 0)
+	if (view->graph == NULL)
+		return false;
+	/* one graph: the other trees (graphspaces/, auth/) are not shown */
+	if (strncmp(path, "/graphspaces", 12) == 0 && (path[12] == '\0' || path[12] == '/'))
+		return true;
+	if (strncmp(path, "/auth", 5) == 0 && (path[5] == '\0' || path[5] == '/'))
+		return true;
+	if (strncmp(path, "/graphs/", 8) != 0)
 		return false;
 	g = path + 8;
 	end = strchr(g, '/');
@@ -78,6 +85,15 @@ static int filter_fill(void *buf, const char *name, const struct stat *st, off_t
 	return fb->filler(fb->buf, name, st, off, flags);
 }
 
+static int root_fill(void *buf, const char *name, const struct stat *st, off_t off, enum fuse_fill_dir_flags flags)
+{
+	struct filter_buf *fb = buf;
+
+	if (strcmp(name, "graphspaces") == 0 || strcmp(name, "auth") == 0)
+		return 0;
+	return fb->filler(fb->buf, name, st, off, flags);
+}
+
 static int v_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off, struct fuse_file_info *fi,
 		     enum fuse_readdir_flags flags)
 {
@@ -87,6 +103,8 @@ static int v_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t 
 		return -ENOENT;
 	if (view->graph != NULL && (strcmp(path, "/graphs") == 0 || strcmp(path, "/graphs/") == 0))
 		return base_ops->readdir(path, &fb, filter_fill, off, fi, flags);
+	if (view->graph != NULL && strcmp(path, "/") == 0)
+		return base_ops->readdir(path, &fb, root_fill, off, fi, flags);
 	return base_ops->readdir(path, buf, filler, off, fi, flags);
 }
 

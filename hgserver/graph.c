@@ -33,7 +33,7 @@ const char *graph_display(const graph *g, sb_t *tmp)
 {
     tmp->len = 0;
     if (g_cfg.persona == 17)
-        sb_printf(tmp, "standardhugegraph[DEFAULT-%s]", g->name);
+        sb_printf(tmp, "standardhugegraph[%s-%s]", g->space ? g->space : "DEFAULT", g->name);
     else
         sb_printf(tmp, "standardhugegraph[%s]", g->name);
     return tmp->p;
@@ -91,6 +91,7 @@ void graph_clear(graph *g)
 void graph_free(graph *g)
 {
     graph_clear(g);
+    free(g->space);
     for (size_t i = 0; i < g->ntasks; i++) {
         free(g->tasks[i].type);
         free(g->tasks[i].name);

@@ -161,6 +161,7 @@ typedef struct {
 
 typedef struct graph {
     char *name;
+    char *space; /* its graphspace (1.7); NULL: DEFAULT */
     pthread_rwlock_t lock;
     pthread_mutex_t sort_lock;
     int mode;

@@ -1073,6 +1073,46 @@ def variables(d, args):
     d.check("GET variables after the changes", "GET", V, known="variables-order")
 
 
+GS_DEF = {"name": "gs1", "nickname": "gs1", "description": "d", "cpu_limit": 4, "memory_limit": 8,
+          "storage_limit": 100, "max_graph_number": 10, "max_role_number": 10, "auth": False, "configs": {}}
+
+
+@section
+def graphspaces(d, args):
+    # a real 1.7.0 without PD: no graphspace listed, every definition read,
+    # create, update and delete fails (hgserver answers so unless it was
+    # started with --graphspace or a GS/NAME graph)
+    d.check("GET /graphspaces", "GET", "/graphspaces")
+    d.check("GET /graphspaces/DEFAULT (no PD: 500)", "GET", "/graphspaces/DEFAULT")
+    d.check("GET an unknown graphspace", "GET", "/graphspaces/nosuch")
+    d.check("graphs of an unknown graphspace", "GET", "/graphspaces/nosuch/graphs")
+    d.check("POST /graphspaces {}", "POST", "/graphspaces", {})
+    d.check("POST /graphspaces without max_graph_number", "POST", "/graphspaces", {"name": "gs1"})
+    d.check("POST /graphspaces with cpu_limit 0", "POST", "/graphspaces", dict(GS_DEF, cpu_limit=0))
+    d.check("POST /graphspaces with storage_limit 0", "POST", "/graphspaces", dict(GS_DEF, storage_limit=0))
+    d.check("POST /graphspaces, a whole definition (no auth: 500)", "POST", "/graphspaces", GS_DEF)
+    d.check("POST /graphspaces as text/plain", "POST", "/graphspaces", json.dumps(GS_DEF),
+            headers={"Content-Type": "text/plain"})
+    d.check("PUT /graphspaces/DEFAULT update without a name", "PUT", "/graphspaces/DEFAULT",
+            {"action": "update", "update": {"description": "x"}})
+    d.check("DELETE /graphspaces/DEFAULT", "DELETE", "/graphspaces/DEFAULT")
+    d.check("DELETE /graphspaces/gs1 (no PD: 500)", "DELETE", "/graphspaces/gs1")
+    d.check("GET /graphspaces after all that", "GET", "/graphspaces")
+    # with authentication: any name "exists" (a made-up graphspace), so a
+    # create is refused and an update fails on the missing meta manager
+    RA, RB, A = d.real_auth, d.ref_auth, "admin:pa55word"
+    kw = dict(real_base=RA, ref_base=RB, auth=A)
+    d.check("auth: GET /graphspaces", "GET", "/graphspaces", **kw)
+    d.check("auth: POST /graphspaces, a whole definition", "POST", "/graphspaces", GS_DEF, **kw)
+    d.check("auth: PUT an update without the limits", "PUT", "/graphspaces/gs1",
+            {"action": "update", "update": {"name": "gs1", "description": "x"}}, **kw)
+    d.check("auth: PUT a whole update", "PUT", "/graphspaces/gs1", {"action": "update", "update": GS_DEF}, **kw)
+    d.check("auth: PUT an update naming another graphspace", "PUT", "/graphspaces/gs2",
+            {"action": "update", "update": GS_DEF}, **kw)
+    d.check("auth: DELETE /graphspaces/gs1", "DELETE", "/graphspaces/gs1", **kw)
+    d.check("auth: graphs of an unknown graphspace", "GET", "/graphspaces/nosuch/graphs", **kw)
+
+
 @section
 def auth(d, args):
     RA, RB = d.real_auth, d.ref_auth

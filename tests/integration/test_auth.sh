@@ -70,7 +70,7 @@ M=$T/mnt
 mount_fs "$SERVER" "$M" -o user=admin -o "auth_password_file=$INITPW" -o snapshot_ttl=1 -o "spool_dir=$T" || exit 1
 
 # ---- backup ------------------------------------------------------------------------------
-check_eq "the root shows auth/ to the administrator" "auth graphs" "$(ls "$M" | tr '\n' ' ' | sed 's/ $//')"
+check_eq "the root shows auth/ to the administrator" "auth graphs graphspaces" "$(ls "$M" | tr '\n' ' ' | sed 's/ $//')"
 check_eq "auth/ holds the five files, restore/ and restore.status" \
 	"accesses.jsonl belongs.jsonl groups.jsonl restore restore.status targets.jsonl users.jsonl" \
 	"$(ls "$M/auth" | tr '\n' ' ' | sed 's/ $//')"
@@ -168,7 +168,7 @@ if [ -z "${HGFS_REAL:-}" ]; then
 	start_server NOAUTH --persona "$PERSONA" --graph g || exit 1
 	M4=$T/mnt4
 	mount_fs "$NOAUTH" "$M4" -o user=admin || exit 1
-	check_eq "a server without authentication: no auth/, even for 'admin'" "graphs" "$(ls "$M4" | tr '\n' ' ' | sed 's/ $//')"
+	check_eq "a server without authentication: no auth/, even for 'admin'" "graphs graphspaces" "$(ls "$M4" | tr '\n' ' ' | sed 's/ $//')"
 	check "unmount" unmount_fs "$M4"
 	check "...and its log says nothing of auth" sh -c "! grep -qi auth '$M4.log'"
 fi
@@ -176,7 +176,7 @@ fi
 # ---- a non-administrator's mount ----------------------------------------------------------
 M3=$T/mnt3
 HUGEGRAPH_PASSWORD=Welcome-1 mount_fs "$SERVER" "$M3" -o user=bob || exit 1
-check_eq "bob's mount shows no auth/" "graphs" "$(ls "$M3" | tr '\n' ' ' | sed 's/ $//')"
+check_eq "bob's mount shows no auth/" "graphs graphspaces" "$(ls "$M3" | tr '\n' ' ' | sed 's/ $//')"
 check_fails "...auth/users.jsonl cannot be opened" cat "$M3/auth/users.jsonl"
 check "...with No such file or directory, as any absent path" sh -c "cat '$M3/auth/users.jsonl' 2>&1 | grep -q 'No such file or directory'"
 check_fails "...nothing can be copied into auth/restore/" cp "$BK/users.jsonl" "$M3/auth/restore/"

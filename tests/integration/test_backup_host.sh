@@ -107,6 +107,9 @@ check "unmount" unmount_fs "$M"
 M=$T/one
 mount_fs "$SERVER" "$M" -o graph=g,user=admin,password_file="$T/password",spool_dir="$T" || exit 1
 check_eq "graphs/ lists g only" "g" "$(ls "$M/graphs")"
+check_eq "the root shows graphs/ only (no graphspaces/, no auth/ of the admin mount)" "graphs" "$(ls "$M")"
+check_fails "graphspaces/DEFAULT/graphs/empty is not reachable either" ls "$M/graphspaces/DEFAULT/graphs/empty"
+check_fails "nor auth/" ls "$M/auth"
 check_fails "graphs/empty does not exist" ls "$M/graphs/empty"
 check_fails "graphs/empty/mode cannot be written" bash -c "echo RESTORING > '$M/graphs/empty/mode'"
 check_eq "...the server's mode of empty is unchanged" '{"mode":"NONE"}' "$(curl -s "${AUTH[@]}" "$SERVER/graphs/empty/mode")"

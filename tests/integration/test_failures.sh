@@ -50,8 +50,16 @@ stop_server "$LAST_SERVER_PID"
 # graphspaces: an unknown one is refused before mounting, on both generations
 start_server SERVER --graph g || exit 1
 out=$("$HUGEGRAPHFS" -f -o graphspace=OTHER "$SERVER" "$T/m0" 2>&1); rc=$?
-check "1.7: an unknown graphspace is refused" test "$rc" -ne 0
+check "1.7 without PD: an unknown graphspace is refused" test "$rc" -ne 0
+check "...saying the server lists none" grep -q "graphspace 'OTHER' does not exist: the server lists no graphspace" <<<"$out"
+stop_server "$LAST_SERVER_PID"
+start_server SERVER --graph g --graph gs1/h || exit 1
+out=$("$HUGEGRAPHFS" -f -o graphspace=OTHER "$SERVER" "$T/m0" 2>&1); rc=$?
+check "1.7 with graphspaces: an unknown one is refused" test "$rc" -ne 0
 check "...with the server's message" grep -q "Graphspace not exist" <<<"$out"
+if mount_fs "$SERVER" "$T/m1" -o graphspace=gs1; then ok "1.7: graphspace=gs1 mounts"; else not_ok "1.7: graphspace=gs1 mounts"; fi
+check_eq "...and lists its graphs" h "$(ls "$T/m1/graphs")"
+check "unmount" unmount_fs "$T/m1"
 stop_server "$LAST_SERVER_PID"
 start_server SERVER --persona 1.3 --graph g || exit 1
 out=$("$HUGEGRAPHFS" -f -o graphspace=OTHER "$SERVER" "$T/m0" 2>&1); rc=$?

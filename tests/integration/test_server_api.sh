@@ -122,7 +122,11 @@ expect "legacy graph list (sorted)" 200 '{"graphs":["hugegraph","modern"]}'
 req GET "$A/graphspaces/DEFAULT/graphs"
 expect "graphspace graph list" 200 '{"graphs":["hugegraph","modern"]}'
 req GET "$A/graphspaces/NOPE/graphs/hugegraph"
-expect_err "unknown graphspace -> 400" 400 org.apache.hugegraph.HugeException "Graphspace not exist!"
+expect_err "graph of an unknown graphspace -> 404" 404 org.apache.hugegraph.exception.NotFoundException "Graph 'hugegraph' does not exist"
+req GET "$A/graphspaces/NOPE/graphs"
+expect "unknown graphspace lists no graph (real 1.7.0 without PD)" 200 '{"graphs":[]}'
+req GET "$A/graphspaces"
+expect "no graphspace listed without PD (real 1.7.0)" 200 '{"graphSpaces":[]}'
 req GET "$A/graphspaces/DEFAULT/graphs/modern"
 expect "graph info" 200 '{"name":"modern","backend":"memory"}'
 req GET "$A/graphs/nope"

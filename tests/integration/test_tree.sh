@@ -34,9 +34,11 @@ authdirs="" authfiles=""
 [ "$AUTH" = auth ] && authdirs="./auth ./auth/restore " &&
 	authfiles="./auth/accesses.jsonl ./auth/belongs.jsonl ./auth/groups.jsonl ./auth/restore.status ./auth/targets.jsonl ./auth/users.jsonl "
 dirs=$(cd "$M" && find . -type d | LC_ALL=C sort | tr '\n' ' ')
-check_eq "find -type d lists the directories" ". ${authdirs}./graphs ./graphs/g ./graphs/g/restore " "$dirs"
+check_eq "find -type d lists the directories" ". ${authdirs}./graphs ./graphs/g ./graphs/g/restore ./graphspaces ./graphspaces/DEFAULT ./graphspaces/DEFAULT/graphs ./graphspaces/DEFAULT/graphs/g ./graphspaces/DEFAULT/graphs/g/restore " "$dirs"
 files=$(cd "$M" && find . -type f | LC_ALL=C sort | tr '\n' ' ')
-check_eq "find -type f lists the files" "${authfiles}./graphs/g/edges.jsonl ./graphs/g/export.status ./graphs/g/manifest.json ./graphs/g/mode ./graphs/g/restore.status ./graphs/g/schema.json ./graphs/g/variables.json ./graphs/g/vertices.jsonl " "$files"
+gfiles="edges.jsonl export.status manifest.json mode restore.status schema.json variables.json vertices.jsonl"
+# (graphspaces/DEFAULT has no graphspace.json: these servers have no graphspace definitions)
+check_eq "find -type f lists the files" "${authfiles}$(for f in $gfiles; do printf './graphs/g/%s ' "$f"; done)$(for f in $gfiles; do printf './graphspaces/DEFAULT/graphs/g/%s ' "$f"; done)" "$files"
 check_eq "...and neither exported the graph (d_type, no stat)" 0 "$(exports)"
 check "echo RESTORING > mode" set_mode g RESTORING
 check "mkdir restore/sub" mkdir "$M/graphs/g/restore/sub"
@@ -66,9 +68,10 @@ PY
 }
 check_eq "d_type in the graph directory" "..:d .:d edges.jsonl:f export.status:f manifest.json:f mode:f restore.status:f restore:d schema.json:f variables.json:f vertices.jsonl:f" "$(dtypes "$M/graphs/g")"
 check_eq "d_type in restore/" "..:d .:d empty.txt:f sub:d" "$(dtypes "$M/graphs/g/restore")"
-rootd="..:d .:d graphs:d"
-[ "$AUTH" = auth ] && rootd="..:d .:d auth:d graphs:d"
+rootd="..:d .:d graphs:d graphspaces:d"
+[ "$AUTH" = auth ] && rootd="..:d .:d auth:d graphs:d graphspaces:d"
 check_eq "d_type at the root and in graphs/" "$rootd|..:d .:d g:d" "$(dtypes "$M")|$(dtypes "$M/graphs")"
+check_eq "d_type in graphspaces/ and graphspaces/DEFAULT" "..:d .:d DEFAULT:d|..:d .:d graphs:d" "$(dtypes "$M/graphspaces")|$(dtypes "$M/graphspaces/DEFAULT")"
 check "rmdir restore/sub" rmdir "$M/graphs/g/restore/sub"
 check "rm restore/empty.txt" rm "$M/graphs/g/restore/empty.txt"
 check "echo NONE > mode" set_mode g NONE

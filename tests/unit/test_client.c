@@ -773,6 +773,70 @@ START_TEST(test_list_graphs)
 }
 END_TEST
 
+/* graphspaces (space.c): paths, bodies, the list and its refusals */
+START_TEST(test_graphspaces)
+{
+	canned *t;
+	hg_client *cl = open_canned(VERSIONS("1.7.0"), 0, &t);
+	char **names = NULL, *def = NULL;
+	size_t len = 0;
+	hg_error err;
+
+	canned_add(t, 200, "{\"graphSpaces\":[\"DEFAULT\",\"gs 1\"]}");
+	ck_assert_int_eq(hg_graphspace_list(cl, &names, &err), 0);
+	ck_assert_str_eq(t->url[t->n_req - 1], "http://127.0.0.1:8080/graphspaces");
+	ck_assert_str_eq(names[0], "DEFAULT");
+	ck_assert_str_eq(names[1], "gs 1");
+	ck_assert_ptr_null(names[2]);
+	hg_strv_free(names);
+	canned_add(t, 200, "{\"graphSpaces\":[]}");
+	ck_assert_int_eq(hg_graphspace_list(cl, &names, &err), 0);
+	ck_assert_ptr_null(names[0]);
+	hg_strv_free(names);
+	canned_add(t, 200, "{\"spaces\":[]}");
+	ck_assert_int_eq(hg_graphspace_list(cl, &names, &err), -HG_EPROTOCOL);
+	ck_assert_ptr_null(names);
+
+	/* the definition: the bytes as they came, the name escaped in the path */
+	canned_add(t, 200, "{\"name\":\"gs 1\",  \"cpu_limit\":4}");
+	ck_assert_int_eq(hg_graphspace_get(cl, "gs 1", &def, &len, &err), 0);
+	ck_assert_str_eq(t->url[t->n_req - 1], "http://127.0.0.1:8080/graphspaces/gs%201");
+	ck_assert_uint_eq(len, strlen("{\"name\":\"gs 1\",  \"cpu_limit\":4}"));
+	ck_assert(memcmp(def, "{\"name\":\"gs 1\",  \"cpu_limit\":4}", len) == 0);
+	free(def);
+	canned_add(t, 200, "[1]");
+	ck_assert_int_eq(hg_graphspace_get(cl, "gs1", &def, &len, &err), -HG_EPROTOCOL);
+	ck_assert_ptr_null(def);
+	canned_add(t, 500, "{\"exception\":\"class java.lang.NullPointerException\",\"message\":\"metaDriver is null\"}");
+	ck_assert_int_eq(hg_graphspace_get(cl, "DEFAULT", &def, &len, &err), -HG_ESERVER);
+
+	/* create and update: the body as given, POST and PUT */
+	canned_add(t, 201, "{}");
+	ck_assert_int_eq(hg_graphspace_create(cl, "{\"name\":\"n\"}", 12, &err), 0);
+	ck_assert_str_eq(t->method[t->n_req - 1], "POST");
+	ck_assert_str_eq(t->url[t->n_req - 1], "http://127.0.0.1:8080/graphspaces");
+	ck_assert_str_eq(t->body[t->n_req - 1], "{\"name\":\"n\"}");
+	canned_add(t, 400, "{\"exception\":\"class java.lang.IllegalArgumentException\",\"message\":\"The graph space 'n' has existed\"}");
+	ck_assert_int_eq(hg_graphspace_create(cl, "{\"name\":\"n\"}", 12, &err), -HG_EINVAL);
+	ck_assert_str_eq(err.message, "The graph space 'n' has existed");
+	canned_add(t, 200, "{}");
+	ck_assert_int_eq(hg_graphspace_update(cl, "n/x", "{}", 2, &err), 0);
+	ck_assert_str_eq(t->method[t->n_req - 1], "PUT");
+	ck_assert_str_eq(t->url[t->n_req - 1], "http://127.0.0.1:8080/graphspaces/n%2Fx");
+	hg_client_free(cl);
+
+	/* before 1.7: no graphspaces, and nothing is asked */
+	cl = open_canned(VERSIONS("1.5.0"), 0, &t);
+	ck_assert_int_eq(hg_graphspace_list(cl, &names, &err), 0);
+	ck_assert_ptr_null(names[0]);
+	hg_strv_free(names);
+	ck_assert_int_eq(hg_graphspace_get(cl, "DEFAULT", &def, &len, &err), -HG_ENOTFOUND);
+	ck_assert_int_eq(hg_graphspace_create(cl, "{}", 2, &err), -HG_EINVAL);
+	ck_assert_uint_eq(t->n_req, 2); /* /versions and the graph list of the open */
+	hg_client_free(cl);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* mode                                                                */
 
@@ -2682,6 +2746,7 @@ static Suite *open_suite(void)
 	tcase_add_test(tc, test_open_auth_fails);
 	tcase_add_loop_test(tc, test_open_bad_options, 0, N(bad_open_cases));
 	tcase_add_test(tc, test_list_graphs);
+	tcase_add_test(tc, test_graphspaces);
 	suite_add_tcase(s, tc);
 	return s;
 }

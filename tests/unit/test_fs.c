@@ -65,6 +65,74 @@ START_TEST(test_parse_path)
 }
 END_TEST
 
+/* /graphspaces/<gs>/...: the graphspace in p.space ("" for /graphs/...) */
+static const struct {
+	const char *path;
+	int rc;
+	hgfs_node_type type;
+	const char *space;
+	const char *graph;
+	int file;
+	const char *rest;
+} space_path_cases[] = {
+	{"/graphspaces", 0, HGFS_N_SPACES, "", "", 0, NULL},
+	{"/graphspaces/", 0, HGFS_N_SPACES, "", "", 0, NULL},
+	{"/graphspaces/gs1", 0, HGFS_N_SPACE, "gs1", "", 0, NULL},
+	{"/graphspaces/gs1/", 0, HGFS_N_SPACE, "gs1", "", 0, NULL},
+	{"/graphspaces/gs1/graphspace.json", 0, HGFS_N_SPACE_DEF, "gs1", "", 0, NULL},
+	{"/graphspaces/gs1/graphspace.json/x", -ENOENT, HGFS_N_NONE, "", "", 0, NULL},
+	{"/graphspaces/gs1/graphs", 0, HGFS_N_GRAPHS, "gs1", "", 0, NULL},
+	{"/graphspaces/gs1/graphs/", 0, HGFS_N_GRAPHS, "gs1", "", 0, NULL},
+	{"/graphspaces/gs1/graphs/g", 0, HGFS_N_GRAPH, "gs1", "g", 0, NULL},
+	{"/graphspaces/gs1/graphs/g/edges.jsonl", 0, HGFS_N_SNAPFILE, "gs1", "g", HGFS_F_EDGES, NULL},
+	{"/graphspaces/gs1/graphs/g/mode", 0, HGFS_N_MODE, "gs1", "g", 0, NULL},
+	{"/graphspaces/gs1/graphs/g/restore/a/b", 0, HGFS_N_RESTORE_CHILD, "gs1", "g", 0, "a/b"},
+	{"/graphspaces/DEFAULT/graphs/g/export.status", 0, HGFS_N_EXPORT_STATUS, "DEFAULT", "g", 0, NULL},
+	{"/graphspaces/gs1/other", -ENOENT, HGFS_N_NONE, "", "", 0, NULL},
+	{"/graphspaces/gs1/graphspace.json.tmp", -ENOENT, HGFS_N_NONE, "", "", 0, NULL},
+	{"/graphspaces/..", -ENOENT, HGFS_N_NONE, "", "", 0, NULL},
+	{"/graphspaces/a\nb/graphs", -ENOENT, HGFS_N_NONE, "", "", 0, NULL},
+	{"/graphspaces/gs1/graphs/..", -ENOENT, HGFS_N_NONE, "", "", 0, NULL},
+	{"/graphs/g/mode", 0, HGFS_N_MODE, "", "g", 0, NULL},
+	{"/graphs", 0, HGFS_N_GRAPHS, "", "", 0, NULL},
+};
+
+START_TEST(test_parse_space_path)
+{
+	hgfs_path p;
+	int rc = hgfs_parse_path(space_path_cases[_i].path, &p);
+
+	ck_assert_msg(rc == space_path_cases[_i].rc, "%s: rc %d, want %d", space_path_cases[_i].path, rc,
+		      space_path_cases[_i].rc);
+	if (rc != 0)
+		return;
+	ck_assert_int_eq(p.type, space_path_cases[_i].type);
+	ck_assert_str_eq(p.space, space_path_cases[_i].space);
+	ck_assert_str_eq(p.graph, space_path_cases[_i].graph);
+	if (p.type == HGFS_N_SNAPFILE)
+		ck_assert_int_eq(p.file, space_path_cases[_i].file);
+	if (space_path_cases[_i].rest != NULL)
+		ck_assert_str_eq(p.rest, space_path_cases[_i].rest);
+}
+END_TEST
+
+START_TEST(test_parse_space_path_too_long)
+{
+	char path[600];
+	hgfs_path p;
+
+	strcpy(path, "/graphspaces/");
+	memset(path + 13, 'a', 300);
+	strcpy(path + 313, "/graphs");
+	ck_assert_int_eq(hgfs_parse_path(path, &p), -ENAMETOOLONG);
+	memset(path + 13, 'a', 255);
+	strcpy(path + 13 + 255, "/graphs/g");
+	ck_assert_int_eq(hgfs_parse_path(path, &p), 0);
+	ck_assert_int_eq(p.type, HGFS_N_GRAPH);
+	ck_assert_uint_eq(strlen(p.space), 255);
+}
+END_TEST
+
 START_TEST(test_parse_path_too_long)
 {
 	char path[600];
@@ -647,6 +715,8 @@ static Suite *fs_suite(void)
 
 	tc = tcase_create("paths");
 	tcase_add_loop_test(tc, test_parse_path, 0, sizeof(path_cases) / sizeof(path_cases[0]));
+	tcase_add_loop_test(tc, test_parse_space_path, 0, sizeof(space_path_cases) / sizeof(space_path_cases[0]));
+	tcase_add_test(tc, test_parse_space_path_too_long);
 	tcase_add_test(tc, test_parse_path_too_long);
 	tcase_add_test(tc, test_valid_name);
 	suite_add_tcase(s, tc);
