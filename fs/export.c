@@ -18,6 +18,7 @@
 
 #include "consist.h"
 #include "hgfs.h"
+#include "olap.h"
 
 #define SPOOL_BUF (1024 * 1024)
 
@@ -163,6 +164,7 @@ typedef struct export_ctx {
 	ttl_label *ttl;     /* labels with a ttl */
 	size_t nttl;
 	hgfs_progress *prog; /* NULL: none */
+	hgfs_olap_export olap; /* OLAP keys: the read mode around the vertex scan (olap.c) */
 	bool logged; /* the failure's reason is in the log already */
 	hgfs_consist chk; /* fed in file order by the appending thread */
 	/* memory backend: the table's entry count before and after its scans,
@@ -219,6 +221,7 @@ static int export_schema(export_ctx *x, spool *sp)
 	int rc = 0;
 
 	ttl_free(x);
+	hgfs_olap_export_reset(&x->olap);
 	spool_str(sp, "{");
 	for (int t = 0; t < HG_SCHEMA__COUNT && rc == 0; t++) {
 		hg_elems *el = NULL;
@@ -237,6 +240,8 @@ static int export_schema(export_ctx *x, spool *sp)
 			spool_str(sp, i + 1 < el->n ? ",\n" : "\n");
 			if (t == HG_SCHEMA_VERTEXLABELS || t == HG_SCHEMA_EDGELABELS)
 				note_ttl(x, (hg_schema_type)t, el->data + el->v[i].off, el->v[i].len);
+			if (t == HG_SCHEMA_PROPERTYKEYS)
+				hgfs_olap_note_key(&x->olap, el->data + el->v[i].off, el->v[i].len);
 		}
 		x->schema_count[t] = el->n;
 		hg_elems_free(el);
@@ -851,8 +856,9 @@ static int export_once(export_ctx *x, spool sp[HGFS_F__COUNT], char hex[HGFS_F__
 	}
 	if (rc == 0)
 		rc = export_variables(x, &sp[HGFS_F_VARIABLES]);
-	if (rc == 0)
-		rc = export_elements(x, HG_KIND_VERTEX, &sp[HGFS_F_VERTICES]);
+	if (rc == 0 && (rc = hgfs_olap_read_begin(x->fs, x->graph, &x->olap)) == 0)
+		rc = hgfs_olap_read_end(x->fs, x->graph, &x->olap,
+					export_elements(x, HG_KIND_VERTEX, &sp[HGFS_F_VERTICES]));
 	if (rc == 0)
 		rc = export_elements(x, HG_KIND_EDGE, &sp[HGFS_F_EDGES]);
 	if (rc == 0)
@@ -978,5 +984,6 @@ int hgfs_export(hgfs *fs, const char *graph, const struct timespec *mtime, hgfs_
 out:
 	spools_abandon(sp, &opened);
 	ttl_free(&x);
+	hgfs_olap_export_reset(&x.olap);
 	return rc;
 }
