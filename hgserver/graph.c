@@ -2199,8 +2199,8 @@ static int olap_write(graph *g, const jnode *idn, const jnode *props, elem **out
 {
     if (idn->type != J_NUM && idn->type != J_STR)
         return 1; /* the id check below says why */
-    if (idn->type == J_STR && !idn->slen)
-        return err_set(e, 400, C_IAE, "The id can't be empty");
+    if (idn->type == J_STR && !idn->slen) /* IdGenerator.of: 1.5.0 says "empty", 1.7.0 "null or empty" */
+        return err_set(e, 400, C_IAE, g_cfg.persona == 17 ? "The id can't be null or empty" : "The id can't be empty");
     const jnode *v = props->kids[0];
     schema *pk = schema_by_name(g, ST_PK, v->key);
     if (!pk)
