@@ -1043,6 +1043,20 @@ def parent_sub(d, args):
     d.check("SUB edges read back", "GET", E + "/graph/edges?label=sub1")
 
 
+def wait_olap_task(d, graph_path, answer):
+    """A new OLAP key's table is made by a create_olap task: wait for it on the
+    real server (a write before it ends gets 400 "Unsupported table")."""
+    j = jload(answer.body)
+    task = j.get("task_id", 0) if isinstance(j, dict) else 0
+    for _ in range(300):
+        if not task:
+            return
+        _, t = fetch_json(d.real, "%s/tasks/%d" % (graph_path, task))
+        if isinstance(t, dict) and t.get("task_status") in ("success", "failed", "cancelled"):
+            return
+        time.sleep(0.1)
+
+
 @section
 def olap(d, args):
     """OLAP property keys on graph 'olap': vertex creates refuse their values,
@@ -1050,13 +1064,15 @@ def olap(d, args):
     them only in graph_read_mode ALL (after the other properties)."""
     O = "/graphs/olap"
     S, V = O + "/schema", O + "/graph/vertices"
-    d.check("olap: OLAP_COMMON key rank", "POST", S + "/propertykeys",
-            {"name": "rank", "data_type": "DOUBLE", "cardinality": "SINGLE", "write_type": "OLAP_COMMON"})
+    a, _ = d.check("olap: OLAP_COMMON key rank", "POST", S + "/propertykeys",
+                   {"name": "rank", "data_type": "DOUBLE", "cardinality": "SINGLE", "write_type": "OLAP_COMMON"})
     if args.backend == "memory":
         return  # refused above: the memory backend has no OLAP tables
+    wait_olap_task(d, O, a)
     d.check("olap: key name", "POST", S + "/propertykeys", {"name": "name", "data_type": "TEXT", "cardinality": "SINGLE"})
-    d.check("olap: OLAP_COMMON key comm", "POST", S + "/propertykeys",
-            {"name": "comm", "data_type": "INT", "cardinality": "SINGLE", "write_type": "OLAP_COMMON"})
+    a, _ = d.check("olap: OLAP_COMMON key comm", "POST", S + "/propertykeys",
+                   {"name": "comm", "data_type": "INT", "cardinality": "SINGLE", "write_type": "OLAP_COMMON"})
+    wait_olap_task(d, O, a)
     d.check("olap: vertex label person", "POST", S + "/vertexlabels",
             {"name": "person", "id_strategy": "PRIMARY_KEY", "properties": ["name"], "primary_keys": ["name"]})
     d.check("olap: vertex label num", "POST", S + "/vertexlabels",

@@ -22,6 +22,7 @@ through the mount).
 """
 import json
 import sys
+import time
 
 from restore_check import Rest, post_batches
 
@@ -45,10 +46,25 @@ SCHEMA = {
 }
 
 
+def wait_task(api, g, task):
+    """An OLAP key's table is made by a create_olap task: values written
+    before it ends are refused (400 Unsupported table)."""
+    for _ in range(600):
+        if not task:
+            return
+        st = json.loads(api.get("%s/tasks/%d" % (api.pre(g), task))).get("task_status")
+        if st == "success":
+            return
+        if st in ("failed", "cancelled"):
+            raise SystemExit("task %d of graph %s: %s" % (task, g, st))
+        time.sleep(0.1)
+    raise SystemExit("task %d of graph %s did not end" % (task, g))
+
+
 def post_schema(api, g, vl_order):
     pre = api.pre(g) + "/schema/"
     for pk in SCHEMA["propertykeys"]:
-        api.send("POST", pre + "propertykeys", pk)
+        wait_task(api, g, api.send("POST", pre + "propertykeys", pk).get("task_id", 0))
     for vl in vl_order:
         api.send("POST", pre + "vertexlabels", vl)
     for el in SCHEMA["edgelabels"]:
