@@ -1,7 +1,8 @@
 #!/bin/bash
 # OLAP property values: a plain read leaves them out (graph_read_mode
 # OLTP_ONLY); a backup holds them (the export sets the read mode to ALL for
-# its vertex scan and puts OLTP_ONLY back, also when the export fails); a
+# its vertex scan and puts OLTP_ONLY back, also when the export fails or
+# the daemon is stopped with SIGTERM in the middle of it); a
 # read mode someone else set to ALL is left alone; a restore writes them
 # back (RESTORING: the same vertices.jsonl byte for byte; MERGING into a
 # graph whose label ids differ: the same values vertex by vertex); the OLAP
@@ -112,4 +113,21 @@ check "...restore.status says which values and why" status_grep ur vertices.json
 check "ur: echo NONE > mode" set_mode ur NONE
 check_eq "...every vertex was imported" "$(grep -c . "$BU/vertices.jsonl")" "$(server_counts ur | cut -d' ' -f1)"
 check_eq "...and every other OLAP value" "$($OLAP values "$SERVER" u)" "$($OLAP values "$SERVER" ur)"
+
+# the daemon stopped (SIGTERM) in the middle of a vertex scan: the read mode is put back before it exits
+sleep 1.2
+n=$(grep -c "graph 'g': graph_read_mode set to ALL" "$M.log")
+echo 'hang vertices/scan|graph/vertices\?' >"$RULE"
+cat "$M/graphs/g/vertices.jsonl" >/dev/null 2>&1 &
+for _ in $(seq 1 100); do
+	[ "$(grep -c "graph 'g': graph_read_mode set to ALL" "$M.log")" -gt "$n" ] && break
+	sleep 0.05
+done
+check_eq "a vertex scan hangs, in read mode ALL" ALL "$($OLAP read-mode "$SERVER" g)"
+kill -TERM "$LAST_DAEMON_PID"
+for _ in $(seq 1 200); do kill -0 "$LAST_DAEMON_PID" 2>/dev/null || break; sleep 0.05; done
+echo pass >"$RULE"
+check_fails "SIGTERM: the daemon exits within 10 s" kill -0 "$LAST_DAEMON_PID"
+check_eq "...having put the read mode back to OLTP_ONLY" OLTP_ONLY "$($OLAP read-mode "$SERVER" g)"
+check "...which the log says" test "$(grep -c "graph 'g': graph_read_mode put back to OLTP_ONLY" "$M.log")" -gt "$n"
 finish
