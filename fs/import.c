@@ -1435,6 +1435,7 @@ static int check_all(data_ctx *d, off_t size, uint64_t *records, char hex[65])
 		parts[i].d.edges = d->edges;
 		parts[i].d.names = d->names;
 		parts[i].d.has_blob = d->has_blob;
+		parts[i].d.olap = d->olap;
 		parts[i].d.changed = d->changed;
 		parts[i].start = i == 0 ? 0 : line_start_after(d->e->fd, size * i / k - 1, size);
 		if (i > 0 && parts[i].start < parts[i - 1].start)

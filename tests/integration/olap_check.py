@@ -75,7 +75,8 @@ def build(api, g, with_uuid):
     post_schema(api, g, SCHEMA["vertexlabels"])
     persons = [{"label": "person", "properties": {"name": n}}
                for n in ["marko", "ma:rko", "x!y", "quote\"back\\slash", "日本語"] + ["p%03d" % i for i in range(300)]]
-    nums = [{"label": "num", "id": 1000 + i, "properties": {"name": "n%d" % i}} for i in range(60)]
+    # enough numeric ids that whole 64 KiB blocks of vertices.jsonl hold no PRIMARY_KEY vertex
+    nums = [{"label": "num", "id": 1000 + i, "properties": {"name": "n%d" % i}} for i in range(2400)]
     nums.append({"label": "num", "id": 9007199254740993, "properties": {"name": "big"}})
     strs = [{"label": "str", "id": "s%d\u00e9\"" % i, "properties": {"name": "s%d" % i}} for i in range(20)]
     autos = [{"label": "auto", "properties": {"name": "a%d" % i}} for i in range(5)]

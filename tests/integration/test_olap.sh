@@ -41,8 +41,8 @@ check "g: schema with OLAP keys, vertices and their OLAP values, through the API
 check_eq "g's read mode is OLTP_ONLY" OLTP_ONLY "$($OLAP read-mode "$SERVER" g)"
 check_eq "a plain list in OLTP_ONLY shows no OLAP value" 0 "$($OLAP plain-olap "$SERVER" g)"
 $OLAP values "$SERVER" g >"$T/g.values"
-check "the API in read mode ALL shows them (rank on 335 vertices, comm on 196)" \
-	test "$(grep -c 'rank=' "$T/g.values")" = 335 -a "$(grep -c 'comm=' "$T/g.values")" = 196
+check "the API in read mode ALL shows them (rank on 2341 vertices, comm on 1366)" \
+	test "$(grep -c 'rank=' "$T/g.values")" = 2341 -a "$(grep -c 'comm=' "$T/g.values")" = 1366
 
 BK=$T/bk
 check "backup of g (cp -r)" backup_set g "$BK"
@@ -77,9 +77,9 @@ check "read mode OLTP_ONLY again" $OLAP read-mode "$SERVER" g OLTP_ONLY
 # RESTORING into an empty graph: the OLAP values come back, byte for byte
 check "r: echo RESTORING > mode" set_mode r RESTORING
 check "r: cp -r of the backup" cp -r "$BK/." "$M/graphs/r/restore/"
-check "...vertices.jsonl imported" status_is r vertices.jsonl "imported, 391/391 vertices"
+check "...vertices.jsonl imported" status_is r vertices.jsonl "imported, 2731/2731 vertices"
 check "...the set is whole" status_is r manifest.json "imported, 4/4 files( |$)"
-check "...the log counts the OLAP values written" grep -q "graph r: restore/vertices.jsonl: 531 OLAP values written" "$M.log"
+check "...the log counts the OLAP values written" grep -q "graph r: restore/vertices.jsonl: 3707 OLAP values written" "$M.log"
 check "r: echo NONE > mode" set_mode r NONE
 check_eq "r has g's OLAP values (the API in read mode ALL)" "$(cat "$T/g.values")" "$($OLAP values "$SERVER" r)"
 sleep 1.2
@@ -90,7 +90,7 @@ check "...and g's edges.jsonl" cmp "$BK/edges.jsonl" "$M/graphs/r/edges.jsonl"
 check "m: the same schema created in another order (other label ids)" $OLAP schema-other "$SERVER" m
 check "m: echo MERGING > mode" set_mode m MERGING
 check "m: cp -r of the backup" cp -r "$BK/." "$M/graphs/m/restore/"
-check "...vertices.jsonl imported" status_is m vertices.jsonl "imported, 391/391 vertices"
+check "...vertices.jsonl imported" status_is m vertices.jsonl "imported, 2731/2731 vertices"
 check "m: echo NONE > mode" set_mode m NONE
 check_eq "m has g's OLAP values, vertex by vertex" "$(cat "$T/g.values")" "$($OLAP values "$SERVER" m)"
 
