@@ -20,6 +20,7 @@
 #include "errmap.h"
 #include "export.h"
 #include "log.h"
+#include "olap.h"
 #include "record.h"
 #include "sha256.h"
 
@@ -175,6 +176,7 @@ typedef struct export_ctx {
 	ttl_label *ttl;     /* labels with a ttl */
 	size_t nttl;
 	hgfs_progress *prog; /* NULL: none */
+	hgfs_olap_export olap; /* OLAP keys: the read mode around the vertex scan (olap.c) */
 	bool logged; /* the failure's reason is in the log already */
 	hgfs_consist chk; /* fed in file order by the appending thread */
 	hgfs_closure sel; /* a selective backup's labels (o->labels) */
@@ -252,6 +254,7 @@ static int export_schema(export_ctx *x, spool *sp)
 	int rc = 0;
 
 	ttl_free(x);
+	hgfs_olap_export_reset(&x->olap);
 	for (int t = 0; t < HG_SCHEMA__COUNT && rc == 0; t++) {
 		hg_error_clear(&err);
 		rc = hg_schema_list(x->o->client, x->graph, (hg_schema_type)t, &el[t], &err);
@@ -275,6 +278,8 @@ static int export_schema(export_ctx *x, spool *sp)
 			spool_str(sp, --left > 0 ? ",\n" : "\n");
 			if (t == HG_SCHEMA_VERTEXLABELS || t == HG_SCHEMA_EDGELABELS)
 				note_ttl(x, (hg_schema_type)t, el[t]->data + el[t]->v[i].off, el[t]->v[i].len);
+			if (t == HG_SCHEMA_PROPERTYKEYS)
+				hgfs_olap_note_key(&x->olap, el[t]->data + el[t]->v[i].off, el[t]->v[i].len);
 		}
 		x->schema_count[t] = x->o->labels != NULL ? x->sel.count[t] : el[t]->n;
 		rc = sp->err;
@@ -907,8 +912,9 @@ static int export_once(export_ctx *x, spool sp[HGFS_F__COUNT], char hex[HGFS_F__
 	}
 	if (rc == 0)
 		rc = export_variables(x, &sp[HGFS_F_VARIABLES]);
-	if (rc == 0)
-		rc = export_elements(x, HG_KIND_VERTEX, &sp[HGFS_F_VERTICES]);
+	if (rc == 0 && (rc = hgfs_olap_read_begin(x->o->client, x->graph, &x->olap)) == 0)
+		rc = hgfs_olap_read_end(x->o->client, x->graph, &x->olap,
+					export_elements(x, HG_KIND_VERTEX, &sp[HGFS_F_VERTICES]));
 	if (rc == 0)
 		rc = export_elements(x, HG_KIND_EDGE, &sp[HGFS_F_EDGES]);
 	if (rc == 0)
@@ -1030,5 +1036,6 @@ out:
 	spools_abandon(sp, &opened);
 	ttl_free(&x);
 	hgfs_closure_free(&x.sel);
+	hgfs_olap_export_reset(&x.olap);
 	return rc;
 }

@@ -28,6 +28,7 @@
 #include "export.h"
 #include "import.h"
 #include "log.h"
+#include "olap.h"
 #include "sha256.h"
 
 #define SNIFF_MAX (64 * 1024)
@@ -653,6 +654,7 @@ typedef struct data_ctx {
 	hgfs_buf scratch;   /* PK id rewrite check */
 	hgfs_buf fixed;     /* a line with its BLOB values rewritten */
 	bool has_blob;      /* the graph has BLOB property keys */
+	bool olap;          /* the graph has OLAP property keys (olap.c) */
 	bool hex_like;      /* the line being checked has a value starting with 0x */
 	uint8_t *changed;   /* a bit per CHANGED_BLOCK bytes of the file: a line starting
 			     * there is posted changed (shared by the check parts) */
@@ -880,6 +882,7 @@ static int check_line(data_ctx *d, const char *line, size_t len, off_t at)
 		if (l != NULL && check_vertex_id(d, l, &r.id) != 0)
 			return -1;
 		changes = l != NULL && l->strategy == HG_IDS_PRIMARY_KEY && r.id.type != RJ_NONE;
+		changes |= d->olap && hgfs_olap_in_props(d->names, &r.properties); /* posted without them */
 		rc = check_blobs(d, line, len, &r.properties, &changes);
 	} else {
 		hgfs_edge_rec r;
@@ -1180,7 +1183,8 @@ static int emit_line(data_ctx *d, const char *line, size_t len, hgfs_buf *elem)
 		if (posted_line(d, &line, &len, &r.properties) && hgfs_vertex_parse_again(line, len, &r) != 0)
 			return -EINVAL;
 		l = find_label(d, HG_SCHEMA_VERTEXLABELS, &r.label);
-		return hgfs_vertex_emit(line, len, &r, l != NULL && l->strategy == HG_IDS_PRIMARY_KEY, elem);
+		int rc = hgfs_vertex_emit(line, len, &r, l != NULL && l->strategy == HG_IDS_PRIMARY_KEY, elem);
+		return rc == 0 && d->olap ? hgfs_olap_strip(d->names, elem) : rc;
 	} else {
 		hgfs_edge_rec r;
 		const hg_label *lo, *li;
@@ -1427,6 +1431,7 @@ static int check_all(data_ctx *d, off_t size, uint64_t *records, char hex[65])
 		parts[i].d.edges = d->edges;
 		parts[i].d.names = d->names;
 		parts[i].d.has_blob = d->has_blob;
+		parts[i].d.olap = d->olap;
 		parts[i].d.changed = d->changed;
 		parts[i].start = i == 0 ? 0 : line_start_after(d->j->fd, size * i / k - 1, size);
 		if (i > 0 && parts[i].start < parts[i - 1].start)
@@ -1523,6 +1528,7 @@ static int import_data(const hgfs_import_job *j, off_t size)
 
 	for (size_t i = 0; i < d.names->n[HG_SCHEMA_PROPERTYKEYS]; i++)
 		d.has_blob |= strcmp(d.names->v[HG_SCHEMA_PROPERTYKEYS][i].data_type, "BLOB") == 0;
+	d.olap = !d.edges && hgfs_olap_any(d.names);
 	d.changed = calloc((size_t)(size >> CHANGED_SHIFT) / 8 + 1, 1);
 	if (d.changed == NULL) {
 		rc = fail(j, -ENOMEM, "out of memory");
@@ -1566,6 +1572,17 @@ static int import_data(const hgfs_import_job *j, off_t size)
 	}
 
 	rc = post_all(&d, records);
+	if (rc == 0 && d.olap) {
+		uint64_t olap_values;
+		rc = hgfs_olap_write(j->client, j->graph, j->fd, d.names, __atomic_load_n(j->batch_max, __ATOMIC_RELAXED),
+				     j->gzip, j->max_record_mib, &olap_values, d.err, sizeof(d.err));
+		if (rc < 0)
+			rc = fail(j, rc, "vertices imported, but not all of their OLAP values: %s (%" PRIu64
+				  " values written; copy the file again once fixed)", d.err, olap_values);
+		else
+			hgfs_log(LOG_INFO, "graph %s: restore/%s: %" PRIu64 " OLAP values written", j->graph, j->path,
+				 olap_values);
+	}
 	if (rc == 0) {
 		pthread_mutex_lock(j->lock);
 		j->st->state = HGFS_RS_IMPORTED;

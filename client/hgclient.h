@@ -174,6 +174,15 @@ int hg_mode_parse(const char *s, size_t len, hg_mode *out);
 int hg_get_mode(hg_client *c, const char *graph, hg_mode *out, hg_error *err);
 int hg_set_mode(hg_client *c, const char *graph, hg_mode mode, hg_error *err);
 
+/* The graph's read mode (.../graph_read_mode, readmode.c): OLAP property
+ * values are returned by reads only in ALL and OLAP_ONLY. */
+typedef enum { HG_READ_ALL, HG_READ_OLTP_ONLY, HG_READ_OLAP_ONLY, HG_READ__COUNT } hg_read_mode;
+const char *hg_read_mode_name(hg_read_mode m);
+int hg_get_read_mode(hg_client *c, const char *graph, hg_read_mode *out, hg_error *err);
+/* uncancellable: the client's cancel hook is not asked (to put a mode back
+ * while the daemon stops). */
+int hg_set_read_mode(hg_client *c, const char *graph, hg_read_mode mode, bool uncancellable, hg_error *err);
+
 typedef enum {
 	HG_SCHEMA_PROPERTYKEYS,
 	HG_SCHEMA_VERTEXLABELS,
@@ -376,6 +385,7 @@ typedef struct hg_label {
 	hg_id_strategy strategy; /* vertex labels; HG_IDS_UNKNOWN for the other types */
 	char data_type[16];      /* property keys: "TEXT", "BLOB", ...; "" for the other types */
 	bool parent;             /* edge labels: "edgelabel_type":"PARENT" (1.5+) */
+	bool olap;               /* property keys: a "write_type" other than OLTP */
 } hg_label;
 
 /* The names and ids of a graph's schema, per type, sorted by name. */

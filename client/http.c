@@ -52,7 +52,7 @@ static int on_data(void *ctx, const hg_response *resp, const char *data, size_t 
 }
 
 static int http_run(hg_client *c, const char *method, const char *url, bool auth, const char *body,
-		    size_t body_len, const char *content_encoding, http_call *hc, hg_error *err)
+		    size_t body_len, const char *content_encoding, bool cancellable, http_call *hc, hg_error *err)
 {
 	hg_request req;
 	hg_response resp;
@@ -73,13 +73,13 @@ static int http_run(hg_client *c, const char *method, const char *url, bool auth
 	 * that trickles a byte a second never stalls, yet is hung */
 	if (!hc->fn && strcmp(method, "GET") == 0 && c->stall_ms > 0 && c->stall_ms < req.timeout_ms)
 		req.timeout_ms = c->stall_ms;
-	req.cancel = c->cancel;
+	req.cancel = cancellable ? c->cancel : NULL;
 	req.cancel_ctx = c->cancel_ctx;
 	hc->err = err;
 	hc->url = url;
 	hg_buf_init(&hc->err_body, 0);
 
-	if (c->cancel && c->cancel(c->cancel_ctx)) {
+	if (req.cancel && c->cancel(c->cancel_ctx)) {
 		rc = hg_error_set(err, HG_EINTR, 0, "%s %s: interrupted", method, url);
 		goto out;
 	}
@@ -152,7 +152,8 @@ int hg_http_call_opts(hg_client *c, const char *method, const char *url, bool au
 		if (attempt > 1)
 			hg_error_clear(err);
 		long attempt_start = hg_now_ms();
-		rc = http_run(c, method, url, auth, body, body_len, opts->content_encoding, &hc, err);
+		rc = http_run(c, method, url, auth, body, body_len, opts->content_encoding, !opts->uncancellable, &hc,
+			      err);
 		if (!transient(rc) || !idempotent)
 			return rc;
 		/* busy answers may have their own budget: time, not tries */
@@ -174,7 +175,9 @@ int hg_http_call_opts(hg_client *c, const char *method, const char *url, bool au
 		pause = HG_HTTP_RETRY_MS * tries * tries;
 		if (hg_now_ms() - start + pause >= c->stall_ms)
 			return rc;
-		if (hg_sleep_ms(c, pause, err) < 0)
+		if (opts->uncancellable)
+			usleep((useconds_t)pause * 1000);
+		else if (hg_sleep_ms(c, pause, err) < 0)
 			return -HG_EINTR;
 		if (opts->guard != NULL) {
 			/* the server went away or failed: is it still fit to take this? */
@@ -203,5 +206,5 @@ int hg_http_stream(hg_client *c, const char *url, hg_data_fn fn, void *ctx, hg_e
 	memset(&hc, 0, sizeof(hc));
 	hc.fn = fn;
 	hc.fn_ctx = ctx;
-	return http_run(c, "GET", url, true, NULL, 0, NULL, &hc, err);
+	return http_run(c, "GET", url, true, NULL, 0, NULL, true, &hc, err);
 }

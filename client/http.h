@@ -37,6 +37,9 @@ typedef struct hg_http_opts {
 	hg_retry_guard guard;         /* asked before each retry after a transport error
 					 or a 5xx; NULL: none */
 	void *guard_arg;
+	bool uncancellable;           /* the client's cancel hook is not asked: for a
+					 request that puts back what an interrupted
+					 operation changed (the graph's read mode) */
 } hg_http_opts;
 
 /* hg_http_call with options (NULL: as hg_http_call). */

@@ -260,6 +260,8 @@ static int read_labels(hg_schema_names *s, hg_schema_type t, const cJSON *arr, h
 			const cJSON *dt = cJSON_GetObjectItemCaseSensitive(it, "data_type");
 			if (cJSON_IsString(dt))
 				snprintf(l->data_type, sizeof(l->data_type), "%s", dt->valuestring);
+			const cJSON *wt = cJSON_GetObjectItemCaseSensitive(it, "write_type");
+			l->olap = cJSON_IsString(wt) && strcmp(wt->valuestring, "OLTP") != 0;
 		}
 	}
 	if (s->n[t])

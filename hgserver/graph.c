@@ -86,6 +86,7 @@ void graph_clear(graph *g)
     }
     etable_free(&g->vertices);
     etable_free(&g->edges);
+    etable_free(&g->olap);
 }
 
 void graph_free(graph *g)
@@ -278,6 +279,7 @@ static elem *elem_new(const char *key, size_t klen, const char *json, size_t jle
     e->label = label;
     e->jsonoff = (uint32_t)extra;
     e->keyoff = share ? 7 : 0;
+    e->fulloff = e->fulllen = 0;
     if (!share)
         memcpy(e->data, key, klen);
     memcpy(e->data + extra, json, jlen);
@@ -1970,6 +1972,10 @@ static int build_props(graph *g, const schema *label, const jnode *props, const 
         }
         if (!idl_has(&label->props, pk->id)) {
             free(pv);
+            /* a vertex label prints itself with its id (SchemaLabel.toString), an edge label by name */
+            if (!strcmp(kind, "vertex"))
+                return err_set(e, 400, C_IAE, "Invalid property '%s' for vertex label '%s(id=%lld)'", v->key,
+                               label->name, (long long)label->id);
             return err_set(e, 400, C_IAE, "Invalid property '%s' for %s label '%s'", v->key, kind, label->name);
         }
         if (v->type == J_NULL) {
@@ -2105,6 +2111,136 @@ static const char *const JE_FIELDS[] = {"id", "label", "outV", "outVLabel", "inV
 
 static size_t max_id_len(void) { return g_cfg.persona == 17 ? 16384 : 128; }
 
+/* ---------------- OLAP values ---------------- */
+/* v's key and JSON, and full (a JSON with the OLAP values) after them */
+static elem *elem_with_full(const elem *v, const char *full, size_t flen)
+{
+    elem *x = elem_new(ELEM_KEY(v), v->keylen, ELEM_JSON(v), v->jsonlen, v->label);
+    size_t used = (size_t)x->jsonoff + x->jsonlen + 1;
+    x = realloc(x, sizeof *x + used + flen + 1);
+    memcpy(x->data + used, full, flen);
+    x->data[used + flen] = 0;
+    x->fulloff = (uint32_t)used;
+    x->fulllen = (uint32_t)flen;
+    return x;
+}
+/* v (a vertex without OLAP values in its JSON) with the graph's OLAP values for its id, if any: HugeGraph
+ * appends them after the other properties, in property key id order */
+static elem *attach_olap(graph *g, elem *v)
+{
+    elem *o = g->olap.count ? etable_get(&g->olap, ELEM_KEY(v), v->keylen) : NULL;
+    if (!o)
+        return v;
+    const char *js = ELEM_JSON(v), *p = ELEM_JSON(o), *end = p + o->jsonlen;
+    size_t n = v->jsonlen;
+    sb_t full = {0};
+    bool empty = n >= 3 && js[n - 3] == '{'; /* "properties":{}} */
+    sb_putn(&full, js, n - 2);
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p)), *sp = memchr(p, ' ', (size_t)(end - p));
+        if (!nl || !sp || sp > nl)
+            break;
+        schema *pk = schema_by_id(g, ST_PK, strtoll(p, NULL, 10));
+        if (pk) {
+            if (!empty)
+                sb_putc(&full, ',');
+            empty = false;
+            sb_json_str(&full, pk->name, strlen(pk->name));
+            sb_putc(&full, ':');
+            sb_putn(&full, sp + 1, (size_t)(nl - sp - 1));
+        }
+        p = nl + 1;
+    }
+    sb_puts(&full, "}}");
+    elem *x = elem_with_full(v, full.p, full.len);
+    sb_free(&full);
+    free(v);
+    return x;
+}
+void olap_apply(graph *g, elem *w)
+{
+    const char *line = w->data + w->fulloff;
+    int64_t pkid = strtoll(line, NULL, 10);
+    elem *o = etable_get(&g->olap, ELEM_KEY(w), w->keylen);
+    sb_t text = {0};
+    bool put = false;
+    if (o) {
+        const char *p = ELEM_JSON(o), *end = p + o->jsonlen;
+        while (p < end) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            if (!nl)
+                break;
+            int64_t id = strtoll(p, NULL, 10);
+            if (!put && id >= pkid) {
+                sb_putn(&text, line, w->fulllen);
+                sb_putc(&text, '\n');
+                put = true;
+            }
+            if (id != pkid)
+                sb_putn(&text, p, (size_t)(nl - p + 1));
+            p = nl + 1;
+        }
+    }
+    if (!put) {
+        sb_putn(&text, line, w->fulllen);
+        sb_putc(&text, '\n');
+    }
+    etable_put(&g->olap, elem_new(ELEM_KEY(w), w->keylen, text.p, text.len, 0));
+    sb_free(&text);
+    elem *v = etable_get(&g->vertices, ELEM_KEY(w), w->keylen);
+    if (v)
+        etable_put(&g->vertices, attach_olap(g, elem_new(ELEM_KEY(v), v->keylen, ELEM_JSON(v), v->jsonlen, v->label)));
+    free(w);
+}
+/* GraphTransaction.constructVertex: an id, no label and exactly one property make a possible OLAP write:
+ * the value is converted for the key, and when the key is an OLAP key the write goes to its table (for
+ * any id: the vertex need not exist).  1: not an OLAP write (the caller goes on), 0 done (*out: the
+ * write, label OLAP_VL), -1 error. */
+static int olap_write(graph *g, const jnode *idn, const jnode *props, elem **out, herr *e)
+{
+    if (idn->type != J_NUM && idn->type != J_STR)
+        return 1; /* the id check below says why */
+    if (idn->type == J_STR && !idn->slen) /* IdGenerator.of: 1.5.0 says "empty", 1.7.0 "null or empty" */
+        return err_set(e, 400, C_IAE, g_cfg.persona == 17 ? "The id can't be null or empty" : "The id can't be empty");
+    const jnode *v = props->kids[0];
+    schema *pk = schema_by_name(g, ST_PK, v->key);
+    if (!pk)
+        return err_set(e, 400, C_IAE, "Undefined property key: '%s'", v->key);
+    sb_t frag = {0}, key = {0}, js = {0}, line = {0};
+    if (conv_value(pk, v, &frag, NULL, e)) {
+        sb_free(&frag);
+        return -1;
+    }
+    if (!pk->write_type) {
+        sb_free(&frag);
+        return 1;
+    }
+    if (idn->type == J_NUM) {
+        key_long(&key, jnum_long_value(idn));
+    } else {
+        sb_putc(&key, 'S');
+        sb_putn(&key, idn->s, idn->slen);
+    }
+    sb_puts(&js, "{\"id\":");
+    vertex_id_json(&js, key.p, key.len);
+    sb_puts(&js, ",\"label\":\"*olap\",\"type\":\"vertex\",\"properties\":{");
+    sb_json_str(&js, pk->name, strlen(pk->name));
+    sb_putc(&js, ':');
+    sb_putn(&js, frag.p, frag.len);
+    sb_puts(&js, "}}");
+    elem *w = elem_new(key.p, key.len, js.p, js.len, OLAP_VL);
+    sb_i64(&line, pk->id);
+    sb_putc(&line, ' ');
+    sb_putn(&line, frag.p, frag.len);
+    elem *x = elem_with_full(w, line.p, line.len);
+    free(w);
+    *out = x;
+    sb_free(&frag);
+    sb_free(&key);
+    sb_free(&js);
+    sb_free(&line);
+    return 0;
+}
 int vertex_create(graph *g, const jnode *v, elem **out, herr *e)
 {
     if (v->type != J_OBJ)
@@ -2136,6 +2272,11 @@ int vertex_create(graph *g, const jnode *v, elem **out, herr *e)
             sb_free(&t);
             return -1;
         }
+    if (!lname && idn && props->nkids == 1) {
+        int orc = olap_write(g, idn, props, out, e);
+        if (orc <= 0)
+            return orc;
+    }
     if (!lname) /* JsonVertex's label defaults to TinkerPop's "vertex" */
         lname = "vertex";
     schema *vl = schema_by_name(g, ST_VL, lname);
@@ -2296,7 +2437,7 @@ int vertex_create(graph *g, const jnode *v, elem **out, herr *e)
     sb_puts(&js, ",\"type\":\"vertex\",\"properties\":");
     sb_putn(&js, rend.p, rend.len);
     sb_putc(&js, '}');
-    *out = elem_new(key.p, key.len, js.p, js.len, vl->id);
+    *out = attach_olap(g, elem_new(key.p, key.len, js.p, js.len, vl->id));
     rc = 0;
 out:
     free(pv);

@@ -132,10 +132,24 @@ typedef struct elem {
     uint32_t keylen, jsonlen;
     uint32_t keyoff, jsonoff; /* edge ids are usually stored only once, inside the JSON */
     int64_t label;
+    /* vertices with OLAP values: the JSON reads return in read mode ALL or OLAP_ONLY (fulllen 0:
+     * none); an OLAP write (label OLAP_VL) holds "<pk id> <value>" there */
+    uint32_t fulloff, fulllen;
     char data[]; /* key bytes and json bytes (json NUL terminated) */
 } elem;
 #define ELEM_KEY(e) ((e)->data + (e)->keyoff)
 #define ELEM_JSON(e) ((e)->data + (e)->jsonoff)
+#define OLAP_VL (-1) /* the label of an OLAP write (HugeGraph's hidden "*olap" vertex label) */
+/* The JSON a read returns: with the OLAP values when olap (the read mode shows them). */
+static inline const char *elem_json(const elem *e, bool olap, size_t *len)
+{
+    if (olap && e->fulllen) {
+        *len = e->fulllen;
+        return e->data + e->fulloff;
+    }
+    *len = e->jsonlen;
+    return e->data + e->jsonoff;
+}
 
 typedef struct {
     elem **slots;
@@ -172,6 +186,7 @@ typedef struct graph {
     size_t nbyname[ST_N];
     int64_t next_id[ST_N];
     etable vertices, edges;
+    etable olap; /* OLAP values by vertex key: "<pk id> <value>\n" lines, ascending pk id */
     htask *tasks;
     size_t ntasks;
     int64_t next_task;
@@ -220,6 +235,10 @@ int edge_key_from_url(const char *txt, sb_t *key, sb_t *msg);
 int edge_key_from_url_cause(const char *txt, sb_t *key, sb_t *msg, sb_t *cause);
 bool label_has_index(graph *g, int base_type, int64_t base);
 bool vertex_delete(graph *g, const char *key, size_t klen);
+/* Keeps the OLAP write w (vertex_create's element with label OLAP_VL) and frees it. */
+void olap_apply(graph *g, elem *w);
+/* true when reads return OLAP values (graph_read_mode ALL or OLAP_ONLY) */
+static inline bool graph_shows_olap(const graph *g) { return g->read_mode != 1; }
 void vertex_id_json(sb_t *s, const char *key, size_t klen);
 void vertex_id_text(sb_t *s, const char *key, size_t klen);
 

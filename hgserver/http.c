@@ -285,6 +285,7 @@ struct stream {
     int part;
     size_t i, off;
     bool cut; /* stopped at cut_at (--fail-rate): the response ends with an error */
+    bool olap; /* vertices: with their OLAP values (the read mode shows them) */
     /* levels 1-9 */
     gz z;
     sb_t raw;
@@ -384,8 +385,9 @@ static size_t stream_fill(stream *s, char *dst, size_t max)
                 s->off = 1;
                 continue;
             }
-            src = ELEM_JSON(x) + (s->off - comma);
-            len = x->jsonlen - (s->off - comma);
+            src = elem_json(x, s->olap, &len);
+            src += s->off - comma;
+            len -= s->off - comma;
         } else {
             const sb_t *b = s->part == PART_HEAD ? &s->head : &s->tail;
             src = b->p + s->off;
@@ -826,7 +828,10 @@ static void h_create(resp *r, graph *g, struct MHD_Connection *c, sb_t *body, bo
         if (!rc) {
             resp_ok(r, 201);
             sb_putn(&r->body, ELEM_JSON(el), el->jsonlen);
-            etable_put(edges ? &g->edges : &g->vertices, el);
+            if (el->label == OLAP_VL)
+                olap_apply(g, el);
+            else
+                etable_put(edges ? &g->edges : &g->vertices, el);
         }
         pthread_rwlock_unlock(&g->lock);
         if (rc)
@@ -872,7 +877,21 @@ static void h_create(resp *r, graph *g, struct MHD_Connection *c, sb_t *body, bo
                 sb_json_str(&r->body, ELEM_KEY(els[i]), els[i]->keylen);
             else
                 vertex_id_json(&r->body, ELEM_KEY(els[i]), els[i]->keylen);
-            etable_put(edges ? &g->edges : &g->vertices, els[i]);
+        }
+        for (i = 0; i < n->nkids; i++) {
+            /* one transaction: a later vertex of the same id replaces an OLAP write (and an OLAP
+             * write a vertex) of the batch, as HugeGraph keeps one added vertex per id */
+            bool superseded = false;
+            for (size_t j = i + 1; !edges && j < n->nkids && !superseded; j++)
+                superseded = (els[i]->label == OLAP_VL || els[j]->label == OLAP_VL) &&
+                             els[i]->keylen == els[j]->keylen &&
+                             !memcmp(ELEM_KEY(els[i]), ELEM_KEY(els[j]), els[i]->keylen);
+            if (superseded)
+                free(els[i]);
+            else if (els[i]->label == OLAP_VL)
+                olap_apply(g, els[i]);
+            else
+                etable_put(edges ? &g->edges : &g->vertices, els[i]);
         }
         sb_putc(&r->body, ']');
     } else {
@@ -981,6 +1000,7 @@ static void h_list(resp *r, graph *g, bool edges, const qlist *q)
         return;
     }
     stream *st = stream_new(t, edges ? "{\"edges\":[" : "{\"vertices\":[");
+    st->olap = !edges && graph_shows_olap(g);
     long long skipped = 0, n = 0;
     size_t i;
     for (i = start; i < t->nsorted && n < limit; i++) {
@@ -1055,7 +1075,9 @@ static void h_element(resp *r, graph *g, const char *method, bool edges, const c
         elem *x = key.len ? etable_get(edges ? &g->edges : &g->vertices, key.p, key.len) : NULL;
         if (x) {
             resp_ok(r, 200);
-            sb_putn(&r->body, ELEM_JSON(x), x->jsonlen);
+            size_t jl;
+            const char *js = elem_json(x, !edges && graph_shows_olap(g), &jl);
+            sb_putn(&r->body, js, jl);
         } else {
             resp_errf(r, 404, C_NFE, "%s '%s' does not exist", edges ? "Edge" : "Vertex", shown.p);
         }
@@ -1402,6 +1424,7 @@ static void h_scan(resp *r, graph *g, bool edges, const qlist *q)
         return;
     }
     stream *st = stream_new(t, edges ? "{\"edges\":[" : "{\"vertices\":[");
+    st->olap = !edges && graph_shows_olap(g);
     stream_add(st, t->sorted + from, to - from);
     sb_putc(&st->tail, ']');
     if (page) {
@@ -1416,6 +1439,7 @@ static void h_by_ids(resp *r, graph *g, bool edges, const qlist *q)
     pthread_rwlock_rdlock(&g->lock);
     etable *t = edges ? &g->edges : &g->vertices;
     stream *st = stream_new(t, edges ? "{\"edges\":[" : "{\"vertices\":[");
+    st->olap = !edges && graph_shows_olap(g);
     for (size_t i = 0; i < q->n; i++) {
         if (strcmp(q->p[i].k, "ids"))
             continue;

@@ -15,6 +15,8 @@ with an HTTP method); its one line is one of
                           16 bytes of white space every 0.2 s (too fast for
                           a low-speed limit to see a stall)
     delay MS REGEX        ... is forwarded after MS milliseconds
+    refuse REGEX          ... is answered at once with a 400 and a HugeGraph
+                          error body (a failure that is not tried again)
 
 Only what is read at the time counts: change the file to change the rule.
 """
@@ -78,6 +80,15 @@ def trickle(client):
         pass
 
 
+def refuse(client):
+    body = b'{"exception":"class java.lang.IllegalArgumentException","message":"refused by hangproxy","cause":""}'
+    try:
+        client.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
+                       b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+    except OSError:
+        pass
+
+
 def serve(client, upstream, rule_file):
     server = socket.create_connection(("127.0.0.1", upstream))
     threading.Thread(target=pump, args=(server, client), daemon=True).start()
@@ -98,6 +109,9 @@ def serve(client, upstream, rule_file):
                         break
                     if r[0] == "trickle":
                         trickle(client)
+                        break
+                    if r[0] == "refuse":
+                        refuse(client)
                         break
                     if r[0] == "delay":
                         time.sleep(r[1] / 1000.0)
