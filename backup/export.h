@@ -17,6 +17,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "compress.h"
 #include "hgclient.h"
 
 /* The files of a backup set, in the order an export writes them. */
@@ -31,6 +32,9 @@ typedef enum {
 
 /* Their file names, in hgfs_snapfile order. */
 extern const char *const hgfs_snapfile_names[HGFS_F__COUNT];
+/* The name of file f in a set compressed with cz: "vertices.jsonl.gz";
+ * manifest.json stays plain. */
+const char *hgfs_snapfile_name(hgfs_snapfile f, hgfs_cz cz);
 
 /* An exported set: one read-only spool descriptor per file. */
 typedef struct hgfs_snapset {
@@ -53,6 +57,7 @@ typedef struct hgfs_export_opts {
 	long page_limit;       /* elements per page of a paged scan */
 	long parallel;         /* shards scanned at once, 1..HGFS_MAX_PARALLEL */
 	long export_retries;   /* exports run again when the checks see a change */
+	hgfs_cz compress;      /* the files (not manifest.json) in this form (compress.h) */
 } hgfs_export_opts;
 
 /* What an export has done so far, for export.status and the log
