@@ -39,6 +39,7 @@ static const struct fuse_opt hgfs_opts[] = {
 	OPT("max_record_mib=%ld", max_record_mib),
 	OPT("export_retries=%ld", export_retries),
 	OPT("gzip", gzip),
+	OPT("compress=%s", compress),
 	FUSE_OPT_KEY("password=", KEY_PASSWORD),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
@@ -91,6 +92,9 @@ static void usage(const char *prog)
 	       "                           an export (default 2, max 10); manifest.json says\n"
 	       "                           \"consistent\": false when it kept changing\n"
 	       "    -o gzip                send restore batches gzip-compressed (slow links)\n"
+	       "    -o compress=FORMAT     gzip or zstd: show schema.json.gz, vertices.jsonl.gz, ...\n"
+	       "                           (.zst) instead of the plain files, rsyncable; none (the\n"
+	       "                           default) shows them plain. restore/ takes either form\n"
 	       "    -o allow_other         let other users in; implies default_permissions: mode and\n"
 	       "                           restore/ stay writable by the mounting user only (root\n"
 	       "                           aside), and -o uid=,gid=,umask= decide who reads backups\n"
@@ -287,6 +291,10 @@ static int validate(hgfs_config *cfg)
 		fprintf(stderr, "hugegraphfs: max_record_mib must be between 1 and 1024\n");
 		return -1;
 	}
+	if (cfg->compress != NULL && hgfs_cz_parse(cfg->compress, &hgfs_tree_cz) < 0) {
+		fprintf(stderr, "hugegraphfs: compress must be gzip, zstd or none\n");
+		return -1;
+	}
 	if (cfg->stall_timeout < 1) {
 		fprintf(stderr, "hugegraphfs: stall_timeout must be >= 1\n");
 		return -1;
@@ -354,6 +362,7 @@ static void config_free(hgfs_config *cfg)
 	free(cfg->spool_dir);
 	free(cfg->state_dir);
 	free(cfg->log_file);
+	free(cfg->compress);
 	free(cfg->mountpoint);
 }
 
