@@ -730,6 +730,7 @@ static int import_one(hgfs *fs, hgfs_graph *g, hgfs_rentry *e)
 		.max_record_mib = fs->cfg.max_record_mib,
 		.timeout = fs->cfg.timeout,
 		.gzip = fs->cfg.gzip != 0,
+		.spool_dir = fs->restore_spool,
 		.batch_max = &g->restore->batch_max,
 		.lock = &g->lock,
 		.st = &e->st,
@@ -813,14 +814,14 @@ static bool incomplete_locked(hgfs_restore *r, hgfs_rentry *e)
 	off_t prefix = hgfs_ranges_prefix(&e->written);
 	hgfs_kind k = hgfs_kind_by_name(e->path);
 	const hgfs_manifest *m = set_manifest_locked(r, e->path);
+	int64_t listed = m != NULL ? hgfs_manifest_size_of(m, e->path) : -1; /* under this very name */
 
 	if (prefix < e->size) {
 		set_detail_locked(e, "%lld of %lld bytes written, none at %lld: waiting for the rest",
 				  (long long)hgfs_ranges_total(&e->written), (long long)e->size, (long long)prefix);
-	} else if (m != NULL && k >= HGFS_K_SCHEMA && k < HGFS_K_MANIFEST && m->file[k].present &&
-		   m->file[k].size > e->size) {
+	} else if (listed > e->size) {
 		set_detail_locked(e, "%lld bytes written of the %lld that the manifest of its set lists: waiting for the rest",
-				  (long long)e->size, (long long)m->file[k].size);
+				  (long long)e->size, (long long)listed);
 	} else {
 		return false;
 	}
