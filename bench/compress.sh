@@ -51,6 +51,11 @@ mount_it() { # compress
 	mkdir -p "$MNT"
 	"$HUGEGRAPHFS" "$URL" "$MNT" -o spool_dir="$W",state_dir=none,snapshot_ttl=3600,compress="$1",log_file="$W/daemon.log" || exit 1
 }
+# hgserver sorts its tables at the first scan after --generate: one
+# untimed export first, so that no form pays for it
+mount_it none
+stat "$MNT/graphs/g/vertices.jsonl" >/dev/null || exit 1
+fusermount3 -u "$MNT"
 sfx() { case $1 in gzip) echo .gz ;; zstd) echo .zst ;; *) echo ;; esac; }
 bad=0
 declare -A BT RT SZ
@@ -83,6 +88,9 @@ for m in plain gzip zstd; do
 	rt=$(echo "${RT[$m]}" | tr ' ' '\n' | grep . | median)
 	printf '%-6s %12s %8s %10s %8s %11s %8s\n' "$m" "$b" "$(div "$b" "$pb")" "${SZ[$m]}" \
 		"$(div "${SZ[$m]}" "${SZ[plain]}")" "$rt" "$(div "$rt" "$pr")"
+done
+for m in plain gzip zstd; do
+	echo "# $m: backup runs ${BT[$m]}s, restore runs ${RT[$m]}s"
 done
 grep "compressed (" "$W/daemon.log" | sed 's/^[^ ]* hugegraphfs: /# /'
 exit $bad

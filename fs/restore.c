@@ -791,6 +791,7 @@ static int empty_file_locked(hgfs_graph *g, hgfs_rentry *e)
 		return 0;
 	e->st.kind = kind;
 	e->st.measured = true;
+	e->st.m_packed = 0; /* an empty file is no compressed one */
 	e->st.m_size = 0;
 	memcpy(e->st.m_sha256, empty_sha256, sizeof(empty_sha256));
 	for (int i = 0; i < HG_SCHEMA__COUNT + 2; i++)
