@@ -32,6 +32,15 @@ const char *const hgfs_snapfile_names[HGFS_F__COUNT] = {
 	[HGFS_F_MANIFEST] = "manifest.json",
 };
 
+const char *hgfs_snapfile_name(hgfs_snapfile f, hgfs_cz cz)
+{
+	static const char *const packed[2][HGFS_F__COUNT] = {
+		{"schema.json.gz", "vertices.jsonl.gz", "edges.jsonl.gz", "variables.json.gz", "manifest.json"},
+		{"schema.json.zst", "vertices.jsonl.zst", "edges.jsonl.zst", "variables.json.zst", "manifest.json"},
+	};
+	return cz == HGFS_CZ_GZIP || cz == HGFS_CZ_ZSTD ? packed[cz - HGFS_CZ_GZIP][f] : hgfs_snapfile_names[f];
+}
+
 #define SPOOL_BUF (1024 * 1024)
 
 typedef struct spool {
@@ -184,6 +193,7 @@ typedef struct export_ctx {
 	/* memory backend: the table's entry count before and after its scans,
 	   -1 when the server did not tell */
 	int64_t entries_before[2], entries_after[2];
+	hgfs_cz_plain plain[HGFS_F_MANIFEST]; /* the plain files, when o->compress */
 } export_ctx;
 
 static int log_client_error(export_ctx *x, const char *what, int rc, const hg_error *err)
@@ -807,7 +817,9 @@ static int write_manifest(export_ctx *x, spool *sp, const struct timespec *mtime
 	gmtime_r(&mtime->tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
 
-	spool_str(sp, "{\n  \"format\": \"hugegraphfs-backup\",\n  \"format_version\": 1,\n  \"graph\": ");
+	/* a compressed set is format_version 2: older readers refuse it by name */
+	spool_str(sp, x->o->compress ? "{\n  \"format\": \"hugegraphfs-backup\",\n  \"format_version\": 2,\n  \"graph\": "
+				     : "{\n  \"format\": \"hugegraphfs-backup\",\n  \"format_version\": 1,\n  \"graph\": ");
 	spool_json_str(sp, x->graph);
 	spool_str(sp, ",\n  \"graphspace\": ");
 	if (gs != NULL)
@@ -874,11 +886,21 @@ static int write_manifest(export_ctx *x, spool *sp, const struct timespec *mtime
 		spool_write(sp, b.data, b.len);
 		hgfs_buf_free(&b);
 	}
+	if (x->o->compress) {
+		snprintf(line, sizeof(line), "  \"compression\": \"%s\",\n", hgfs_cz_name(x->o->compress));
+		spool_str(sp, line);
+	}
 	spool_str(sp, "  \"files\": {\n");
 	for (int f = 0; f < HGFS_F_MANIFEST; f++) {
-		snprintf(line, sizeof(line), "    \"%s\": {\"size\": %lld, \"sha256\": \"%s\"}%s\n", hgfs_snapfile_names[f],
-			 (long long)size[f], hex[f], f + 1 < HGFS_F_MANIFEST ? "," : "");
+		snprintf(line, sizeof(line), "    \"%s\": {\"size\": %lld, \"sha256\": \"%s\"",
+			 hgfs_snapfile_name((hgfs_snapfile)f, x->o->compress), (long long)size[f], hex[f]);
 		spool_str(sp, line);
+		if (x->o->compress) {
+			snprintf(line, sizeof(line), ", \"plain_size\": %lld, \"plain_sha256\": \"%s\"",
+				 (long long)x->plain[f].size, x->plain[f].sha);
+			spool_str(sp, line);
+		}
+		spool_str(sp, f + 1 < HGFS_F_MANIFEST ? "},\n" : "}\n");
 	}
 	spool_str(sp, "  }\n}\n");
 	return sp->err;
@@ -994,6 +1016,21 @@ int hgfs_export(const hgfs_export_opts *o, const char *graph, const struct times
 			 cs.exports, o->export_retries + 1, v.reason);
 		prev = v;
 		spools_abandon(sp, &opened);
+	}
+	if (rc == 0 && o->compress != HGFS_CZ_NONE) {
+		struct timespec c0, c1;
+		off_t before = 0, after = 0;
+		clock_gettime(CLOCK_MONOTONIC, &c0);
+		for (int f = 0; rc == 0 && f < HGFS_F_MANIFEST; f++) {
+			rc = hgfs_compress_spool(o->compress, o->spool_dir, &sp[f].fd, &sp[f].size, hex[f], &x.plain[f]);
+			before += x.plain[f].size;
+			after += sp[f].size;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &c1);
+		if (rc == 0)
+			hgfs_log(LOG_INFO, "snapshot of graph '%s' compressed (%s): %lld bytes into %lld, %.3f s", graph,
+				 hgfs_cz_name(o->compress), (long long)before, (long long)after,
+				 (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) / 1e9);
 	}
 	if (rc == 0) {
 		off_t sizes[HGFS_F_MANIFEST];

@@ -17,6 +17,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "compress.h"
 #include "hgclient.h"
 #include "select.h"
 
@@ -32,6 +33,9 @@ typedef enum {
 
 /* Their file names, in hgfs_snapfile order. */
 extern const char *const hgfs_snapfile_names[HGFS_F__COUNT];
+/* The name of file f in a set compressed with cz: "vertices.jsonl.gz";
+ * manifest.json stays plain. */
+const char *hgfs_snapfile_name(hgfs_snapfile f, hgfs_cz cz);
 
 /* An exported set: one read-only spool descriptor per file. */
 typedef struct hgfs_snapset {
@@ -55,6 +59,7 @@ typedef struct hgfs_export_opts {
 	long parallel;         /* shards scanned at once, 1..HGFS_MAX_PARALLEL */
 	long export_retries;   /* exports run again when the checks see a change */
 	const hgfs_names *labels; /* -o labels=: a selective backup (select.h); NULL: everything */
+	hgfs_cz compress;      /* the files (not manifest.json) in this form (compress.h) */
 } hgfs_export_opts;
 
 /* What an export has done so far, for export.status and the log

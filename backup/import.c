@@ -157,12 +157,28 @@ int hgfs_manifest_check(const hgfs_manifest *m, const hgfs_import_status *st, ch
 	if (!st->measured || st->kind < HGFS_K_SCHEMA || st->kind >= HGFS_K_MANIFEST)
 		return 0;
 	f = &m->file[st->kind];
-	if (f->present && f->size != (int64_t)st->m_size) {
+	if (f->present && f->suffix[0] != '\0') {
+		/* a compressed listing: the same compressed bytes, or the same content */
+		bool packed_ok = st->m_packed && f->size == (int64_t)st->m_packed_size &&
+				 (f->sha256[0] == '\0' || strcmp(f->sha256, st->m_packed_sha256) == 0);
+		bool plain_ok = f->has_plain && f->plain_size == (int64_t)st->m_size &&
+				(f->plain_sha256[0] == '\0' || strcmp(f->plain_sha256, st->m_sha256) == 0);
+		if (!packed_ok && !plain_ok) {
+			off_t have = st->m_packed ? st->m_packed_size : st->m_size;
+			if (have != f->size && (!f->has_plain || f->plain_size != (int64_t)st->m_size))
+				snprintf(why, len,
+					 "its size %lld differs from the manifest's %lld for %s%s (truncated or changed?)",
+					 (long long)have, (long long)f->size, hgfs_kind_file_name(st->kind), f->suffix);
+			else
+				snprintf(why, len, "its SHA-256 differs from the manifest's for %s%s (corrupted or changed?)",
+					 hgfs_kind_file_name(st->kind), f->suffix);
+			return -EINVAL;
+		}
+	} else if (f->present && f->size != (int64_t)st->m_size) {
 		snprintf(why, len, "its size %lld differs from the manifest's %lld for %s (truncated or changed?)",
 			 (long long)st->m_size, (long long)f->size, hgfs_kind_file_name(st->kind));
 		return -EINVAL;
-	}
-	if (f->present && f->sha256[0] != '\0' && strcmp(f->sha256, st->m_sha256) != 0) {
+	} else if (f->present && f->sha256[0] != '\0' && strcmp(f->sha256, st->m_sha256) != 0) {
 		snprintf(why, len, "its SHA-256 differs from the manifest's for %s (corrupted or changed?)",
 			 hgfs_kind_file_name(st->kind));
 		return -EINVAL;
@@ -1602,6 +1618,9 @@ out:
 
 /* ---- entry point ------------------------------------------------------------------- */
 
+static int import_packed(const hgfs_import_job *j, hgfs_cz cz, hgfs_kind kind, hgfs_manifest **manifest_out);
+static int import_plain(const hgfs_import_job *j, int fd, off_t size, hgfs_kind kind, hgfs_manifest **manifest_out);
+
 int hgfs_import(const hgfs_import_job *j, hgfs_manifest **manifest_out)
 {
 	hgfs_kind kind;
@@ -1626,8 +1645,68 @@ int hgfs_import(const hgfs_import_job *j, hgfs_manifest **manifest_out)
 		pthread_mutex_unlock(j->lock);
 		return 0;
 	}
+	j->st->m_packed = HGFS_CZ_NONE;
 	pthread_mutex_unlock(j->lock);
 
+	/* gzip or zstd, whatever the name: imported from its plain form */
+	unsigned char magic[4];
+	ssize_t mn;
+	do
+		mn = pread(fd, magic, sizeof(magic), 0);
+	while (mn < 0 && errno == EINTR);
+	if (mn < 0)
+		return fail(j, -errno, "reading the spooled file: %s", strerror(errno));
+	hgfs_cz cz = hgfs_cz_sniff(magic, (size_t)mn);
+	if (cz != HGFS_CZ_NONE)
+		return import_packed(j, cz, kind, manifest_out);
+	return import_plain(j, fd, size, kind, manifest_out);
+}
+
+/* A compressed file: decompressed into a spool file, measured in both forms. */
+static int import_packed(const hgfs_import_job *j, hgfs_cz cz, hgfs_kind kind, hgfs_manifest **manifest_out)
+{
+	const char *dir = j->spool_dir;
+	char why[512], plain_hex[65], packed_hex[65];
+	off_t plain_size;
+	int tfd, rc;
+
+	if (dir == NULL) {
+		dir = getenv("TMPDIR");
+		if (dir == NULL || dir[0] == '\0')
+			dir = "/var/tmp";
+	}
+	pthread_mutex_lock(j->lock);
+	j->st->kind = kind;
+	pthread_mutex_unlock(j->lock);
+	tfd = hgfs_tmpfile(dir);
+	if (tfd < 0)
+		return fail(j, tfd, "cannot create a spool file in %s to decompress into: %s", dir, strerror(-tfd));
+	rc = hgfs_decompress_fd(cz, j->fd, j->size, tfd, &plain_size, plain_hex, packed_hex, why, sizeof(why));
+	if (rc == -EINVAL) {
+		close(tfd);
+		return fail(j, rc, "%s; nothing imported", why);
+	}
+	if (rc < 0) {
+		close(tfd);
+		return fail(j, rc, "decompressing the %s file into %s: %s; nothing imported", hgfs_cz_name(cz), dir,
+			    strerror(-rc));
+	}
+	pthread_mutex_lock(j->lock);
+	j->st->m_packed = cz;
+	j->st->m_packed_size = j->size;
+	memcpy(j->st->m_packed_sha256, packed_hex, sizeof(packed_hex));
+	pthread_mutex_unlock(j->lock);
+	hgfs_import_job pj = *j;
+	pj.fd = tfd;
+	pj.size = plain_size;
+	rc = import_plain(&pj, tfd, plain_size, kind, manifest_out);
+	close(tfd);
+	return rc;
+}
+
+/* The file's plain bytes: fd, size; kind by name or UNKNOWN. */
+static int import_plain(const hgfs_import_job *j, int fd, off_t size, hgfs_kind kind, hgfs_manifest **manifest_out)
+{
 	if (kind == HGFS_K_UNKNOWN) {
 		char head[SNIFF_MAX];
 		ssize_t n;
@@ -1658,6 +1737,6 @@ int hgfs_import(const hgfs_import_job *j, hgfs_manifest **manifest_out)
 	default:
 		return fail(j, -EINVAL,
 			    "not a backup file: neither its name (schema.json, vertices.jsonl, edges.jsonl, "
-			    "manifest.json) nor its content says what it holds");
+			    "manifest.json, also .gz or .zst) nor its content says what it holds");
 	}
 }

@@ -50,6 +50,11 @@ typedef struct hgfs_import_status {
 	off_t m_size;
 	char m_sha256[65];
 	int64_t m_count[HG_SCHEMA__COUNT + 2]; /* schema types, then vertices, edges; -1 unknown */
+	/* a file that arrived gzip or zstd compressed (m_size, m_sha256 are
+	 * then its plain content's): its form (hgfs_cz), size and hash */
+	int m_packed;
+	off_t m_packed_size;
+	char m_packed_sha256[65];
 } hgfs_import_status;
 
 #define HGFS_BATCH_MAX 500 /* elements a batch create carries until the server says fewer */
@@ -65,12 +70,16 @@ typedef struct hgfs_import_job {
 	long max_record_mib; /* the longest line taken */
 	long timeout;        /* seconds a schema task may take */
 	bool gzip;           /* batches sent gzip-compressed */
+	const char *spool_dir; /* where a compressed file is decompressed to (unlinked); NULL: $TMPDIR, /var/tmp */
 	long *batch_max;     /* learnt from the server, shared by a graph's imports (atomic) */
 	pthread_mutex_t *lock;   /* guards *st */
 	hgfs_import_status *st;  /* written as the import goes */
 } hgfs_import_job;
 
-/* Imports the file of job j.  Sets j->st (kind; then IMPORTED, PENDING,
+/* Imports the file of job j.  A file starting with the gzip or zstd magic
+ * is decompressed into an unlinked spool file first (streaming, bounded
+ * memory; corrupt data fails with EINVAL), whatever its name; its kind is
+ * the name's without .gz/.zst, else its plain content's.  Sets j->st (kind; then IMPORTED, PENDING,
  * FAILED or SKIPPED; done/total, detail, the measure) under j->lock.
  * Returns 0 (imported, skipped or pending) or -errno: EINVAL, EACCES,
  * EPERM, ENOSPC, ENOMEM, EFBIG, else EIO.  For a manifest, *manifest_out
@@ -80,7 +89,10 @@ typedef struct hgfs_import_job {
 int hgfs_import(const hgfs_import_job *j, hgfs_manifest **manifest_out);
 
 /* Checks measured status st against manifest m; returns 0 or writes why
- * not into why and returns -EINVAL.  A status not measured passes. */
+ * not into why and returns -EINVAL.  A status not measured passes.  A
+ * plain listing is compared with the plain content (whatever form the file
+ * came in); a compressed one (vertices.jsonl.gz) with the compressed file,
+ * else with its plain_size and plain_sha256. */
 int hgfs_manifest_check(const hgfs_manifest *m, const hgfs_import_status *st, char *why, size_t len);
 
 #endif

@@ -1355,6 +1355,23 @@ int hgfs_label_ttl(const char *elem, size_t len, int64_t *ttl, hgfs_buf *name, h
 	return 1;
 }
 
+/* A "sha256" value: 64 hex digits into out, lower case; 0 or -1. */
+static int sha_hex(const rj_member *m, char out[65])
+{
+	if (m->type != RJ_STRING || m->val_len != 64 + 2)
+		return -1;
+	for (size_t i = 0; i < 64; i++) {
+		char c = m->val[1 + i];
+		if (c >= 'A' && c <= 'F')
+			c = (char)(c - 'A' + 'a');
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return -1;
+		out[i] = c;
+	}
+	out[64] = '\0';
+	return 0;
+}
+
 static int manifest_file(const rj_member *fm, const char *name, hgfs_manifest_file *mf, char *err, size_t errlen)
 {
 	rj_member m;
@@ -1365,18 +1382,14 @@ static int manifest_file(const rj_member *fm, const char *name, hgfs_manifest_fi
 		return fail(err, errlen, "files: '%s' has no size", name);
 	if ((mf->size = count_of(&m)) < 0)
 		return fail(err, errlen, "files: the size of '%s' must be an integer >= 0", name);
-	if (rj_object_get(fm->val, fm->val_len, "sha256", &m) == 1) {
-		if (m.type != RJ_STRING || m.val_len != 64 + 2)
-			return fail(err, errlen, "files: the sha256 of '%s' must be 64 hex digits", name);
-		for (size_t i = 0; i < 64; i++) {
-			char c = m.val[1 + i];
-			if (c >= 'A' && c <= 'F')
-				c = (char)(c - 'A' + 'a');
-			if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-				return fail(err, errlen, "files: the sha256 of '%s' must be 64 hex digits", name);
-			mf->sha256[i] = c;
-		}
-		mf->sha256[64] = '\0';
+	if (rj_object_get(fm->val, fm->val_len, "sha256", &m) == 1 && sha_hex(&m, mf->sha256) < 0)
+		return fail(err, errlen, "files: the sha256 of '%s' must be 64 hex digits", name);
+	if (rj_object_get(fm->val, fm->val_len, "plain_size", &m) == 1) {
+		if ((mf->plain_size = count_of(&m)) < 0)
+			return fail(err, errlen, "files: the plain_size of '%s' must be an integer >= 0", name);
+		if (rj_object_get(fm->val, fm->val_len, "plain_sha256", &m) == 1 && sha_hex(&m, mf->plain_sha256) < 0)
+			return fail(err, errlen, "files: the plain_sha256 of '%s' must be 64 hex digits", name);
+		mf->has_plain = true;
 	}
 	mf->present = true;
 	return 0;
@@ -1413,7 +1426,7 @@ int hgfs_manifest_parse(const char *data, size_t len, hgfs_manifest *out, char *
 		fail(err, errlen, "format_version " CUTF " is not supported", CUTA(m.val, m.val_len));
 		goto out;
 	}
-	if (version > 1) {
+	if (version > 2) {
 		fail(err, errlen, "format_version %lld: written by a newer hugegraphfs", (long long)version);
 		goto out;
 	}
@@ -1430,10 +1443,19 @@ int hgfs_manifest_parse(const char *data, size_t len, hgfs_manifest *out, char *
 			fail(err, errlen, "member 'files' must be an object");
 			goto out;
 		}
-		for (int k = HGFS_K_SCHEMA; k < HGFS_K_MANIFEST; k++)
-			if (rj_object_get(m.val, m.val_len, file_names[k], &sub) == 1 &&
-			    manifest_file(&sub, file_names[k], &out->file[k], err, errlen) < 0)
-				goto out;
+		static const char *const suffixes[] = {"", ".gz", ".zst"};
+		for (int k = HGFS_K_SCHEMA; k < HGFS_K_MANIFEST; k++) {
+			for (size_t s = 0; s < sizeof(suffixes) / sizeof(suffixes[0]); s++) {
+				char name[64];
+				snprintf(name, sizeof(name), "%s%s", file_names[k], suffixes[s]);
+				if (rj_object_get(m.val, m.val_len, name, &sub) != 1)
+					continue;
+				if (manifest_file(&sub, name, &out->file[k], err, errlen) < 0)
+					goto out;
+				strcpy(out->file[k].suffix, suffixes[s]);
+				break;
+			}
+		}
 	}
 	if (rj_object_get(data, len, "counts", &m) == 1) {
 		if (m.type != RJ_OBJECT) {
@@ -1483,15 +1505,42 @@ const char *hgfs_kind_name(hgfs_kind k)
 	return (unsigned)k < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[k] : "unknown";
 }
 
+/* The length of base without a ".gz" or ".zst" at its end, that suffix in *suffix. */
+static size_t strip_suffix(const char *base, const char **suffix)
+{
+	size_t n = strlen(base);
+
+	*suffix = "";
+	if (n > 3 && strcmp(base + n - 3, ".gz") == 0)
+		*suffix = ".gz";
+	else if (n > 4 && strcmp(base + n - 4, ".zst") == 0)
+		*suffix = ".zst";
+	return n - strlen(*suffix);
+}
+
 hgfs_kind hgfs_kind_by_name(const char *name)
 {
-	const char *base = strrchr(name, '/');
+	const char *base = strrchr(name, '/'), *suffix;
+	size_t n;
 
 	base = base != NULL ? base + 1 : name;
-	for (int k = HGFS_K_SCHEMA; k < HGFS_K_MANIFEST; k++)
-		if (strcmp(base, file_names[k]) == 0)
+	n = strip_suffix(base, &suffix);
+	for (int k = HGFS_K_SCHEMA; k <= HGFS_K_MANIFEST; k++)
+		if (strlen(file_names[k]) == n && strncmp(base, file_names[k], n) == 0)
 			return (hgfs_kind)k;
-	return strcmp(base, "manifest.json") == 0 ? HGFS_K_MANIFEST : HGFS_K_UNKNOWN;
+	return HGFS_K_UNKNOWN;
+}
+
+int64_t hgfs_manifest_size_of(const hgfs_manifest *m, const char *name)
+{
+	const char *base = strrchr(name, '/'), *suffix;
+	hgfs_kind k = hgfs_kind_by_name(name);
+
+	base = base != NULL ? base + 1 : name;
+	strip_suffix(base, &suffix);
+	if (k < HGFS_K_SCHEMA || k >= HGFS_K_MANIFEST || !m->file[k].present || strcmp(m->file[k].suffix, suffix) != 0)
+		return -1;
+	return m->file[k].size;
 }
 
 /* The first member's name of the object at the start of head, as raw

@@ -327,6 +327,13 @@ typedef struct hgfs_manifest_file {
 	bool present;
 	int64_t size;
 	char sha256[65]; /* lower-case hex, "" when absent */
+	/* a compressed set (format_version 2) lists "vertices.jsonl.gz" (or
+	 * .zst): size and sha256 are the compressed file's, plain_* (when
+	 * has_plain) the plain content's */
+	char suffix[5]; /* "", ".gz", ".zst": the listed name is the file name and this */
+	bool has_plain;
+	int64_t plain_size;
+	char plain_sha256[65];
 } hgfs_manifest_file;
 
 typedef struct hgfs_manifest {
@@ -340,19 +347,25 @@ typedef struct hgfs_manifest {
 } hgfs_manifest;
 
 /* Parses manifest.json as the backup writes it: "format" must be
- * "hugegraphfs-backup" and "format_version" 1 (a larger version: "written by
- * a newer hugegraphfs"); "files" maps schema.json, vertices.jsonl,
- * edges.jsonl to {"size":N,"sha256":"hex"}; "counts" has propertykeys,
+ * "hugegraphfs-backup" and "format_version" 1 or 2 (2: a compressed set; a
+ * larger version: "written by a newer hugegraphfs"); "files" maps
+ * schema.json, vertices.jsonl, edges.jsonl (or those names ending in .gz or
+ * .zst, with "plain_size" and "plain_sha256") to {"size":N,"sha256":"hex"}; "counts" has propertykeys,
  * vertexlabels, edgelabels, indexlabels, vertices, edges; "consistent"
  * (true/false) and "consistency" (text) are optional (backups before them
  * lack them).  Unknown members are ignored (newer writers may add some).
  * 0, or -1 with err. */
 int hgfs_manifest_parse(const char *data, size_t len, hgfs_manifest *out, char *err, size_t errlen);
+/* The size m lists for the file called name (its last component) when m
+ * lists its kind under that very name (vertices.jsonl.gz for a .gz
+ * listing, vertices.jsonl for a plain one); -1 otherwise. */
+int64_t hgfs_manifest_size_of(const hgfs_manifest *m, const char *name);
 
 /* ---- which file is it ------------------------------------------------------- */
 
 /* By the last path component: schema.json, vertices.jsonl, edges.jsonl,
- * manifest.json (exact, case-sensitive); HGFS_K_UNKNOWN otherwise. */
+ * variables.json, manifest.json (exact, case-sensitive), also with ".gz"
+ * or ".zst" after it; HGFS_K_UNKNOWN otherwise. */
 hgfs_kind hgfs_kind_by_name(const char *name);
 
 /* By the first bytes of the content (head[0..len), at most the first 64 KiB

@@ -729,6 +729,7 @@ static int import_one(hgfs_restore *r, hgfs_rentry *e)
 		.max_record_mib = r->cfg.max_record_mib,
 		.timeout = r->cfg.timeout,
 		.gzip = r->cfg.gzip,
+		.spool_dir = r->cfg.spool_dir,
 		.batch_max = &r->batch_max,
 		.lock = r->cfg.lock,
 		.st = &e->st,
@@ -789,6 +790,7 @@ static int empty_file_locked(hgfs_restore *r, hgfs_rentry *e)
 		return 0;
 	e->st.kind = kind;
 	e->st.measured = true;
+	e->st.m_packed = 0; /* an empty file is no compressed one */
 	e->st.m_size = 0;
 	memcpy(e->st.m_sha256, empty_sha256, sizeof(empty_sha256));
 	for (int i = 0; i < HG_SCHEMA__COUNT + 2; i++)
@@ -812,14 +814,14 @@ static bool incomplete_locked(hgfs_restore *r, hgfs_rentry *e)
 	off_t prefix = hgfs_ranges_prefix(&e->written);
 	hgfs_kind k = hgfs_kind_by_name(e->path);
 	const hgfs_manifest *m = set_manifest_locked(r, e->path);
+	int64_t listed = m != NULL ? hgfs_manifest_size_of(m, e->path) : -1; /* under this very name */
 
 	if (prefix < e->size) {
 		set_detail_locked(e, "%lld of %lld bytes written, none at %lld: waiting for the rest",
 				  (long long)hgfs_ranges_total(&e->written), (long long)e->size, (long long)prefix);
-	} else if (m != NULL && k >= HGFS_K_SCHEMA && k < HGFS_K_MANIFEST && m->file[k].present &&
-		   m->file[k].size > e->size) {
+	} else if (listed > e->size) {
 		set_detail_locked(e, "%lld bytes written of the %lld that the manifest of its set lists: waiting for the rest",
-				  (long long)e->size, (long long)m->file[k].size);
+				  (long long)e->size, (long long)listed);
 	} else {
 		return false;
 	}

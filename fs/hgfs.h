@@ -81,6 +81,10 @@ typedef struct hgfs_path {
  * control characters, not "." or "..". */
 bool hgfs_valid_name(const char *s);
 
+/* The form of the snapshot files in the tree (-o compress), set once at
+ * start: their names end in .gz or .zst (path.c). */
+extern hgfs_cz hgfs_tree_cz;
+
 /* Parses an absolute path of the mount.  Returns 0, or -ENOENT when the
  * path cannot exist, -ENAMETOOLONG for an over-long component.  The graph's
  * existence on the server is not checked here. */
@@ -163,6 +167,7 @@ typedef struct hgfs_config {
 	long export_retries; /* exports run again when the checks see a change */
 	int gzip; /* restore batches sent gzip-compressed */
 	hgfs_names labels; /* -o labels=: a selective backup of these labels; empty: everything */
+	char *compress; /* -o compress=gzip|zstd|none, as given */
 	int foreground;
 	int show_help;
 	int show_version;

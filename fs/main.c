@@ -49,6 +49,7 @@ static const struct fuse_opt hgfs_opts[] = {
 	OPT("cert=%s", cert),
 	OPT("key=%s", key),
 	OPT("insecure", insecure),
+	OPT("compress=%s", compress),
 	FUSE_OPT_KEY("password=", KEY_PASSWORD),
 	FUSE_OPT_KEY("labels=", KEY_LABELS),
 	FUSE_OPT_KEY("-h", KEY_HELP),
@@ -176,6 +177,9 @@ static void usage(const char *prog)
 	       "                           them and what they need (endpoint vertex labels, parent\n"
 	       "                           edge labels, property keys, index labels); names may also\n"
 	       "                           be separated by ':' (default: the whole graph)\n"
+	       "    -o compress=FORMAT     gzip or zstd: show schema.json.gz, vertices.jsonl.gz, ...\n"
+	       "                           (.zst) instead of the plain files, rsyncable; none (the\n"
+	       "                           default) shows them plain. restore/ takes either form\n"
 	       "    -o allow_other         let other users in; implies default_permissions: mode and\n"
 	       "                           restore/ stay writable by the mounting user only (root\n"
 	       "                           aside), and -o uid=,gid=,umask= decide who reads backups\n"
@@ -392,6 +396,10 @@ static int validate(hgfs_config *cfg)
 		fprintf(stderr, "hugegraphfs: max_record_mib must be between 1 and 1024\n");
 		return -1;
 	}
+	if (cfg->compress != NULL && hgfs_cz_parse(cfg->compress, &hgfs_tree_cz) < 0) {
+		fprintf(stderr, "hugegraphfs: compress must be gzip, zstd or none\n");
+		return -1;
+	}
 	if (cfg->stall_timeout < 1) {
 		fprintf(stderr, "hugegraphfs: stall_timeout must be >= 1\n");
 		return -1;
@@ -489,6 +497,7 @@ static void config_free(hgfs_config *cfg)
 	free(cfg->spool_dir);
 	free(cfg->state_dir);
 	free(cfg->log_file);
+	free(cfg->compress);
 	free(cfg->mountpoint);
 	hgfs_tls_free(cfg);
 	hgfs_names_free(&cfg->labels);

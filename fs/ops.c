@@ -342,6 +342,7 @@ static void *builder_main(void *arg)
 		.parallel = fs->cfg.parallel,
 		.export_retries = fs->cfg.export_retries,
 		.labels = fs->cfg.labels.n > 0 ? &fs->cfg.labels : NULL,
+		.compress = hgfs_tree_cz,
 	};
 	s = calloc(1, sizeof(*s));
 	rc = s == NULL ? -ENOMEM : hgfs_export(&eo, g->name, &g->build_mtime, &s->set, &g->progress);
@@ -913,7 +914,7 @@ static int hgfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off
 			return rc;
 		add_dots(filler, buf);
 		for (int i = 0; i < HGFS_F__COUNT; i++)
-			add_entry(filler, buf, hgfs_snapfile_names[i], false);
+			add_entry(filler, buf, hgfs_snapfile_name((hgfs_snapfile)i, hgfs_tree_cz), false);
 		add_entry(filler, buf, "mode", false);
 		add_entry(filler, buf, "restore", true);
 		add_entry(filler, buf, "restore.status", false);

@@ -4,6 +4,8 @@
 
 #include "hgfs.h"
 
+hgfs_cz hgfs_tree_cz = HGFS_CZ_NONE;
+
 bool hgfs_valid_name(const char *s)
 {
 	size_t n = 0;
@@ -139,7 +141,7 @@ int hgfs_parse_path(const char *path, hgfs_path *out)
 		return 0;
 	}
 	for (int i = 0; i < HGFS_F__COUNT; i++) {
-		if (strcmp(comp, hgfs_snapfile_names[i]) == 0) {
+		if (strcmp(comp, hgfs_snapfile_name((hgfs_snapfile)i, hgfs_tree_cz)) == 0) {
 			out->type = HGFS_N_SNAPFILE;
 			out->file = (hgfs_snapfile)i;
 			return 0;

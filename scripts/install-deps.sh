@@ -7,9 +7,9 @@ set -euo pipefail
 
 PACKAGES=(
 	build-essential meson ninja-build pkg-config
-	libfuse3-dev fuse3 libcurl4-openssl-dev libcjson-dev libssl-dev
-	check libmicrohttpd-dev zlib1g-dev
-	curl rsync tar python3 ed vim-tiny restic rclone openssl stunnel4
+	libfuse3-dev fuse3 libcurl4-openssl-dev libcjson-dev libssl-dev zlib1g-dev libzstd-dev
+	check libmicrohttpd-dev
+	curl rsync tar gzip zstd python3 ed vim-tiny restic rclone openssl stunnel4
 	man-db groff-base mount util-linux
 	openjdk-17-jre-headless maven unzip
 )

@@ -1301,8 +1301,8 @@ static const struct {
 	{"{\"format\":\"other\",\"format_version\":1}", "not a hugegraphfs backup manifest"},
 	{"{\"format_version\":1}", "not a hugegraphfs backup manifest"},
 	{"{\"format\":\"hugegraphfs-backup\"}", "member 'format_version' is missing"},
-	{"{\"format\":\"hugegraphfs-backup\",\"format_version\":2}",
-	 "format_version 2: written by a newer hugegraphfs"},
+	{"{\"format\":\"hugegraphfs-backup\",\"format_version\":3}",
+	 "format_version 3: written by a newer hugegraphfs"}, /* 2: a compressed set */
 	{"{\"format\":\"hugegraphfs-backup\",\"format_version\":0}", "format_version 0 is not supported"},
 	{"{\"format\":\"hugegraphfs-backup\",\"format_version\":\"1\"}", "format_version \"1\" is not supported"},
 	{"{\"format\":\"hugegraphfs-backup\",\"format_version\":1.0}", "format_version 1.0 is not supported"},
