@@ -33,7 +33,8 @@
 # null"). The proxy cannot load on JDK 17 by itself, so a stand-in for
 # HugeGraph's util.Reflection (scripts/jdk17-shim/, compiled with javac) is
 # put before the jars.
-# Needs java 11+ (Debian 12: openjdk-17-jre-headless) and mvn (maven).
+# Needs java 11+ (Debian 12: openjdk-17-jre-headless; --auth-proxy also javac:
+# openjdk-17-jdk-headless) and mvn (maven).
 set -euo pipefail
 
 CACHE=${HUGEGRAPHFS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hugegraphfs}

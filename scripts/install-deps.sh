@@ -1,6 +1,6 @@
 #!/bin/bash
 # Installs what hugegraphfs needs to build, test and demo on Debian 12,
-# including Java and Maven for the real-server suite (scripts/hugegraph-server.sh
+# including Java (a JDK: the auth-proxy shim is compiled with javac) and Maven for the real-server suite (scripts/hugegraph-server.sh
 # assembles Apache HugeGraph from Maven Central with them).
 # Does nothing when everything is there already.  Needs root (or sudo).
 set -euo pipefail
@@ -11,7 +11,7 @@ PACKAGES=(
 	check libmicrohttpd-dev
 	curl rsync tar gzip zstd python3 ed vim-tiny restic rclone openssl stunnel4
 	man-db groff-base mount util-linux
-	openjdk-17-jre-headless maven unzip
+	openjdk-17-jdk-headless maven unzip
 )
 
 missing=()
