@@ -5,6 +5,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "export.h"
 #include "hgclient.h"
 #include "import.h"
+#include "restore.h"
 #include "sha256.h"
 
 typedef struct server {
@@ -401,6 +403,119 @@ START_TEST(test_import_refusals)
 }
 END_TEST
 
+/* ---- the restore set ------------------------------------------------------------ */
+
+static int changes;
+static void count_change(void *ctx)
+{
+	(void)ctx;
+	__atomic_add_fetch(&changes, 1, __ATOMIC_RELAXED);
+}
+
+/* Writes bytes [from, to) of fd's file into entry e of r, in 64 KiB writes. */
+static void copy_range(hgfs_restore *r, hgfs_rentry *e, int fd, off_t from, off_t to)
+{
+	char buf[65536];
+
+	while (from < to) {
+		size_t n = (size_t)(to - from) < sizeof(buf) ? (size_t)(to - from) : sizeof(buf);
+		ck_assert_int_eq(pread(fd, buf, n, from), (ssize_t)n);
+		ck_assert_int_eq(hgfs_rs_write(r, e, buf, n, from), (int)n);
+		from += (off_t)n;
+	}
+}
+
+/* The files of restore/ as the FUSE face drives them, without a mount: a
+ * refusal in mode NONE; a file written back half first stays incomplete at
+ * its close and imports at the close that completes it; a finished set
+ * lets NONE be written; the graph exports the bytes of the source. */
+START_TEST(test_restore_set)
+{
+	const char *args[] = {"--persona", "1.7", "--backend", "rocksdb", "--generate", "g=600,1400,9", "--graph", "empty",
+			      NULL};
+	server s;
+	hg_client *c;
+	hgfs_snapset set, back;
+	hgfs_rentry *e;
+	hg_error err;
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	uint64_t seq = 0;
+	char dir[] = "/tmp/test_engine.XXXXXX", *spool = NULL, *text, why[256];
+	size_t len;
+	struct timespec mtime = {.tv_sec = 1700000000}, smtime;
+
+	server_start(&s, args);
+	c = client_open(&s);
+	hgfs_export_opts o = opts(c, 2, 1L << 20);
+	ck_assert_int_eq(hgfs_export(&o, "g", &mtime, &set, NULL), 0);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(hgfs_rs_spool_init(dir, &spool), 0);
+	hgfs_restore_cfg cfg = {
+		.client = c, .graph = "empty", .spool_dir = spool, .spool_seq = &seq, .parallel = 2,
+		.max_record_mib = 16, .timeout = 30, .lock = &lock, .changed = count_change,
+	};
+	hgfs_restore *r = hgfs_rs_new(&cfg);
+	ck_assert_ptr_nonnull(r);
+	ck_assert(!hgfs_rs_active(r));
+
+	/* mode NONE: creating a file is refused, and restore.status says why */
+	ck_assert_int_eq(hgfs_rs_open(r, "schema.json", O_WRONLY | O_CREAT, true, 0644, &e), -EPERM);
+	ck_assert(hgfs_rs_active(r));
+	ck_assert_int_eq(hgfs_rs_status(r, &text, &len, &smtime), 0);
+	ck_assert_msg(strstr(text, "mode NONE") != NULL, "%s", text);
+	free(text);
+	ck_assert_int_eq(hg_set_mode(c, "empty", HG_MODE_RESTORING, &err), 0);
+
+	/* the schema in one go */
+	ck_assert_int_eq(hgfs_rs_open(r, "schema.json", O_WRONLY | O_CREAT, true, 0644, &e), 0);
+	copy_range(r, e, set.fd[HGFS_F_SCHEMA], 0, set.size[HGFS_F_SCHEMA]);
+	ck_assert_int_eq(hgfs_rs_flush(r, e), 0);
+	hgfs_rs_release(r, e, true);
+
+	/* vertices: the second half first, closed; then the first half */
+	off_t half = set.size[HGFS_F_VERTICES] / 2;
+	ck_assert_int_eq(hgfs_rs_open(r, "vertices.jsonl", O_WRONLY | O_CREAT, true, 0644, &e), 0);
+	copy_range(r, e, set.fd[HGFS_F_VERTICES], half, set.size[HGFS_F_VERTICES]);
+	ck_assert_int_eq(hgfs_rs_flush(r, e), 0);
+	hgfs_rs_release(r, e, true);
+	ck_assert_int_eq(hgfs_rs_unfinished(r, why, sizeof(why)), -EBUSY);
+	ck_assert_int_eq(hgfs_rs_status(r, &text, &len, &smtime), 0);
+	ck_assert_msg(strstr(text, "vertices.jsonl: incomplete") != NULL, "%s", text);
+	free(text);
+	ck_assert_int_eq(hgfs_rs_open(r, "vertices.jsonl", O_WRONLY, false, 0644, &e), 0);
+	copy_range(r, e, set.fd[HGFS_F_VERTICES], 0, half);
+	ck_assert_int_eq(hgfs_rs_flush(r, e), 0);
+	hgfs_rs_release(r, e, true);
+
+	/* edges under a temporary name, renamed into place as rsync does */
+	ck_assert_int_eq(hgfs_rs_open(r, ".edges.jsonl.Xy12", O_WRONLY | O_CREAT, true, 0600, &e), 0);
+	copy_range(r, e, set.fd[HGFS_F_EDGES], 0, set.size[HGFS_F_EDGES]);
+	ck_assert_int_eq(hgfs_rs_flush(r, e), 0); /* a temporary: not imported */
+	hgfs_rs_release(r, e, true);
+	ck_assert_int_eq(hgfs_rs_rename(r, ".edges.jsonl.Xy12", "edges.jsonl", 0), 0);
+
+	ck_assert_int_eq(hgfs_rs_status(r, &text, &len, &smtime), 0);
+	ck_assert_msg(strstr(text, "vertices.jsonl: imported, 600/600 vertices") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "edges.jsonl: imported, 1400/1400 edges") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "summary: 3 imported, 0 pending, 0 failed") != NULL, "%s", text);
+	free(text);
+	ck_assert_int_eq(hgfs_rs_unfinished(r, why, sizeof(why)), 0);
+	ck_assert_int_ge(__atomic_load_n(&changes, __ATOMIC_RELAXED), 3);
+
+	ck_assert_int_eq(hg_set_mode(c, "empty", HG_MODE_NONE, &err), 0);
+	ck_assert_int_eq(hgfs_export(&o, "empty", &mtime, &back, NULL), 0);
+	for (int f = HGFS_F_SCHEMA; f <= HGFS_F_EDGES; f++)
+		ck_assert_str_eq(back.sha[f], set.sha[f]);
+	hgfs_snapset_close(&back);
+	hgfs_snapset_close(&set);
+	hgfs_rs_free(r, "empty");
+	hgfs_rs_spool_end(spool); /* removes the spool directory */
+	ck_assert_int_eq(rmdir(dir), 0); /* nothing left in it */
+	hg_client_free(c);
+	server_stop(&s);
+}
+END_TEST
+
 /* ---- errnos ------------------------------------------------------------------ */
 
 /* Client codes and errnos overlap (-HG_EINVAL is -EPERM): they cross here. */
@@ -439,6 +554,10 @@ static Suite *engine_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_import_roundtrip);
 	tcase_add_test(tc, test_import_refusals);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("restore");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_restore_set);
 	suite_add_tcase(s, tc);
 	return s;
 }
