@@ -295,37 +295,33 @@ out:
 	return rc;
 }
 
-int hg_list_graphs(hg_client *c, char ***names_out, hg_error *err)
+int hg_client_get_names(hg_client *c, const char *url, const char *member, const char *what, char ***names_out,
+			hg_error *err)
 {
-	hg_buf url;
 	cJSON *root = NULL;
-	const cJSON *graphs, *it;
+	const cJSON *list, *it;
 	char **names = NULL;
 	size_t n = 0;
 	int rc;
 
-	hg_error_clear(err);
 	*names_out = NULL;
-	hg_buf_init(&url, 0);
-	rc = hg_client_graph_url(c, &url, NULL, NULL, err);
-	if (!rc)
-		rc = hg_client_get_json(c, url.data, &root, err);
+	rc = hg_client_get_json(c, url, &root, err);
 	if (rc)
 		goto out;
-	graphs = cJSON_GetObjectItemCaseSensitive(root, "graphs");
-	if (!cJSON_IsArray(graphs)) {
-		rc = hg_error_set(err, HG_EPROTOCOL, 200, "GET %s: no \"graphs\" array", url.data);
+	list = cJSON_GetObjectItemCaseSensitive(root, member);
+	if (!cJSON_IsArray(list)) {
+		rc = hg_error_set(err, HG_EPROTOCOL, 200, "GET %s: no \"%s\" array", url, member);
 		goto out;
 	}
-	names = calloc((size_t)cJSON_GetArraySize(graphs) + 1, sizeof(*names));
+	names = calloc((size_t)cJSON_GetArraySize(list) + 1, sizeof(*names));
 	if (!names) {
 		rc = hg_error_set(err, HG_ENOMEM, 0, "out of memory");
 		goto out;
 	}
-	cJSON_ArrayForEach(it, graphs)
+	cJSON_ArrayForEach(it, list)
 	{
 		if (!cJSON_IsString(it)) {
-			rc = hg_error_set(err, HG_EPROTOCOL, 200, "GET %s: a graph name is not a string", url.data);
+			rc = hg_error_set(err, HG_EPROTOCOL, 200, "GET %s: a %s name is not a string", url, what);
 			goto out;
 		}
 		names[n] = strdup(it->valuestring);
@@ -339,6 +335,20 @@ int hg_list_graphs(hg_client *c, char ***names_out, hg_error *err)
 out:
 	hg_strv_free(names);
 	cJSON_Delete(root);
+	return rc;
+}
+
+int hg_list_graphs(hg_client *c, char ***names_out, hg_error *err)
+{
+	hg_buf url;
+	int rc;
+
+	hg_error_clear(err);
+	*names_out = NULL;
+	hg_buf_init(&url, 0);
+	rc = hg_client_graph_url(c, &url, NULL, NULL, err);
+	if (!rc)
+		rc = hg_client_get_names(c, url.data, "graphs", "graph", names_out, err);
 	hg_buf_free(&url);
 	return rc;
 }

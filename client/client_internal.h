@@ -50,5 +50,10 @@ struct cJSON;
 /* GET url (with credentials) and parse the 2xx body as a JSON object into
  * *out (cJSON_Delete it); EPROTOCOL when it is not one. */
 int hg_client_get_json(hg_client *c, const char *url, struct cJSON **out, hg_error *err);
+/* GET url, whose answer is an object with an array of strings `member`
+ * ("graphs", "graphSpaces"): *names_out gets them, NULL-terminated (free
+ * with hg_strv_free); `what` names one in errors ("graph"). */
+int hg_client_get_names(hg_client *c, const char *url, const char *member, const char *what, char ***names_out,
+			hg_error *err);
 
 #endif
