@@ -1295,7 +1295,7 @@ int hgfs_auth_open(const char *path, struct fuse_file_info *fi, bool create, mod
 	if (p.type == P_DIR || p.type == P_RDIR)
 		return -EISDIR;
 	if (p.type != P_RFILE && (create || acc != O_RDONLY))
-		return create ? -EACCES : -EACCES;
+		return -EACCES;
 	h = calloc(1, sizeof(*h));
 	if (h == NULL)
 		return -ENOMEM;
@@ -1478,19 +1478,27 @@ int hgfs_auth_release(const char *path, struct fuse_file_info *fi)
 	return 0;
 }
 
-int hgfs_auth_truncate(const char *path, off_t size, struct fuse_file_info *fi)
+/* path, which must name a file of auth/restore/ (not a directory, not a
+ * backup file): 0, or -EISDIR, -EACCES, or check()'s error. */
+static int restore_file_path(const char *path, apath *p)
 {
-	hgfs *fs = get_fs();
-	apath p;
-	rfile *f;
-	int rc = check(fs, path, &p);
+	int rc = check(get_fs(), path, p);
 
 	if (rc < 0)
 		return rc;
-	if (p.type == P_DIR || p.type == P_RDIR)
+	if (p->type == P_DIR || p->type == P_RDIR)
 		return -EISDIR;
-	if (p.type != P_RFILE)
-		return -EACCES;
+	return p->type == P_RFILE ? 0 : -EACCES;
+}
+
+int hgfs_auth_truncate(const char *path, off_t size, struct fuse_file_info *fi)
+{
+	apath p;
+	rfile *f;
+	int rc = restore_file_path(path, &p);
+
+	if (rc < 0)
+		return rc;
 	if (size < 0)
 		return -EINVAL;
 	pthread_mutex_lock(&A.lock);
@@ -1516,17 +1524,12 @@ int hgfs_auth_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 
 int hgfs_auth_unlink(const char *path)
 {
-	hgfs *fs = get_fs();
 	apath p;
 	rfile *f;
-	int rc = check(fs, path, &p);
+	int rc = restore_file_path(path, &p);
 
 	if (rc < 0)
 		return rc;
-	if (p.type == P_DIR || p.type == P_RDIR)
-		return -EISDIR;
-	if (p.type != P_RFILE)
-		return -EACCES;
 	pthread_mutex_lock(&A.lock);
 	f = rfile_find_locked(p.name);
 	if (f != NULL)
