@@ -52,27 +52,19 @@ static int auth_url(hg_client *c, hg_buf *b, const char *graph, hg_auth_kind k, 
 
 int hg_auth_list(hg_client *c, const char *graph, hg_auth_kind k, char **out, size_t *len, hg_error *err)
 {
-	hg_buf url, body;
+	hg_buf url;
 	int rc;
 
 	hg_error_clear(err);
 	*out = NULL;
 	*len = 0;
 	hg_buf_init(&url, 0);
-	hg_buf_init(&body, 0);
 	rc = auth_url(c, &url, graph, k, err);
 	/* the server's default limit is 100 elements; -1 is "no limit" */
 	if (!rc && hg_buf_puts(&url, "?limit=-1"))
 		rc = hg_error_set(err, HG_ENOMEM, 0, "out of memory");
 	if (!rc)
-		rc = hg_http_call(c, "GET", url.data, true, NULL, 0, &body, err);
-	if (!rc) {
-		*len = body.len;
-		*out = hg_buf_steal(&body);
-		if (*out == NULL)
-			rc = hg_error_set(err, HG_ENOMEM, 0, "out of memory");
-	}
-	hg_buf_free(&body);
+		rc = hg_client_get_bytes(c, url.data, false, out, len, err);
 	hg_buf_free(&url);
 	return rc;
 }

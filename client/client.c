@@ -405,24 +405,20 @@ int hg_graph_create(hg_client *c, const char *graph, const char *from, hg_error 
 	return rc;
 }
 
-int hg_variables_get(hg_client *c, const char *graph, char **out, size_t *len, hg_error *err)
+int hg_client_get_bytes(hg_client *c, const char *url, bool object, char **out, size_t *len, hg_error *err)
 {
-	hg_buf url, body;
+	hg_buf body;
 	size_t i = 0;
 	int rc;
 
-	hg_error_clear(err);
 	*out = NULL;
 	*len = 0;
-	hg_buf_init(&url, 0);
 	hg_buf_init(&body, 0);
-	rc = hg_client_graph_url(c, &url, graph, "/variables", err);
-	if (!rc)
-		rc = hg_http_call(c, "GET", url.data, true, NULL, 0, &body, err);
-	while (!rc && i < body.len && (body.data[i] == ' ' || body.data[i] == '\n' || body.data[i] == '\r'))
+	rc = hg_http_call(c, "GET", url, true, NULL, 0, &body, err);
+	while (!rc && object && i < body.len && (body.data[i] == ' ' || body.data[i] == '\n' || body.data[i] == '\r'))
 		i++;
-	if (!rc && (i == body.len || body.data[i] != '{'))
-		rc = hg_error_set(err, HG_EPROTOCOL, 200, "GET %s: the answer is not a JSON object", url.data);
+	if (!rc && object && (i == body.len || body.data[i] != '{'))
+		rc = hg_error_set(err, HG_EPROTOCOL, 200, "GET %s: the answer is not a JSON object", url);
 	if (!rc) {
 		*len = body.len;
 		*out = hg_buf_steal(&body);
@@ -430,6 +426,21 @@ int hg_variables_get(hg_client *c, const char *graph, char **out, size_t *len, h
 			rc = hg_error_set(err, HG_ENOMEM, 0, "out of memory");
 	}
 	hg_buf_free(&body);
+	return rc;
+}
+
+int hg_variables_get(hg_client *c, const char *graph, char **out, size_t *len, hg_error *err)
+{
+	hg_buf url;
+	int rc;
+
+	hg_error_clear(err);
+	*out = NULL;
+	*len = 0;
+	hg_buf_init(&url, 0);
+	rc = hg_client_graph_url(c, &url, graph, "/variables", err);
+	if (!rc)
+		rc = hg_client_get_bytes(c, url.data, true, out, len, err);
 	hg_buf_free(&url);
 	return rc;
 }

@@ -50,6 +50,9 @@ struct cJSON;
 /* GET url (with credentials) and parse the 2xx body as a JSON object into
  * *out (cJSON_Delete it); EPROTOCOL when it is not one. */
 int hg_client_get_json(hg_client *c, const char *url, struct cJSON **out, hg_error *err);
+/* GET url: the answer's bytes into *out (malloc'd, *len bytes); object:
+ * they must be a JSON object (EPROTOCOL else). */
+int hg_client_get_bytes(hg_client *c, const char *url, bool object, char **out, size_t *len, hg_error *err);
 /* GET url, whose answer is an object with an array of strings `member`
  * ("graphs", "graphSpaces"): *names_out gets them, NULL-terminated (free
  * with hg_strv_free); `what` names one in errors ("graph"). */

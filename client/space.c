@@ -40,8 +40,7 @@ int hg_graphspace_list(hg_client *c, char ***names_out, hg_error *err)
 
 int hg_graphspace_get(hg_client *c, const char *gs, char **out, size_t *len, hg_error *err)
 {
-	hg_buf url, body;
-	size_t i = 0;
+	hg_buf url;
 	int rc;
 
 	hg_error_clear(err);
@@ -50,21 +49,9 @@ int hg_graphspace_get(hg_client *c, const char *gs, char **out, size_t *len, hg_
 	if (c->graphspace == NULL)
 		return hg_error_set(err, HG_ENOTFOUND, 0, "the server (before 1.7) has no graphspaces");
 	hg_buf_init(&url, 0);
-	hg_buf_init(&body, 0);
 	rc = space_url(c, &url, gs, err);
 	if (!rc)
-		rc = hg_http_call(c, "GET", url.data, true, NULL, 0, &body, err);
-	while (!rc && i < body.len && (body.data[i] == ' ' || body.data[i] == '\n' || body.data[i] == '\r'))
-		i++;
-	if (!rc && (i == body.len || body.data[i] != '{'))
-		rc = hg_error_set(err, HG_EPROTOCOL, 200, "GET %s: the answer is not a JSON object", url.data);
-	if (!rc) {
-		*len = body.len;
-		*out = hg_buf_steal(&body);
-		if (*out == NULL)
-			rc = hg_error_set(err, HG_ENOMEM, 0, "out of memory");
-	}
-	hg_buf_free(&body);
+		rc = hg_client_get_bytes(c, url.data, true, out, len, err);
 	hg_buf_free(&url);
 	return rc;
 }
