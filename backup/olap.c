@@ -79,7 +79,7 @@ int hgfs_olap_read_begin(hg_client *client, const char *graph, hgfs_olap_export 
 	if (rc < 0) {
 		hgfs_log(LOG_ERR, "export of graph '%s' failed (graph_read_mode, needed for the values of its OLAP "
 			 "property keys %s): %s", graph, keys, hg_error_format(&err, msg, sizeof(msg)));
-		return -hg_code_errno(rc);
+		return hgfs_errno_client(rc);
 	}
 	if (shows_olap(m))
 		return 0;
@@ -89,7 +89,7 @@ int hgfs_olap_read_begin(hg_client *client, const char *graph, hgfs_olap_export 
 			 "return only in graph_read_mode ALL, and setting ALL (it is %s) was refused: %s; the backup "
 			 "is not made rather than made without them (HugeGraph lets only an administrator set the "
 			 "read mode)", graph, keys, hg_read_mode_name(m), hg_error_format(&err, msg, sizeof(msg)));
-		return -hg_code_errno(rc);
+		return hgfs_errno_client(rc);
 	}
 	o->switched = true;
 	o->prev = m;
@@ -112,7 +112,7 @@ int hgfs_olap_read_end(hg_client *client, const char *graph, hgfs_olap_export *o
 	if (rc == 0 && grc < 0) {
 		hgfs_log(LOG_ERR, "export of graph '%s' failed (graph_read_mode after the vertex scan): %s", graph,
 			 hg_error_format(&err, msg, sizeof(msg)));
-		rc = -hg_code_errno(grc);
+		rc = hgfs_errno_client(grc);
 	} else if (rc == 0 && !shows_olap(m)) {
 		hgfs_log(LOG_ERR, "export of graph '%s' failed: its graph_read_mode became %s during the vertex scan "
 			 "(another client set it), so OLAP values may be missing from it", graph,
@@ -275,7 +275,7 @@ static int post_batch(olap_pass *p)
 	if (rc == -HG_EINVAL && hg_error_batch_limit(&p->err) > 0 && hg_error_batch_limit(&p->err) < (long)p->n)
 		p->limit = hg_error_batch_limit(&p->err);
 	if (rc < 0)
-		return -hg_code_errno(rc);
+		return hgfs_errno_client(rc);
 	p->written += p->n;
 	hgfs_buf_reset(&p->body);
 	p->n = 0;

@@ -218,7 +218,7 @@ static int server(hgfs *fs, hg_client **c, char **graph)
 		return 0;
 	rc = hg_list_graphs(*c, &names, &err);
 	if (rc < 0)
-		return -hg_code_errno(rc);
+		return hgfs_errno_client(rc);
 	if (names[0] == NULL) {
 		hg_strv_free(names);
 		return -ENOENT;
@@ -403,7 +403,7 @@ static int snap_build(hgfs *fs, auth_snap **out)
 		if (r < 0) {
 			hgfs_log(LOG_ERR, "auth backup: cannot list %s: %s", hg_auth_kind_name((hg_auth_kind)k),
 				 hg_error_format(&err, buf, sizeof(buf)));
-			rc = -hg_code_errno(r);
+			rc = hgfs_errno_client(r);
 		} else {
 			rc = render((hg_auth_kind)k, body, &s->data[k], &s->len[k]);
 			if (rc == -EPROTO) {
@@ -837,7 +837,7 @@ static int post(hg_client *c, const char *graph, kset *ks, hg_auth_kind k, cJSON
 	if (rc < 0) {
 		hg_error_format(&err, why, whylen);
 		free(ans);
-		return -hg_code_errno(rc);
+		return hgfs_errno_client(rc);
 	}
 	{
 		cJSON *o = cJSON_Parse(ans);
@@ -1105,7 +1105,7 @@ static int restore_pass(hgfs *fs, int kind)
 			hg_error_format(&err, buf, sizeof(buf));
 			sb_printf(&st, "FAILED: cannot list the server's %s: %s\n", hg_auth_kind_name((hg_auth_kind)k), buf);
 			hgfs_log(LOG_ERR, "auth restore: cannot list %s: %s", hg_auth_kind_name((hg_auth_kind)k), buf);
-			rc = -hg_code_errno(r);
+			rc = hgfs_errno_client(r);
 			free(body);
 			break;
 		}

@@ -138,7 +138,7 @@ static int log_errno(const char *what, int rc, const hg_error *err)
 	char buf[1400];
 
 	hgfs_log(LOG_ERR, "%s: %s", what, hg_error_format(err, buf, sizeof(buf)));
-	return -hg_code_errno(rc);
+	return hgfs_errno_client(rc);
 }
 
 /* Asks the server for its graphspaces, at most once a second; *has is set
@@ -781,7 +781,7 @@ static int def_send(hgfs *fs, hgfs_space_file *f)
 						  : "");
 		rc = err.http_status == 401 || err.http_status == 403 ? -EACCES
 		     : err.http_status == 400 || err.http_status == 404 ? -EINVAL
-									: -hg_code_errno(rc);
+									: hgfs_errno_client(rc);
 		goto out;
 	}
 	hgfs_log(LOG_INFO, "graphspace %s: %sd from graphspaces/%s/graphspace.json", f->space, how, f->space);

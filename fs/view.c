@@ -252,7 +252,7 @@ int hgfs_view_check_graph(hg_client *c, const char *graph, hg_error *err)
 	bool found = false;
 
 	if (rc < 0)
-		return hg_code_errno(rc) > 0 ? -hg_code_errno(rc) : -EIO;
+		return hgfs_errno_client(rc);
 	for (int i = 0; names[i] != NULL && !found; i++)
 		found = strcmp(names[i], graph) == 0;
 	hg_strv_free(names);
