@@ -13,6 +13,11 @@ int hgfs_errno_client(int rc)
 	return -hg_code_errno(rc);
 }
 
+int hgfs_errno_read(int rc)
+{
+	return rc == -HG_ENOMEM ? -ENOMEM : -EIO;
+}
+
 int hgfs_errno_import(int errnum_neg)
 {
 	switch (-errnum_neg) {

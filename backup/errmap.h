@@ -18,6 +18,12 @@
  * and said why where it did. */
 int hgfs_errno_client(int rc);
 
+/* -errno for a client result rc (< 0) met while reading the data of a file
+ * that exists (an export's scan): whatever the server said, the file was
+ * there, so it is EIO (a graph dropped mid-scan is no ENOENT, a refused
+ * page no EACCES); only ENOMEM stays what it is. */
+int hgfs_errno_read(int rc);
+
 /* -errno for the close() (or rename) that ran an import: the errnos the
  * README promises (EINVAL, EACCES, EPERM, ENOSPC, ENOMEM, EFBIG), anything
  * else EIO (a busy or vanished server included). */

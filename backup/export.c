@@ -533,7 +533,7 @@ static int scan_shard(par_scan *ps, size_t i)
 			 ps->kind == HG_KIND_VERTEX ? "vertices" : "edges", strerror(-w.rc));
 		return w.rc;
 	}
-	return rc == -HG_ENOMEM ? -ENOMEM : -EIO;
+	return hgfs_errno_read(rc);
 }
 
 static void *scan_worker(void *arg)

@@ -481,6 +481,10 @@ START_TEST(test_errmap)
 	ck_assert_int_eq(hgfs_errno_import(-ENOENT), -EIO);
 	ck_assert_int_eq(hgfs_errno_import(-EAGAIN), -EIO);
 	ck_assert_int_eq(hgfs_errno_import(-EINTR), -EIO);
+	/* a file that was there: what the server says while reading it is EIO */
+	ck_assert_int_eq(hgfs_errno_read(-HG_ENOTFOUND), -EIO);
+	ck_assert_int_eq(hgfs_errno_read(-HG_EAUTH), -EIO);
+	ck_assert_int_eq(hgfs_errno_read(-HG_ENOMEM), -ENOMEM);
 }
 END_TEST
 
