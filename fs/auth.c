@@ -28,6 +28,7 @@
 #include "auth.h"
 #include "authdata.h"
 #include "hgauth.h"
+#include "spaces.h"
 
 #define AUTH_FILE_MAX ((size_t)64 << 20) /* one file in auth/restore/ */
 #define AUTH_RFILES_MAX 64
@@ -52,10 +53,12 @@ typedef struct rfile {
 	bool detached; /* unlinked or replaced while open */
 } rfile;
 
-static struct {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int visible; /* -1: not decided yet */
+/* The auth data of one graphspace: MOUNT/auth/ (the mount's graphspace, or
+ * the server's before 1.7) and MOUNT/graphspaces/<gs>/auth/.  Made at the
+ * first look, kept until the unmount. */
+typedef struct adir {
+	struct adir *next;
+	char *space; /* "": the mount's own */
 	auth_snap *cur;
 	bool building;
 	/* the last snapshot's bytes and mtimes, to keep unchanged files' mtime */
@@ -70,17 +73,24 @@ static struct {
 	struct timespec status_mtime;
 	hgfs_auth_memory *made; /* what this mount created and the conflicts it logged */
 	pthread_mutex_t pass; /* one restore pass at a time */
+} adir;
+
+static struct {
+	pthread_mutex_t lock; /* the dirs and all in them */
+	pthread_cond_t cond;
+	int visible; /* -1: not decided yet */
+	adir *dirs;
 } A = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.cond = PTHREAD_COND_INITIALIZER,
 	.visible = -1,
-	.pass = PTHREAD_MUTEX_INITIALIZER,
 };
 
 enum { H_SNAP = 1, H_RFILE, H_STATUS };
 
 typedef struct ahandle {
 	int what;
+	adir *d;
 	auth_snap *snap;
 	hg_auth_kind kind;
 	rfile *rf;
@@ -122,19 +132,50 @@ typedef struct apath {
 	int type;
 	hg_auth_kind kind;
 	const char *name; /* P_RFILE */
+	char space[HGFS_NAME_MAX + 1]; /* "": MOUNT/auth/ */
+	adir *d; /* check()'s */
 } apath;
+
+/* "/auth..." or "/graphspaces/<gs>/auth...": what follows auth, and the
+ * graphspace ("" for the first form) into space; NULL for other paths. */
+static const char *split(const char *path, char *space, size_t splen)
+{
+	const char *s = path, *gs;
+	size_t n;
+
+	if (path == NULL)
+		return NULL;
+	space[0] = '\0';
+	if (strncmp(s, "/graphspaces/", 13) == 0) {
+		gs = s + 13;
+		n = strcspn(gs, "/");
+		if (n == 0 || n >= splen || gs[n] != '/')
+			return NULL;
+		memcpy(space, gs, n);
+		space[n] = '\0';
+		s = gs + n;
+	}
+	if (strncmp(s, "/auth", 5) != 0 || (s[5] != '\0' && s[5] != '/'))
+		return NULL;
+	return s + 5;
+}
 
 bool hgfs_auth_path(const char *path)
 {
-	return path != NULL && strncmp(path, "/auth", 5) == 0 && (path[5] == '\0' || path[5] == '/');
+	char space[HGFS_NAME_MAX + 1];
+
+	return split(path, space, sizeof(space)) != NULL;
 }
 
 static int parse(const char *path, apath *p)
 {
-	const char *s = path + 5;
+	const char *s;
 	int k;
 
 	memset(p, 0, sizeof(*p));
+	s = split(path, p->space, sizeof(p->space));
+	if (s == NULL)
+		return -ENOENT;
 	while (*s == '/')
 		s++;
 	if (*s == '\0') {
@@ -174,14 +215,17 @@ static int parse(const char *path, apath *p)
 /* ---- the server --------------------------------------------------------------- */
 
 /* The client and, for servers before 1.7, a graph to reach the auth API
- * through (the data is the server's, any graph serves it). */
-static int server(hgfs *fs, hg_client **c, char **graph)
+ * through (the data is the server's, any graph serves it).  space: "" for
+ * the mount's own, else another graphspace (1.7). */
+static int server(hgfs *fs, const char *space, hg_client **c, char **graph)
 {
 	char **names = NULL;
 	hg_error err;
 	int rc;
 
 	*graph = NULL;
+	if (space[0] != '\0')
+		return hgfs_space_client(fs, space, c);
 	rc = hgfs_client_get(fs, c);
 	if (rc < 0)
 		return rc;
@@ -243,7 +287,7 @@ bool hgfs_auth_visible(hgfs *fs)
 	pthread_mutex_unlock(&A.lock);
 	if (v >= 0)
 		return v == 1;
-	if (server(fs, &c, &graph) < 0)
+	if (server(fs, "", &c, &graph) < 0)
 		return false; /* decided later, when the server answers */
 	rc = hg_auth_list(c, graph, HG_AUTH_USERS, &body, &len, &err);
 	free(graph);
@@ -281,7 +325,7 @@ static void snap_unref_locked(auth_snap *s)
 		snap_free(s);
 }
 
-static int snap_build(hgfs *fs, auth_snap **out)
+static int snap_build(hgfs *fs, adir *d, auth_snap **out)
 {
 	hg_client *c;
 	char *graph = NULL;
@@ -289,7 +333,7 @@ static int snap_build(hgfs *fs, auth_snap **out)
 	int rc;
 
 	*out = NULL;
-	rc = server(fs, &c, &graph);
+	rc = server(fs, d->space, &c, &graph);
 	if (rc < 0)
 		return rc;
 	s = calloc(1, sizeof(*s));
@@ -342,30 +386,30 @@ static bool expired(const auth_snap *s, double ttl)
 }
 
 /* The current snapshot (a new one when it expired), with a reference. */
-static int snap_get(hgfs *fs, auth_snap **out)
+static int snap_get(hgfs *fs, adir *d, auth_snap **out)
 {
 	auth_snap *s;
 	int rc;
 
 	pthread_mutex_lock(&A.lock);
 	for (;;) {
-		if (A.cur != NULL && !expired(A.cur, fs->cfg.snapshot_ttl)) {
-			A.cur->refs++;
-			*out = A.cur;
+		if (d->cur != NULL && !expired(d->cur, fs->cfg.snapshot_ttl)) {
+			d->cur->refs++;
+			*out = d->cur;
 			pthread_mutex_unlock(&A.lock);
 			return 0;
 		}
-		if (!A.building)
+		if (!d->building)
 			break;
 		pthread_cond_wait(&A.cond, &A.lock);
 	}
-	A.building = true;
+	d->building = true;
 	pthread_mutex_unlock(&A.lock);
 
-	rc = snap_build(fs, &s);
+	rc = snap_build(fs, d, &s);
 
 	pthread_mutex_lock(&A.lock);
-	A.building = false;
+	d->building = false;
 	pthread_cond_broadcast(&A.cond);
 	if (rc < 0) {
 		pthread_mutex_unlock(&A.lock);
@@ -374,29 +418,29 @@ static int snap_get(hgfs *fs, auth_snap **out)
 	{
 		struct timespec now = wall_now();
 		for (int k = 0; k < HG_AUTH__COUNT; k++) {
-			bool same = A.last_present[k] && s->present[k] && A.last_len[k] == s->len[k] &&
-				    memcmp(A.last[k], s->data[k], s->len[k]) == 0;
+			bool same = d->last_present[k] && s->present[k] && d->last_len[k] == s->len[k] &&
+				    memcmp(d->last[k], s->data[k], s->len[k]) == 0;
 			if (same) {
-				s->mtime[k] = A.last_mtime[k];
+				s->mtime[k] = d->last_mtime[k];
 				continue;
 			}
 			/* whole seconds, later than the last one: rsync sees the change */
 			s->mtime[k] = now;
-			if (s->mtime[k].tv_sec <= A.last_mtime[k].tv_sec)
-				s->mtime[k].tv_sec = A.last_mtime[k].tv_sec + 1;
-			free(A.last[k]);
-			A.last[k] = NULL;
-			A.last_len[k] = 0;
-			if (s->present[k] && (A.last[k] = malloc(s->len[k] + 1)) != NULL) {
-				memcpy(A.last[k], s->data[k], s->len[k]);
-				A.last_len[k] = s->len[k];
+			if (s->mtime[k].tv_sec <= d->last_mtime[k].tv_sec)
+				s->mtime[k].tv_sec = d->last_mtime[k].tv_sec + 1;
+			free(d->last[k]);
+			d->last[k] = NULL;
+			d->last_len[k] = 0;
+			if (s->present[k] && (d->last[k] = malloc(s->len[k] + 1)) != NULL) {
+				memcpy(d->last[k], s->data[k], s->len[k]);
+				d->last_len[k] = s->len[k];
 			}
-			A.last_present[k] = s->present[k] && A.last[k] != NULL;
-			A.last_mtime[k] = s->mtime[k];
+			d->last_present[k] = s->present[k] && d->last[k] != NULL;
+			d->last_mtime[k] = s->mtime[k];
 		}
 	}
-	snap_unref_locked(A.cur);
-	A.cur = s;
+	snap_unref_locked(d->cur);
+	d->cur = s;
 	s->refs = 2; /* current, and the caller's */
 	*out = s;
 	pthread_mutex_unlock(&A.lock);
@@ -411,30 +455,30 @@ static void snap_put(auth_snap *s)
 }
 
 /* A change made through the mount: the next look lists anew. */
-static void snap_drop(void)
+static void snap_drop(adir *d)
 {
 	pthread_mutex_lock(&A.lock);
-	snap_unref_locked(A.cur);
-	A.cur = NULL;
+	snap_unref_locked(d->cur);
+	d->cur = NULL;
 	pthread_mutex_unlock(&A.lock);
 }
 
 /* ---- the restore ------------------------------------------------------------------- */
 
-static void set_status(char *text, size_t len)
+static void set_status(adir *d, char *text, size_t len)
 {
 	pthread_mutex_lock(&A.lock);
-	free(A.status);
-	A.status = text;
-	A.status_len = text != NULL ? len : 0;
-	A.status_mtime = wall_now();
+	free(d->status);
+	d->status = text;
+	d->status_len = text != NULL ? len : 0;
+	d->status_mtime = wall_now();
 	pthread_mutex_unlock(&A.lock);
 }
 
 /* One pass over every file of auth/restore/.  For the file of kind `kind`
  * (-1: none): 0, -EIO when some of it could not be created, -EINVAL when
  * it was refused; or the error of listing the server's. */
-static int restore_pass(hgfs *fs, int kind)
+static int restore_pass(hgfs *fs, adir *d, int kind)
 {
 	hgfs_auth_restore_cfg cfg = {.password_file = fs->cfg.auth_password_file};
 	hgfs_auth_set *set = hgfs_auth_set_new();
@@ -444,46 +488,46 @@ static int restore_pass(hgfs *fs, int kind)
 
 	if (set == NULL)
 		return -ENOMEM;
-	pthread_mutex_lock(&A.pass);
+	pthread_mutex_lock(&d->pass);
 	/* the files, as they are now */
 	pthread_mutex_lock(&A.lock);
-	for (rfile *f = A.files; f != NULL; f = f->next)
+	for (rfile *f = d->files; f != NULL; f = f->next)
 		hgfs_auth_set_add(set, f->name, f->data, f->len);
-	if (A.made == NULL)
-		A.made = hgfs_auth_memory_new();
-	cfg.memory = A.made;
+	if (d->made == NULL)
+		d->made = hgfs_auth_memory_new();
+	cfg.memory = d->made;
 	pthread_mutex_unlock(&A.lock);
 
-	rc = server(fs, &cfg.client, &graph);
+	rc = server(fs, d->space, &cfg.client, &graph);
 	if (rc == 0) {
 		cfg.graph = graph;
 		cfg.managers = has_kind(fs, HG_AUTH_MANAGERS);
 		rc = hgfs_auth_set_replay(set, &cfg, kind, &status, &len);
-		set_status(status, len);
+		set_status(d, status, len);
 	}
 	hgfs_auth_set_free(set);
 	free(graph);
-	snap_drop();
-	pthread_mutex_unlock(&A.pass);
+	snap_drop(d);
+	pthread_mutex_unlock(&d->pass);
 	return rc;
 }
 
 /* ---- restore/ files ---------------------------------------------------------------- */
 
-static rfile *rfile_find_locked(const char *name)
+static rfile *rfile_find_locked(adir *d, const char *name)
 {
-	for (rfile *f = A.files; f != NULL; f = f->next)
+	for (rfile *f = d->files; f != NULL; f = f->next)
 		if (strcmp(f->name, name) == 0)
 			return f;
 	return NULL;
 }
 
-static void rfile_unlink_locked(rfile *f)
+static void rfile_unlink_locked(adir *d, rfile *f)
 {
-	for (rfile **pp = &A.files; *pp != NULL; pp = &(*pp)->next) {
+	for (rfile **pp = &d->files; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == f) {
 			*pp = f->next;
-			A.nfiles--;
+			d->nfiles--;
 			break;
 		}
 	}
@@ -509,12 +553,43 @@ static void fill(hgfs *fs, struct stat *st, mode_t mode, off_t size, const struc
 	st->st_mtim = st->st_atim = st->st_ctim = *mtime;
 }
 
-/* -ENOENT for everything when the mount may not see auth/ */
+/* The dir of graphspace space ("" or the mount's own: MOUNT/auth/'s) */
+static int dir_get(hgfs *fs, const char *space, adir **out)
+{
+	const char *key = space[0] == '\0' || hgfs_space_is_main(fs, space) ? "" : space;
+	adir *d;
+	int rc;
+
+	if (key[0] != '\0' && (rc = hgfs_space_check(fs, key)) < 0)
+		return rc;
+	pthread_mutex_lock(&A.lock);
+	for (d = A.dirs; d != NULL && strcmp(d->space, key) != 0; d = d->next)
+		;
+	if (d == NULL && (d = calloc(1, sizeof(*d))) != NULL) {
+		d->space = strdup(key);
+		if (d->space == NULL) {
+			free(d);
+			d = NULL;
+		} else {
+			pthread_mutex_init(&d->pass, NULL);
+			d->next = A.dirs;
+			A.dirs = d;
+		}
+	}
+	pthread_mutex_unlock(&A.lock);
+	*out = d;
+	return d != NULL ? 0 : -ENOMEM;
+}
+
+/* -ENOENT for everything when the mount may not see auth/; p->d set */
 static int check(hgfs *fs, const char *path, apath *p)
 {
+	int rc;
+
 	if (!hgfs_auth_visible(fs))
 		return -ENOENT;
-	return parse(path, p);
+	rc = parse(path, p);
+	return rc < 0 ? rc : dir_get(fs, p->space, &p->d);
 }
 
 int hgfs_auth_getattr(const char *path, struct stat *st)
@@ -537,7 +612,7 @@ int hgfs_auth_getattr(const char *path, struct stat *st)
 		return 0;
 	case P_FILE: {
 		auth_snap *s;
-		rc = snap_get(fs, &s);
+		rc = snap_get(fs, p.d, &s);
 		if (rc < 0)
 			return rc;
 		if (s->present[p.kind])
@@ -549,13 +624,14 @@ int hgfs_auth_getattr(const char *path, struct stat *st)
 	}
 	case P_STATUS:
 		pthread_mutex_lock(&A.lock);
-		fill(fs, st, S_IFREG | 0400, (off_t)A.status_len, A.status_mtime.tv_sec ? &A.status_mtime : &started);
+		fill(fs, st, S_IFREG | 0400, (off_t)p.d->status_len,
+		     p.d->status_mtime.tv_sec ? &p.d->status_mtime : &started);
 		pthread_mutex_unlock(&A.lock);
 		return 0;
 	case P_RFILE: {
 		rfile *f;
 		pthread_mutex_lock(&A.lock);
-		f = rfile_find_locked(p.name);
+		f = rfile_find_locked(p.d, p.name);
 		if (f != NULL)
 			fill(fs, st, S_IFREG | (f->mode & 0777), (off_t)f->len, &f->mtime);
 		pthread_mutex_unlock(&A.lock);
@@ -600,7 +676,7 @@ int hgfs_auth_readdir(const char *path, void *buf, fuse_fill_dir_t filler)
 		add(filler, buf, ".", true);
 		add(filler, buf, "..", true);
 		pthread_mutex_lock(&A.lock);
-		for (rfile *f = A.files; f != NULL; f = f->next)
+		for (rfile *f = p.d->files; f != NULL; f = f->next)
 			add(filler, buf, f->name, false);
 		pthread_mutex_unlock(&A.lock);
 		return 0;
@@ -614,10 +690,12 @@ int hgfs_auth_open(const char *path, struct fuse_file_info *fi, bool create, mod
 	int acc = fi->flags & O_ACCMODE;
 	ahandle *h;
 	apath p;
+	adir *d;
 	int rc = check(fs, path, &p);
 
 	if (rc < 0)
 		return rc;
+	d = p.d;
 	if (p.type == P_DIR || p.type == P_RDIR)
 		return -EISDIR;
 	if (p.type != P_RFILE && (create || acc != O_RDONLY))
@@ -625,9 +703,10 @@ int hgfs_auth_open(const char *path, struct fuse_file_info *fi, bool create, mod
 	h = calloc(1, sizeof(*h));
 	if (h == NULL)
 		return -ENOMEM;
+	h->d = d;
 	switch (p.type) {
 	case P_FILE:
-		rc = snap_get(fs, &h->snap);
+		rc = snap_get(fs, d, &h->snap);
 		if (rc == 0 && !h->snap->present[p.kind]) {
 			snap_put(h->snap);
 			rc = -ENOENT;
@@ -639,12 +718,12 @@ int hgfs_auth_open(const char *path, struct fuse_file_info *fi, bool create, mod
 	case P_STATUS:
 		h->what = H_STATUS;
 		pthread_mutex_lock(&A.lock);
-		h->len = A.status_len;
+		h->len = d->status_len;
 		h->text = malloc(h->len + 1);
 		if (h->text == NULL)
 			rc = -ENOMEM;
 		else if (h->len)
-			memcpy(h->text, A.status, h->len);
+			memcpy(h->text, d->status, h->len);
 		pthread_mutex_unlock(&A.lock);
 		fi->direct_io = 1;
 		break;
@@ -652,21 +731,21 @@ int hgfs_auth_open(const char *path, struct fuse_file_info *fi, bool create, mod
 		rfile *f;
 		h->what = H_RFILE;
 		pthread_mutex_lock(&A.lock);
-		f = rfile_find_locked(p.name);
+		f = rfile_find_locked(p.d, p.name);
 		if (f == NULL && !create && !(fi->flags & O_CREAT)) {
 			rc = -ENOENT;
 		} else if (f != NULL && create && (fi->flags & O_EXCL)) {
 			rc = -EEXIST;
 		} else if (f == NULL) {
-			if (A.nfiles >= AUTH_RFILES_MAX || (f = calloc(1, sizeof(*f))) == NULL) {
-				rc = A.nfiles >= AUTH_RFILES_MAX ? -ENOSPC : -ENOMEM;
+			if (d->nfiles >= AUTH_RFILES_MAX || (f = calloc(1, sizeof(*f))) == NULL) {
+				rc = d->nfiles >= AUTH_RFILES_MAX ? -ENOSPC : -ENOMEM;
 			} else {
 				snprintf(f->name, sizeof(f->name), "%s", p.name);
 				f->mode = (mode & 0777) ? (mode & 0777) : 0600;
 				f->mtime = wall_now();
-				f->next = A.files;
-				A.files = f;
-				A.nfiles++;
+				f->next = d->files;
+				d->files = f;
+				d->nfiles++;
 			}
 		}
 		if (rc == 0 && (fi->flags & O_TRUNC) && acc != O_RDONLY) {
@@ -781,7 +860,7 @@ int hgfs_auth_flush(const char *path, struct fuse_file_info *fi)
 	pthread_mutex_lock(&A.lock);
 	kind = h->rf->detached ? -1 : hgfs_auth_kind_of_file(h->rf->name);
 	pthread_mutex_unlock(&A.lock);
-	return kind >= 0 ? restore_pass(get_fs(), kind) : 0;
+	return kind >= 0 ? restore_pass(get_fs(), h->d, kind) : 0;
 }
 
 int hgfs_auth_release(const char *path, struct fuse_file_info *fi)
@@ -828,7 +907,7 @@ int hgfs_auth_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 	if (size < 0)
 		return -EINVAL;
 	pthread_mutex_lock(&A.lock);
-	f = fi != NULL && fi->fh != 0 ? ah(fi)->rf : rfile_find_locked(p.name);
+	f = fi != NULL && fi->fh != 0 ? ah(fi)->rf : rfile_find_locked(p.d, p.name);
 	if (f == NULL) {
 		rc = -ENOENT;
 	} else {
@@ -857,9 +936,9 @@ int hgfs_auth_unlink(const char *path)
 	if (rc < 0)
 		return rc;
 	pthread_mutex_lock(&A.lock);
-	f = rfile_find_locked(p.name);
+	f = rfile_find_locked(p.d, p.name);
 	if (f != NULL)
-		rfile_unlink_locked(f);
+		rfile_unlink_locked(p.d, f);
 	pthread_mutex_unlock(&A.lock);
 	return f != NULL ? 0 : -ENOENT;
 }
@@ -881,24 +960,26 @@ int hgfs_auth_rename(const char *from, const char *to, unsigned int flags)
 		return rc;
 	if (a.type != P_RFILE || b.type != P_RFILE)
 		return -EACCES;
+	if (dir_get(fs, b.space, &b.d) < 0 || a.d != b.d)
+		return -EXDEV; /* another graphspace's auth/restore/ */
 	if (flags & ~(unsigned)RENAME_NOREPLACE)
 		return -EINVAL;
 	pthread_mutex_lock(&A.lock);
-	f = rfile_find_locked(a.name);
-	old = rfile_find_locked(b.name);
+	f = rfile_find_locked(a.d, a.name);
+	old = rfile_find_locked(a.d, b.name);
 	if (f == NULL) {
 		rc = -ENOENT;
 	} else if (old != NULL && (flags & RENAME_NOREPLACE)) {
 		rc = -EEXIST;
 	} else if (f != old) {
 		if (old != NULL)
-			rfile_unlink_locked(old);
+			rfile_unlink_locked(a.d, old);
 		snprintf(f->name, sizeof(f->name), "%s", b.name);
 		run = hgfs_auth_kind_of_file(f->name);
 	}
 	pthread_mutex_unlock(&A.lock);
 	if (rc == 0 && run >= 0)
-		rc = restore_pass(fs, run);
+		rc = restore_pass(fs, a.d, run);
 	return rc;
 }
 
@@ -913,7 +994,7 @@ int hgfs_auth_setattr(const char *path)
 	if (p.type == P_RFILE) {
 		rfile *f;
 		pthread_mutex_lock(&A.lock);
-		f = rfile_find_locked(p.name);
+		f = rfile_find_locked(p.d, p.name);
 		pthread_mutex_unlock(&A.lock);
 		return f != NULL ? 0 : -ENOENT;
 	}
@@ -931,24 +1012,35 @@ int hgfs_auth_mkdir(const char *path)
 	return p.type == P_DIR || p.type == P_RDIR ? -EEXIST : -EPERM;
 }
 
-void hgfs_auth_destroy(void)
+static void dir_free_locked(adir *d)
 {
-	pthread_mutex_lock(&A.lock);
-	snap_unref_locked(A.cur);
-	A.cur = NULL;
+	snap_unref_locked(d->cur);
+	d->cur = NULL;
 	for (int k = 0; k < HG_AUTH__COUNT; k++) {
-		free(A.last[k]);
-		A.last[k] = NULL;
+		free(d->last[k]);
+		d->last[k] = NULL;
 	}
-	while (A.files != NULL) {
-		rfile *f = A.files;
-		A.files = f->next;
+	while (d->files != NULL) {
+		rfile *f = d->files;
+		d->files = f->next;
 		free(f->data);
 		free(f);
 	}
-	hgfs_auth_memory_free(A.made);
-	A.made = NULL;
-	free(A.status);
-	A.status = NULL;
+	hgfs_auth_memory_free(d->made);
+	d->made = NULL;
+	free(d->status);
+	pthread_mutex_destroy(&d->pass);
+	free(d->space);
+	free(d);
+}
+
+void hgfs_auth_destroy(void)
+{
+	pthread_mutex_lock(&A.lock);
+	while (A.dirs != NULL) {
+		adir *d = A.dirs;
+		A.dirs = d->next;
+		dir_free_locked(d);
+	}
 	pthread_mutex_unlock(&A.lock);
 }

@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "auth.h"
 #include "spaces.h"
 
 #define SPACES_LIST_TTL 1.0 /* seconds the graphspace and graph lists are reused */
@@ -528,6 +529,9 @@ int hgfs_spaces_readdir(hgfs *fs, const hgfs_path *p, void (*add)(void *ctx, con
 	if (has)
 		add(ctx, "graphspace.json", false);
 	add(ctx, "graphs", true);
+	/* the graphspace's auth data (an administrator's mount: auth.c) */
+	if (hgfs_auth_visible(fs))
+		add(ctx, "auth", true);
 	return 0;
 }
 

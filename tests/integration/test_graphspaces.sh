@@ -25,7 +25,7 @@ mount_fs "$SERVER" "$M1" -o user=admin -o "spool_dir=$T" -o graphspace=gs1 || ex
 # ---- the tree -----------------------------------------------------------------------------
 check_eq "the root (the administrator of a server with authentication: auth/ too)" "auth graphs graphspaces" "$(ls "$M" | tr '\n' ' ' | sed 's/ $//')"
 check_eq "graphspaces/ lists the server's graphspaces" "DEFAULT gs1 gs2" "$(ls "$M/graphspaces" | tr '\n' ' ' | sed 's/ $//')"
-check_eq "a graphspace holds graphs/ and graphspace.json" "graphs graphspace.json" "$(ls "$M/graphspaces/gs1" | tr '\n' ' ' | sed 's/ $//')"
+check_eq "a graphspace holds graphs/, graphspace.json and (an administrator's mount) auth/" "auth graphs graphspace.json" "$(ls "$M/graphspaces/gs1" | tr '\n' ' ' | sed 's/ $//')"
 check_eq "graphspaces/gs1/graphs/" "g1 modern" "$(ls "$M/graphspaces/gs1/graphs" | tr '\n' ' ' | sed 's/ $//')"
 check_eq "graphspaces/gs2/graphs/ is empty" "" "$(ls "$M/graphspaces/gs2/graphs")"
 check_eq "graphs/ is still -o graphspace's (DEFAULT)" "modern" "$(ls "$M/graphs" | tr '\n' ' ' | sed 's/ $//')"
@@ -36,8 +36,36 @@ check_fails "an unknown graphspace does not exist" ls "$M/graphspaces/nope"
 check_fails "...nor its graphs/" ls "$M/graphspaces/nope/graphs"
 check_fails "no other name in a graphspace directory" ls "$M/graphspaces/gs1/other"
 dirs=$(cd "$M/graphspaces" && find . -type d | LC_ALL=C sort | tr '\n' ' ')
-check_eq "find -type d below graphspaces/" ". ./DEFAULT ./DEFAULT/graphs ./DEFAULT/graphs/modern ./DEFAULT/graphs/modern/restore ./gs1 ./gs1/graphs ./gs1/graphs/g1 ./gs1/graphs/g1/restore ./gs1/graphs/modern ./gs1/graphs/modern/restore ./gs2 ./gs2/graphs " "$dirs"
+check_eq "find -type d below graphspaces/" ". ./DEFAULT ./DEFAULT/auth ./DEFAULT/auth/restore ./DEFAULT/graphs ./DEFAULT/graphs/modern ./DEFAULT/graphs/modern/restore ./gs1 ./gs1/auth ./gs1/auth/restore ./gs1/graphs ./gs1/graphs/g1 ./gs1/graphs/g1/restore ./gs1/graphs/modern ./gs1/graphs/modern/restore ./gs2 ./gs2/auth ./gs2/auth/restore ./gs2/graphs " "$dirs"
 check_eq "...exported nothing" 0 "$(grep -c "snapshot of graph" "$M.log")"
+
+# ---- a graphspace's auth data ---------------------------------------------------------------
+auth_file_is_api() { # auth_file_is_api GS KIND: the file holds GET /graphspaces/GS/auth/KIND's elements in id order
+	local path=/graphspaces/$1/auth/$2
+	[ "$2" = groups ] && path=/auth/groups
+	curl -s "${A[@]}" "$SERVER$path?limit=-1" | python3 -c '
+import json, sys
+k, f = sys.argv[1], sys.argv[2]
+api = sorted(json.load(sys.stdin)[k], key=lambda x: x["id"])
+sys.exit(0 if api == [json.loads(l) for l in open(f)] else 1)' "$2" "$M/graphspaces/$1/auth/$2.jsonl"
+}
+for k in users projects groups targets belongs accesses; do
+	check "graphspaces/gs1/auth/$k.jsonl holds gs1's auth API list" auth_file_is_api gs1 "$k"
+done
+check "graphspaces/DEFAULT/auth/ is the mount's auth/ (its graphspace)" cmp "$M/auth/users.jsonl" "$M/graphspaces/DEFAULT/auth/users.jsonl"
+printf '{"group_name":"gs2team","group_description":"restored through gs2","id":"-37:gs2team"}\n' >"$T/groups.jsonl"
+check "cp of a groups.jsonl into graphspaces/gs2/auth/restore/" cp "$T/groups.jsonl" "$M/graphspaces/gs2/auth/restore/"
+check "...its restore.status says created" grep -qx "groups gs2team: created" "$M/graphspaces/gs2/auth/restore.status"
+check "...the server has it (1.7 keeps groups server-wide)" sh -c "curl -s -u admin:s3cret '$SERVER/auth/groups' | grep -q gs2team"
+check_eq "...the mount's own auth/restore/ holds nothing of it" "" "$(ls "$M/auth/restore")"
+check "rename(2) between two graphspaces' auth/restore/ fails with EXDEV (mv copies instead)" python3 -c '
+import errno, os, sys
+try:
+    os.rename(sys.argv[1], sys.argv[2])
+except OSError as e:
+    sys.exit(0 if e.errno == errno.EXDEV else 1)
+sys.exit(1)' "$M/graphspaces/gs2/auth/restore/groups.jsonl" "$M/graphspaces/gs1/auth/restore/groups.jsonl"
+check_fails "an unknown graphspace has no auth/" ls "$M/graphspaces/nope/auth"
 
 # ---- graphspace.json ------------------------------------------------------------------------
 DEF=$M/graphspaces/gs1/graphspace.json
@@ -136,6 +164,7 @@ check "...it stays" sh -c "curl -s -u admin:s3cret '$SERVER/graphspaces' | grep 
 MR=$T/mnt_reader
 mount_fs "$SERVER" "$MR" -o user=reader -o "spool_dir=$T" || exit 1
 check "the reader sees the graphspaces" sh -c "ls '$MR/graphspaces' | grep -qx gs3"
+check_eq "...but no auth/ in them" "graphs graphspace.json" "$(ls "$MR/graphspaces/gs1" | tr '\n' ' ' | sed 's/ $//')"
 check "the reader may mkdir graphspaces/gs5 (the daemon's)" mkdir "$MR/graphspaces/gs5"
 check_fails "...but writing its graphspace.json fails" cp "$BK/gs1/graphspace.json" "$MR/graphspaces/gs5/"
 check "...with Permission denied" sh -c "cp '$BK/gs1/graphspace.json' '$MR/graphspaces/gs5/' 2>&1 | grep -q 'Permission denied'"
