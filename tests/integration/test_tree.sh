@@ -29,16 +29,23 @@ mount_fs "$SERVER" "$M" "${mopts[@]}" || exit 1
 
 # ---- entry types -------------------------------------------------------------------------
 exports() { grep -c "snapshot of graph" "$M.log"; }
-# an administrator's mount also has auth/ (test_auth.sh)
-authdirs="" authfiles=""
-[ "$AUTH" = auth ] && authdirs="./auth ./auth/restore " &&
-	authfiles="./auth/accesses.jsonl ./auth/belongs.jsonl ./auth/groups.jsonl ./auth/restore.status ./auth/targets.jsonl ./auth/users.jsonl "
+# an administrator's mount also has auth/ and graphspaces/DEFAULT/auth/ (test_auth.sh)
+authdirs="" authfiles="" gsauthdirs="" gsauthfiles=""
+if [ "$AUTH" = auth ]; then
+	authdirs="./auth ./auth/restore " gsauthdirs="./graphspaces/DEFAULT/auth ./graphspaces/DEFAULT/auth/restore "
+	kinds="accesses belongs groups managers projects restore.status targets users"
+	case ${HGFS_REAL:-$PERSONA} in 1.7*) ;; *) kinds=${kinds/managers /} ;; esac # managers: 1.7 only
+	for k in $kinds; do
+		case $k in *.status) f=$k ;; *) f=$k.jsonl ;; esac
+		authfiles+="./auth/$f " gsauthfiles+="./graphspaces/DEFAULT/auth/$f "
+	done
+fi
 dirs=$(cd "$M" && find . -type d | LC_ALL=C sort | tr '\n' ' ')
-check_eq "find -type d lists the directories" ". ${authdirs}./graphs ./graphs/g ./graphs/g/restore ./graphspaces ./graphspaces/DEFAULT ./graphspaces/DEFAULT/graphs ./graphspaces/DEFAULT/graphs/g ./graphspaces/DEFAULT/graphs/g/restore " "$dirs"
+check_eq "find -type d lists the directories" ". ${authdirs}./graphs ./graphs/g ./graphs/g/restore ./graphspaces ./graphspaces/DEFAULT ${gsauthdirs}./graphspaces/DEFAULT/graphs ./graphspaces/DEFAULT/graphs/g ./graphspaces/DEFAULT/graphs/g/restore " "$dirs"
 files=$(cd "$M" && find . -type f | LC_ALL=C sort | tr '\n' ' ')
 gfiles="edges.jsonl export.status manifest.json mode restore.status schema.json variables.json vertices.jsonl"
 # (graphspaces/DEFAULT has no graphspace.json: these servers have no graphspace definitions)
-check_eq "find -type f lists the files" "${authfiles}$(for f in $gfiles; do printf './graphs/g/%s ' "$f"; done)$(for f in $gfiles; do printf './graphspaces/DEFAULT/graphs/g/%s ' "$f"; done)" "$files"
+check_eq "find -type f lists the files" "${authfiles}$(for f in $gfiles; do printf './graphs/g/%s ' "$f"; done)${gsauthfiles}$(for f in $gfiles; do printf './graphspaces/DEFAULT/graphs/g/%s ' "$f"; done)" "$files"
 check_eq "...and neither exported the graph (d_type, no stat)" 0 "$(exports)"
 check "echo RESTORING > mode" set_mode g RESTORING
 check "mkdir restore/sub" mkdir "$M/graphs/g/restore/sub"
@@ -71,7 +78,9 @@ check_eq "d_type in restore/" "..:d .:d empty.txt:f sub:d" "$(dtypes "$M/graphs/
 rootd="..:d .:d graphs:d graphspaces:d"
 [ "$AUTH" = auth ] && rootd="..:d .:d auth:d graphs:d graphspaces:d"
 check_eq "d_type at the root and in graphs/" "$rootd|..:d .:d g:d" "$(dtypes "$M")|$(dtypes "$M/graphs")"
-check_eq "d_type in graphspaces/ and graphspaces/DEFAULT" "..:d .:d DEFAULT:d|..:d .:d graphs:d" "$(dtypes "$M/graphspaces")|$(dtypes "$M/graphspaces/DEFAULT")"
+gsd="..:d .:d graphs:d"
+[ "$AUTH" = auth ] && gsd="..:d .:d auth:d graphs:d"
+check_eq "d_type in graphspaces/ and graphspaces/DEFAULT" "..:d .:d DEFAULT:d|$gsd" "$(dtypes "$M/graphspaces")|$(dtypes "$M/graphspaces/DEFAULT")"
 check "rmdir restore/sub" rmdir "$M/graphs/g/restore/sub"
 check "rm restore/empty.txt" rm "$M/graphs/g/restore/empty.txt"
 check "echo NONE > mode" set_mode g NONE
