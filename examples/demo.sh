@@ -7,16 +7,19 @@
 # (RESTORING), backs that up again and compares, and merges it once more
 # (MERGING) to show that a second copy adds nothing.
 # Everything runs in a temporary directory and is cleaned up at the end.
+# HUGEGRAPHFS_BUILD names another build directory than ./build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+BUILD=${HUGEGRAPHFS_BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 run() { step "$*"; "$@"; }
 
 scripts/install-deps.sh
-if [ ! -f build/build.ninja ]; then meson setup build >/dev/null; fi
-meson compile -C build >/dev/null
+if [ ! -f "$BUILD/build.ninja" ]; then meson setup "$BUILD" >/dev/null; fi
+meson compile -C "$BUILD" >/dev/null
 
 W=$(mktemp -d /tmp/hugegraphfs-demo.XXXXXX)
 MNT=$W/mnt
@@ -30,7 +33,7 @@ cleanup() {
 trap cleanup EXIT
 
 # the reference server, with the modern graph and an empty graph
-"$ROOT/build/hgserver/hgserver" --listen 127.0.0.1:0 \
+"$BUILD/hgserver/hgserver" --listen 127.0.0.1:0 \
 	--load hugegraph="$ROOT/examples/modern" --graph newgraph >"$W/server.out" &
 SERVER_PID=$!
 for _ in $(seq 100); do grep -q listening "$W/server.out" && break; sleep 0.1; done
@@ -38,7 +41,7 @@ URL=$(sed -n 's/^listening on //p' "$W/server.out")
 echo "reference server: $URL (HugeGraph 1.7 persona, graphs: hugegraph, newgraph)"
 
 step "hugegraphfs $URL $MNT"
-"$ROOT/build/fs/hugegraphfs" -f "$URL" "$MNT" 2>"$W/hugegraphfs.log" &
+"$BUILD/fs/hugegraphfs" -f "$URL" "$MNT" 2>"$W/hugegraphfs.log" &
 FS_PID=$!
 for _ in $(seq 100); do grep -qs " $MNT fuse" /proc/mounts && break; sleep 0.05; done
 
@@ -58,9 +61,12 @@ python3 - "$W/backups/today" <<'PY'
 import hashlib, json, os, sys
 d = sys.argv[1]
 m = json.load(open(os.path.join(d, "manifest.json")))
+bad = 0
 for name, f in m["files"].items():
     ok = hashlib.sha256(open(os.path.join(d, name), "rb").read()).hexdigest() == f["sha256"]
     print(f"{name}: {'OK' if ok else 'FAILED'}")
+    bad += not ok
+sys.exit(1 if bad else 0)
 PY
 
 run cat "$MNT/graphs/newgraph/mode"
