@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -546,10 +548,65 @@ static bool options_known(const struct fuse_args *args)
 	return ok;
 }
 
+/* true when /proc/self/mountinfo has a FUSE mount on path (an absolute,
+ * resolved path); its mount point field escapes " \t\n\\" as octal */
+static bool fuse_mounted_on(const char *path)
+{
+	char line[8192], mp[PATH_MAX];
+	bool found = false;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	if (f == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), f) != NULL) {
+		/* id parent major:minor root MOUNT_POINT options ... - FSTYPE ... */
+		char *p = line, *sep = strstr(line, " - ");
+		size_t n = 0;
+		for (int field = 0; field < 4 && p != NULL; field++)
+			p = strchr(p + (field ? 1 : 0), ' ');
+		if (p == NULL || sep == NULL || strncmp(sep + 3, "fuse", 4) != 0)
+			continue;
+		for (p++; *p != ' ' && *p != '\0' && n + 1 < sizeof(mp); p++) {
+			if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' && p[3] >= '0' &&
+			    p[3] <= '7') {
+				mp[n++] = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+				p += 3;
+			} else {
+				mp[n++] = *p;
+			}
+		}
+		mp[n] = '\0';
+		found = strcmp(mp, path) == 0;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Removes the mount left on path by an aborted connection (libfuse leaves
+ * it: its unmount stops at the severed device): a lazy unmount, as root
+ * directly, else through fusermount3. */
+static void remove_aborted(const char *path)
+{
+	pid_t pid;
+	int status;
+
+	if (geteuid() == 0 && umount2(path, MNT_DETACH) == 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		execlp("fusermount3", "fusermount3", "-u", "-z", "--", path, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		hgfs_log(LOG_ERR, "%s stays mounted and unusable: fusermount3 -u -z %s", path, path);
+}
+
 /* Mounts and serves until unmounted or signalled (what fuse_main does,
  * with the loop configured explicitly). */
 static int run(struct fuse_args *args, hgfs *fs)
 {
+	char where[PATH_MAX];
+	bool aborted = false;
 	struct fuse_cmdline_opts opts;
 	struct fuse_loop_config *loop = NULL;
 	struct fuse_session *se;
@@ -564,6 +621,9 @@ static int run(struct fuse_args *args, hgfs *fs)
 		fprintf(stderr, "hugegraphfs: missing MOUNTPOINT (try --help)\n");
 		goto out;
 	}
+	/* resolved now: once mounted, resolving it would ask this daemon */
+	if (realpath(opts.mountpoint, where) == NULL)
+		snprintf(where, sizeof(where), "%s", opts.mountpoint);
 	hgfs_view_ops(&ops, &hgfs_ops, &view);
 	f = fuse_new(args, &ops, sizeof(ops), fs);
 	if (f == NULL)
@@ -594,13 +654,24 @@ static int run(struct fuse_args *args, hgfs *fs)
 		rc = fuse_loop_mt(f, loop);
 		fuse_loop_cfg_destroy(loop);
 	}
-	/* a signal's number (SIGTERM, SIGINT: asked to stop) is a clean stop */
+	/* a signal's number (SIGTERM, SIGINT: asked to stop) is a clean stop;
+	 * 0 is an unmount, or a connection aborted under a mount that stays
+	 * (echo 1 > /sys/fs/fuse/connections/N/abort): every access to it
+	 * then fails with ENOTCONN, which is no clean stop */
+	if (rc == 0 && fuse_mounted_on(where)) {
+		hgfs_log(LOG_ERR, "the kernel's FUSE connection of %s was aborted: stopping; unmounting it", where);
+		rc = -ECONNABORTED;
+		aborted = true;
+	}
+	if (rc > 0 || rc == 0)
+		hgfs_log(LOG_NOTICE, "stopping (%s): unmounting %s", rc > 0 ? "signal" : "unmounted", opts.mountpoint);
 	rc = rc < 0 ? HGFS_EXIT_RUNTIME : HGFS_EXIT_OK;
-	hgfs_log(LOG_NOTICE, "stopping (signal or unmount): unmounting %s", opts.mountpoint);
 out_signals:
 	fuse_remove_signal_handlers(se);
 out_unmount:
 	fuse_unmount(f);
+	if (aborted && fuse_mounted_on(where))
+		remove_aborted(where);
 out_destroy:
 	fuse_destroy(f);
 out:

@@ -136,7 +136,7 @@ log "the daemon exited $took s after SIGTERM"
 check "SIGTERM while a request hangs: the daemon exits" bash -c "! kill -0 $DAEMON 2>/dev/null"
 check "...within 5 s" within 5 "$took"
 check "...unmounted" bash -c "! grep -qs ' $M fuse' /proc/mounts"
-check "...saying so in the log" grep -q "stopping (signal or unmount): unmounting" "$M.log"
+check "...saying so in the log" grep -q "stopping (signal): unmounting" "$M.log"
 wait "$CAT"; rc=$?
 check "...and the hung reader gets an error" test "$rc" -ne 0
 
