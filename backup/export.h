@@ -80,6 +80,7 @@ typedef struct hgfs_progress {
 	bool have_last;
 	int last_rc;
 	time_t last_end;
+	struct timespec last_end_ts; /* wall clock, the mtime of export.status while idle */
 	double last_secs;
 	uint64_t last_elems[HGFS_F__COUNT];
 	uint64_t last_bytes[HGFS_F__COUNT];
@@ -123,6 +124,11 @@ void hgfs_progress_shards(hgfs_progress *p, hgfs_snapfile f, uint64_t shards_don
 void hgfs_progress_end(hgfs_progress *p, int rc);
 /* export.status as text (malloc'd; caller's lock held). 0 or -ENOMEM. */
 int hgfs_progress_render(const hgfs_progress *p, char **text, size_t *len);
+/* export.status's mtime: when its text last changed (caller's lock held).
+ * Now while an export runs (elapsed and counts change at every read), the
+ * end of the last export while idle, {0, 0} when no export ran yet (the
+ * caller shows its own start time then). */
+void hgfs_progress_mtime(const hgfs_progress *p, struct timespec *mtime);
 /* "12.3 s", "4 min 05 s", "2 h 03 min" into buf. */
 const char *hgfs_fmt_secs(double secs, char *buf, size_t len);
 

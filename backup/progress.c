@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 
 #include "export.h"
 #include "log.h"
@@ -124,7 +125,8 @@ void hgfs_progress_end(hgfs_progress *p, int rc)
 	p->running = false;
 	p->have_last = true;
 	p->last_rc = rc;
-	p->last_end = time(NULL);
+	clock_gettime(CLOCK_REALTIME, &p->last_end_ts);
+	p->last_end = p->last_end_ts.tv_sec;
 	p->last_secs = (double)(mono_ms() - LOAD(p->start_ms)) / 1000.0;
 	for (int f = 0; f < HGFS_F__COUNT; f++) {
 		p->last_elems[f] = LOAD(p->elems[f]);
@@ -175,6 +177,16 @@ static void stamp(time_t when, char *buf, size_t len)
 
 	gmtime_r(&when, &tm);
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void hgfs_progress_mtime(const hgfs_progress *p, struct timespec *mtime)
+{
+	if (p->running)
+		clock_gettime(CLOCK_REALTIME, mtime);
+	else if (p->have_last)
+		*mtime = p->last_end_ts;
+	else
+		*mtime = (struct timespec){0, 0};
 }
 
 int hgfs_progress_render(const hgfs_progress *p, char **out, size_t *len)

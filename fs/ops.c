@@ -496,14 +496,20 @@ static void snap_release(hgfs_graph *g, hgfs_snapshot *s, bool was_open)
 	hgfs_snapshot_close(dead);
 }
 
-/* export.status: never waits, never starts an export. */
-static int export_status(hgfs_graph *g, char **text, size_t *len)
+/* export.status: never waits, never starts an export.  *mtime (may be
+ * NULL) is when the text last changed, so that incremental tools (rsync,
+ * rclone sync, restic, borg) copy it again when it did. */
+static int export_status(hgfs *fs, hgfs_graph *g, char **text, size_t *len, struct timespec *mtime)
 {
 	int rc;
 
 	pthread_mutex_lock(&g->lock);
 	rc = hgfs_progress_render(&g->progress, text, len);
+	if (mtime != NULL)
+		hgfs_progress_mtime(&g->progress, mtime);
 	pthread_mutex_unlock(&g->lock);
+	if (mtime != NULL && mtime->tv_sec == 0)
+		*mtime = (struct timespec){fs->started, 0};
 	return rc;
 }
 
@@ -773,8 +779,8 @@ static int hgfs_getattr(const char *path, struct stat *st, struct fuse_file_info
 	case HGFS_N_EXPORT_STATUS: {
 		char *text;
 		size_t len;
-		struct timespec mtime = {fs->started, 0};
-		rc = export_status(g, &text, &len);
+		struct timespec mtime;
+		rc = export_status(fs, g, &text, &len, &mtime);
 		if (rc < 0)
 			return rc;
 		free(text);
@@ -998,7 +1004,7 @@ static int open_node(const char *path, struct fuse_file_info *fi, bool create, m
 		break;
 	case HGFS_N_EXPORT_STATUS:
 		fi->direct_io = 1;
-		rc = acc != O_RDONLY || create ? -EACCES : export_status(g, &h->buf, &h->len);
+		rc = acc != O_RDONLY || create ? -EACCES : export_status(fs, g, &h->buf, &h->len, NULL);
 		break;
 	case HGFS_N_SNAPFILE:
 		if (acc != O_RDONLY || create) {

@@ -9,7 +9,7 @@ PACKAGES=(
 	build-essential meson ninja-build pkg-config
 	libfuse3-dev fuse3 libcurl4-openssl-dev libcjson-dev libssl-dev zlib1g-dev libzstd-dev
 	check libmicrohttpd-dev
-	curl rsync tar gzip zstd python3 ed vim-tiny restic rclone openssl stunnel4
+	curl rsync tar gzip zstd python3 ed vim-tiny restic rclone borgbackup openssl stunnel4
 	man-db groff-base mount util-linux
 	openjdk-17-jdk-headless maven unzip
 )

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "child_server.h"
@@ -463,6 +464,41 @@ START_TEST(test_restore_set)
 }
 END_TEST
 
+/* export.status's mtime moves when its text does: none before any export
+ * (the mount shows its start), now while one runs, the end of the last one
+ * while idle (kept however often it is asked for), later for a later one. */
+START_TEST(test_progress_mtime)
+{
+	hgfs_progress p;
+	struct timespec m, idle, again, before, after;
+	char *text;
+	size_t len;
+
+	memset(&p, 0, sizeof(p));
+	hgfs_progress_mtime(&p, &m);
+	ck_assert(m.tv_sec == 0 && m.tv_nsec == 0);
+	clock_gettime(CLOCK_REALTIME, &before);
+	hgfs_progress_begin(&p);
+	hgfs_progress_mtime(&p, &m);
+	ck_assert(m.tv_sec > before.tv_sec || (m.tv_sec == before.tv_sec && m.tv_nsec >= before.tv_nsec));
+	hgfs_progress_end(&p, 0);
+	clock_gettime(CLOCK_REALTIME, &after);
+	hgfs_progress_mtime(&p, &idle);
+	ck_assert(idle.tv_sec < after.tv_sec || (idle.tv_sec == after.tv_sec && idle.tv_nsec <= after.tv_nsec));
+	ck_assert_int_eq(idle.tv_sec, p.last_end); /* the "done at" of the text */
+	ck_assert_int_eq(hgfs_progress_render(&p, &text, &len), 0);
+	ck_assert_ptr_nonnull(strstr(text, "state: idle\nlast: done at "));
+	free(text);
+	usleep(2000);
+	hgfs_progress_mtime(&p, &again);
+	ck_assert(again.tv_sec == idle.tv_sec && again.tv_nsec == idle.tv_nsec);
+	hgfs_progress_begin(&p);
+	hgfs_progress_end(&p, -EIO);
+	hgfs_progress_mtime(&p, &again);
+	ck_assert(again.tv_sec > idle.tv_sec || (again.tv_sec == idle.tv_sec && again.tv_nsec > idle.tv_nsec));
+}
+END_TEST
+
 /* ---- errnos ------------------------------------------------------------------ */
 
 /* Client codes and errnos overlap (-HG_EINVAL is -EPERM): they cross here. */
@@ -497,6 +533,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_export_set);
 	tcase_add_test(tc, test_export_parallel_same_bytes);
 	tcase_add_test(tc, test_export_failures);
+	tcase_add_test(tc, test_progress_mtime);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errmap");
 	tcase_add_test(tc, test_errmap);
