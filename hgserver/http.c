@@ -1920,10 +1920,13 @@ static bool managers_route(resp *r, const char *method, const char *space, const
     const char *caller = r->who == 1 ? g_auth_user : r->user;
     int st = hgauth_managers(method, sub, space, g_pd, gs_exists(space), type, qget(q, "user"), caller ? caller : "",
                              body->p, body->len, &r->body, &e);
-    if (st < 0)
+    if (st < 0) {
         resp_herr(r, &e);
-    else
+    } else {
         resp_ok(r, st);
+        if (!strcmp(method, "GET")) /* list, check and role declare no @Produces */
+            r->ctype = "text/plain";
+    }
     return true;
 }
 
