@@ -525,6 +525,17 @@ static void remove_at(int k, size_t i)
     S.n[k]--;
 }
 
+/* removes the belongs and accesses that touch entity id */
+static void drop_edges(const char *id)
+{
+    for (int r = K_BELONGS; r <= K_ACCESSES; r++)
+        for (size_t j = 0; j < S.n[r];)
+            if (!strcmp(S.v[r][j].ref[0], id) || !strcmp(S.v[r][j].ref[1], id))
+                remove_at(r, j);
+            else
+                j++;
+}
+
 int hgauth_handle(const char *method, const char *kind, const char *id, const char *body, size_t len, const char *limit,
                   bool admin, sb_t *out, herr *e)
 {
@@ -570,12 +581,12 @@ int hgauth_handle(const char *method, const char *kind, const char *id, const ch
         } else {
             char *gone = strdup(id);
             remove_at(k, i);
-            /* 1.5 drops a user's belongs with the user (1.7 keeps them) */
-            for (size_t j = 0; S.persona != 17 && k == K_USERS && j < S.n[K_BELONGS];)
-                if (!strcmp(S.v[K_BELONGS][j].ref[0], gone))
-                    remove_at(K_BELONGS, j);
-                else
-                    j++;
+            /* removing a vertex removes its edges: a group's or a target's belongs and accesses go
+             * with it (observed through a project's delete on 1.5.0 and 1.7.0), a user's belongs on
+             * 1.5.0; 1.7.0 was seen both keeping and dropping a deleted user's belongs (hgserver
+             * keeps them, see README.md) */
+            if (k == K_GROUPS || k == K_TARGETS || (k == K_USERS && S.persona != 17))
+                drop_edges(gone);
             free(gone);
             status = 204;
         }
@@ -939,12 +950,7 @@ static void drop_vertex(int k, const char *id)
             remove_at(k, i);
             break;
         }
-    for (int r = K_BELONGS; r <= K_ACCESSES; r++)
-        for (size_t j = 0; j < S.n[r];)
-            if (!strcmp(S.v[r][j].ref[0], id) || !strcmp(S.v[r][j].ref[1], id))
-                remove_at(r, j);
-            else
-                j++;
+    drop_edges(id);
 }
 
 int hgauth_projects(const char *method, const char *id, const char *action, const char *body, size_t len,

@@ -1262,6 +1262,11 @@ def auth_api(d, args):
     d.check("auth api: delete a belong", "DELETE", A + "/belongs/" + urllib.parse.quote("S-31:bob>-50>-50>>S-37:devs", safe=""), **kw)
     d.check("auth api: delete a user", "DELETE", A + "/users/-31:carol", **kw)
     d.check("auth api: belongs list after the deletes", "GET", A + "/belongs?limit=-1", **lists)
+    # a deleted group or target takes its belongs and accesses along (a vertex's edges)
+    d.check("auth api: delete a group with an access", "DELETE", "/auth/groups/-37:ops", **kw)
+    d.check("auth api: delete a target with an access", "DELETE", A + "/targets/-45:people", **kw)
+    for k in ("belongs", "accesses", "targets"):
+        d.check("auth api: %s list after the group's and the target's delete" % k, "GET", A + "/" + k + "?limit=-1", **lists)
 
     # projects (ProjectAPI): each comes with groups admin_<name> and op_<name>, a target
     # project_res_<name> and three accesses; project_graphs is a Java HashSet
