@@ -19,13 +19,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "auth.h"
 #include "hg.h"
 
-enum { K_USERS, K_GROUPS, K_TARGETS, K_BELONGS, K_ACCESSES, K_N };
-static const char *const KIND[K_N] = {"users", "groups", "targets", "belongs", "accesses"};
-static const char *const SINGULAR[K_N] = {"user", "group", "target", "belong", "access"};
+enum { K_USERS, K_GROUPS, K_TARGETS, K_BELONGS, K_ACCESSES, K_PROJECTS, K_N };
+static const char *const KIND[K_N] = {"users", "groups", "targets", "belongs", "accesses", "projects"};
+static const char *const SINGULAR[K_N] = {"user", "group", "target", "belong", "access", "project"};
 
 typedef struct member {
     char *key;
@@ -37,6 +38,10 @@ typedef struct ent {
     char *name;     /* users, groups, targets */
     char *ref[2];   /* belongs: user, group; accesses: group, target */
     char *password; /* users: in the clear */
+    /* projects: the fields the members are made from (proj_members) */
+    char *desc, *creator, *created, *updated;
+    char **graphs; /* in the order the real server's set iterates */
+    size_t ngraphs;
     member *m;
     size_t nm;
 } ent;
@@ -48,11 +53,18 @@ static struct {
     ent *v[K_N];
     size_t n[K_N];
     uint64_t salt;
+    char *sysgraph; /* the graph holding the auth data (a project's target_graph) */
+    /* managers (persona 17 with graphspaces, as StandardAuthManagerV2 keeps them) */
+    struct mgr {
+        char *user, *space; /* space NULL: an ADMIN manager */
+        int type;           /* 0 SPACE, 1 SPACE_MEMBER, 2 ADMIN */
+    } *mg;
+    size_t nmg;
 } S = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static int label_id(int k)
 {
-    static const int l15[K_N] = {-30, -36, -44, -49, -55}, l17[K_N] = {-31, -37, -45, -50, -56};
+    static const int l15[K_N] = {-30, -36, -44, -49, -55, -65}, l17[K_N] = {-31, -37, -45, -50, -56, -66};
     return S.persona == 17 ? l17[k] : l15[k];
 }
 
@@ -79,6 +91,13 @@ static void ent_free(ent *e)
     free(e->ref[0]);
     free(e->ref[1]);
     free(e->password);
+    free(e->desc);
+    free(e->creator);
+    free(e->created);
+    free(e->updated);
+    for (size_t i = 0; i < e->ngraphs; i++)
+        free(e->graphs[i]);
+    free(e->graphs);
     for (size_t i = 0; i < e->nm; i++) {
         free(e->m[i].key);
         free(e->m[i].json);
@@ -202,6 +221,15 @@ void hgauth_free(void)
     }
     free(S.admin);
     S.admin = NULL;
+    free(S.sysgraph);
+    S.sysgraph = NULL;
+    for (size_t i = 0; i < S.nmg; i++) {
+        free(S.mg[i].user);
+        free(S.mg[i].space);
+    }
+    free(S.mg);
+    S.mg = NULL;
+    S.nmg = 0;
     pthread_mutex_unlock(&S.lock);
 }
 
@@ -233,11 +261,12 @@ static const char *const KNOWN[K_N][7] = {
     {"target_name", "target_graph", "target_url", "target_resources", NULL},
     {"user", "group", "belong_description", NULL},
     {"group", "target", "access_permission", "access_description", NULL},
+    {"project_name", "project_graphs", "project_description", NULL},
 };
 static const char *const JCLASS[K_N] = {
     "org.apache.hugegraph.api.auth.UserAPI$JsonUser", "org.apache.hugegraph.api.auth.GroupAPI$JsonGroup",
     "org.apache.hugegraph.api.auth.TargetAPI$JsonTarget", "org.apache.hugegraph.api.auth.BelongAPI$JsonBelong",
-    "org.apache.hugegraph.api.auth.AccessAPI$JsonAccess"};
+    "org.apache.hugegraph.api.auth.AccessAPI$JsonAccess", "org.apache.hugegraph.api.auth.ProjectAPI$JsonProject"};
 static const char *const PERMS[] = {"NONE", "READ", "WRITE", "DELETE", "EXECUTE", "SPACE", "SPACE_MEMBER", "ADMIN", NULL};
 static const int PERM_CODE[] = {0, 1, 2, 4, 8, 0x1f, 0x1e, 0x7f};
 
@@ -496,6 +525,17 @@ static void remove_at(int k, size_t i)
     S.n[k]--;
 }
 
+/* removes the belongs and accesses that touch entity id */
+static void drop_edges(const char *id)
+{
+    for (int r = K_BELONGS; r <= K_ACCESSES; r++)
+        for (size_t j = 0; j < S.n[r];)
+            if (!strcmp(S.v[r][j].ref[0], id) || !strcmp(S.v[r][j].ref[1], id))
+                remove_at(r, j);
+            else
+                j++;
+}
+
 int hgauth_handle(const char *method, const char *kind, const char *id, const char *body, size_t len, const char *limit,
                   bool admin, sb_t *out, herr *e)
 {
@@ -541,12 +581,12 @@ int hgauth_handle(const char *method, const char *kind, const char *id, const ch
         } else {
             char *gone = strdup(id);
             remove_at(k, i);
-            /* 1.5 drops a user's belongs with the user (1.7 keeps them) */
-            for (size_t j = 0; S.persona != 17 && k == K_USERS && j < S.n[K_BELONGS];)
-                if (!strcmp(S.v[K_BELONGS][j].ref[0], gone))
-                    remove_at(K_BELONGS, j);
-                else
-                    j++;
+            /* removing a vertex removes its edges: a group's or a target's belongs and accesses go
+             * with it (observed through a project's delete on 1.5.0 and 1.7.0), a user's belongs on
+             * 1.5.0; 1.7.0 was seen both keeping and dropping a deleted user's belongs (hgserver
+             * keeps them, see README.md) */
+            if (k == K_GROUPS || k == K_TARGETS || (k == K_USERS && S.persona != 17))
+                drop_edges(gone);
             free(gone);
             status = 204;
         }
@@ -559,6 +599,626 @@ int hgauth_handle(const char *method, const char *kind, const char *id, const ch
     } else {
         status = err_set(e, 405, "jakarta.ws.rs.NotAllowedException", "HTTP 405 Method Not Allowed");
     }
+    pthread_mutex_unlock(&S.lock);
+    return status;
+}
+
+/* ---- projects ----
+ * What ProjectAPI and StandardAuthManager do: a project "<label>:<name>" comes with groups
+ * admin_<name> and op_<name>, a target project_res_<name> (a PROJECT resource on the graph holding
+ * the auth data) and three accesses (admin WRITE and READ, op READ on the target).  They are made
+ * one after the other, and what was made before a failing step stays (observed on 1.7.0: a
+ * project whose op group existed left its admin group behind).  Deleting the project deletes the
+ * groups and the target, and with those vertices the belongs and accesses that touch them.
+ * project_graphs is a Java HashSet<String>: its order is modelled by set_order. */
+
+static char *sysgraph(void)
+{
+    return S.sysgraph ? S.sysgraph : "hugegraph";
+}
+
+void hgauth_system_graph(const char *name)
+{
+    pthread_mutex_lock(&S.lock);
+    free(S.sysgraph);
+    S.sysgraph = name ? strdup(name) : NULL;
+    pthread_mutex_unlock(&S.lock);
+}
+
+/* the table size of a HashSet of n0 elements made with new HashSet<>(c) (n0 = c.size(), or -1 for
+ * new HashSet<>()) once it holds n: power of two >= max((int)(n0 / .75f) + 1, 16), doubled while
+ * n > 0.75 * capacity */
+static size_t set_cap(long n0, size_t n)
+{
+    size_t cap = 16;
+    if (n0 >= 0) {
+        size_t want = (size_t)((float)n0 / 0.75f) + 1;
+        while (cap < want)
+            cap *= 2;
+    }
+    while ((double)n > 0.75 * (double)cap)
+        cap *= 2;
+    return cap;
+}
+
+/* the iteration order of a HashSet<String> into which v[0..n) were inserted in this order */
+static void set_order(char **v, size_t n, size_t cap)
+{
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0; j--) {
+            uint32_t a = java_hash(v[j - 1]), b = java_hash(v[j]);
+            if (((a ^ (a >> 16)) & (cap - 1)) <= ((b ^ (b >> 16)) & (cap - 1)))
+                break;
+            char *t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+}
+
+/* Java's AbstractCollection.toString: [a, b] */
+static void set_str(sb_t *b, char **v, size_t n, bool present)
+{
+    if (!present) {
+        sb_puts(b, "null");
+        return;
+    }
+    sb_putc(b, '[');
+    for (size_t i = 0; i < n; i++)
+        sb_printf(b, "%s%s", i ? ", " : "", v[i]);
+    sb_putc(b, ']');
+}
+
+static void strs_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static bool strs_has(char **v, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(v[i], s))
+            return true;
+    return false;
+}
+
+/* project_graphs as Jackson reads a Set<String>: a HashSet in its iteration order; *present false
+ * for an absent or null member */
+static int jgraphs(const jnode *o, char ***out, size_t *n, bool *present, herr *e)
+{
+    const jnode *v = jget(o, "project_graphs");
+    *out = NULL, *n = 0, *present = false;
+    if (!v || v->type == J_NULL)
+        return 0;
+    if (v->type != J_ARR)
+        return err_set(e, 400, NULL, "Cannot deserialize value of type `java.util.HashSet<java.lang.String>` from %s value",
+                       v->type == J_OBJ ? "Object" : "scalar");
+    *present = true;
+    *out = calloc(v->nkids + 1, sizeof **out);
+    for (size_t i = 0; i < v->nkids; i++) {
+        const jnode *g = v->kids[i];
+        if (g->type == J_STR && !strs_has(*out, *n, g->s))
+            (*out)[(*n)++] = strdup(g->s);
+    }
+    set_order(*out, *n, set_cap(-1, *n));
+    return 0;
+}
+
+static void proj_members(ent *p)
+{
+    char id[600];
+    for (size_t i = 0; i < p->nm; i++) {
+        free(p->m[i].key);
+        free(p->m[i].json);
+    }
+    p->nm = 0;
+    /* HugeProject.asMap, then Entity.asMap */
+    put_str(p, "project_name", p->name);
+    snprintf(id, sizeof id, "%d:admin_%s", label_id(K_GROUPS), p->name);
+    put_str(p, "project_admin_group", id);
+    snprintf(id, sizeof id, "%d:op_%s", label_id(K_GROUPS), p->name);
+    put_str(p, "project_op_group", id);
+    if (p->ngraphs) {
+        sb_t b = {0};
+        sb_putc(&b, '[');
+        for (size_t i = 0; i < p->ngraphs; i++) {
+            if (i)
+                sb_putc(&b, ',');
+            sb_json_str(&b, p->graphs[i], strlen(p->graphs[i]));
+        }
+        sb_putc(&b, ']');
+        put(p, "project_graphs", b.p);
+        sb_free(&b);
+    }
+    if (p->desc && *p->desc)
+        put_str(p, "project_description", p->desc);
+    snprintf(id, sizeof id, "%d:project_res_%s", label_id(K_TARGETS), p->name);
+    put_str(p, "project_target", id);
+    put_str(p, "id", p->id);
+    put_str(p, "project_create", p->created);
+    put_str(p, "project_update", p->updated);
+    put_str(p, "project_creator", p->creator);
+}
+
+static int commit_failed(herr *e, int k, const char *id)
+{
+    return err_set(e, 400, C_HUGE, "Failed to commit transaction: Can't save %s '%s' that already exists", SINGULAR[k], id);
+}
+
+static void make_access(const char *group, const char *target, const char *perm, int code)
+{
+    ent n = {0};
+    char id[1300];
+    snprintf(id, sizeof id, "S%s>%d>%d>1%d>S%s", group, label_id(K_ACCESSES), label_id(K_ACCESSES), code, target);
+    put_str(&n, "access_permission", perm);
+    if (S.persona == 17)
+        put_str(&n, "graphspace", "DEFAULT");
+    put_str(&n, "group", group);
+    put_str(&n, "target", target);
+    n.ref[0] = strdup(group);
+    n.ref[1] = strdup(target);
+    n.id = strdup(id);
+    stamp(&n, K_ACCESSES, S.admin);
+    add(K_ACCESSES, &n);
+}
+
+static int make_project(const jnode *o, sb_t *out, herr *e)
+{
+    const char *name, *desc;
+    char **graphs;
+    size_t ng;
+    bool present;
+    static const char *const ignored[] = {"id", "target_creator", "target_create", "target_update",
+                                          "project_admin_group", "project_op_group", "project_target", NULL};
+    if (!o || o->type != J_OBJ)
+        return err_set(e, 400, C_IAE, "The request body can't be empty");
+    for (size_t i = 0; i < o->nkids; i++) {
+        const char *key = o->kids[i]->key;
+        bool known = false;
+        for (int j = 0; KNOWN[K_PROJECTS][j]; j++)
+            known |= !strcmp(key, KNOWN[K_PROJECTS][j]);
+        for (int j = 0; ignored[j]; j++)
+            known |= !strcmp(key, ignored[j]);
+        if (!known)
+            return err_jackson_unknown(e, key, JCLASS[K_PROJECTS], KNOWN[K_PROJECTS]);
+    }
+    if (jstr(o, "project_name", &name, e) || jstr(o, "project_description", &desc, e) ||
+        jgraphs(o, &graphs, &ng, &present, e))
+        return -1;
+    if (!name) {
+        strs_free(graphs, ng);
+        return err_set(e, 400, C_IAE, "The name of project can't be null");
+    }
+    if (ng) {
+        sb_t b = {0};
+        set_str(&b, graphs, ng, present);
+        err_set(e, 400, C_IAE, "The graphs '%s' of project can't be added whencreating the project '%s'", b.p, name);
+        sb_free(&b);
+        strs_free(graphs, ng);
+        return -1;
+    }
+    strs_free(graphs, ng);
+    if (!*name)
+        return err_set(e, 400, C_IAE, "The name of project can't be null or empty");
+
+    char admin[600], op[600], target[600], pid[600];
+    snprintf(admin, sizeof admin, "%d:admin_%s", label_id(K_GROUPS), name);
+    snprintf(op, sizeof op, "%d:op_%s", label_id(K_GROUPS), name);
+    snprintf(target, sizeof target, "%d:project_res_%s", label_id(K_TARGETS), name);
+    snprintf(pid, sizeof pid, "%d:%s", label_id(K_PROJECTS), name);
+    /* the groups */
+    for (int i = 0; i < 2; i++) {
+        const char *gid = i ? op : admin;
+        if (find(K_GROUPS, gid))
+            return commit_failed(e, K_GROUPS, gid);
+        ent g = {0};
+        g.id = strdup(gid);
+        g.name = strdup(strchr(gid, ':') + 1);
+        put_str(&g, "group_name", g.name);
+        stamp(&g, K_GROUPS, S.admin);
+        add(K_GROUPS, &g);
+    }
+    /* the target */
+    if (find(K_TARGETS, target))
+        return commit_failed(e, K_TARGETS, target);
+    ent t = {0};
+    sb_t res = {0};
+    t.id = strdup(target);
+    t.name = strdup(strchr(target, ':') + 1);
+    sb_puts(&res, S.persona == 17 ? "{\"DEFAULT\":[{\"type\":\"PROJECT\",\"label\":" : "[{\"type\":\"PROJECT\",\"label\":");
+    sb_json_str(&res, name, strlen(name));
+    sb_puts(&res, S.persona == 17 ? ",\"properties\":null}]}" : ",\"properties\":null}]");
+    put_str(&t, "target_name", t.name);
+    put_str(&t, "target_url", "localhost:8080");
+    put_str(&t, "target_graph", sysgraph());
+    put(&t, "target_resources", res.p);
+    sb_free(&res);
+    stamp(&t, K_TARGETS, S.admin);
+    add(K_TARGETS, &t);
+    /* the accesses (their ids are new with the target) */
+    make_access(admin, target, "WRITE", 2);
+    make_access(admin, target, "READ", 1);
+    make_access(op, target, "READ", 1);
+    /* the project */
+    if (find(K_PROJECTS, pid))
+        return commit_failed(e, K_PROJECTS, pid);
+    ent p = {0};
+    sb_t now = {0};
+    fmt_date(&now, now_ms());
+    p.id = strdup(pid);
+    p.name = strdup(name);
+    p.desc = desc ? strdup(desc) : NULL;
+    p.creator = strdup(S.admin);
+    p.created = strdup(now.p);
+    p.updated = sb_steal(&now);
+    proj_members(&p);
+    emit(out, &p);
+    add(K_PROJECTS, &p);
+    return 0;
+}
+
+static int update_project(const char *id, const char *action, const jnode *o, sb_t *out, herr *e)
+{
+    const char *name, *desc;
+    char **graphs;
+    size_t ng;
+    bool present;
+    int rc = -1;
+    if (!o || o->type != J_OBJ)
+        return err_set(e, 400, C_IAE, "The request body can't be empty");
+    for (size_t i = 0; i < o->nkids; i++) {
+        const char *key = o->kids[i]->key;
+        bool known = false;
+        for (int j = 0; KNOWN[K_PROJECTS][j]; j++)
+            known |= !strcmp(key, KNOWN[K_PROJECTS][j]);
+        static const char *const ignored[] = {"id", "target_creator", "target_create", "target_update",
+                                              "project_admin_group", "project_op_group", "project_target", NULL};
+        for (int j = 0; ignored[j]; j++)
+            known |= !strcmp(key, ignored[j]);
+        if (!known)
+            return err_jackson_unknown(e, key, JCLASS[K_PROJECTS], KNOWN[K_PROJECTS]);
+    }
+    if (jstr(o, "project_name", &name, e) || jstr(o, "project_description", &desc, e) ||
+        jgraphs(o, &graphs, &ng, &present, e))
+        return -1;
+    ent *p = find(K_PROJECTS, id);
+    bool add_g = action && !strcmp(action, "add_graph"), rm_g = action && !strcmp(action, "remove_graph");
+    const char *what = add_g ? "adding" : "removing";
+    if (!ng && !desc)
+        err_set(e, 400, C_IAE, "Must specify 'graphs' or 'description' field that need to be updated");
+    else if (!p)
+        err_set(e, 400, C_IAE, "Invalid project id: %s", id);
+    else if (!add_g && !rm_g && action && *action)
+        err_set(e, 400, C_IAE, "The action parameter can only be either add_graph or remove_graph or '', but got '%s'", action);
+    else if (name && strcmp(name, p->name))
+        err_set(e, 400, C_IAE, "The name of project can't be updated");
+    else if ((add_g || rm_g) && !ng)
+        err_set(e, 400, C_IAE, "The graphs of project can't be empty when %s graphs", what);
+    else if ((add_g || rm_g) && desc && *desc)
+        err_set(e, 400, C_IAE, "The description of project can't be updated when %s graphs", what);
+    else if (!add_g && !rm_g && !desc)
+        err_set(e, 400, C_IAE, "The description of project can't be null");
+    else if (!add_g && !rm_g && ng)
+        err_set(e, 400, C_IAE, "The graphs of project can't be updated");
+    else {
+        bool all = true;
+        for (size_t i = 0; add_g && i < ng; i++)
+            all &= strs_has(p->graphs, p->ngraphs, graphs[i]);
+        if (add_g && all) {
+            sb_t b = {0};
+            set_str(&b, graphs, ng, present);
+            err_set(e, 400, C_IAE, "There are graphs '%s' of project '%s' that have been added in the graph collection", b.p, p->id);
+            sb_free(&b);
+            goto out;
+        }
+        if (add_g || rm_g) {
+            /* new HashSet<>(project.graphs()), then addAll or removeAll */
+            size_t n0 = p->ngraphs, n = 0;
+            char **v = calloc(n0 + ng + 1, sizeof *v);
+            for (size_t i = 0; i < n0; i++)
+                if (!rm_g || !strs_has(graphs, ng, p->graphs[i]))
+                    v[n++] = strdup(p->graphs[i]);
+            for (size_t i = 0; add_g && i < ng; i++)
+                if (!strs_has(v, n, graphs[i]))
+                    v[n++] = strdup(graphs[i]);
+            set_order(v, n, set_cap((long)n0, rm_g ? n0 : n));
+            strs_free(p->graphs, p->ngraphs);
+            p->graphs = v, p->ngraphs = n;
+        } else {
+            free(p->desc);
+            p->desc = strdup(desc);
+        }
+        sb_t now = {0};
+        fmt_date(&now, now_ms());
+        free(p->updated);
+        p->updated = sb_steal(&now);
+        proj_members(p);
+        emit(out, p);
+        rc = 0;
+    }
+out:
+    strs_free(graphs, ng);
+    return rc;
+}
+
+/* removes entity id of kind k and the belongs and accesses that touch it (a vertex's edges) */
+static void drop_vertex(int k, const char *id)
+{
+    for (size_t i = 0; i < S.n[k]; i++)
+        if (!strcmp(S.v[k][i].id, id)) {
+            remove_at(k, i);
+            break;
+        }
+    drop_edges(id);
+}
+
+int hgauth_projects(const char *method, const char *id, const char *action, const char *body, size_t len,
+                    const char *limit, bool admin, sb_t *out, herr *e)
+{
+    int status = 200;
+    if (!S.admin)
+        return err_set(e, 500, C_ISE, "Unconfigured authenticator, please config auth.authenticator option in rest-server.properties");
+    pthread_mutex_lock(&S.lock);
+    arena_t a = {0};
+    char eb[256];
+    jnode *o = NULL;
+    bool with_body = !strcmp(method, "POST") || !strcmp(method, "PUT");
+    if (with_body && len && !(o = json_parse(&a, body, len, eb, sizeof eb))) {
+        status = err_set(e, 400, NULL, "%s", eb);
+    } else if (!strcmp(method, "GET") && !id) {
+        long lim = limit ? strtol(limit, NULL, 10) : 100;
+        sb_puts(out, "{\"projects\": [");
+        size_t shown = 0;
+        for (size_t i = 0; admin && i < S.n[K_PROJECTS] && (lim < 0 || (long)shown < lim); i++) {
+            if (shown++)
+                sb_putc(out, ',');
+            emit(out, &S.v[K_PROJECTS][i]);
+        }
+        sb_puts(out, "]}");
+    } else if (!strcmp(method, "POST") && !id) {
+        status = make_project(o, out, e) ? -1 : 201;
+    } else if (!strcmp(method, "PUT") && id) {
+        status = update_project(id, action, o, out, e) ? -1 : 200;
+    } else if (!strcmp(method, "GET") && id) {
+        ent *p = admin ? find(K_PROJECTS, id) : NULL;
+        if (p)
+            emit(out, p);
+        else
+            status = err_set(e, 400, C_IAE, "Invalid project id: %s", id);
+    } else if (!strcmp(method, "DELETE") && id) {
+        ent *p = find(K_PROJECTS, id);
+        if (!p) {
+            status = err_set(e, 400, C_IAE, "Invalid project id: %s", id);
+        } else if (p->ngraphs) {
+            status = err_set(e, 400, C_HUGE, "Failed to commit transaction: Can't delete project '%s' that contains any graph, "
+                             "there are graphs bound to it", id);
+        } else {
+            char gid[600];
+            char *name = strdup(p->name);
+            drop_vertex(K_PROJECTS, id);
+            snprintf(gid, sizeof gid, "%d:admin_%s", label_id(K_GROUPS), name);
+            drop_vertex(K_GROUPS, gid);
+            snprintf(gid, sizeof gid, "%d:op_%s", label_id(K_GROUPS), name);
+            drop_vertex(K_GROUPS, gid);
+            snprintf(gid, sizeof gid, "%d:project_res_%s", label_id(K_TARGETS), name);
+            drop_vertex(K_TARGETS, gid);
+            free(name);
+            status = 204;
+        }
+    } else {
+        status = err_set(e, 405, "jakarta.ws.rs.NotAllowedException", "HTTP 405 Method Not Allowed");
+    }
+    ar_free(&a);
+    pthread_mutex_unlock(&S.lock);
+    return status;
+}
+
+/* ---- managers (persona 17) ----
+ * ManagerAPI.  Without graphspaces (no PD) the real 1.7.0's StandardAuthManager keeps no manager:
+ * lists are empty and nobody, not even the administrator, may create or delete one (observed).
+ * With graphspaces hgserver answers as StandardAuthManagerV2 would (modelled from the sources, not
+ * observed): ADMIN managers server-wide, "admin" always among them; SPACE and SPACE_MEMBER per
+ * graphspace, a user being at most one of the two in a graphspace. */
+
+static const char *const MTYPE[] = {"SPACE", "SPACE_MEMBER", "ADMIN"};
+
+static int mtype_of(const char *t)
+{
+    for (int i = 0; t && i < 3; i++)
+        if (!strcmp(t, MTYPE[i]))
+            return i;
+    return -1;
+}
+
+static ssize_t mgr_find(const char *user, int type, const char *space)
+{
+    for (size_t i = 0; i < S.nmg; i++)
+        if (S.mg[i].type == type && !strcmp(S.mg[i].user, user) && (type == 2 || !strcmp(S.mg[i].space, space)))
+            return (ssize_t)i;
+    return -1;
+}
+
+static bool mgr_is(bool pd, const char *user, int type, const char *space)
+{
+    if (!pd || !user)
+        return false;
+    if (type == 2 && !strcmp(user, "admin"))
+        return true;
+    return mgr_find(user, type, space) >= 0;
+}
+
+static void mgr_add(const char *user, int type, const char *space)
+{
+    if (mgr_find(user, type, space) >= 0)
+        return;
+    S.mg = realloc(S.mg, (S.nmg + 1) * sizeof *S.mg);
+    S.mg[S.nmg].user = strdup(user);
+    S.mg[S.nmg].space = type == 2 ? NULL : strdup(space);
+    S.mg[S.nmg].type = type;
+    S.nmg++;
+}
+
+static void mgr_del(const char *user, int type, const char *space)
+{
+    ssize_t i = mgr_find(user, type, space);
+    if (i < 0)
+        return;
+    free(S.mg[i].user);
+    free(S.mg[i].space);
+    memmove(&S.mg[i], &S.mg[i + 1], (S.nmg - (size_t)i - 1) * sizeof *S.mg);
+    S.nmg--;
+}
+
+/* validUser: a user of that name, or (StandardAuthManagerV2 only) a group of that name */
+static bool mgr_valid_user(bool pd, const char *user)
+{
+    if (!user)
+        return false;
+    for (size_t i = 0; i < S.n[K_USERS]; i++)
+        if (!strcmp(S.v[K_USERS][i].name, user))
+            return true;
+    for (size_t i = 0; pd && i < S.n[K_GROUPS]; i++)
+        if (!strcmp(S.v[K_GROUPS][i].name, user))
+            return true;
+    return false;
+}
+
+static void mgr_list(sb_t *out, bool pd, int type, const char *space)
+{
+    char **v = calloc(S.nmg + 2, sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; pd && i < S.nmg; i++)
+        if (S.mg[i].type == type && (type == 2 || !strcmp(S.mg[i].space, space)))
+            v[n++] = S.mg[i].user;
+    if (pd && type == 2) { /* a HashSet with "admin" added last */
+        if (!strs_has(v, n, "admin"))
+            v[n++] = "admin";
+        set_order(v, n, set_cap(-1, n));
+    }
+    sb_puts(out, "{\"admins\": [");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sb_putc(out, ',');
+        sb_json_str(out, v[i], strlen(v[i]));
+    }
+    sb_puts(out, "]}");
+    free(v);
+}
+
+int hgauth_managers(const char *method, const char *sub, const char *space, bool pd, bool space_ok, const char *type,
+                    const char *user, const char *caller, const char *body, size_t len, sb_t *out, herr *e)
+{
+    int status = 200, t = mtype_of(type);
+    static const char *const known[] = {"type", "user", NULL};
+    pthread_mutex_lock(&S.lock);
+    arena_t a = {0};
+    char eb[256];
+    jnode *o = NULL;
+    if (sub && strcmp(method, "GET")) {
+        status = err_set(e, 405, "jakarta.ws.rs.NotAllowedException", "HTTP 405 Method Not Allowed");
+    } else if (sub && !strcmp(sub, "role")) {
+        if (!space_ok) {
+            status = err_set(e, 400, C_IAE, "The graph space is not exist");
+        } else if (!user) {
+            status = err_set(e, 500, "java.lang.NullPointerException", "null value in entry: user=null");
+        } else {
+            int nr = 0;
+            sb_puts(out, "{\"user\":");
+            sb_json_str(out, user, strlen(user));
+            sb_puts(out, ",\"graphspace\":");
+            sb_json_str(out, space, strlen(space));
+            sb_puts(out, ",\"roles\":[");
+            static const int order[] = {2, 0, 1};
+            for (int i = 0; i < 3; i++)
+                if (mgr_is(pd, user, order[i], space))
+                    sb_printf(out, "%s\"%s\"", nr++ ? "," : "", MTYPE[order[i]]);
+            sb_printf(out, "%s]}", nr ? "" : "\"NONE\"");
+        }
+    } else if (t < 0 && strcmp(method, "POST") && (!strcmp(method, "GET") || !strcmp(method, "DELETE"))) {
+        if (!strcmp(method, "DELETE") && user && !strcmp(user, "admin") && type && !strcmp(type, "ADMIN"))
+            status = err_set(e, 400, C_IAE, "User 'admin' can't be removed from ADMIN");
+        else
+            status = err_set(e, 400, C_IAE, "The type must be in [SPACE, SPACE_MEMBER, ADMIN]");
+    } else if (t != 2 && !space_ok && (!strcmp(method, "GET") && sub)) {
+        status = err_set(e, 400, C_IAE, "The graph space is not exist");
+    } else if (!strcmp(method, "GET") && sub) { /* check */
+        sb_printf(out, "{\"check\":%s}", mgr_is(pd, caller, t, space) ? "true" : "false");
+    } else if (!strcmp(method, "GET")) {
+        if (t != 2 && !space_ok)
+            status = err_set(e, 400, C_IAE, "The graph space is not exist");
+        else
+            mgr_list(out, pd, t, space);
+    } else if (!strcmp(method, "POST") || !strcmp(method, "DELETE")) {
+        bool post = !strcmp(method, "POST");
+        const char *u = user;
+        if (post) {
+            const jnode *ut = NULL;
+            if (len && !(o = json_parse(&a, body, len, eb, sizeof eb))) {
+                status = err_set(e, 400, NULL, "%s", eb);
+                goto out;
+            }
+            if (!o || o->type != J_OBJ) {
+                status = err_set(e, 500, "java.lang.NullPointerException",
+                                 "Cannot read field \"user\" because \"jsonManager\" is null");
+                goto out;
+            }
+            for (size_t i = 0; i < o->nkids; i++)
+                if (strcmp(o->kids[i]->key, "type") && strcmp(o->kids[i]->key, "user")) {
+                    status = err_jackson_unknown(e, o->kids[i]->key, "org.apache.hugegraph.api.auth.ManagerAPI$JsonManager", known);
+                    goto out;
+                }
+            if (jstr(o, "user", &u, e)) {
+                status = -1;
+                goto out;
+            }
+            ut = jget(o, "type");
+            t = -1;
+            if (ut && ut->type == J_STR) {
+                int pi = -1;
+                for (int i = 0; PERMS[i]; i++)
+                    if (!strcmp(PERMS[i], ut->s))
+                        pi = i;
+                if (pi < 0) {
+                    status = err_jackson_enum(e, ut->s, "org.apache.hugegraph.auth.HugePermission", PERMS);
+                    goto out;
+                }
+                t = mtype_of(ut->s);
+            }
+            if (t < 0) {
+                status = err_set(e, 400, C_IAE, "The type must be in [SPACE, SPACE_MEMBER, ADMIN]");
+                goto out;
+            }
+        } else if (u && !strcmp(u, "admin") && t == 2) {
+            status = err_set(e, 400, C_IAE, "User 'admin' can't be removed from ADMIN");
+            goto out;
+        }
+        if (!mgr_valid_user(pd, u)) {
+            status = err_set(e, 400, C_IAE, "The user or group is not exist");
+        } else if (t != 2 && !space_ok) {
+            status = err_set(e, 400, C_IAE, "The graph space is not exist");
+        } else if (!(mgr_is(pd, caller, 2, space) || (t != 2 && mgr_is(pd, caller, 0, space)))) {
+            status = err_set(e, 403, "jakarta.ws.rs.ForbiddenException", "The user [%s] has no permission to [manager.%s].",
+                             caller, post ? "create" : "delete");
+        } else if (!post) {
+            mgr_del(u, t, space);
+            status = 204;
+        } else {
+            if (t != 2)
+                mgr_del(u, 1 - t, space);
+            mgr_add(u, t, space);
+            sb_puts(out, "{\"user\":");
+            sb_json_str(out, u, strlen(u));
+            sb_printf(out, ",\"type\":\"%s\",\"graphspace\":", MTYPE[t]);
+            sb_json_str(out, space, strlen(space));
+            sb_putc(out, '}');
+            status = 201;
+        }
+    } else {
+        status = err_set(e, 405, "jakarta.ws.rs.NotAllowedException", "HTTP 405 Method Not Allowed");
+    }
+out:
+    ar_free(&a);
     pthread_mutex_unlock(&S.lock);
     return status;
 }

@@ -44,6 +44,7 @@ typedef struct {
     bool gzip;
     const char *www_auth;
     int who; /* 1 the administrator, 2 the reader, 3 a user made through the auth API */
+    char user[128]; /* who's name */
     stream *st; /* streamed (chunked, gzip) element list instead of body */
 } resp;
 
@@ -1785,7 +1786,8 @@ static void list_graphs_locked(resp *r, const char *space)
     free(names);
 }
 
-static bool check_auth(resp *r, struct MHD_Connection *c, const char *method)
+/* own_check: the API checks the user's permission itself (ManagerAPI) */
+static bool check_auth(resp *r, struct MHD_Connection *c, const char *method, bool own_check)
 {
     r->who = 1;
     if (!g_auth_user)
@@ -1825,6 +1827,7 @@ static bool check_auth(resp *r, struct MHD_Connection *c, const char *method)
         who = 2;
     else if (hgauth_login(u, p))
         who = 3;
+    snprintf(r->user, sizeof r->user, "%s", u);
     sb_free(&dec);
     r->who = who;
     if (!who) {
@@ -1832,7 +1835,7 @@ static bool check_auth(resp *r, struct MHD_Connection *c, const char *method)
         r->www_auth = "Incorrect username or password";
         return false;
     }
-    if (who >= 2 && strcmp(method, "GET") && strcmp(method, "HEAD")) {
+    if (who >= 2 && strcmp(method, "GET") && strcmp(method, "HEAD") && !(who == 3 && own_check)) {
         resp_err(r, 403, "jakarta.ws.rs.ForbiddenException", "User not authorized.");
         return false;
     }
@@ -1890,6 +1893,43 @@ static void h_create_graph(resp *r, struct MHD_Connection *c, const char *space,
     pthread_mutex_unlock(&g_graphs_lock);
 }
 
+static bool gs_exists(const char *space);
+static bool g_pd;
+/* /graphspaces/{gs}/auth/managers[/check|/role] (ManagerAPI, 1.7) */
+static bool managers_route(resp *r, const char *method, const char *space, const char *sub, const sb_t *body, const qlist *q)
+{
+    static const char *const perms[] = {"NONE", "READ", "WRITE", "DELETE", "EXECUTE", "SPACE", "SPACE_MEMBER", "ADMIN", NULL};
+    const char *type = qget(q, "type");
+    if (sub && strcmp(sub, "check") && strcmp(sub, "role"))
+        return false;
+    if (type && !sub && strcmp(method, "GET") && strcmp(method, "DELETE"))
+        type = NULL;
+    if (type && !(sub && !strcmp(sub, "role"))) { /* Jersey turns the query's type into a HugePermission first */
+        bool ok = false;
+        for (int i = 0; perms[i]; i++)
+            ok |= !strcmp(perms[i], type);
+        if (!ok) {
+            char cause[300];
+            snprintf(cause, sizeof cause, "org.glassfish.jersey.internal.inject.ExtractorException: "
+                     "java.lang.IllegalArgumentException: No enum constant org.apache.hugegraph.auth.HugePermission.%s", type);
+            resp_err_cause(r, 404, "org.glassfish.jersey.server.ParamException$QueryParamException", "HTTP 404 Not Found", cause);
+            return true;
+        }
+    }
+    herr e = {0};
+    const char *caller = r->who == 1 ? g_auth_user : r->user;
+    int st = hgauth_managers(method, sub, space, g_pd, gs_exists(space), type, qget(q, "user"), caller ? caller : "",
+                             body->p, body->len, &r->body, &e);
+    if (st < 0) {
+        resp_herr(r, &e);
+    } else {
+        resp_ok(r, st);
+        if (!strcmp(method, "GET")) /* list, check and role declare no @Produces */
+            r->ctype = "text/plain";
+    }
+    return true;
+}
+
 /* the auth API (auth.c): 1.3 persona .../graphs/{g}/auth/{kind}[/{id}]; 1.7
  * /graphspaces/DEFAULT/auth/{kind}[/{id}], groups at /auth/groups[/{id}].  false: not an auth path */
 static bool auth_route(resp *r, const char *method, char **segs, int n, const sb_t *body, const qlist *q)
@@ -1903,11 +1943,22 @@ static bool auth_route(resp *r, const char *method, char **segs, int n, const sb
     else if (g_cfg.persona != 17 && n >= 4 && n <= 5 && !strcmp(segs[0], "graphs") && !strcmp(segs[2], "auth") &&
              find_graph(NULL, segs[1]))
         kind = segs[3], id = n == 5 ? segs[4] : NULL;
+    /* projects (1.7: in any graphspace, whose name ProjectAPI ignores) and 1.7's managers */
+    if (g_cfg.persona == 17 && n >= 4 && n <= 5 && !strcmp(segs[0], "graphspaces") && !strcmp(segs[2], "auth") &&
+        (!strcmp(segs[3], "projects") || !strcmp(segs[3], "managers")))
+        kind = segs[3], id = n == 5 ? segs[4] : NULL;
+    if (kind && !strcmp(kind, "managers")) {
+        if (g_cfg.persona != 17)
+            return false;
+        return managers_route(r, method, segs[1], id, body, q);
+    }
     if (!kind || (strcmp(kind, "users") && strcmp(kind, "groups") && strcmp(kind, "targets") && strcmp(kind, "belongs") &&
-                  strcmp(kind, "accesses")))
+                  strcmp(kind, "accesses") && strcmp(kind, "projects")))
         return false;
     herr e = {0};
-    int st = hgauth_handle(method, kind, id, body->p, body->len, qget(q, "limit"), r->who == 1, &r->body, &e);
+    int st = !strcmp(kind, "projects")
+                 ? hgauth_projects(method, id, qget(q, "action"), body->p, body->len, qget(q, "limit"), r->who == 1, &r->body, &e)
+                 : hgauth_handle(method, kind, id, body->p, body->len, qget(q, "limit"), r->who == 1, &r->body, &e);
     if (st < 0)
         resp_herr(r, &e);
     else
@@ -2375,7 +2426,8 @@ static void dispatch(resp *r, struct MHD_Connection *c, const char *url, const c
         }
         goto out;
     }
-    if (!check_auth(r, c, method))
+    if (!check_auth(r, c, method, g_cfg.persona == 17 && n >= 4 && !strcmp(segs[0], "graphspaces") && !strcmp(segs[2], "auth") &&
+                                      !strcmp(segs[3], "managers")))
         goto out;
     if (auth_route(r, method, segs, n, body, q))
         goto out;
@@ -2790,6 +2842,7 @@ int main(int argc, char **argv)
      * then holds up only its own connection, as network latency does, instead of every connection
      * that shares a pool thread with it. */
     hgauth_init(g_cfg.persona, g_auth_user, g_auth_pass);
+    hgauth_system_graph(g_ngraphs ? g_graphs[0]->name : NULL);
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | (g_latency_ms > 0 ? MHD_USE_THREAD_PER_CONNECTION : MHD_USE_AUTO), 0,
         NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,

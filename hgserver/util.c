@@ -1241,6 +1241,7 @@ static const struct {
 } JACKSON_ENUM_LISTS[] = {
     {"org.apache.hugegraph.type.define.DataType", "DOUBLE, BYTE, UNKNOWN, UUID, FLOAT, BLOB, DATE, OBJECT, BOOLEAN, TEXT, INT, LONG"},
     {"org.apache.hugegraph.type.define.Cardinality", "SINGLE, SET, LIST"},
+    {"org.apache.hugegraph.auth.HugePermission", "SPACE_MEMBER, EXECUTE, READ, NONE, DELETE, ADMIN, SPACE, WRITE"},
     {"org.apache.hugegraph.type.define.AggregateType", "MIN, MAX, OLD, NONE, SUM, LIST, SET"},
     {"org.apache.hugegraph.type.define.WriteType", "OLAP_SECONDARY, OLAP_RANGE, OLAP_COMMON, OLTP"},
     {"org.apache.hugegraph.type.define.IdStrategy", "DEFAULT, PRIMARY_KEY, CUSTOMIZE_NUMBER, CUSTOMIZE_UUID, AUTOMATIC, CUSTOMIZE_STRING"},

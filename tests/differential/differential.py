@@ -1194,7 +1194,7 @@ def auth(d, args):
     d.check("auth: shards without credentials", "GET", G + "/traversers/vertices/shards?split_size=1048576", **kw)
 
 
-AUTH_TIME = re.compile(rb'"(user|group|target|belong|access)_(create|update)":"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}"')
+AUTH_TIME = re.compile(rb'"(user|group|target|belong|access|project)_(create|update)":"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}"')
 AUTH_HASH = re.compile(rb'"user_password":"\$2a\$04\$[./A-Za-z0-9]{53}"')
 
 
@@ -1262,6 +1262,89 @@ def auth_api(d, args):
     d.check("auth api: delete a belong", "DELETE", A + "/belongs/" + urllib.parse.quote("S-31:bob>-50>-50>>S-37:devs", safe=""), **kw)
     d.check("auth api: delete a user", "DELETE", A + "/users/-31:carol", **kw)
     d.check("auth api: belongs list after the deletes", "GET", A + "/belongs?limit=-1", **lists)
+    # a deleted group or target takes its belongs and accesses along (a vertex's edges)
+    d.check("auth api: delete a group with an access", "DELETE", "/auth/groups/-37:ops", **kw)
+    d.check("auth api: delete a target with an access", "DELETE", A + "/targets/-45:people", **kw)
+    for k in ("belongs", "accesses", "targets"):
+        d.check("auth api: %s list after the group's and the target's delete" % k, "GET", A + "/" + k + "?limit=-1", **lists)
+
+    # projects (ProjectAPI): each comes with groups admin_<name> and op_<name>, a target
+    # project_res_<name> and three accesses; project_graphs is a Java HashSet
+    P = A + "/projects"
+    d.check("auth api: projects list (none)", "GET", P, **kw)
+    d.check("auth api: create a project (described)", "POST", P,
+            {"project_name": "p1", "project_description": "first"}, **kw)
+    d.check("auth api: create a project (no description, empty graphs)", "POST", P,
+            {"project_name": "p2", "project_graphs": []}, **kw)
+    for k in ("targets", "accesses"):
+        d.check("auth api: %s list after the projects" % k, "GET", A + "/" + k + "?limit=-1", **lists)
+    d.check("auth api: groups list after the projects", "GET", "/auth/groups?limit=-1", **lists)
+    d.check("auth api: a project again", "POST", P, {"project_name": "p1"}, **kw)
+    d.check("auth api: a project with graphs", "POST", P,
+            {"project_name": "p3", "project_graphs": ["g", "a", "zeta"]}, **kw)
+    d.check("auth api: a project without name", "POST", P, {"project_description": "x"}, **kw)
+    d.check("auth api: a project with an empty name", "POST", P, {"project_name": ""}, **kw)
+    d.check("auth api: a project without body", "POST", P, **kw)
+    d.check("auth api: a project with an unknown field", "POST", P, {"project_name": "p3", "foo": 1}, **kw)
+    d.check("auth api: a group named as a project's op group", "POST", "/auth/groups", {"group_name": "op_p5"}, **kw)
+    d.check("auth api: a project whose op group exists", "POST", P, {"project_name": "p5"}, **kw)
+    d.check("auth api: ...left its admin group", "GET", "/auth/groups/-37:admin_p5", **kw)
+    d.check("auth api: ...and no project", "GET", P + "/-66:p5", **kw)
+    d.check("auth api: add graphs to a project", "PUT", P + "/-66:p2?action=add_graph",
+            {"project_graphs": ["zeta", "g", "alpha", "other"]}, **kw)
+    d.check("auth api: add more graphs (one missing)", "PUT", P + "/-66:p2?action=add_graph",
+            {"project_graphs": ["empty", "x1", "nosuch", "g"]}, **kw)
+    d.check("auth api: add graphs already there", "PUT", P + "/-66:p2?action=add_graph",
+            {"project_graphs": ["g", "zeta"]}, **kw)
+    d.check("auth api: add graphs with a description", "PUT", P + "/-66:p2?action=add_graph",
+            {"project_graphs": ["q"], "project_description": "x"}, **kw)
+    d.check("auth api: add no graphs", "PUT", P + "/-66:p2?action=add_graph", {"project_graphs": []}, **kw)
+    d.check("auth api: remove graphs", "PUT", P + "/-66:p2?action=remove_graph",
+            {"project_graphs": ["zeta", "nosuch"]}, **kw)
+    d.check("auth api: a project with graphs (in another graphspace's path)", "GET",
+            "/graphspaces/other/auth/projects/-66:p2", **kw)
+    d.check("auth api: update a description", "PUT", P + "/-66:p1", {"project_description": "changed"}, **kw)
+    d.check("auth api: rename a project", "PUT", P + "/-66:p1", {"project_name": "p9", "project_description": "c"}, **kw)
+    d.check("auth api: update nothing", "PUT", P + "/-66:p1", {}, **kw)
+    d.check("auth api: a bad action", "PUT", P + "/-66:p1?action=bad", {"project_description": "changed"}, **kw)
+    d.check("auth api: update a missing project", "PUT", P + "/-66:nosuch", {"project_description": "changed"}, **kw)
+    d.check("auth api: a missing project", "GET", P + "/-66:nosuch", **kw)
+    d.check("auth api: delete a project with graphs", "DELETE", P + "/-66:p2", **kw)
+    d.check("auth api: projects list with limit=1", "GET", P + "?limit=1", **kw)
+    d.check("auth api: projects list", "GET", P + "?limit=-1", **lists)
+    d.check("auth api: a belong to a project's group", "POST", A + "/belongs",
+            {"user": "-31:bob", "group": "-37:admin_p1"}, **kw)
+    d.check("auth api: delete a project", "DELETE", P + "/-66:p1", **kw)
+    d.check("auth api: delete a missing project", "DELETE", P + "/-66:p1", **kw)
+    for k in ("targets", "belongs", "accesses"):
+        d.check("auth api: %s list after the project's delete" % k, "GET", A + "/" + k + "?limit=-1", **lists)
+    d.check("auth api: groups list after the project's delete", "GET", "/auth/groups?limit=-1", **lists)
+
+    # managers (ManagerAPI): a real 1.7.0 without PD keeps none and lets nobody make one
+    M = A + "/managers"
+    for t in ("ADMIN", "SPACE", "SPACE_MEMBER"):
+        d.check("auth api: %s managers" % t, "GET", M + "?type=" + t, **kw)
+    d.check("auth api: managers of an unknown graphspace", "GET", "/graphspaces/nope/auth/managers?type=SPACE", **kw)
+    d.check("auth api: managers without type", "GET", M, **kw)
+    d.check("auth api: managers of type READ", "GET", M + "?type=READ", **kw)
+    d.check("auth api: managers of an unknown type", "GET", M + "?type=FOO", **kw)
+    d.check("auth api: a manager that is no user", "POST", M, {"user": "nobody", "type": "SPACE"}, **kw)
+    d.check("auth api: an ADMIN manager", "POST", M, {"user": "admin", "type": "ADMIN"}, **kw)
+    d.check("auth api: a SPACE_MEMBER manager", "POST", M, {"user": "bob", "type": "SPACE_MEMBER"}, **kw)
+    d.check("auth api: a manager without type", "POST", M, {"user": "bob"}, **kw)
+    d.check("auth api: a manager of an unknown type", "POST", M, {"user": "bob", "type": "FOO"}, **kw)
+    d.check("auth api: a manager with a graphspace member", "POST", M,
+            {"user": "bob", "type": "SPACE", "graphspace": "DEFAULT"}, **kw)
+    d.check("auth api: a manager without body", "POST", M, **kw)
+    d.check("auth api: remove admin from ADMIN", "DELETE", M + "?user=admin&type=ADMIN", **kw)
+    d.check("auth api: remove a SPACE manager", "DELETE", M + "?user=bob&type=SPACE", **kw)
+    d.check("auth api: check a manager", "GET", M + "/check?type=SPACE", **kw)
+    d.check("auth api: a user's roles", "GET", M + "/role?user=bob", **kw)
+    d.check("auth api: managers by another user", "GET", M + "?type=ADMIN", real_base=RA, ref_base=RB,
+            auth="bob:bob-pw")
+    d.check("auth api: a manager made by another user", "POST", M, {"user": "bob", "type": "SPACE"},
+            real_base=RA, ref_base=RB, auth="bob:bob-pw")
+    d.check("auth api: no roles API", "GET", A + "/roles", **kw)
 
 
 def main():
