@@ -1931,12 +1931,14 @@ static bool managers_route(resp *r, const char *method, const char *space, const
 }
 
 /* the auth API (auth.c): 1.3 persona .../graphs/{g}/auth/{kind}[/{id}]; 1.7
- * /graphspaces/DEFAULT/auth/{kind}[/{id}], groups at /auth/groups[/{id}].  false: not an auth path */
+ * /graphspaces/{gs}/auth/{kind}[/{id}] (any gs: the same data), groups at /auth/groups[/{id}].
+ * false: not an auth path */
 static bool auth_route(resp *r, const char *method, char **segs, int n, const sb_t *body, const qlist *q)
 {
     const char *kind = NULL, *id = NULL;
-    if (g_cfg.persona == 17 && n >= 4 && n <= 5 && !strcmp(segs[0], "graphspaces") && !strcmp(segs[1], "DEFAULT") &&
-        !strcmp(segs[2], "auth") && strcmp(segs[3], "groups"))
+    /* 1.7.0's auth API takes the graphspace of its path and ignores it */
+    if (g_cfg.persona == 17 && n >= 4 && n <= 5 && !strcmp(segs[0], "graphspaces") && !strcmp(segs[2], "auth") &&
+        strcmp(segs[3], "groups"))
         kind = segs[3], id = n == 5 ? segs[4] : NULL;
     else if (g_cfg.persona == 17 && n >= 2 && n <= 3 && !strcmp(segs[0], "auth") && !strcmp(segs[1], "groups"))
         kind = segs[1], id = n == 3 ? segs[2] : NULL;

@@ -66,6 +66,16 @@ except OSError as e:
     sys.exit(0 if e.errno == errno.EXDEV else 1)
 sys.exit(1)' "$M/graphspaces/gs2/auth/restore/groups.jsonl" "$M/graphspaces/gs1/auth/restore/groups.jsonl"
 check_fails "an unknown graphspace has no auth/" ls "$M/graphspaces/nope/auth"
+# managers are the one kind kept per graphspace: a SPACE administrator of gs1 only
+check "a user and a SPACE manager of gs1 made through the API" sh -c "
+	curl -sf -u admin:s3cret -H 'Content-Type: application/json' -d '{\"user_name\":\"gsadmin\",\"user_password\":\"pw-1\"}' '$SERVER/graphspaces/gs1/auth/users' >/dev/null &&
+	curl -sf -u admin:s3cret -H 'Content-Type: application/json' -d '{\"user\":\"gsadmin\",\"type\":\"SPACE\"}' '$SERVER/graphspaces/gs1/auth/managers' >/dev/null"
+# (through the -o graphspace=gs1 mount, which has not read its auth data yet)
+check "-o graphspace=gs1: auth/managers.jsonl names gs1's SPACE manager" grep -qx '{"type":"SPACE","user":"gsadmin"}' "$M1/auth/managers.jsonl"
+check "...graphspaces/gs2/auth/managers.jsonl does not" sh -c "! grep -q gsadmin '$M1/graphspaces/gs2/auth/managers.jsonl'"
+check "cp of gs1's managers.jsonl into graphspaces/gs2/auth/restore/" cp "$M1/auth/managers.jsonl" "$M1/graphspaces/gs2/auth/restore/"
+check "...gs2 has gsadmin as a SPACE manager now" sh -c "curl -s -u admin:s3cret '$SERVER/graphspaces/gs2/auth/managers?type=SPACE' | grep -q gsadmin"
+check "...its restore.status says created" grep -qx "managers SPACE gsadmin: created" "$M1/graphspaces/gs2/auth/restore.status"
 
 # ---- graphspace.json ------------------------------------------------------------------------
 DEF=$M/graphspaces/gs1/graphspace.json
