@@ -1,8 +1,8 @@
 /* hgserver: the auth API (users, groups, targets, belongs, accesses), held in memory.
  *
  * Paths: persona 1.3 (answers like 1.5.0) /graphs/{g}/auth/{kind}[/{id}]; persona 1.7
- * /graphspaces/DEFAULT/auth/{kind}[/{id}] and, for groups, /auth/groups[/{id}] (where real 1.7.0
- * serves them).  GET lists, POST creates, DELETE removes; only the administrator (--auth) sees
+ * /graphspaces/{gs}/auth/{kind}[/{id}] (any gs: the same data, as real 1.7.0 ignores it) and, for
+ * groups, /auth/groups[/{id}] (where real 1.7.0 serves them).  GET lists, POST creates, DELETE removes; only the administrator (--auth) sees
  * or changes anything, anyone else lists nothing, as on the real server.
  *
  * What real 1.5.0 / 1.7.0 answer (observed): ids are "-30:<name>" (users), "-36:<name>"
