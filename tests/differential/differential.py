@@ -1248,6 +1248,9 @@ def auth_api(d, args):
     d.check("auth api: create an access (WRITE, described)", "POST", A + "/accesses",
             {"group": "-37:ops", "target": "-45:all", "access_permission": "WRITE",
              "access_description": "ops write"}, **kw)
+    # the graphspace of the path is taken and ignored: any name gives the same data
+    d.check("auth api: users under an unknown graphspace", "GET", "/graphspaces/nosuch/auth/users", **lists)
+    d.check("auth api: belongs under another graphspace", "GET", "/graphspaces/gs9/auth/belongs", **lists)
     d.check("auth api: an access again", "POST", A + "/accesses",
             {"group": "-37:devs", "target": "-45:people", "access_permission": "READ"}, **kw)
     d.check("auth api: an access to a missing target", "POST", A + "/accesses",
