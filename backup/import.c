@@ -11,8 +11,10 @@
  *      thread each, while another thread computes its SHA-256;
  *   3. against the set's manifest: size, SHA-256, count;
  *   4. posted in batches by `parallel` workers: vertices with PRIMARY_KEY
- *      ids dropped (the server computes them), edges with the endpoint ids
- *      of PRIMARY_KEY labels rewritten to the target's label ids.
+ *      ids dropped (the server computes them) and their OLAP values left
+ *      out, gathered with the batch and written by the same worker once
+ *      the batch's vertices are created (olap.h); edges with the endpoint
+ *      ids of PRIMARY_KEY labels rewritten to the target's label ids.
  * Nothing is posted before 1-3 passed for the whole file. */
 #include <errno.h>
 #include <inttypes.h>
