@@ -19,6 +19,7 @@
 #include "export.h"
 #include "hgclient.h"
 #include "import.h"
+#include "olap.h"
 #include "restore.h"
 #include "sha256.h"
 
@@ -436,6 +437,27 @@ static char **sorted_lines(char *text, size_t *n)
 	return v;
 }
 
+/* A schema with three OLAP keys (r1 DOUBLE, r2 INT, r3 TEXT) and a
+ * PRIMARY_KEY and a CUSTOMIZE_NUMBER vertex label. */
+static const char olap_schema[] =
+	"{\"propertykeys\":[\n"
+	"{\"id\":1,\"name\":\"name\",\"data_type\":\"TEXT\",\"cardinality\":\"SINGLE\",\"aggregate_type\":\"NONE\","
+	"\"write_type\":\"OLTP\",\"properties\":[],\"status\":\"CREATED\",\"user_data\":{}},\n"
+	"{\"id\":2,\"name\":\"r1\",\"data_type\":\"DOUBLE\",\"cardinality\":\"SINGLE\",\"aggregate_type\":\"NONE\","
+	"\"write_type\":\"OLAP_COMMON\",\"properties\":[],\"status\":\"CREATED\",\"user_data\":{}},\n"
+	"{\"id\":3,\"name\":\"r2\",\"data_type\":\"INT\",\"cardinality\":\"SINGLE\",\"aggregate_type\":\"NONE\","
+	"\"write_type\":\"OLAP_COMMON\",\"properties\":[],\"status\":\"CREATED\",\"user_data\":{}},\n"
+	"{\"id\":4,\"name\":\"r3\",\"data_type\":\"TEXT\",\"cardinality\":\"SINGLE\",\"aggregate_type\":\"NONE\","
+	"\"write_type\":\"OLAP_COMMON\",\"properties\":[],\"status\":\"CREATED\",\"user_data\":{}}\n"
+	"],\"vertexlabels\":[\n"
+	"{\"id\":1,\"name\":\"person\",\"id_strategy\":\"PRIMARY_KEY\",\"primary_keys\":[\"name\"],"
+	"\"nullable_keys\":[],\"index_labels\":[],\"properties\":[\"name\"],\"status\":\"CREATED\",\"ttl\":0,"
+	"\"enable_label_index\":true,\"user_data\":{}},\n"
+	"{\"id\":2,\"name\":\"num\",\"id_strategy\":\"CUSTOMIZE_NUMBER\",\"primary_keys\":[],"
+	"\"nullable_keys\":[],\"index_labels\":[],\"properties\":[\"name\"],\"status\":\"CREATED\",\"ttl\":0,"
+	"\"enable_label_index\":true,\"user_data\":{}}\n"
+	"],\"edgelabels\":[],\"indexlabels\":[]}\n";
+
 /* OLAP values go back in the one pass over vertices.jsonl that posts the
  * vertices: with three OLAP keys the import reads the file as often as
  * without (its check, its hash, its posting: three times its size, where a
@@ -443,24 +465,6 @@ static char **sorted_lines(char *text, size_t *n)
 START_TEST(test_import_olap_one_pass)
 {
 	const char *args[] = {"--persona", "1.7", "--backend", "rocksdb", "--graph", "g", NULL};
-	static const char schema[] =
-		"{\"propertykeys\":[\n"
-		"{\"id\":1,\"name\":\"name\",\"data_type\":\"TEXT\",\"cardinality\":\"SINGLE\",\"aggregate_type\":\"NONE\","
-		"\"write_type\":\"OLTP\",\"properties\":[],\"status\":\"CREATED\",\"user_data\":{}},\n"
-		"{\"id\":2,\"name\":\"r1\",\"data_type\":\"DOUBLE\",\"cardinality\":\"SINGLE\",\"aggregate_type\":\"NONE\","
-		"\"write_type\":\"OLAP_COMMON\",\"properties\":[],\"status\":\"CREATED\",\"user_data\":{}},\n"
-		"{\"id\":3,\"name\":\"r2\",\"data_type\":\"INT\",\"cardinality\":\"SINGLE\",\"aggregate_type\":\"NONE\","
-		"\"write_type\":\"OLAP_COMMON\",\"properties\":[],\"status\":\"CREATED\",\"user_data\":{}},\n"
-		"{\"id\":4,\"name\":\"r3\",\"data_type\":\"TEXT\",\"cardinality\":\"SINGLE\",\"aggregate_type\":\"NONE\","
-		"\"write_type\":\"OLAP_COMMON\",\"properties\":[],\"status\":\"CREATED\",\"user_data\":{}}\n"
-		"],\"vertexlabels\":[\n"
-		"{\"id\":1,\"name\":\"person\",\"id_strategy\":\"PRIMARY_KEY\",\"primary_keys\":[\"name\"],"
-		"\"nullable_keys\":[],\"index_labels\":[],\"properties\":[\"name\"],\"status\":\"CREATED\",\"ttl\":0,"
-		"\"enable_label_index\":true,\"user_data\":{}},\n"
-		"{\"id\":2,\"name\":\"num\",\"id_strategy\":\"CUSTOMIZE_NUMBER\",\"primary_keys\":[],"
-		"\"nullable_keys\":[],\"index_labels\":[],\"properties\":[\"name\"],\"status\":\"CREATED\",\"ttl\":0,"
-		"\"enable_label_index\":true,\"user_data\":{}}\n"
-		"],\"edgelabels\":[],\"indexlabels\":[]}\n";
 	enum { N = 6000 };
 	server s;
 	hg_client *c;
@@ -498,8 +502,8 @@ START_TEST(test_import_olap_one_pass)
 	server_start(&s, args);
 	c = client_open(&s);
 	ck_assert_int_eq(hg_set_mode(c, "g", HG_MODE_RESTORING, &err), 0);
-	fd = file_of(schema);
-	hgfs_import_job j = job_for(c, "g", "schema.json", fd, (off_t)strlen(schema), &st, &batch_max);
+	fd = file_of(olap_schema);
+	hgfs_import_job j = job_for(c, "g", "schema.json", fd, (off_t)strlen(olap_schema), &st, &batch_max);
 	ck_assert_int_eq(hgfs_import(&j, &man), 0);
 	ck_assert_msg(st.state == HGFS_RS_IMPORTED, "schema.json: %s", st.detail ? st.detail : "");
 	free(st.detail);
@@ -533,6 +537,81 @@ START_TEST(test_import_olap_one_pass)
 	free(got);
 	hgfs_buf_free(&file);
 	hgfs_snapset_close(&back);
+	hg_client_free(c);
+	server_stop(&s);
+}
+END_TEST
+
+/* A server that takes fewer values a batch than asked: the limit is learnt
+ * and the values sent in batches that fit.  A value the server refuses
+ * fails the file once every vertex is in, naming the key. */
+START_TEST(test_import_olap_failures)
+{
+	const char *args[] = {"--persona", "1.7", "--backend", "rocksdb", "--graph", "g", "--batch-max", "100", NULL};
+	enum { N = 1200 };
+	server s;
+	hg_client *c;
+	hgfs_import_status st;
+	hgfs_manifest *man = NULL;
+	hg_schema_names *names = NULL;
+	hgfs_olap_plan plan;
+	hgfs_olap_vals *v = NULL;
+	hg_error err;
+	long batch_max = HGFS_BATCH_MAX;
+	hgfs_buf file = {0};
+	uint64_t written;
+	char why[768];
+	int fd;
+
+	server_start(&s, args);
+	c = client_open(&s);
+	ck_assert_int_eq(hg_set_mode(c, "g", HG_MODE_RESTORING, &err), 0);
+	fd = file_of(olap_schema);
+	hgfs_import_job j = job_for(c, "g", "schema.json", fd, (off_t)strlen(olap_schema), &st, &batch_max);
+	ck_assert_int_eq(hgfs_import(&j, &man), 0);
+	free(st.detail);
+	close(fd);
+
+	/* 250 values of r1 sent with a limit of 500: the server says 100 */
+	ck_assert_int_eq(hg_schema_names_get(c, "g", &names, &err), 0);
+	ck_assert_int_eq(hgfs_olap_plan_init(&plan, names), 0);
+	const hg_label *num = hg_schema_names_find(names, HG_SCHEMA_VERTEXLABELS, "num", 3);
+	ck_assert_ptr_nonnull(num);
+	for (int i = 0; i < 250; i++) {
+		char line[128];
+		hgfs_vertex_rec r;
+		size_t col;
+		snprintf(line, sizeof(line), "{\"id\":%d,\"label\":\"num\",\"properties\":{\"name\":\"n\",\"r1\":%d.5}}",
+			 5000 + i, i);
+		ck_assert_int_eq(hgfs_vertex_parse(line, strlen(line), &r, &col, why, sizeof(why)), 0);
+		ck_assert_int_eq(hgfs_olap_gather(&plan, &v, &r, num, why, sizeof(why)), 0);
+	}
+	ck_assert_int_eq(hgfs_olap_send(c, "g", false, &plan, v, &batch_max, &written, why, sizeof(why)), 0);
+	ck_assert_uint_eq(written, 250);
+	ck_assert_int_eq(batch_max, 100);
+	hgfs_olap_vals_free(v, &plan);
+	hgfs_olap_plan_free(&plan);
+	hg_schema_names_free(names);
+
+	/* line 701 holds a value the server refuses: every vertex is posted, the file fails */
+	batch_max = HGFS_BATCH_MAX;
+	for (int i = 0; i < N; i++) {
+		char line[256];
+		snprintf(line, sizeof(line), "{\"id\":%d,\"label\":\"num\",\"type\":\"vertex\",\"properties\":"
+			 "{\"name\":\"n%d\",\"r1\":%s,\"r2\":%d}}\n", 1000 + i, i, i == 700 ? "\"many\"" : "1.5", i);
+		ck_assert_int_eq(hgfs_buf_adds(&file, line), 0);
+	}
+	fd = file_of(file.data);
+	j = job_for(c, "g", "vertices.jsonl", fd, (off_t)file.len, &st, &batch_max);
+	ck_assert_int_eq(hgfs_import(&j, &man), -EINVAL);
+	ck_assert_int_eq(st.state, HGFS_RS_FAILED);
+	ck_assert_uint_eq(st.done, N);
+	ck_assert_msg(strstr(st.detail, "vertices imported, but not all of their OLAP values: writing the values of "
+				       "OLAP property key 'r1': ") != NULL, "%s", st.detail);
+	ck_assert_msg(strstr(st.detail, " values written; copy the file again once fixed)") != NULL, "%s", st.detail);
+	free(st.detail);
+	close(fd);
+	hgfs_buf_free(&file);
 	hg_client_free(c);
 	server_stop(&s);
 }
@@ -690,6 +769,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(tc, test_import_roundtrip);
 	tcase_add_test(tc, test_import_refusals);
 	tcase_add_test(tc, test_import_olap_one_pass);
+	tcase_add_test(tc, test_import_olap_failures);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("restore");
 	tcase_set_timeout(tc, 60);
