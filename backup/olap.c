@@ -485,12 +485,8 @@ int hgfs_olap_send(hg_client *client, const char *graph, bool gzip, const hgfs_o
 		rc = send_list(client, graph, gzip, &v->list[k], batch_max, written, &err);
 		if (rc < 0) {
 			char msg[1200];
-			if (err.message[0] != '\0')
-				snprintf(why, whylen, "writing the values of OLAP property key '%s': %s", p->key[k]->name,
-					 hg_error_format(&err, msg, sizeof(msg)));
-			else
-				snprintf(why, whylen, "writing the values of OLAP property key '%s': %s", p->key[k]->name,
-					 strerror(-rc));
+			snprintf(why, whylen, "writing the values of OLAP property key '%s': %s", p->key[k]->name,
+				 err.message[0] != '\0' ? hg_error_format(&err, msg, sizeof(msg)) : strerror(-rc));
 		}
 	}
 	return rc;

@@ -581,8 +581,8 @@ START_TEST(test_import_olap_failures)
 		char line[128];
 		hgfs_vertex_rec r;
 		size_t col;
-		snprintf(line, sizeof(line), "{\"id\":%d,\"label\":\"num\",\"properties\":{\"name\":\"n\",\"r1\":%d.5}}",
-			 5000 + i, i);
+		snprintf(line, sizeof(line),
+			 "{\"id\":%d,\"label\":\"num\",\"properties\":{\"name\":\"n\",\"r1\":%d.5}}", 5000 + i, i);
 		ck_assert_int_eq(hgfs_vertex_parse(line, strlen(line), &r, &col, why, sizeof(why)), 0);
 		ck_assert_int_eq(hgfs_olap_gather(&plan, &v, &r, num, why, sizeof(why)), 0);
 	}

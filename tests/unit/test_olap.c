@@ -153,7 +153,8 @@ START_TEST(test_gather)
 	ck_assert_str_eq(p.key[2]->name, "\xc3\xa9");
 
 	/* no OLAP value: nothing allocated */
-	ck_assert_int_eq(gather(&p, &v, "{\"id\":5,\"label\":\"num\",\"properties\":{\"name\":\"rank\"}}", &vl_num, why), 0);
+	ck_assert_int_eq(gather(&p, &v, "{\"id\":5,\"label\":\"num\",\"properties\":{\"name\":\"rank\"}}", &vl_num,
+				why), 0);
 	ck_assert_ptr_null(v);
 	/* a numeric id as it is; the key and value bytes as the line has them */
 	ck_assert_int_eq(gather(&p, &v, "{\"id\":9007199254740993,\"label\":\"num\",\"properties\":"
@@ -180,7 +181,8 @@ START_TEST(test_gather)
 	ck_assert_str_eq(why, "2 OLAP values belong to vertices without an id: they cannot be written back (the "
 			      "vertices themselves were imported)");
 	/* ... and CUSTOMIZE_UUID ids, which the message names: the first vertex of the first key */
-	ck_assert_int_eq(gather(&p, &v, "{\"id\":\"u-1\",\"label\":\"uu\",\"properties\":{\"rank\":1}}", &vl_uuid, why), 0);
+	ck_assert_int_eq(gather(&p, &v, "{\"id\":\"u-1\",\"label\":\"uu\",\"properties\":{\"rank\":1}}", &vl_uuid,
+				why), 0);
 	ck_assert_int_eq(gather(&p, &v, "{\"id\":\"u-2\",\"label\":\"uu\",\"properties\":{\"rank\":1,\"comm\":1}}",
 				&vl_uuid, why), 0);
 	ck_assert_int_eq(hgfs_olap_unwritable(&p, why, sizeof(why)), -EINVAL);
