@@ -404,14 +404,16 @@ START_TEST(test_import_refusals)
 }
 END_TEST
 
-/* Bytes this process has read (read, pread, ...) so far: /proc/self/io's rchar. */
+/* Bytes this process has read (read, pread, ...) so far: /proc/self/io's
+ * rchar; 0 when the kernel does not count them. */
 static unsigned long long bytes_read(void)
 {
 	FILE *f = fopen("/proc/self/io", "r");
 	unsigned long long n = 0;
 	char line[128];
 
-	ck_assert_ptr_nonnull(f);
+	if (f == NULL)
+		return 0;
 	while (fgets(line, sizeof(line), f) != NULL && sscanf(line, "rchar: %llu", &n) != 1)
 		;
 	fclose(f);
@@ -516,8 +518,9 @@ START_TEST(test_import_olap_one_pass)
 	unsigned long long read = bytes_read() - before;
 	ck_assert_msg(st.state == HGFS_RS_IMPORTED, "vertices.jsonl: %s", st.detail ? st.detail : "");
 	ck_assert_uint_eq(st.done, N);
-	ck_assert_msg(read >= 3 * file.len && read < 3 * file.len + file.len / 2,
-		      "%llu bytes read for a file of %zu", read, file.len);
+	if (before > 0) /* counted */
+		ck_assert_msg(read >= 3 * file.len && read < 3 * file.len + file.len / 2,
+			      "%llu bytes read for a file of %zu", read, file.len);
 	free(st.detail);
 	close(fd);
 
