@@ -11,8 +11,10 @@
  *      thread each, while another thread computes its SHA-256;
  *   3. against the set's manifest: size, SHA-256, count;
  *   4. posted in batches by `parallel` workers: vertices with PRIMARY_KEY
- *      ids dropped (the server computes them), edges with the endpoint ids
- *      of PRIMARY_KEY labels rewritten to the target's label ids.
+ *      ids dropped (the server computes them) and their OLAP values left
+ *      out, gathered with the batch and written by the same worker once
+ *      the batch's vertices are created (olap.h); edges with the endpoint
+ *      ids of PRIMARY_KEY labels rewritten to the target's label ids.
  * Nothing is posted before 1-3 passed for the whole file. */
 #include <errno.h>
 #include <inttypes.h>
@@ -671,6 +673,9 @@ typedef struct data_ctx {
 	hgfs_buf fixed;     /* a line with its BLOB values rewritten */
 	bool has_blob;      /* the graph has BLOB property keys */
 	bool olap;          /* the graph has OLAP property keys (olap.c) */
+	hgfs_olap_plan plan; /* ...and how their values are gathered (the posting pass) */
+	uint64_t olap_written;
+	int olap_rc;        /* 0, or why not every OLAP value was written (d->err) */
 	bool hex_like;      /* the line being checked has a value starting with 0x */
 	uint8_t *changed;   /* a bit per CHANGED_BLOCK bytes of the file: a line starting
 			     * there is posted changed (shared by the check parts) */
@@ -943,6 +948,7 @@ typedef struct batch {
 	size_t *start;   /* element offsets in body, for splitting */
 	size_t *len;
 	size_t n, cap;
+	hgfs_olap_vals *olap; /* the OLAP values of its vertices, sent after them; NULL: none */
 } batch;
 
 /* A batch is sent once it holds batch_max records or BATCH_BYTES bytes, and
@@ -963,16 +969,56 @@ typedef struct poster {
 	hg_error err;
 	uint64_t done;
 	uint64_t total;
+	int olap_rc;   /* first failure to write OLAP values: the vertices go on, the values stop */
+	char olap_why[768];
+	uint64_t olap_written;
 } poster;
 
-static void batch_free(batch *b)
+static void batch_free(poster *p, batch *b)
 {
 	if (b == NULL)
 		return;
 	hgfs_buf_free(&b->body);
 	free(b->start);
 	free(b->len);
+	hgfs_olap_vals_free(b->olap, &p->d->plan);
 	free(b);
+}
+
+/* What a batch holds in memory, for the budget. */
+static size_t batch_bytes(const batch *b)
+{
+	return b->body.len + (b->olap != NULL ? b->olap->bytes : 0);
+}
+
+/* Once its vertices are created, a batch's OLAP values (olap.h). */
+static void post_olap(poster *p, batch *b)
+{
+	char why[sizeof(p->olap_why)];
+	uint64_t written = 0;
+	int rc;
+
+	rc = hgfs_olap_send(p->d->j->client, p->d->j->graph, p->d->j->gzip, &p->d->plan, b->olap, p->d->j->batch_max,
+			    &written, why, sizeof(why));
+	pthread_mutex_lock(&p->lock);
+	p->olap_written += written;
+	if (rc < 0 && p->olap_rc == 0) {
+		p->olap_rc = rc;
+		memcpy(p->olap_why, why, sizeof(why));
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Values the posting pass could not gather (a PRIMARY_KEY id without its
+ * label id): the vertices go on, the values stop. */
+static void olap_failed(poster *p, int rc, const char *why)
+{
+	pthread_mutex_lock(&p->lock);
+	if (p->olap_rc == 0) {
+		p->olap_rc = rc;
+		snprintf(p->olap_why, sizeof(p->olap_why), "%s", why);
+	}
+	pthread_mutex_unlock(&p->lock);
 }
 
 static int batch_add(batch *b, const char *elem, size_t len)
@@ -1106,13 +1152,15 @@ static void *post_worker(void *arg)
 		b = p->queue[p->qhead];
 		p->qhead = (p->qhead + 1) % p->qcap;
 		p->qn--;
-		bool skip = p->rc != 0;
+		bool skip = p->rc != 0, skip_olap = p->olap_rc != 0;
 		pthread_cond_broadcast(&p->cond);
 		pthread_mutex_unlock(&p->lock);
 
 		rc = skip ? 0 : post_range(p, b, 0, b->n, &err);
-		size_t sent = b->body.len;
-		batch_free(b);
+		if (rc == 0 && !skip && !skip_olap && b->olap != NULL)
+			post_olap(p, b);
+		size_t sent = batch_bytes(b);
+		batch_free(p, b);
 		pthread_mutex_lock(&p->lock);
 		p->bytes -= sent;
 		if (rc < 0 && p->rc == 0) {
@@ -1131,18 +1179,18 @@ static bool enqueue(poster *p, batch *b)
 	bool ok;
 
 	pthread_mutex_lock(&p->lock);
-	while ((p->qn == p->qcap || (p->bytes > 0 && p->bytes + b->body.len > POST_BUDGET)) && p->rc == 0)
+	while ((p->qn == p->qcap || (p->bytes > 0 && p->bytes + batch_bytes(b) > POST_BUDGET)) && p->rc == 0)
 		pthread_cond_wait(&p->cond, &p->lock);
 	ok = p->rc == 0;
 	if (ok) {
 		p->queue[(p->qhead + p->qn) % p->qcap] = b;
 		p->qn++;
-		p->bytes += b->body.len;
+		p->bytes += batch_bytes(b);
 		pthread_cond_broadcast(&p->cond);
 	}
 	pthread_mutex_unlock(&p->lock);
 	if (!ok)
-		batch_free(b);
+		batch_free(p, b);
 	return ok;
 }
 
@@ -1168,7 +1216,7 @@ static int send_batch(poster *p, batch **bp)
 
 	*bp = NULL;
 	if (hgfs_buf_addc(&b->body, ']') < 0) {
-		batch_free(b);
+		batch_free(p, b);
 		return -ENOMEM;
 	}
 	return enqueue(p, b) ? 0 : 1;
@@ -1185,8 +1233,11 @@ static bool posted_line(data_ctx *d, const char **line, size_t *len, const rj_me
 	return true;
 }
 
-/* Emits one checked line into elem for posting. */
-static int emit_line(data_ctx *d, const char *line, size_t len, hgfs_buf *elem)
+/* Emits one checked line into elem for posting.  A vertex line's record as
+ * the file has it (its OLAP values are written from there) goes to *orig,
+ * its label in the target to *vl. */
+static int emit_line(data_ctx *d, const char *line, size_t len, hgfs_buf *elem, hgfs_vertex_rec *orig,
+		     const hg_label **vl)
 {
 	char why[256];
 
@@ -1196,9 +1247,10 @@ static int emit_line(data_ctx *d, const char *line, size_t len, hgfs_buf *elem)
 		const hg_label *l;
 		if (hgfs_vertex_parse_again(line, len, &r) != 0)
 			return -EINVAL;
+		*orig = r;
 		if (posted_line(d, &line, &len, &r.properties) && hgfs_vertex_parse_again(line, len, &r) != 0)
 			return -EINVAL;
-		l = find_label(d, HG_SCHEMA_VERTEXLABELS, &r.label);
+		*vl = l = find_label(d, HG_SCHEMA_VERTEXLABELS, &r.label);
 		int rc = hgfs_vertex_emit(line, len, &r, l != NULL && l->strategy == HG_IDS_PRIMARY_KEY, elem);
 		return rc == 0 && d->olap ? hgfs_olap_strip(d->names, elem) : rc;
 	} else {
@@ -1228,6 +1280,7 @@ static int post_all(data_ctx *d, uint64_t total)
 	batch *b = NULL;
 	poster p;
 	int started = 0, rc = 0;
+	bool gather = d->olap; /* OLAP values go with their batch until one cannot */
 	const char *line;
 	size_t len;
 
@@ -1253,15 +1306,19 @@ static int post_all(data_ctx *d, uint64_t total)
 	}
 	while ((rc = hgfs_lr_next(&lr, &line, &len)) > 0) {
 		long limit = __atomic_load_n(d->j->batch_max, __ATOMIC_RELAXED);
+		hgfs_vertex_rec orig;
+		const hg_label *vl = NULL;
+		bool emitted = false;
 		if (blank(line, len))
 			continue;
 		if (is_changed(d, lr.off + (line - lr.buf))) {
-			rc = emit_line(d, line, len, &elem);
+			rc = emit_line(d, line, len, &elem, &orig, &vl);
 			if (rc < 0)
 				break;
 			line = elem.data;
 			len = elem.len;
-		} /* else checked and unchanged: posted as it is */
+			emitted = true;
+		} /* else checked and unchanged (so without OLAP values): posted as it is */
 		/* a fat record travels alone: the batch before it goes first */
 		if (len >= BATCH_BYTES) {
 			if (b != NULL && b->n > 0 && (rc = send_batch(&p, &b)) != 0)
@@ -1278,6 +1335,18 @@ static int post_all(data_ctx *d, uint64_t total)
 		rc = batch_add(b, line, len);
 		if (rc < 0)
 			break;
+		if (gather && emitted) {
+			/* the line's OLAP values, written once the batch's vertices are in */
+			char why[256];
+			rc = hgfs_olap_gather(&d->plan, &b->olap, &orig, vl, why, sizeof(why));
+			if (rc == -EINVAL) {
+				olap_failed(&p, rc, why);
+				gather = false;
+				rc = 0;
+			}
+			if (rc < 0)
+				break;
+		}
 		if (len > BUF_KEEP) {
 			hgfs_buf_trim(&elem, BUF_KEEP);
 			hgfs_buf_trim(&d->fixed, BUF_KEEP);
@@ -1289,7 +1358,7 @@ static int post_all(data_ctx *d, uint64_t total)
 		rc = send_batch(&p, &b);
 	if (rc == 1)
 		rc = 0; /* the workers stopped: p.rc says why */
-	batch_free(b);
+	batch_free(&p, b);
 	pthread_mutex_lock(&p.lock);
 	p.closed = true;
 	pthread_cond_broadcast(&p.cond);
@@ -1300,7 +1369,7 @@ out_lr:
 	hgfs_lr_free(&lr);
 out:
 	while (p.qn > 0) {
-		batch_free(p.queue[p.qhead]);
+		batch_free(&p, p.queue[p.qhead]);
 		p.qhead = (p.qhead + 1) % p.qcap;
 		p.qn--;
 	}
@@ -1309,6 +1378,10 @@ out:
 	pthread_cond_destroy(&p.cond);
 	hgfs_buf_free(&elem);
 	set_progress(d->j, p.done, total);
+	d->olap_written = p.olap_written;
+	d->olap_rc = p.olap_rc;
+	if (p.olap_rc < 0)
+		snprintf(d->err, sizeof(d->err), "%s", p.olap_why);
 	if (p.rc < 0) {
 		char buf[1400];
 		return fail(d->j, hgfs_errno_client(p.rc),
@@ -1545,6 +1618,10 @@ static int import_data(const hgfs_import_job *j, off_t size)
 	for (size_t i = 0; i < d.names->n[HG_SCHEMA_PROPERTYKEYS]; i++)
 		d.has_blob |= strcmp(d.names->v[HG_SCHEMA_PROPERTYKEYS][i].data_type, "BLOB") == 0;
 	d.olap = !d.edges && hgfs_olap_any(d.names);
+	if (d.olap && hgfs_olap_plan_init(&d.plan, d.names) < 0) {
+		rc = fail(j, -ENOMEM, "out of memory");
+		goto out;
+	}
 	d.changed = calloc((size_t)(size >> CHANGED_SHIFT) / 8 + 1, 1);
 	if (d.changed == NULL) {
 		rc = fail(j, -ENOMEM, "out of memory");
@@ -1589,15 +1666,14 @@ static int import_data(const hgfs_import_job *j, off_t size)
 
 	rc = post_all(&d, records);
 	if (rc == 0 && d.olap) {
-		uint64_t olap_values;
-		rc = hgfs_olap_write(j->client, j->graph, j->fd, d.names, __atomic_load_n(j->batch_max, __ATOMIC_RELAXED),
-				     j->gzip, j->max_record_mib, &olap_values, d.err, sizeof(d.err));
+		/* the values went with their batches (post_all): were they all written? */
+		rc = d.olap_rc < 0 ? d.olap_rc : hgfs_olap_unwritable(&d.plan, d.err, sizeof(d.err));
 		if (rc < 0)
 			rc = fail(j, rc, "vertices imported, but not all of their OLAP values: %s (%" PRIu64
-				  " values written; copy the file again once fixed)", d.err, olap_values);
+				  " values written; copy the file again once fixed)", d.err, d.olap_written);
 		else
 			hgfs_log(LOG_INFO, "graph %s: restore/%s: %" PRIu64 " OLAP values written", j->graph, j->path,
-				 olap_values);
+				 d.olap_written);
 	}
 	if (rc == 0) {
 		pthread_mutex_lock(j->lock);
@@ -1612,6 +1688,8 @@ out:
 	hgfs_buf_free(&d.scratch);
 	hgfs_buf_free(&d.fixed);
 	free(d.changed);
+	if (d.olap)
+		hgfs_olap_plan_free(&d.plan);
 	hg_schema_names_free(d.names);
 	return rc;
 }

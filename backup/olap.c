@@ -228,187 +228,293 @@ nomem:
 	return -ENOMEM;
 }
 
-/* What the write pass of one OLAP key needs. */
-typedef struct olap_pass {
-	hg_client *client;
-	bool gzip;
-	const char *graph;
-	const hg_schema_names *names;
-	const hg_label *key;
-	long batch_max;
-	hgfs_buf body;    /* "[e1,e2,..." */
-	size_t n;         /* elements in body */
-	hgfs_buf label;   /* decoded label of the line */
-	hgfs_buf id;      /* a rewritten PRIMARY_KEY id */
-	const rj_member *found;
-	rj_member value;
-	long limit;       /* > 0: the server's batch limit, learnt from a refusal */
-	uint64_t written, uuid, no_id;
-	char uuid_example[128];
-	hg_error err;
-} olap_pass;
-
-static int find_key(void *arg, const rj_member *m)
+int hgfs_olap_plan_init(hgfs_olap_plan *p, const hg_schema_names *names)
 {
-	olap_pass *p = arg;
+	size_t nkeys = names->n[HG_SCHEMA_PROPERTYKEYS];
 
-	if (key_label(p->names, m->key, m->key_len) != p->key)
+	memset(p, 0, sizeof(*p));
+	p->names = names;
+	p->slot = malloc((nkeys ? nkeys : 1) * sizeof(*p->slot));
+	p->key = malloc((nkeys ? nkeys : 1) * sizeof(*p->key));
+	if (p->slot == NULL || p->key == NULL)
+		goto nomem;
+	for (size_t k = 0; k < nkeys; k++) {
+		const hg_label *l = &names->v[HG_SCHEMA_PROPERTYKEYS][k];
+		p->slot[k] = SIZE_MAX;
+		if (!l->olap)
+			continue;
+		p->slot[k] = p->n;
+		p->key[p->n++] = l;
+	}
+	p->seen = calloc(p->n ? p->n : 1, sizeof(*p->seen));
+	p->uuid = calloc(p->n ? p->n : 1, sizeof(*p->uuid));
+	p->example = calloc(p->n ? p->n : 1, sizeof(*p->example));
+	if (p->seen == NULL || p->uuid == NULL || p->example == NULL)
+		goto nomem;
+	return 0;
+nomem:
+	hgfs_olap_plan_free(p);
+	return -ENOMEM;
+}
+
+void hgfs_olap_plan_free(hgfs_olap_plan *p)
+{
+	free(p->slot);
+	free(p->key);
+	free(p->seen);
+	free(p->uuid);
+	free(p->example);
+	hgfs_buf_free(&p->id);
+	memset(p, 0, sizeof(*p));
+}
+
+void hgfs_olap_vals_free(hgfs_olap_vals *v, const hgfs_olap_plan *p)
+{
+	if (v == NULL)
+		return;
+	for (size_t k = 0; k < p->n; k++) {
+		hgfs_buf_free(&v->list[k].body);
+		free(v->list[k].start);
+		free(v->list[k].len);
+	}
+	free(v->list);
+	free(v);
+}
+
+static int list_add(hgfs_olap_list *l, const char *id, size_t id_len, const rj_member *m, size_t *bytes)
+{
+	size_t before = l->body.len;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		size_t *s = realloc(l->start, cap * sizeof(*s)), *n;
+		if (s == NULL)
+			return -ENOMEM;
+		l->start = s;
+		n = realloc(l->len, cap * sizeof(*n));
+		if (n == NULL)
+			return -ENOMEM;
+		l->len = n;
+		l->cap = cap;
+	}
+	if (hgfs_buf_addc(&l->body, l->n == 0 ? '[' : ',') < 0)
+		return -ENOMEM;
+	l->start[l->n] = l->body.len;
+	if (hgfs_buf_add(&l->body, "{\"id\":", 6) < 0 || hgfs_buf_add(&l->body, id, id_len) < 0 ||
+	    hgfs_buf_add(&l->body, ",\"properties\":{\"", 16) < 0 || hgfs_buf_add(&l->body, m->key, m->key_len) < 0 ||
+	    hgfs_buf_add(&l->body, "\":", 2) < 0 || hgfs_buf_add(&l->body, m->val, m->val_len) < 0 ||
+	    hgfs_buf_add(&l->body, "}}", 2) < 0) {
+		l->body.len = before; /* the element is not there */
+		return -ENOMEM;
+	}
+	l->len[l->n] = l->body.len - l->start[l->n];
+	l->n++;
+	*bytes += l->body.len - before;
+	return 0;
+}
+
+/* One line's gathering. */
+typedef struct gather_ctx {
+	hgfs_olap_plan *p;
+	hgfs_olap_vals **v;
+	const hgfs_vertex_rec *r;
+	const hg_label *l;
+	const char *id;     /* the id to write with, once known */
+	size_t id_len;
+	char *why;
+	size_t whylen;
+} gather_ctx;
+
+/* The id the values of the line are written with: 1 (g->id), 0 (they are
+ * not written: counted), -EINVAL. */
+static int gather_id(gather_ctx *g, size_t slot)
+{
+	const hgfs_vertex_rec *r = g->r;
+
+	if (g->id != NULL)
+		return 1;
+	if (r->id.type == RJ_NONE || g->l == NULL) {
+		g->p->no_id++;
 		return 0;
-	p->value = *m;
-	p->found = &p->value;
+	}
+	if (g->l->strategy == HG_IDS_CUSTOMIZE_UUID) {
+		if (g->p->uuid[slot]++ == 0)
+			snprintf(g->p->example[slot], sizeof(g->p->example[slot]), "%.*s",
+				 (int)(r->id.val_len < 100 ? r->id.val_len : 100), r->id.val);
+		return 0;
+	}
+	if (g->l->strategy == HG_IDS_PRIMARY_KEY) {
+		/* the id the server gave the vertex: the target label's id */
+		hgfs_buf_reset(&g->p->id);
+		if (hgfs_pk_id_rewrite(r->id.val, r->id.val_len, g->l->id, &g->p->id, g->why, g->whylen) != 0)
+			return -EINVAL;
+		g->id = g->p->id.data;
+		g->id_len = g->p->id.len;
+		return 1;
+	}
+	g->id = r->id.val;
+	g->id_len = r->id.val_len;
 	return 1;
 }
 
-/* Posts the batch in body: 0 or -errno (p->err says why; p->limit is set
- * when the server named a smaller batch limit). */
-static int post_batch(olap_pass *p)
+static int gather_member(void *arg, const rj_member *m)
 {
+	gather_ctx *g = arg;
+	hgfs_olap_plan *p = g->p;
+	const hg_label *k = key_label(p->names, m->key, m->key_len);
+	size_t slot;
+	int rc;
+
+	if (k == NULL || !k->olap)
+		return 0;
+	slot = p->slot[k - p->names->v[HG_SCHEMA_PROPERTYKEYS]];
+	if (p->seen[slot])
+		return 0; /* a key given twice: its first value, as a read of the line finds it */
+	p->seen[slot] = true;
+	rc = gather_id(g, slot);
+	if (rc <= 0)
+		return rc;
+	if (*g->v == NULL) {
+		hgfs_olap_vals *v = calloc(1, sizeof(*v));
+		if (v == NULL || (v->list = calloc(p->n, sizeof(*v->list))) == NULL) {
+			free(v);
+			return -ENOMEM;
+		}
+		*g->v = v;
+	}
+	return list_add(&(*g->v)->list[slot], g->id, g->id_len, m, &(*g->v)->bytes);
+}
+
+int hgfs_olap_gather(hgfs_olap_plan *p, hgfs_olap_vals **v, const hgfs_vertex_rec *r, const hg_label *l, char *why,
+		     size_t whylen)
+{
+	gather_ctx g = {.p = p, .v = v, .r = r, .l = l, .why = why, .whylen = whylen};
 	int rc;
 
 	if (p->n == 0)
 		return 0;
-	if (hgfs_buf_addc(&p->body, ']') < 0)
-		return -ENOMEM;
-	hg_error_clear(&p->err);
-	rc = hg_batch_create(p->client, p->graph, HG_KIND_VERTEX, p->body.data, p->body.len, p->n,
-			     p->gzip, &p->err);
-	if (rc == -HG_EINVAL && hg_error_batch_limit(&p->err) > 0 && hg_error_batch_limit(&p->err) < (long)p->n)
-		p->limit = hg_error_batch_limit(&p->err);
-	if (rc < 0)
-		return hgfs_errno_client(rc);
-	p->written += p->n;
-	hgfs_buf_reset(&p->body);
-	p->n = 0;
-	return 0;
+	memset(p->seen, 0, p->n * sizeof(*p->seen));
+	rc = rj_object_each(r->properties.val, r->properties.val_len, gather_member, &g);
+	return rc < -1 ? rc : 0; /* -1: no properties object, no value */
 }
 
-static int add_value(olap_pass *p, const hgfs_vertex_rec *r, char *why, size_t whylen)
+#define OLAP_BATCH_BYTES ((size_t)4 << 20) /* a batch of values is sent once it is this long */
+
+/* Posts elements [from, from+n) of list l.  0 or -errno (err says why);
+ * *limit is lowered when the server names a smaller batch limit. */
+static int post_values(hg_client *client, const char *graph, bool gzip, hgfs_olap_list *l, size_t from, size_t n,
+		       long *limit, hg_error *err)
 {
-	const hg_label *l;
-	const char *id = r->id.val;
-	size_t id_len = r->id.val_len;
+	hgfs_buf body = {0};
+	const char *data;
+	size_t len;
 	int rc;
 
-	if (rj_string(r->label.val, r->label.val_len, &p->label) != 0)
-		return -ENOMEM;
-	l = hg_schema_names_find(p->names, HG_SCHEMA_VERTEXLABELS, p->label.data, p->label.len);
-	if (r->id.type == RJ_NONE || l == NULL) {
-		p->no_id++;
-		return 0;
+	hg_error_clear(err);
+	if (from == 0 && n == l->n) {
+		if (hgfs_buf_addc(&l->body, ']') < 0)
+			return -ENOMEM;
+		data = l->body.data;
+		len = l->body.len;
+	} else {
+		for (size_t i = from; i < from + n; i++) {
+			if (hgfs_buf_addc(&body, i == from ? '[' : ',') < 0 ||
+			    hgfs_buf_add(&body, l->body.data + l->start[i], l->len[i]) < 0) {
+				hgfs_buf_free(&body);
+				return -ENOMEM;
+			}
+		}
+		if (hgfs_buf_addc(&body, ']') < 0) {
+			hgfs_buf_free(&body);
+			return -ENOMEM;
+		}
+		data = body.data;
+		len = body.len;
 	}
-	if (l->strategy == HG_IDS_CUSTOMIZE_UUID) {
-		if (p->uuid++ == 0)
-			snprintf(p->uuid_example, sizeof(p->uuid_example), "%.*s", (int)(id_len < 100 ? id_len : 100),
-				 id);
-		return 0;
-	}
-	if (l->strategy == HG_IDS_PRIMARY_KEY) {
-		/* the id the server gave the vertex: the target label's id */
-		hgfs_buf_reset(&p->id);
-		if (hgfs_pk_id_rewrite(id, id_len, l->id, &p->id, why, whylen) != 0)
-			return -EINVAL;
-		id = p->id.data;
-		id_len = p->id.len;
-	}
-	if (hgfs_buf_add(&p->body, p->n == 0 ? "[{\"id\":" : ",{\"id\":", 7) < 0 || hgfs_buf_add(&p->body, id, id_len) < 0 ||
-	    hgfs_buf_add(&p->body, ",\"properties\":{\"", 16) < 0 ||
-	    hgfs_buf_add(&p->body, p->value.key, p->value.key_len) < 0 || hgfs_buf_add(&p->body, "\":", 2) < 0 ||
-	    hgfs_buf_add(&p->body, p->value.val, p->value.val_len) < 0 || hgfs_buf_add(&p->body, "}}", 2) < 0)
-		return -ENOMEM;
-	p->n++;
-	if ((long)p->n >= p->batch_max || p->body.len >= ((size_t)4 << 20)) {
-		rc = post_batch(p);
+	rc = hg_batch_create(client, graph, HG_KIND_VERTEX, data, len, n, gzip, err);
+	if (from == 0 && n == l->n)
+		l->body.len--; /* the ']' again */
+	hgfs_buf_free(&body);
+	if (rc == -HG_EINVAL && hg_error_batch_limit(err) > 0 && hg_error_batch_limit(err) < (long)n)
+		*limit = hg_error_batch_limit(err);
+	return rc < 0 ? hgfs_errno_client(rc) : 0;
+}
+
+/* The values of one key: batches of at most *batch_max elements, each sent
+ * once it holds OLAP_BATCH_BYTES; a batch the server finds too long is sent
+ * again in batches of its limit. */
+static int send_list(hg_client *client, const char *graph, bool gzip, hgfs_olap_list *l, long *batch_max,
+		     uint64_t *written, hg_error *err)
+{
+	long limit = __atomic_load_n(batch_max, __ATOMIC_RELAXED);
+	size_t from = 0;
+
+	if (limit <= 0)
+		limit = 500;
+	while (from < l->n) {
+		size_t n = 0, bytes = 1;
+		long learnt = limit;
+		int rc;
+		while (from + n < l->n && (long)n < limit && bytes < OLAP_BATCH_BYTES)
+			bytes += l->len[from + n++] + 1;
+		rc = post_values(client, graph, gzip, l, from, n, &learnt, err);
+		if (rc < 0 && learnt < limit) {
+			/* again in batches that fit (values written twice are the same values) */
+			limit = learnt;
+			__atomic_store_n(batch_max, limit, __ATOMIC_RELAXED);
+			continue;
+		}
 		if (rc < 0)
 			return rc;
+		*written += n;
+		from += n;
 	}
 	return 0;
 }
 
-int hgfs_olap_write(hg_client *client, const char *graph, int fd, const hg_schema_names *names, long batch_max,
-		    bool gzip, long max_record_mib,
-		    uint64_t *written, char *why, size_t whylen)
+int hgfs_olap_send(hg_client *client, const char *graph, bool gzip, const hgfs_olap_plan *p, hgfs_olap_vals *v,
+		   long *batch_max, uint64_t *written, char *why, size_t whylen)
 {
-	olap_pass p;
+	hg_error err;
 	int rc = 0;
 
 	*written = 0;
 	why[0] = '\0';
-	memset(&p, 0, sizeof(p));
-	p.client = client;
-	p.gzip = gzip;
-	p.graph = graph;
-	p.names = names;
-	for (size_t k = 0; k < names->n[HG_SCHEMA_PROPERTYKEYS] && rc == 0; k++) {
-		uint64_t before = p.written;
-		hgfs_linereader lr;
-		const char *line;
-		size_t len;
-
-		p.key = &names->v[HG_SCHEMA_PROPERTYKEYS][k];
-		if (!p.key->olap)
-			continue;
-		p.batch_max = batch_max > 0 ? batch_max : 500;
-	again:
-		rc = hgfs_lr_init(&lr, fd, (size_t)max_record_mib << 20);
-		if (rc < 0)
-			break;
-		while ((rc = hgfs_lr_next(&lr, &line, &len)) > 0) {
-			hgfs_vertex_rec r;
-			if (hgfs_vertex_parse_again(line, len, &r) != 0)
-				continue; /* blank: the check pass refused anything else */
-			p.found = NULL;
-			rj_object_each(r.properties.val, r.properties.val_len, find_key, &p);
-			if (p.found == NULL)
-				continue;
-			rc = add_value(&p, &r, why, whylen);
-			if (rc < 0)
-				break;
-		}
-		if (rc == 0)
-			rc = post_batch(&p);
-		hgfs_lr_free(&lr);
-		if (rc < 0 && p.limit > 0 && p.limit < p.batch_max) {
-			/* the server takes fewer a batch: this key's pass again, in batches that fit
-			 * (values written twice are the same values) */
-			p.batch_max = p.limit;
-			p.limit = 0;
-			p.written = before;
-			hgfs_buf_reset(&p.body);
-			p.n = 0;
-			why[0] = '\0';
-			rc = 0;
-			goto again;
-		}
+	for (size_t k = 0; v != NULL && k < p->n && rc == 0; k++) {
+		hg_error_clear(&err);
+		rc = send_list(client, graph, gzip, &v->list[k], batch_max, written, &err);
 		if (rc < 0) {
 			char msg[1200];
-			if (why[0] == '\0') {
-				if (p.err.message[0] != '\0')
-					snprintf(why, whylen, "writing the values of OLAP property key '%s': %s", p.key->name,
-						 hg_error_format(&p.err, msg, sizeof(msg)));
-				else
-					snprintf(why, whylen, "writing the values of OLAP property key '%s': %s", p.key->name,
-						 strerror(-rc));
-			}
-			break;
+			snprintf(why, whylen, "writing the values of OLAP property key '%s': %s", p->key[k]->name,
+				 err.message[0] != '\0' ? hg_error_format(&err, msg, sizeof(msg)) : strerror(-rc));
 		}
 	}
-	*written = p.written;
-	if (rc == 0 && (p.uuid > 0 || p.no_id > 0)) {
-		if (p.uuid > 0)
-			snprintf(why, whylen,
-				 "%" PRIu64 " OLAP values of CUSTOMIZE_UUID vertices (e.g. id %s) cannot be written "
-				 "back: HugeGraph's REST API reads the id of an OLAP write as a string, not as a UUID "
-				 "(the vertices themselves were imported)",
-				 p.uuid, p.uuid_example);
-		else
-			snprintf(why, whylen,
-				 "%" PRIu64 " OLAP values belong to vertices without an id: they cannot be written "
-				 "back (the vertices themselves were imported)",
-				 p.no_id);
-		rc = -EINVAL;
-	}
-	hgfs_buf_free(&p.body);
-	hgfs_buf_free(&p.label);
-	hgfs_buf_free(&p.id);
 	return rc;
+}
+
+int hgfs_olap_unwritable(const hgfs_olap_plan *p, char *why, size_t whylen)
+{
+	uint64_t uuid = 0;
+	const char *example = NULL;
+
+	/* the example: the first such vertex of the first key (in the schema's order) that has one */
+	for (size_t k = 0; k < p->n; k++) {
+		if (p->uuid[k] > 0 && example == NULL)
+			example = p->example[k];
+		uuid += p->uuid[k];
+	}
+	if (uuid > 0)
+		snprintf(why, whylen,
+			 "%" PRIu64 " OLAP values of CUSTOMIZE_UUID vertices (e.g. id %s) cannot be written "
+			 "back: HugeGraph's REST API reads the id of an OLAP write as a string, not as a UUID "
+			 "(the vertices themselves were imported)",
+			 uuid, example);
+	else if (p->no_id > 0)
+		snprintf(why, whylen,
+			 "%" PRIu64 " OLAP values belong to vertices without an id: they cannot be written "
+			 "back (the vertices themselves were imported)",
+			 p->no_id);
+	else
+		return 0;
+	return -EINVAL;
 }

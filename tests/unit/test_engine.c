@@ -21,6 +21,7 @@
 #include "export.h"
 #include "hgclient.h"
 #include "import.h"
+#include "olap.h"
 #include "restore.h"
 #include "sha256.h"
 
@@ -351,6 +352,222 @@ START_TEST(test_import_refusals)
 }
 END_TEST
 
+/* Bytes this process has read (read, pread, ...) so far: /proc/self/io's
+ * rchar; 0 when the kernel does not count them. */
+static unsigned long long bytes_read(void)
+{
+	FILE *f = fopen("/proc/self/io", "r");
+	unsigned long long n = 0;
+	char line[128];
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL && sscanf(line, "rchar: %llu", &n) != 1)
+		;
+	fclose(f);
+	return n;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The lines of text (changed in place), sorted. */
+static char **sorted_lines(char *text, size_t *n)
+{
+	size_t cap = count_lines(text) + 1, k = 0;
+	char **v = malloc(cap * sizeof(*v));
+
+	ck_assert_ptr_nonnull(v);
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l != NULL; l = strtok_r(NULL, "\n", &save))
+		v[k++] = l;
+	qsort(v, k, sizeof(*v), cmp_str);
+	*n = k;
+	return v;
+}
+
+/* A schema with three OLAP keys (r1 DOUBLE, r2 INT, r3 TEXT) and a
+ * PRIMARY_KEY and a CUSTOMIZE_NUMBER vertex label. */
+static const char olap_schema[] =
+	"{\"propertykeys\":[\n"
+	"{\"id\":1,\"name\":\"name\",\"data_type\":\"TEXT\",\"cardinality\":\"SINGLE\",\"aggregate_type\":\"NONE\","
+	"\"write_type\":\"OLTP\",\"properties\":[],\"status\":\"CREATED\",\"user_data\":{}},\n"
+	"{\"id\":2,\"name\":\"r1\",\"data_type\":\"DOUBLE\",\"cardinality\":\"SINGLE\",\"aggregate_type\":\"NONE\","
+	"\"write_type\":\"OLAP_COMMON\",\"properties\":[],\"status\":\"CREATED\",\"user_data\":{}},\n"
+	"{\"id\":3,\"name\":\"r2\",\"data_type\":\"INT\",\"cardinality\":\"SINGLE\",\"aggregate_type\":\"NONE\","
+	"\"write_type\":\"OLAP_COMMON\",\"properties\":[],\"status\":\"CREATED\",\"user_data\":{}},\n"
+	"{\"id\":4,\"name\":\"r3\",\"data_type\":\"TEXT\",\"cardinality\":\"SINGLE\",\"aggregate_type\":\"NONE\","
+	"\"write_type\":\"OLAP_COMMON\",\"properties\":[],\"status\":\"CREATED\",\"user_data\":{}}\n"
+	"],\"vertexlabels\":[\n"
+	"{\"id\":1,\"name\":\"person\",\"id_strategy\":\"PRIMARY_KEY\",\"primary_keys\":[\"name\"],"
+	"\"nullable_keys\":[],\"index_labels\":[],\"properties\":[\"name\"],\"status\":\"CREATED\",\"ttl\":0,"
+	"\"enable_label_index\":true,\"user_data\":{}},\n"
+	"{\"id\":2,\"name\":\"num\",\"id_strategy\":\"CUSTOMIZE_NUMBER\",\"primary_keys\":[],"
+	"\"nullable_keys\":[],\"index_labels\":[],\"properties\":[\"name\"],\"status\":\"CREATED\",\"ttl\":0,"
+	"\"enable_label_index\":true,\"user_data\":{}}\n"
+	"],\"edgelabels\":[],\"indexlabels\":[]}\n";
+
+/* OLAP values go back in the one pass over vertices.jsonl that posts the
+ * vertices: with three OLAP keys the import reads the file as often as
+ * without (its check, its hash, its posting: three times its size, where a
+ * pass per key read it six times), and the graph exports the same lines. */
+START_TEST(test_import_olap_one_pass)
+{
+	const char *args[] = {"--persona", "1.7", "--backend", "rocksdb", "--graph", "g", NULL};
+	enum { N = 6000 };
+	server s;
+	hg_client *c;
+	hgfs_snapset back;
+	hgfs_import_status st;
+	hgfs_manifest *man = NULL;
+	hg_error err;
+	long batch_max = HGFS_BATCH_MAX;
+	struct timespec mtime = {.tv_sec = 1700000000};
+	hgfs_buf file = {0};
+	char pad[101];
+	int fd;
+
+	memset(pad, 'x', 100);
+	pad[100] = '\0';
+	for (int i = 0; i < N; i++) {
+		char line[512], vals[128] = "";
+		int used = 0;
+		/* OLAP values after the other properties, in key id order, as the server prints them */
+		if (i % 7 != 3)
+			used += snprintf(vals + used, sizeof(vals) - (size_t)used, ",\"r1\":%d.25", i);
+		if (i % 2 == 0)
+			used += snprintf(vals + used, sizeof(vals) - (size_t)used, ",\"r2\":%d", i * 3 - 50);
+		if (i % 3 == 0)
+			snprintf(vals + used, sizeof(vals) - (size_t)used, ",\"r3\":\"t%d\"", i);
+		if (i % 2)
+			snprintf(line, sizeof(line), "{\"id\":\"1:p%d%s\",\"label\":\"person\",\"type\":\"vertex\","
+				 "\"properties\":{\"name\":\"p%d%s\"%s}}\n", i, pad, i, pad, vals);
+		else
+			snprintf(line, sizeof(line), "{\"id\":%d,\"label\":\"num\",\"type\":\"vertex\","
+				 "\"properties\":{\"name\":\"n%d%s\"%s}}\n", 1000 + i, i, pad, vals);
+		ck_assert_int_eq(hgfs_buf_adds(&file, line), 0);
+	}
+
+	server_start(&s, args);
+	c = client_open(&s);
+	ck_assert_int_eq(hg_set_mode(c, "g", HG_MODE_RESTORING, &err), 0);
+	fd = file_of(olap_schema);
+	hgfs_import_job j = job_for(c, "g", "schema.json", fd, (off_t)strlen(olap_schema), &st, &batch_max);
+	ck_assert_int_eq(hgfs_import(&j, &man), 0);
+	ck_assert_msg(st.state == HGFS_RS_IMPORTED, "schema.json: %s", st.detail ? st.detail : "");
+	free(st.detail);
+	close(fd);
+
+	fd = file_of(file.data);
+	j = job_for(c, "g", "vertices.jsonl", fd, (off_t)file.len, &st, &batch_max);
+	unsigned long long before = bytes_read();
+	ck_assert_int_eq(hgfs_import(&j, &man), 0);
+	unsigned long long read = bytes_read() - before;
+	ck_assert_msg(st.state == HGFS_RS_IMPORTED, "vertices.jsonl: %s", st.detail ? st.detail : "");
+	ck_assert_uint_eq(st.done, N);
+	if (before > 0) /* counted */
+		ck_assert_msg(read >= 3 * file.len && read < 3 * file.len + file.len / 2,
+			      "%llu bytes read for a file of %zu", read, file.len);
+	free(st.detail);
+	close(fd);
+
+	/* the values are on the server: the export (read mode ALL for its scan) gives the same lines */
+	ck_assert_int_eq(hg_set_mode(c, "g", HG_MODE_NONE, &err), 0);
+	hgfs_export_opts o = opts(c, 2, 1L << 20);
+	ck_assert_int_eq(hgfs_export(&o, "g", &mtime, &back, NULL), 0);
+	char *got = slurp(back.fd[HGFS_F_VERTICES], back.size[HGFS_F_VERTICES]);
+	size_t n_got, n_want;
+	char **g = sorted_lines(got, &n_got), **w = sorted_lines(file.data, &n_want);
+	ck_assert_uint_eq(n_got, N);
+	ck_assert_uint_eq(n_want, N);
+	for (size_t i = 0; i < N; i++)
+		ck_assert_str_eq(g[i], w[i]);
+	free(g);
+	free(w);
+	free(got);
+	hgfs_buf_free(&file);
+	hgfs_snapset_close(&back);
+	hg_client_free(c);
+	server_stop(&s);
+}
+END_TEST
+
+/* A server that takes fewer values a batch than asked: the limit is learnt
+ * and the values sent in batches that fit.  A value the server refuses
+ * fails the file once every vertex is in, naming the key. */
+START_TEST(test_import_olap_failures)
+{
+	const char *args[] = {"--persona", "1.7", "--backend", "rocksdb", "--graph", "g", "--batch-max", "100", NULL};
+	enum { N = 1200 };
+	server s;
+	hg_client *c;
+	hgfs_import_status st;
+	hgfs_manifest *man = NULL;
+	hg_schema_names *names = NULL;
+	hgfs_olap_plan plan;
+	hgfs_olap_vals *v = NULL;
+	hg_error err;
+	long batch_max = HGFS_BATCH_MAX;
+	hgfs_buf file = {0};
+	uint64_t written;
+	char why[768];
+	int fd;
+
+	server_start(&s, args);
+	c = client_open(&s);
+	ck_assert_int_eq(hg_set_mode(c, "g", HG_MODE_RESTORING, &err), 0);
+	fd = file_of(olap_schema);
+	hgfs_import_job j = job_for(c, "g", "schema.json", fd, (off_t)strlen(olap_schema), &st, &batch_max);
+	ck_assert_int_eq(hgfs_import(&j, &man), 0);
+	free(st.detail);
+	close(fd);
+
+	/* 250 values of r1 sent with a limit of 500: the server says 100 */
+	ck_assert_int_eq(hg_schema_names_get(c, "g", &names, &err), 0);
+	ck_assert_int_eq(hgfs_olap_plan_init(&plan, names), 0);
+	const hg_label *num = hg_schema_names_find(names, HG_SCHEMA_VERTEXLABELS, "num", 3);
+	ck_assert_ptr_nonnull(num);
+	for (int i = 0; i < 250; i++) {
+		char line[128];
+		hgfs_vertex_rec r;
+		size_t col;
+		snprintf(line, sizeof(line),
+			 "{\"id\":%d,\"label\":\"num\",\"properties\":{\"name\":\"n\",\"r1\":%d.5}}", 5000 + i, i);
+		ck_assert_int_eq(hgfs_vertex_parse(line, strlen(line), &r, &col, why, sizeof(why)), 0);
+		ck_assert_int_eq(hgfs_olap_gather(&plan, &v, &r, num, why, sizeof(why)), 0);
+	}
+	ck_assert_int_eq(hgfs_olap_send(c, "g", false, &plan, v, &batch_max, &written, why, sizeof(why)), 0);
+	ck_assert_uint_eq(written, 250);
+	ck_assert_int_eq(batch_max, 100);
+	hgfs_olap_vals_free(v, &plan);
+	hgfs_olap_plan_free(&plan);
+	hg_schema_names_free(names);
+
+	/* line 701 holds a value the server refuses: every vertex is posted, the file fails */
+	batch_max = HGFS_BATCH_MAX;
+	for (int i = 0; i < N; i++) {
+		char line[256];
+		snprintf(line, sizeof(line), "{\"id\":%d,\"label\":\"num\",\"type\":\"vertex\",\"properties\":"
+			 "{\"name\":\"n%d\",\"r1\":%s,\"r2\":%d}}\n", 1000 + i, i, i == 700 ? "\"many\"" : "1.5", i);
+		ck_assert_int_eq(hgfs_buf_adds(&file, line), 0);
+	}
+	fd = file_of(file.data);
+	j = job_for(c, "g", "vertices.jsonl", fd, (off_t)file.len, &st, &batch_max);
+	ck_assert_int_eq(hgfs_import(&j, &man), -EINVAL);
+	ck_assert_int_eq(st.state, HGFS_RS_FAILED);
+	ck_assert_uint_eq(st.done, N);
+	ck_assert_msg(strstr(st.detail, "vertices imported, but not all of their OLAP values: writing the values of "
+				       "OLAP property key 'r1': ") != NULL, "%s", st.detail);
+	ck_assert_msg(strstr(st.detail, " values written; copy the file again once fixed)") != NULL, "%s", st.detail);
+	free(st.detail);
+	close(fd);
+	hgfs_buf_free(&file);
+	hg_client_free(c);
+	server_stop(&s);
+}
+END_TEST
+
 /* ---- the restore set ------------------------------------------------------------ */
 
 static int changes;
@@ -542,6 +759,8 @@ static Suite *engine_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_import_roundtrip);
 	tcase_add_test(tc, test_import_refusals);
+	tcase_add_test(tc, test_import_olap_one_pass);
+	tcase_add_test(tc, test_import_olap_failures);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("restore");
 	tcase_set_timeout(tc, 60);
