@@ -934,7 +934,7 @@ static int export_once(export_ctx *x, spool sp[HGFS_F__COUNT], char hex[HGFS_F__
 	}
 	if (rc == 0)
 		rc = export_variables(x, &sp[HGFS_F_VARIABLES]);
-	if (rc == 0 && (rc = hgfs_olap_read_begin(x->o->client, x->graph, &x->olap)) == 0)
+	if (rc == 0 && (rc = hgfs_olap_read_begin(x->o->client, x->graph, x->o->note_dir, &x->olap)) == 0)
 		rc = hgfs_olap_read_end(x->o->client, x->graph, &x->olap,
 					export_elements(x, HG_KIND_VERTEX, &sp[HGFS_F_VERTICES]));
 	if (rc == 0)

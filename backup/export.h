@@ -60,6 +60,7 @@ typedef struct hgfs_export_opts {
 	long export_retries;   /* exports run again when the checks see a change */
 	const hgfs_names *labels; /* -o labels=: a selective backup (select.h); NULL: everything */
 	hgfs_cz compress;      /* the files (not manifest.json) in this form (compress.h) */
+	const char *note_dir;  /* where a read mode set for OLAP values is noted (modenote.h); NULL: nowhere */
 } hgfs_export_opts;
 
 /* What an export has done so far, for export.status and the log

@@ -10,6 +10,7 @@
 
 #include "errmap.h"
 #include "log.h"
+#include "modenote.h"
 
 /* ---- export ---------------------------------------------------------------- */
 
@@ -63,7 +64,7 @@ static bool shows_olap(hg_read_mode m)
 	return m == HG_READ_ALL || m == HG_READ_OLAP_ONLY;
 }
 
-int hgfs_olap_read_begin(hg_client *client, const char *graph, hgfs_olap_export *o)
+int hgfs_olap_read_begin(hg_client *client, const char *graph, const char *note_dir, hgfs_olap_export *o)
 {
 	char keys[256], msg[1400];
 	hg_error err;
@@ -83,8 +84,16 @@ int hgfs_olap_read_begin(hg_client *client, const char *graph, hgfs_olap_export 
 	}
 	if (shows_olap(m))
 		return 0;
+	/* noted before it is set: a kill after the set finds the note */
+	rc = hgfs_modenote_write(note_dir, hg_client_url(client), hg_client_graphspace(client), graph, m, o->note,
+				 sizeof(o->note));
+	if (rc < 0)
+		hgfs_log(LOG_WARNING, "graph '%s': cannot note in %s that graph_read_mode is set to ALL for the export "
+			 "(%s): a daemon killed during it would leave it ALL", graph, note_dir, strerror(-rc));
 	rc = hg_set_read_mode(client, graph, HG_READ_ALL, false, &err);
 	if (rc < 0) {
+		hgfs_modenote_remove(o->note);
+		o->note[0] = '\0';
 		hgfs_log(LOG_ERR, "export of graph '%s' failed: it has OLAP property keys (%s), whose values reads "
 			 "return only in graph_read_mode ALL, and setting ALL (it is %s) was refused: %s; the backup "
 			 "is not made rather than made without them (HugeGraph lets only an administrator set the "
@@ -132,6 +141,11 @@ int hgfs_olap_read_end(hg_client *client, const char *graph, hgfs_olap_export *o
 			hgfs_log(LOG_INFO, "graph '%s': graph_read_mode put back to %s", graph,
 				 hg_read_mode_name(o->prev));
 	}
+	/* the note stays while the mode could not be put back: the next start
+	 * tries again */
+	if (o->switched && (grc == 0 || m != HG_READ_ALL))
+		hgfs_modenote_remove(o->note);
+	o->note[0] = '\0';
 	o->switched = false;
 	return rc;
 }

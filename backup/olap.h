@@ -35,6 +35,7 @@ typedef struct hgfs_olap_export {
 	size_t n;
 	bool switched;        /* the read mode was set to ALL by this export */
 	hg_read_mode prev;    /* what it was before */
+	char note[4200];      /* the modenote.h note of the switch ("": none) */
 } hgfs_olap_export;
 
 /* Forget the keys of a previous export (a new schema is read). */
@@ -42,9 +43,10 @@ void hgfs_olap_export_reset(hgfs_olap_export *o);
 /* One element of the property key list, as the server printed it. */
 void hgfs_olap_note_key(hgfs_olap_export *o, const char *elem, size_t len);
 /* Before the vertex scan: when the schema has OLAP keys and the read mode
- * does not show them, set it to ALL.  0, or -errno (logged): the export must
- * not go on (it would miss the values without saying so). */
-int hgfs_olap_read_begin(hg_client *client, const char *graph, hgfs_olap_export *o);
+ * does not show them, set it to ALL, noted first in note_dir (modenote.h;
+ * NULL: not noted).  0, or -errno (logged): the export must not go on (it
+ * would miss the values without saying so). */
+int hgfs_olap_read_begin(hg_client *client, const char *graph, const char *note_dir, hgfs_olap_export *o);
 /* After the vertex scan, whatever its result rc: checks that the read mode
  * still showed OLAP values (another client may have changed it meanwhile:
  * then the export fails), and puts back the mode read_begin changed.

@@ -16,6 +16,7 @@
 
 #include "auth.h"
 #include "hgfs.h"
+#include "modenote.h"
 #include "restore.h"
 #include "spaces.h"
 
@@ -343,6 +344,7 @@ static void *builder_main(void *arg)
 		.export_retries = fs->cfg.export_retries,
 		.labels = fs->cfg.labels.n > 0 ? &fs->cfg.labels : NULL,
 		.compress = hgfs_tree_cz,
+		.note_dir = fs->cfg.state_dir,
 	};
 	s = calloc(1, sizeof(*s));
 	rc = s == NULL ? -ENOMEM : hgfs_export(&eo, g->name, &g->build_mtime, &s->set, &g->progress);
@@ -1732,9 +1734,20 @@ static void drop_expired(hgfs *fs)
 	pthread_mutex_unlock(&fs->lock);
 }
 
+/* modenote.h's client of a graphspace */
+static int note_client(void *ctx, const char *graphspace, hg_client **out)
+{
+	hgfs *fs = ctx;
+
+	if (graphspace == NULL || hgfs_space_is_main(fs, graphspace))
+		return hgfs_client_get(fs, out);
+	return hgfs_space_client(fs, graphspace, out);
+}
+
 static void *janitor_main(void *arg)
 {
 	hgfs *fs = arg;
+	bool notes_done = fs->cfg.state_dir == NULL;
 
 	pthread_mutex_lock(&fs->lock);
 	while (!fs->stopping) {
@@ -1742,6 +1755,17 @@ static void *janitor_main(void *arg)
 
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += 1;
+		/* read modes that a killed daemon left ALL: once the server answers */
+		if (!notes_done) {
+			pthread_mutex_unlock(&fs->lock);
+			if (client_ready(fs) == 0) {
+				hgfs_modenote_repair(fs->cfg.state_dir, hg_client_url(fs->client), note_client, fs);
+				notes_done = true;
+			}
+			pthread_mutex_lock(&fs->lock);
+			if (fs->stopping)
+				break;
+		}
 		pthread_cond_timedwait(&fs->janitor_cond, &fs->lock, &until);
 		if (fs->stopping)
 			break;

@@ -2,7 +2,8 @@
 # OLAP property values: a plain read leaves them out (graph_read_mode
 # OLTP_ONLY); a backup holds them (the export sets the read mode to ALL for
 # its vertex scan and puts OLTP_ONLY back, also when the scan fails and when
-# the daemon is stopped with SIGTERM during it); a read mode someone else
+# the daemon is stopped with SIGTERM during it; killed with SIGKILL, the
+# note it left in state_dir makes the next mount put it back); a read mode someone else
 # set to ALL is left alone; a user who may not set it gets EACCES (hgserver
 # only); a restore writes them back (RESTORING: the same vertices.jsonl byte
 # for byte; MERGING into a graph whose label ids differ: the same values
@@ -147,4 +148,37 @@ echo pass >"$RULE"
 check_fails "SIGTERM: the daemon exits within 10 s" kill -0 "$DAEMON"
 check_eq "...having put the read mode back to OLTP_ONLY" OLTP_ONLY "$($OLAP read-mode "$SERVER" g)"
 check "...which the log says" test "$(grep -c "graph 'g': graph_read_mode put back to OLTP_ONLY" "$M.log")" -gt "$n"
+
+# killed with SIGKILL in the middle of a vertex scan: the read mode stays ALL, but the note the daemon
+# wrote into state_dir before setting it makes the next mount with that state_dir put it back
+unmount_fs "$M" >/dev/null 2>&1
+ST=$T/state
+mount_fs "$PROXY" "$M" -o spool_dir="$T" -o state_dir="$ST" -o stall_timeout=2 -o snapshot_ttl=1 || exit 1
+DAEMON=$LAST_DAEMON_PID
+echo 'hang vertices/scan|graph/vertices\?' >"$RULE"
+cat "$M/graphs/g/vertices.jsonl" >/dev/null 2>&1 &
+for _ in $(seq 1 100); do
+	grep -q "graph 'g': graph_read_mode set to ALL" "$M.log" && break
+	sleep 0.05
+done
+check_eq "a vertex scan hangs, in read mode ALL" ALL "$($OLAP read-mode "$SERVER" g)"
+check_eq "...noted in state_dir, with the mode to put back" "mode OLTP_ONLY" "$(grep -h '^mode ' "$ST"/readmode-* 2>/dev/null)"
+kill -KILL "$DAEMON"
+for _ in $(seq 1 100); do kill -0 "$DAEMON" 2>/dev/null || break; sleep 0.05; done
+echo pass >"$RULE"
+fusermount3 -uz "$M" 2>/dev/null
+check_eq "SIGKILL: the read mode stays ALL" ALL "$($OLAP read-mode "$SERVER" g)"
+M3=$T/mnt3
+mount_fs "$PROXY" "$M3" -o spool_dir="$T" -o state_dir="$ST" || exit 1
+for _ in $(seq 1 100); do
+	[ "$($OLAP read-mode "$SERVER" g)" = OLTP_ONLY ] && break
+	sleep 0.1
+done
+check_eq "the next mount with that state_dir puts it back to OLTP_ONLY" OLTP_ONLY "$($OLAP read-mode "$SERVER" g)"
+check "...saying so in its log" grep -q "graph 'g': graph_read_mode put back to OLTP_ONLY (a daemon stopped during an export had left it ALL)" "$M3.log"
+check "...and the note is gone" sh -c "! ls '$ST'/readmode-* >/dev/null 2>&1"
+check "a backup through it still holds the OLAP values" cmp "$BK/vertices.jsonl" "$M3/graphs/g/vertices.jsonl"
+check_eq "...and leaves OLTP_ONLY" OLTP_ONLY "$($OLAP read-mode "$SERVER" g)"
+check "...its note gone too" sh -c "! ls '$ST'/readmode-* >/dev/null 2>&1"
+check "unmount" unmount_fs "$M3"
 finish

@@ -21,6 +21,7 @@
 #include "export.h"
 #include "hgclient.h"
 #include "import.h"
+#include "modenote.h"
 #include "olap.h"
 #include "restore.h"
 #include "sha256.h"
@@ -716,6 +717,92 @@ START_TEST(test_progress_mtime)
 }
 END_TEST
 
+/* ---- read-mode notes --------------------------------------------------------------- */
+
+static int note_client(void *ctx, const char *graphspace, hg_client **out)
+{
+	(void)graphspace;
+	*out = ctx;
+	return ctx != NULL ? 0 : -EIO;
+}
+
+static int count_notes(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL)
+		n += strncmp(e->d_name, "readmode-", 9) == 0;
+	closedir(d);
+	return n;
+}
+
+/* A note left by a writer that is gone puts the mode back when it is still
+ * ALL, and goes; one whose mode someone changed since goes and changes
+ * nothing; one whose server cannot be asked stays; another server's stays;
+ * a half-written one goes. */
+START_TEST(test_modenote_repair)
+{
+	const char *args[] = {"--persona", "1.7", "--backend", "rocksdb", "--graph", "g", "--graph", "h", NULL};
+	char dir[] = "/tmp/test_engine_notes.XXXXXX", path[4200], other[4200], bad[4300];
+	const char *url;
+	hg_read_mode m;
+	hg_error err;
+	server s;
+	hg_client *c;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	server_start(&s, args);
+	c = client_open(&s);
+	url = hg_client_url(c);
+	ck_assert_int_eq(hg_set_read_mode(c, "g", HG_READ_ALL, false, &err), 0);
+	ck_assert_int_eq(hgfs_modenote_write(dir, url, hg_client_graphspace(c), "g", HG_READ_OLTP_ONLY, path,
+					     sizeof(path)),
+			 0);
+	ck_assert_int_eq(hgfs_modenote_write(dir, "http://127.0.0.1:1", NULL, "g", HG_READ_OLTP_ONLY, other,
+					     sizeof(other)),
+			 0);
+	snprintf(bad, sizeof(bad), "%s/readmode-half", dir);
+	f = fopen(bad, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("pid 1\nurl ", f);
+	fclose(f);
+	ck_assert_int_eq(count_notes(dir), 3);
+
+	/* a server that cannot be asked: the note stays */
+	ck_assert_int_eq(hgfs_modenote_repair(dir, url, note_client, NULL), 0);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	ck_assert_int_eq(access(bad, F_OK), -1); /* half written: its mode was never set */
+	/* the writer (this test, not a hugegraphfs) is gone: put back */
+	ck_assert_int_eq(hgfs_modenote_repair(dir, url, note_client, c), 1);
+	ck_assert_int_eq(hg_get_read_mode(c, "g", &m, &err), 0);
+	ck_assert_int_eq(m, HG_READ_OLTP_ONLY);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	ck_assert_int_eq(access(other, F_OK), 0); /* another server's */
+
+	/* someone set the mode since (h is not ALL): left as it is */
+	ck_assert_int_eq(hgfs_modenote_write(dir, url, hg_client_graphspace(c), "h", HG_READ_OLAP_ONLY, path,
+					     sizeof(path)),
+			 0);
+	ck_assert_int_eq(hgfs_modenote_repair(dir, url, note_client, c), 0);
+	ck_assert_int_eq(hg_get_read_mode(c, "h", &m, &err), 0);
+	ck_assert_int_eq(m, HG_READ_OLTP_ONLY);
+	ck_assert_int_eq(access(path, F_OK), -1);
+
+	/* no directory: nothing noted */
+	ck_assert_int_eq(hgfs_modenote_write(NULL, url, NULL, "g", HG_READ_OLTP_ONLY, path, sizeof(path)), 0);
+	ck_assert_str_eq(path, "");
+	hgfs_modenote_remove(other);
+	ck_assert_int_eq(count_notes(dir), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+	hg_client_free(c);
+	server_stop(&s);
+}
+END_TEST
+
 /* ---- errnos ------------------------------------------------------------------ */
 
 /* Client codes and errnos overlap (-HG_EINVAL is -EPERM): they cross here. */
@@ -754,6 +841,7 @@ static Suite *engine_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errmap");
 	tcase_add_test(tc, test_errmap);
+	tcase_add_test(tc, test_modenote_repair);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("import");
 	tcase_set_timeout(tc, 60);
