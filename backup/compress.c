@@ -4,6 +4,7 @@
  * restore (compress.h).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -121,50 +122,122 @@ static int out_write(czout *o, const void *p, size_t len)
 
 /* ---- compression ------------------------------------------------------------ */
 
-typedef struct czw {
+/*
+ * The chunks of a file are independent by design, so they are compressed in
+ * parallel: this thread reads the file and cuts it into chunks, each put in
+ * a slot of a ring; workers compress the slots; this thread writes them out
+ * in order (and hashes them).  The bytes are those of one sequential pass:
+ * a gzip chunk is a raw deflate stream of its own ended by a full flush
+ * (what a full flush in one stream gives), between zlib's header and one
+ * empty final block and the trailer; a zstd chunk is its own frame.
+ */
+
+/* zlib's gzip header for level 6: no flags, mtime 0, XFL 0, OS unix */
+static const unsigned char gz_head[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
+/* an empty final deflate block (fixed codes): what Z_FINISH adds */
+static const unsigned char gz_last[2] = {0x03, 0x00};
+
+#define CZ_MAX_WORKERS 8
+
+typedef enum { SLOT_FREE, SLOT_FILLED, SLOT_DONE } slot_state;
+
+typedef struct czslot {
+	char *in, *out;
+	size_t in_len, out_len;
+	uLong crc;
+	int rc;
+	slot_state state;
+} czslot;
+
+/* one compressor: a worker's, or this thread's when there is no worker */
+typedef struct czctx {
 	hgfs_cz cz;
-	czout o;
 	z_stream z;
 	bool z_init;
 	ZSTD_CCtx *zc;
-	char *obuf;
-	size_t ocap;
-	unsigned long chunks;
-} czw;
+} czctx;
 
-static int gz_run(czw *w, int flush)
+typedef struct czring {
+	hgfs_cz cz;
+	czslot *slot;
+	size_t nslot, ocap;
+	unsigned long filled, taken; /* chunks handed to the ring, taken by workers */
+	bool stop;
+	pthread_mutex_t lock;
+	pthread_cond_t work, done;
+} czring;
+
+static int ctx_init(czctx *c, hgfs_cz cz)
 {
-	int zr;
-
-	do {
-		w->z.next_out = (Bytef *)w->obuf;
-		w->z.avail_out = (uInt)w->ocap;
-		zr = deflate(&w->z, flush);
-		if (zr == Z_STREAM_ERROR)
-			return -EIO;
-		size_t n = w->ocap - w->z.avail_out;
-		if (n > 0) {
-			int rc = out_write(&w->o, w->obuf, n);
-			if (rc < 0)
-				return rc;
-		}
-	} while (w->z.avail_out == 0 || (flush == Z_FINISH && zr != Z_STREAM_END));
+	c->cz = cz;
+	if (cz == HGFS_CZ_GZIP) {
+		/* raw deflate: the gzip wrapper is written around the chunks */
+		if (deflateInit2(&c->z, GZIP_LEVEL, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+			return -ENOMEM;
+		c->z_init = true;
+		return 0;
+	}
+	c->zc = ZSTD_createCCtx();
+	if (c->zc == NULL || ZSTD_isError(ZSTD_CCtx_setParameter(c->zc, ZSTD_c_compressionLevel, ZSTD_LEVEL)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(c->zc, ZSTD_c_checksumFlag, 1)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(c->zc, ZSTD_c_contentSizeFlag, 1)))
+		return -ENOMEM;
 	return 0;
 }
 
-/* One chunk, compressed so that its bytes depend on nothing before it. */
-static int chunk_out(czw *w, const char *p, size_t len)
+static void ctx_free(czctx *c)
 {
-	w->chunks++;
-	if (w->cz == HGFS_CZ_GZIP) {
-		w->z.next_in = (Bytef *)(uintptr_t)p;
-		w->z.avail_in = (uInt)len;
-		return gz_run(w, Z_FULL_FLUSH);
+	if (c->z_init)
+		deflateEnd(&c->z);
+	ZSTD_freeCCtx(c->zc);
+}
+
+/* One chunk, compressed so that its bytes depend on nothing before it. */
+static int chunk_compress(czctx *c, czslot *s, size_t ocap)
+{
+	if (c->cz == HGFS_CZ_GZIP) {
+		s->crc = crc32(0L, (const Bytef *)s->in, (uInt)s->in_len);
+		if (deflateReset(&c->z) != Z_OK)
+			return -EIO;
+		c->z.next_in = (Bytef *)s->in;
+		c->z.avail_in = (uInt)s->in_len;
+		c->z.next_out = (Bytef *)s->out;
+		c->z.avail_out = (uInt)ocap;
+		if (deflate(&c->z, Z_FULL_FLUSH) != Z_OK || c->z.avail_in != 0 || c->z.avail_out == 0)
+			return -EIO; /* ocap is deflate's bound plus room: never full */
+		s->out_len = ocap - c->z.avail_out;
+		return 0;
 	}
-	size_t n = ZSTD_compress2(w->zc, w->obuf, w->ocap, p, len);
+	size_t n = ZSTD_compress2(c->zc, s->out, ocap, s->in, s->in_len);
 	if (ZSTD_isError(n))
 		return -EIO;
-	return out_write(&w->o, w->obuf, n);
+	s->out_len = n;
+	return 0;
+}
+
+static void *worker_main(void *arg)
+{
+	czring *r = arg;
+	czctx c = {0};
+	int irc = ctx_init(&c, r->cz);
+
+	pthread_mutex_lock(&r->lock);
+	for (;;) {
+		while (!r->stop && r->taken == r->filled)
+			pthread_cond_wait(&r->work, &r->lock);
+		if (r->taken == r->filled)
+			break; /* stopped, nothing left */
+		czslot *s = &r->slot[r->taken++ % r->nslot];
+		pthread_mutex_unlock(&r->lock);
+		int rc = irc < 0 ? irc : chunk_compress(&c, s, r->ocap);
+		pthread_mutex_lock(&r->lock);
+		s->rc = rc;
+		s->state = SLOT_DONE;
+		pthread_cond_broadcast(&r->done);
+	}
+	pthread_mutex_unlock(&r->lock);
+	ctx_free(&c);
+	return NULL;
 }
 
 static uint64_t splitmix64(uint64_t *x)
@@ -175,12 +248,162 @@ static uint64_t splitmix64(uint64_t *x)
 	return z ^ (z >> 31);
 }
 
+static int cz_workers = -1; /* hgfs_cz_set_workers */
+
+void hgfs_cz_set_workers(int n)
+{
+	__atomic_store_n(&cz_workers, n > CZ_MAX_WORKERS ? CZ_MAX_WORKERS : n, __ATOMIC_RELAXED);
+}
+
+/* How many workers for a file of size bytes: none for a file of one or two
+ * chunks, else one per processor (at most CZ_MAX_WORKERS), or as set. */
+static int workers_for(off_t size)
+{
+	int set = __atomic_load_n(&cz_workers, __ATOMIC_RELAXED);
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (set >= 0)
+		return set;
+	if (size <= 2 * HGFS_CZ_MAX_CHUNK || n < 2)
+		return 0;
+	return n > CZ_MAX_WORKERS ? CZ_MAX_WORKERS : (int)n;
+}
+
+/* The state of one hgfs_compress_fd. */
+typedef struct czjob {
+	czring r;
+	czctx self; /* this thread's compressor when there are no workers */
+	pthread_t th[CZ_MAX_WORKERS];
+	int nth;
+	bool ring_init;
+	czout o;
+	unsigned long written; /* chunks written out */
+	uLong crc;
+	uint64_t plain; /* bytes */
+} czjob;
+
+/* Writes out the oldest chunk once it is compressed (waiting for it). */
+static int write_oldest(czjob *j)
+{
+	czslot *s = &j->r.slot[j->written % j->r.nslot];
+	int rc;
+
+	pthread_mutex_lock(&j->r.lock);
+	while (s->state != SLOT_DONE)
+		pthread_cond_wait(&j->r.done, &j->r.lock);
+	pthread_mutex_unlock(&j->r.lock);
+	rc = s->rc;
+	if (rc == 0)
+		rc = out_write(&j->o, s->out, s->out_len);
+	if (rc == 0 && j->r.cz == HGFS_CZ_GZIP) {
+		j->crc = crc32_combine(j->crc, s->crc, (z_off_t)s->in_len);
+		j->plain += s->in_len;
+	}
+	s->state = SLOT_FREE; /* only this thread fills and frees slots */
+	j->written++;
+	return rc;
+}
+
+/* The slot the next chunk is cut into: free, once written out if need be. */
+static int next_slot(czjob *j, czslot **out)
+{
+	int rc = 0;
+
+	if (j->r.filled - j->written == j->r.nslot)
+		rc = write_oldest(j);
+	*out = &j->r.slot[j->r.filled % j->r.nslot];
+	return rc;
+}
+
+/* Hands a cut chunk to the workers (or compresses it here). */
+static int chunk_done(czjob *j, czslot *s)
+{
+	if (j->nth == 0) {
+		s->rc = chunk_compress(&j->self, s, j->r.ocap);
+		s->state = SLOT_DONE;
+		j->r.filled++;
+		return write_oldest(j);
+	}
+	pthread_mutex_lock(&j->r.lock);
+	s->state = SLOT_FILLED;
+	j->r.filled++;
+	pthread_cond_signal(&j->r.work);
+	pthread_mutex_unlock(&j->r.lock);
+	return 0;
+}
+
+static int job_start(czjob *j, hgfs_cz cz, off_t in_size)
+{
+	czring *r = &j->r;
+	int rc;
+
+	r->cz = cz;
+	j->nth = workers_for(in_size);
+	r->nslot = j->nth == 0 ? 1 : 2 * (size_t)j->nth + 2;
+	rc = ctx_init(&j->self, cz); /* used when no worker can be started */
+	if (rc < 0)
+		return rc;
+	r->ocap = cz == HGFS_CZ_GZIP ? deflateBound(&j->self.z, HGFS_CZ_MAX_CHUNK) + 64
+				     : ZSTD_compressBound(HGFS_CZ_MAX_CHUNK);
+	r->slot = calloc(r->nslot, sizeof(*r->slot));
+	if (r->slot == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->nslot; i++) {
+		r->slot[i].in = malloc(HGFS_CZ_MAX_CHUNK);
+		r->slot[i].out = malloc(r->ocap);
+		if (r->slot[i].in == NULL || r->slot[i].out == NULL)
+			return -ENOMEM;
+	}
+	if (pthread_mutex_init(&r->lock, NULL) != 0)
+		return -ENOMEM;
+	pthread_cond_init(&r->work, NULL);
+	pthread_cond_init(&r->done, NULL);
+	j->ring_init = true;
+	for (int i = 0; i < j->nth; i++) {
+		if (pthread_create(&j->th[i], NULL, worker_main, r) != 0) {
+			j->nth = i; /* fewer workers, or none: this thread compresses */
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Stops the workers (after the chunks handed to them) and frees it all. */
+static void job_end(czjob *j)
+{
+	czring *r = &j->r;
+
+	if (j->ring_init) {
+		pthread_mutex_lock(&r->lock);
+		r->stop = true;
+		pthread_cond_broadcast(&r->work);
+		pthread_mutex_unlock(&r->lock);
+		for (int i = 0; i < j->nth; i++)
+			pthread_join(j->th[i], NULL);
+		pthread_cond_destroy(&r->work);
+		pthread_cond_destroy(&r->done);
+		pthread_mutex_destroy(&r->lock);
+	}
+	for (size_t i = 0; r->slot != NULL && i < r->nslot; i++) {
+		free(r->slot[i].in);
+		free(r->slot[i].out);
+	}
+	free(r->slot);
+	ctx_free(&j->self);
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
 int hgfs_compress_fd(hgfs_cz cz, int in, off_t in_size, int out, off_t *out_size, char out_hex[65])
 {
-	czw w = {.cz = cz, .o = {.fd = out}};
+	czjob j = {.o = {.fd = out}};
 	uint64_t gear[256], seed = 0x68756765677261ULL, h = 0;
-	char *rbuf = NULL, *chunk = NULL;
-	size_t clen = 0;
+	char *rbuf = NULL;
+	czslot *s = NULL;
 	bool cut = false;
 	off_t off = 0;
 	int rc;
@@ -189,71 +412,54 @@ int hgfs_compress_fd(hgfs_cz cz, int in, off_t in_size, int out, off_t *out_size
 		return -EINVAL;
 	for (int i = 0; i < 256; i++)
 		gear[i] = splitmix64(&seed);
-	rc = hgfs_sha256_init(&w.o.sha);
+	rc = hgfs_sha256_init(&j.o.sha);
 	if (rc < 0)
 		return rc;
-	rc = -ENOMEM;
+	j.crc = crc32(0L, Z_NULL, 0);
 	rbuf = malloc(IO_BUF);
-	chunk = malloc(HGFS_CZ_MAX_CHUNK);
-	if (cz == HGFS_CZ_GZIP) {
-		w.ocap = IO_BUF;
-		if (deflateInit2(&w.z, GZIP_LEVEL, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-			goto out;
-		w.z_init = true; /* zlib's own header: mtime 0, no name, OS unix */
-	} else {
-		w.ocap = ZSTD_compressBound(HGFS_CZ_MAX_CHUNK);
-		w.zc = ZSTD_createCCtx();
-		if (w.zc == NULL || ZSTD_isError(ZSTD_CCtx_setParameter(w.zc, ZSTD_c_compressionLevel, ZSTD_LEVEL)) ||
-		    ZSTD_isError(ZSTD_CCtx_setParameter(w.zc, ZSTD_c_checksumFlag, 1)) ||
-		    ZSTD_isError(ZSTD_CCtx_setParameter(w.zc, ZSTD_c_contentSizeFlag, 1)))
-			goto out;
-	}
-	w.obuf = malloc(w.ocap);
-	if (rbuf == NULL || chunk == NULL || w.obuf == NULL)
-		goto out;
-
-	while (off < in_size) {
+	rc = rbuf == NULL ? -ENOMEM : job_start(&j, cz, in_size);
+	if (rc == 0 && cz == HGFS_CZ_GZIP)
+		rc = out_write(&j.o, gz_head, sizeof(gz_head));
+	if (rc == 0 && (rc = next_slot(&j, &s)) == 0)
+		s->in_len = 0;
+	while (rc == 0 && off < in_size) {
 		size_t want = in_size - off < IO_BUF ? (size_t)(in_size - off) : IO_BUF;
 		rc = pread_full(in, rbuf, want, off);
-		if (rc < 0)
-			goto out;
 		off += (off_t)want;
-		for (size_t i = 0; i < want; i++) {
+		for (size_t i = 0; rc == 0 && i < want; i++) {
 			unsigned char b = (unsigned char)rbuf[i];
-			chunk[clen++] = (char)b;
+			s->in[s->in_len++] = (char)b;
 			h = (h << 1) + gear[b];
-			if (!cut && clen >= HGFS_CZ_MIN_CHUNK && (h >> CUT_SHIFT) == 0)
+			if (!cut && s->in_len >= HGFS_CZ_MIN_CHUNK && (h >> CUT_SHIFT) == 0)
 				cut = true;
-			if ((cut && b == '\n') || clen == HGFS_CZ_MAX_CHUNK) {
-				rc = chunk_out(&w, chunk, clen);
-				if (rc < 0)
-					goto out;
-				clen = 0;
+			if ((cut && b == '\n') || s->in_len == HGFS_CZ_MAX_CHUNK) {
 				cut = false;
+				if ((rc = chunk_done(&j, s)) == 0 && (rc = next_slot(&j, &s)) == 0)
+					s->in_len = 0;
 			}
 		}
 	}
-	rc = 0;
-	if (clen > 0 || (cz == HGFS_CZ_ZSTD && w.chunks == 0)) /* an empty file is one empty frame */
-		rc = chunk_out(&w, chunk, clen);
+	/* the last chunk; an empty zstd file is one empty frame */
+	if (rc == 0 && (s->in_len > 0 || (cz == HGFS_CZ_ZSTD && j.r.filled == 0)))
+		rc = chunk_done(&j, s);
+	while (rc == 0 && j.written < j.r.filled)
+		rc = write_oldest(&j);
 	if (rc == 0 && cz == HGFS_CZ_GZIP) {
-		w.z.avail_in = 0;
-		rc = gz_run(&w, Z_FINISH);
+		unsigned char tail[sizeof(gz_last) + 8];
+		memcpy(tail, gz_last, sizeof(gz_last));
+		put_le32(tail + sizeof(gz_last), (uint32_t)j.crc);
+		put_le32(tail + sizeof(gz_last) + 4, (uint32_t)j.plain);
+		rc = out_write(&j.o, tail, sizeof(tail));
 	}
 	if (rc == 0) {
-		hgfs_sha256_final(&w.o.sha, out_hex);
-		*out_size = w.o.off;
-		if (ftruncate(out, w.o.off) < 0)
+		hgfs_sha256_final(&j.o.sha, out_hex);
+		*out_size = j.o.off;
+		if (ftruncate(out, j.o.off) < 0)
 			rc = -errno;
 	}
-out:
 	if (rc < 0)
-		hgfs_sha256_free(&w.o.sha);
-	if (w.z_init)
-		deflateEnd(&w.z);
-	ZSTD_freeCCtx(w.zc);
-	free(w.obuf);
-	free(chunk);
+		hgfs_sha256_free(&j.o.sha);
+	job_end(&j);
 	free(rbuf);
 	return rc;
 }

@@ -40,6 +40,12 @@ hgfs_cz hgfs_cz_sniff(const void *head, size_t len);
  * NONE when there is none). */
 size_t hgfs_cz_strip(const char *name, hgfs_cz *cz);
 
+/* How many threads compress a file's chunks (they are independent): n < 0
+ * one per processor, at most 8 (the default; a file of two chunks or less
+ * is compressed in the caller's thread); 0 always the caller's thread.
+ * The bytes are the same whatever it is. */
+void hgfs_cz_set_workers(int n);
+
 /* Compresses in[0, in_size) into out from offset 0 (read with pread,
  * written with pwrite).  *out_size and out_hex (SHA-256 of what was
  * written) are set.  0 or -errno. */

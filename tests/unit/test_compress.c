@@ -183,6 +183,76 @@ END_TEST
 START_TEST(test_locality_zstd) { locality(HGFS_CZ_ZSTD); }
 END_TEST
 
+/* The chunks are compressed by several threads: the bytes are the same
+ * with none, one, or more workers than chunks in flight. */
+static void workers_same_bytes(hgfs_cz cz)
+{
+	size_t len, ref_len;
+	char ref_hex[65];
+	char *data = lines(60000, 3, &len), *ref;
+	const int counts[] = {1, 2, 5, -1};
+
+	hgfs_cz_set_workers(0);
+	ref = pack(cz, data, len, &ref_len, ref_hex);
+	ck_assert_uint_gt(len, 4 * HGFS_CZ_MAX_CHUNK); /* several chunks in flight */
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		size_t plen;
+		char hex[65];
+		hgfs_cz_set_workers(counts[i]);
+		char *p = pack(cz, data, len, &plen, hex);
+		ck_assert_uint_eq(plen, ref_len);
+		ck_assert(memcmp(p, ref, plen) == 0);
+		ck_assert_str_eq(hex, ref_hex);
+		free(p);
+	}
+	hgfs_cz_set_workers(-1);
+	free(ref);
+	free(data);
+}
+
+START_TEST(test_workers_gzip) { workers_same_bytes(HGFS_CZ_GZIP); }
+END_TEST
+START_TEST(test_workers_zstd) { workers_same_bytes(HGFS_CZ_ZSTD); }
+END_TEST
+
+/* A gzip file is one deflate stream flushed in full at each chunk's end:
+ * with no line end the chunks are HGFS_CZ_MAX_CHUNK long, and zlib itself,
+ * in one stream, gives the same bytes as the chunks compressed apart. */
+START_TEST(test_gzip_one_stream)
+{
+	size_t len = 3 * HGFS_CZ_MAX_CHUNK + 5, plen, cap = len + 4096, done = 0;
+	char hex[65], *data = malloc(len), *ref = malloc(cap);
+	z_stream z = {0};
+
+	ck_assert(data != NULL && ref != NULL);
+	for (size_t i = 0; i < len; i++)
+		data[i] = (char)('a' + (i * 2654435761u >> 13) % 7);
+	ck_assert_int_eq(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_out = (Bytef *)ref;
+	z.avail_out = (uInt)cap;
+	while (done < len) {
+		size_t n = len - done < HGFS_CZ_MAX_CHUNK ? len - done : HGFS_CZ_MAX_CHUNK;
+		z.next_in = (Bytef *)data + done;
+		z.avail_in = (uInt)n;
+		ck_assert_int_eq(deflate(&z, Z_FULL_FLUSH), Z_OK);
+		done += n;
+	}
+	ck_assert_int_eq(deflate(&z, Z_FINISH), Z_STREAM_END);
+	size_t ref_len = cap - z.avail_out;
+	deflateEnd(&z);
+	for (int w = -1; w <= 2; w++) {
+		hgfs_cz_set_workers(w);
+		char *p = pack(HGFS_CZ_GZIP, data, len, &plen, hex);
+		ck_assert_uint_eq(plen, ref_len);
+		ck_assert(memcmp(p, ref, plen) == 0);
+		free(p);
+	}
+	hgfs_cz_set_workers(-1);
+	free(data);
+	free(ref);
+}
+END_TEST
+
 static void empty_and_odd(hgfs_cz cz)
 {
 	size_t plen, back_len;
@@ -381,6 +451,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_roundtrip_zstd);
 	tcase_add_test(tc, test_locality_gzip);
 	tcase_add_test(tc, test_locality_zstd);
+	tcase_add_test(tc, test_workers_gzip);
+	tcase_add_test(tc, test_workers_zstd);
+	tcase_add_test(tc, test_gzip_one_stream);
 	tcase_add_test(tc, test_empty_gzip);
 	tcase_add_test(tc, test_empty_zstd);
 	tcase_add_test(tc, test_corrupt_gzip);
