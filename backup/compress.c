@@ -139,14 +139,12 @@ static const unsigned char gz_last[2] = {0x03, 0x00};
 
 #define CZ_MAX_WORKERS 8
 
-typedef enum { SLOT_FREE, SLOT_FILLED, SLOT_DONE } slot_state;
-
 typedef struct czslot {
 	char *in, *out;
 	size_t in_len, out_len;
 	uLong crc;
 	int rc;
-	slot_state state;
+	bool done; /* compressed (rc set), not yet written out */
 } czslot;
 
 /* one compressor: a worker's, or this thread's when there is no worker */
@@ -232,7 +230,7 @@ static void *worker_main(void *arg)
 		int rc = irc < 0 ? irc : chunk_compress(&c, s, r->ocap);
 		pthread_mutex_lock(&r->lock);
 		s->rc = rc;
-		s->state = SLOT_DONE;
+		s->done = true;
 		pthread_cond_broadcast(&r->done);
 	}
 	pthread_mutex_unlock(&r->lock);
@@ -279,7 +277,6 @@ typedef struct czjob {
 	czout o;
 	unsigned long written; /* chunks written out */
 	uLong crc;
-	uint64_t plain; /* bytes */
 } czjob;
 
 /* Writes out the oldest chunk once it is compressed (waiting for it). */
@@ -289,17 +286,15 @@ static int write_oldest(czjob *j)
 	int rc;
 
 	pthread_mutex_lock(&j->r.lock);
-	while (s->state != SLOT_DONE)
+	while (!s->done)
 		pthread_cond_wait(&j->r.done, &j->r.lock);
 	pthread_mutex_unlock(&j->r.lock);
 	rc = s->rc;
 	if (rc == 0)
 		rc = out_write(&j->o, s->out, s->out_len);
-	if (rc == 0 && j->r.cz == HGFS_CZ_GZIP) {
+	if (rc == 0 && j->r.cz == HGFS_CZ_GZIP)
 		j->crc = crc32_combine(j->crc, s->crc, (z_off_t)s->in_len);
-		j->plain += s->in_len;
-	}
-	s->state = SLOT_FREE; /* only this thread fills and frees slots */
+	s->done = false; /* free again: only this thread fills and frees slots */
 	j->written++;
 	return rc;
 }
@@ -320,12 +315,11 @@ static int chunk_done(czjob *j, czslot *s)
 {
 	if (j->nth == 0) {
 		s->rc = chunk_compress(&j->self, s, j->r.ocap);
-		s->state = SLOT_DONE;
+		s->done = true;
 		j->r.filled++;
 		return write_oldest(j);
 	}
 	pthread_mutex_lock(&j->r.lock);
-	s->state = SLOT_FILLED;
 	j->r.filled++;
 	pthread_cond_signal(&j->r.work);
 	pthread_mutex_unlock(&j->r.lock);
@@ -448,7 +442,7 @@ int hgfs_compress_fd(hgfs_cz cz, int in, off_t in_size, int out, off_t *out_size
 		unsigned char tail[sizeof(gz_last) + 8];
 		memcpy(tail, gz_last, sizeof(gz_last));
 		put_le32(tail + sizeof(gz_last), (uint32_t)j.crc);
-		put_le32(tail + sizeof(gz_last) + 4, (uint32_t)j.plain);
+		put_le32(tail + sizeof(gz_last) + 4, (uint32_t)in_size); /* all of it was read */
 		rc = out_write(&j.o, tail, sizeof(tail));
 	}
 	if (rc == 0) {

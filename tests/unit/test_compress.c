@@ -183,6 +183,25 @@ END_TEST
 START_TEST(test_locality_zstd) { locality(HGFS_CZ_ZSTD); }
 END_TEST
 
+/* data packed with each of n worker counts gives exactly ref (and, when
+ * ref_hex is given, that SHA-256); the default count is put back. */
+static void packs_to(hgfs_cz cz, const char *data, size_t len, const int *counts, size_t n, const char *ref,
+		     size_t ref_len, const char *ref_hex)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t plen;
+		char hex[65];
+		hgfs_cz_set_workers(counts[i]);
+		char *p = pack(cz, data, len, &plen, hex);
+		ck_assert_uint_eq(plen, ref_len);
+		ck_assert(memcmp(p, ref, plen) == 0);
+		if (ref_hex != NULL)
+			ck_assert_str_eq(hex, ref_hex);
+		free(p);
+	}
+	hgfs_cz_set_workers(-1);
+}
+
 /* The chunks are compressed by several threads: the bytes are the same
  * with none, one, or more workers than chunks in flight. */
 static void workers_same_bytes(hgfs_cz cz)
@@ -195,17 +214,7 @@ static void workers_same_bytes(hgfs_cz cz)
 	hgfs_cz_set_workers(0);
 	ref = pack(cz, data, len, &ref_len, ref_hex);
 	ck_assert_uint_gt(len, 4 * HGFS_CZ_MAX_CHUNK); /* several chunks in flight */
-	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
-		size_t plen;
-		char hex[65];
-		hgfs_cz_set_workers(counts[i]);
-		char *p = pack(cz, data, len, &plen, hex);
-		ck_assert_uint_eq(plen, ref_len);
-		ck_assert(memcmp(p, ref, plen) == 0);
-		ck_assert_str_eq(hex, ref_hex);
-		free(p);
-	}
-	hgfs_cz_set_workers(-1);
+	packs_to(cz, data, len, counts, sizeof(counts) / sizeof(counts[0]), ref, ref_len, ref_hex);
 	free(ref);
 	free(data);
 }
@@ -220,8 +229,9 @@ END_TEST
  * in one stream, gives the same bytes as the chunks compressed apart. */
 START_TEST(test_gzip_one_stream)
 {
-	size_t len = 3 * HGFS_CZ_MAX_CHUNK + 5, plen, cap = len + 4096, done = 0;
-	char hex[65], *data = malloc(len), *ref = malloc(cap);
+	size_t len = 3 * HGFS_CZ_MAX_CHUNK + 5, cap = len + 4096, done = 0;
+	char *data = malloc(len), *ref = malloc(cap);
+	const int counts[] = {-1, 0, 1, 2};
 	z_stream z = {0};
 
 	ck_assert(data != NULL && ref != NULL);
@@ -240,14 +250,7 @@ START_TEST(test_gzip_one_stream)
 	ck_assert_int_eq(deflate(&z, Z_FINISH), Z_STREAM_END);
 	size_t ref_len = cap - z.avail_out;
 	deflateEnd(&z);
-	for (int w = -1; w <= 2; w++) {
-		hgfs_cz_set_workers(w);
-		char *p = pack(HGFS_CZ_GZIP, data, len, &plen, hex);
-		ck_assert_uint_eq(plen, ref_len);
-		ck_assert(memcmp(p, ref, plen) == 0);
-		free(p);
-	}
-	hgfs_cz_set_workers(-1);
+	packs_to(HGFS_CZ_GZIP, data, len, counts, sizeof(counts) / sizeof(counts[0]), ref, ref_len, NULL);
 	free(data);
 	free(ref);
 }
